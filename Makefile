@@ -1,0 +1,37 @@
+# Intake: `make run` serves a development instance; `make test` runs every test tier.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TRANSLATIONS := intake/translations
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint translations extract-messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
+
+run: $(STAMP) translations
+	INTAKE_ENV=development $(BIN)/flask --app wsgi intake init
+	INTAKE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check intake tests config.py wsgi.py
+	$(BIN)/mypy intake
+
+test: $(STAMP) translations lint
+	$(BIN)/python tests/tiers.py
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l en --no-wrap --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance .hypothesis

@@ -1,0 +1,139 @@
+"""Configuration classes. Values come from the environment (12-factor).
+
+Development may generate its secret and keys on first run; production refuses to start
+while a secret or key is missing, and says which.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message names what is missing."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    TESTING = False
+    DEBUG = False
+
+    # hide_parameters: database errors must never print what people typed into a log.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "intake_session"
+    PERMANENT_SESSION_LIFETIME = 3600
+    WTF_CSRF_TIME_LIMIT = 4 * 3600  # a long tip takes time to write
+    # Larger than any allowed upload set, so an over-limit file gets a message beside the
+    # field (with everything typed kept) rather than a bare 413.
+    MAX_CONTENT_LENGTH = 80 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "th"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Bangkok"
+    LANGUAGES = ("th", "en")
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    INTAKE_FILING_LIMIT = "10 per hour"
+    INTAKE_TRACK_LIMIT = "10 per minute"
+
+    INTAKE_MAX_IMAGE_PIXELS = 40_000_000
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def _dev_secret(instance_path: Path) -> str:
+    """Development only: a secret generated once into the instance folder."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(url: str) -> str:
+    """Hosting panels hand out ``postgres://`` URLs; we speak psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> dict:
+    """Build the settings dict for create_app() from the environment and test overrides."""
+    overrides = dict(overrides or {})
+    env_name = overrides.pop("INTAKE_ENV", None) or environ.get("INTAKE_ENV", "development")
+    if env_name not in CONFIGS:
+        raise ConfigError(f"INTAKE_ENV must be one of {', '.join(CONFIGS)}, not {env_name!r}")
+    cls = CONFIGS[env_name]
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+
+    instance = Path(
+        overrides.pop("INTAKE_INSTANCE_PATH", None)
+        or environ.get("INTAKE_INSTANCE_PATH")
+        or PROJECT_ROOT / "instance"
+    ).resolve()
+    settings["INTAKE_INSTANCE_PATH"] = str(instance)
+    settings["INTAKE_KEYS_PATH"] = str(
+        Path(environ.get("INTAKE_KEYS_PATH") or instance / "keys").resolve()
+    )
+    settings["INTAKE_UPLOADS_PATH"] = str(
+        Path(environ.get("INTAKE_UPLOADS_PATH") or instance / "uploads").resolve()
+    )
+    settings["SQLALCHEMY_DATABASE_URI"] = database_url(
+        environ.get("DATABASE_URL") or f"sqlite:///{instance / 'intake.sqlite'}"
+    )
+    for key in ("INTAKE_FILING_LIMIT", "INTAKE_TRACK_LIMIT"):
+        if environ.get(key):
+            settings[key] = environ[key]
+    for key, value in environ.items():
+        if key.startswith("RATELIMIT_"):
+            settings[key] = _flag(value, True) if key == "RATELIMIT_ENABLED" else value
+
+    secret = environ.get("SECRET_KEY", "")
+    if secret:
+        settings["SECRET_KEY"] = secret
+    elif env_name == "production" and "SECRET_KEY" not in overrides:
+        raise ConfigError("SECRET_KEY is not set: production refuses to start without it")
+    elif "SECRET_KEY" not in overrides:
+        settings["SECRET_KEY"] = _dev_secret(instance)
+
+    settings.update(overrides)
+    return settings

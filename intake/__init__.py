@@ -1,0 +1,58 @@
+"""Intake: complaint and corruption-tip intake for Thai local government."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import PROJECT_ROOT, load_config
+
+
+class IntakeFlask(Flask):
+    def log_exception(self, exc_info: Any) -> None:
+        """Log an unhandled error by type and place only: its message may carry content."""
+        from intake.errors import describe_exception
+
+        self.logger.error("unhandled error: %s", describe_exception(exc_info[0], exc_info[2]))
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Wire configuration, extensions, blueprints, error handlers and commands."""
+    from intake import errors, i18n, security
+    from intake.cli import init_app as init_cli
+    from intake.database import configure_engine
+    from intake.extensions import babel, csrf, db, limiter, migrate
+    from intake.keystore import init_keys
+    from intake.privacy import configure_logging
+    from intake.public import bp as public_bp
+
+    settings = load_config(os.environ, overrides)
+    app = IntakeFlask(
+        __name__,
+        instance_path=settings["INTAKE_INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    configure_logging()
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    init_keys(app)
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(public_bp)
+    init_cli(app)
+    return app

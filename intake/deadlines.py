@@ -1,0 +1,95 @@
+"""The 15-day response rule (seed 004, measure 36), as pure functions of their inputs.
+
+A case is due 15 days counted from the day after receipt, in Bangkok, at the end of that
+day. A due date that falls on a weekend or holiday moves to the next working day. In
+``working`` mode only working days are counted. Nothing here reads the clock: callers
+pass ``now``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+
+from intake.thaidate import BANGKOK, local_date
+
+RESPONSE_DAYS = 15
+DUE_SOON_DAYS = 3
+
+
+class CountingMode(enum.StrEnum):
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+class DeadlineState(enum.StrEnum):
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("TH", years=year).keys())
+
+
+def is_working_day(day: date, extra_holidays: Iterable[date] = ()) -> bool:
+    if day.weekday() >= 5:
+        return False
+    if day in _public_holidays(day.year):
+        return False
+    return day not in set(extra_holidays)
+
+
+def next_working_day(day: date, extra_holidays: Iterable[date] = ()) -> date:
+    """``day`` itself when it is a working day, otherwise the first one after it."""
+    extra = frozenset(extra_holidays)
+    while not is_working_day(day, extra):
+        day += timedelta(days=1)
+    return day
+
+
+def due_date(
+    received_at: datetime,
+    mode: CountingMode = CountingMode.CALENDAR,
+    extra_holidays: Iterable[date] = (),
+    days: int = RESPONSE_DAYS,
+) -> date:
+    """The last day on which the complainant must have heard from us."""
+    extra = frozenset(extra_holidays)
+    day = local_date(received_at)
+    if mode is CountingMode.CALENDAR:
+        return next_working_day(day + timedelta(days=days), extra)
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day, extra):
+            counted += 1
+    return day
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of ``day`` in Bangkok, as an aware UTC datetime."""
+    local_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=BANGKOK)
+    return (local_end - timedelta(microseconds=1)).astimezone(UTC)
+
+
+def due_at(
+    received_at: datetime,
+    mode: CountingMode = CountingMode.CALENDAR,
+    extra_holidays: Iterable[date] = (),
+    days: int = RESPONSE_DAYS,
+) -> datetime:
+    return end_of_day(due_date(received_at, mode, extra_holidays, days))
+
+
+def deadline_state(due: datetime, now: datetime) -> DeadlineState:
+    if now > due:
+        return DeadlineState.OVERDUE
+    if local_date(due) - local_date(now) <= timedelta(days=DUE_SOON_DAYS):
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TRACK

@@ -1,0 +1,68 @@
+"""Error pages in Thai and English, and error logging that carries no request content."""
+
+from __future__ import annotations
+
+import traceback
+from types import TracebackType
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+TITLES = {
+    400: _l("คำขอไม่ถูกต้อง"),
+    403: _l("ไม่มีสิทธิ์เข้าถึง"),
+    404: _l("ไม่พบหน้าที่ต้องการ"),
+    405: _l("วิธีการเรียกหน้านี้ไม่ถูกต้อง"),
+    410: _l("หน้านี้แสดงได้เพียงครั้งเดียว"),
+    413: _l("ไฟล์หรือข้อมูลมีขนาดใหญ่เกินไป"),
+    429: _l("มีการเรียกใช้บ่อยเกินไป"),
+    500: _l("ระบบขัดข้อง"),
+    503: _l("ระบบยังไม่พร้อมให้บริการ"),
+}
+
+MESSAGES = {
+    400: _l("ระบบไม่เข้าใจคำขอนี้ โปรดกลับไปหน้าก่อนแล้วลองอีกครั้ง"),
+    403: _l("ท่านไม่มีสิทธิ์เข้าถึงหน้านี้"),
+    404: _l("ไม่พบหน้าที่ท่านต้องการ โปรดตรวจสอบที่อยู่อีกครั้ง"),
+    405: _l("โปรดใช้ลิงก์หรือแบบฟอร์มในหน้าเว็บ"),
+    410: _l(
+        "เพื่อความปลอดภัย เลขที่และรหัสติดตามแสดงได้เพียงครั้งเดียว "
+        "เรื่องของท่านได้รับการบันทึกแล้ว หากท่านไม่ได้จดรหัสไว้ โปรดติดต่อศูนย์รับเรื่อง"
+    ),
+    413: _l("ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด โปรดลดขนาดหรือจำนวนไฟล์แล้วลองอีกครั้ง"),
+    429: _l("ท่านเรียกใช้บ่อยเกินไป โปรดรอสักครู่แล้วลองใหม่"),
+    500: _l("ขออภัย ระบบขัดข้องชั่วคราว โปรดลองใหม่อีกครั้งในภายหลัง"),
+    503: _l("ขออภัย ระบบยังไม่พร้อมให้บริการ โปรดลองใหม่ภายหลัง"),
+}
+
+CSRF_MESSAGE = _l("แบบฟอร์มหมดอายุหรือไม่สมบูรณ์ โปรดกลับไปหน้าแบบฟอร์ม โหลดใหม่ แล้วส่งอีกครั้ง")
+
+
+def _render(code: int, message: object | None = None) -> tuple[str, int]:
+    title = TITLES.get(code, TITLES[500])
+    body = message or MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=body), code
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int]:
+    return _render(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
+    return _render(400, CSRF_MESSAGE)
+
+
+def describe_exception(exc_type: type[BaseException] | None, tb: TracebackType | None) -> str:
+    """Type and place of an error, never its message: messages can carry what people typed."""
+    name = exc_type.__name__ if exc_type else "unknown"
+    frames = traceback.extract_tb(tb) if tb else []
+    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    return f"{name} at {place}"
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, lambda _error: _render(500))

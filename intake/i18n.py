@@ -1,0 +1,49 @@
+"""Locale choice and the template helpers that format for it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+
+from intake import labels, thaidate
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(LANG_COOKIE, "")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "th"
+
+
+def format_date(value: date | datetime | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = thaidate.local_date(value)
+    return thaidate.format_date(value, current_language(), style)
+
+
+def format_datetime(value: datetime | None) -> str:
+    return "" if value is None else thaidate.format_datetime(value, current_language())
+
+
+def format_month(value: date) -> str:
+    return thaidate.format_month(value, current_language())
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["thai_month"] = format_month
+    app.jinja_env.filters["thai_date"] = format_date
+    app.jinja_env.filters["thai_datetime"] = format_datetime
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["labels"] = labels

@@ -1,0 +1,51 @@
+"""User-facing names of the domain's codes, in one place, through Babel."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from intake.deadlines import DeadlineState
+from intake.models import CaseKind, Channel
+from intake.workflow import Status
+
+STATUS = {
+    Status.RECEIVED: _l("รับเรื่อง"),
+    Status.SCREENING: _l("กำลังพิจารณา"),
+    Status.ASSIGNED: _l("ส่งหน่วยงานดำเนินการ"),
+    Status.IN_PROGRESS: _l("อยู่ระหว่างดำเนินการ"),
+    Status.RESOLVED: _l("ดำเนินการแล้วเสร็จ"),
+    Status.REJECTED: _l("ไม่รับพิจารณา/ยุติเรื่อง"),
+    Status.REFERRED: _l("ส่งต่อหน่วยงานภายนอก"),
+}
+
+STATUS_EXPLAINED = {
+    Status.RECEIVED: _l("เราได้รับเรื่องของท่านแล้ว และจะพิจารณาโดยเร็ว"),
+    Status.SCREENING: _l("เจ้าหน้าที่กำลังตรวจสอบและพิจารณาเรื่องของท่าน"),
+    Status.ASSIGNED: _l("เรื่องของท่านถูกส่งให้หน่วยงานที่รับผิดชอบดำเนินการแล้ว"),
+    Status.IN_PROGRESS: _l("หน่วยงานที่รับผิดชอบกำลังดำเนินการเรื่องของท่าน"),
+    Status.RESOLVED: _l("การดำเนินการเรื่องของท่านเสร็จสิ้นแล้ว"),
+    Status.REJECTED: _l("เรื่องนี้ไม่อยู่ในอำนาจหรือไม่สามารถรับพิจารณาได้ โปรดดูเหตุผลด้านล่าง"),
+    Status.REFERRED: _l("เรื่องของท่านถูกส่งต่อไปยังหน่วยงานภายนอกที่มีอำนาจหน้าที่"),
+}
+
+KIND = {
+    CaseKind.COMPLAINT: _l("เรื่องร้องเรียน/ร้องทุกข์"),
+    CaseKind.TIP: _l("แจ้งเบาะแสการทุจริตและประพฤติมิชอบ"),
+}
+
+CHANNEL = {
+    Channel.WEB: _l("เว็บไซต์"),
+    Channel.WALK_IN: _l("ติดต่อด้วยตนเอง"),
+    Channel.PHONE: _l("โทรศัพท์"),
+    Channel.LETTER: _l("หนังสือ/จดหมาย"),
+    Channel.EMAIL: _l("อีเมล"),
+    Channel.SOCIAL: _l("Facebook/LINE"),
+    Channel.DAMRONGDHAM: _l("ส่งต่อจากศูนย์ดำรงธรรม"),
+    Channel.AGENCY: _l("ส่งต่อจากหน่วยงานอื่น"),
+}
+
+DEADLINE = {
+    DeadlineState.ON_TRACK: _l("อยู่ในกำหนด"),
+    DeadlineState.DUE_SOON: _l("ใกล้ครบกำหนด"),
+    DeadlineState.OVERDUE: _l("เกินกำหนด"),
+}

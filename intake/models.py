@@ -1,0 +1,267 @@
+"""Typed SQLAlchemy 2.0 models.
+
+Ciphertext columns end in ``_enc`` and hold the output of ``intake.crypto``; nothing
+else in a row says more than a reference, a date, a status or a category. Case and
+attachment ids are UUIDs made by the application, so that the associated data that
+binds a ciphertext to its row is known before the row is inserted.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.deadlines import CountingMode
+from intake.extensions import Model
+from intake.workflow import Status
+
+
+class CaseKind(enum.StrEnum):
+    COMPLAINT = "complaint"
+    TIP = "tip"
+
+
+class Channel(enum.StrEnum):
+    """How a case reached the organisation; statistics break down by it."""
+
+    WEB = "web"
+    WALK_IN = "walk_in"
+    PHONE = "phone"
+    LETTER = "letter"
+    EMAIL = "email"
+    SOCIAL = "social"  # Facebook, LINE: typed in by staff
+    DAMRONGDHAM = "damrongdham"  # referred by ศูนย์ดำรงธรรม
+    AGENCY = "agency"  # referred by another agency
+
+
+class Role(enum.StrEnum):
+    INTAKE = "intake"
+    LEGAL = "legal"
+    DEPARTMENT = "department"
+    CUSTODIAN = "custodian"
+    EXECUTIVE = "executive"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+class EventType(enum.StrEnum):
+    FILED = "filed"
+    STATUS = "status"
+    INTERIM_NOTICE = "interim_notice"
+    NOTE = "note"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class AwareDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores UTC and always hands back aware datetimes, on SQLite as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to an aware column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _enum(enum_class: type[enum.Enum], name: str | None = None) -> sa.Enum:
+    """Enums stored by value, as plain strings with a CHECK, the same on both engines.
+
+    ``name`` names the CHECK constraint; two columns of one table need different names.
+    """
+    return sa.Enum(
+        enum_class,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        name=name or enum_class.__name__.lower(),
+        validate_strings=True,
+    )
+
+
+class Organisation(Model):
+    """The single row of settings for the organisation this system serves."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_th: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    unit_name_th: Mapped[str] = mapped_column(sa.String(200), default="")
+    unit_name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    address: Mapped[str] = mapped_column(sa.String(500), default="")
+    phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    office_hours: Mapped[str] = mapped_column(sa.String(200), default="")
+    deadline_mode: Mapped[CountingMode] = mapped_column(
+        _enum(CountingMode), default=CountingMode.CALENDAR
+    )
+    response_days: Mapped[int] = mapped_column(default=15)
+    max_attachments: Mapped[int] = mapped_column(default=5)
+    max_attachment_mb: Mapped[int] = mapped_column(default=10)
+    strip_image_metadata: Mapped[bool] = mapped_column(default=True)
+
+
+class Department(Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_th: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Category(Model):
+    """A subject category, offered on one channel's form (complaint or tip)."""
+
+    __tablename__ = "categories"
+    __table_args__ = (sa.UniqueConstraint("kind", "name_th"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind))
+    name_th: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    department: Mapped[Department | None] = relationship()
+
+
+class ExtraHoliday(Model):
+    """A non-working day declared by the cabinet or the organisation."""
+
+    __tablename__ = "extra_holidays"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+
+
+class ReferenceCounter(Model):
+    """The last reference number given per kind and fiscal year.
+
+    Allocation is an upsert that holds this row's lock until the filing commits, so two
+    filings never get the same number and a failed filing gives its number back.
+    """
+
+    __tablename__ = "reference_counters"
+
+    kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class User(Model):
+    """A staff account. Sign-in and two-factor arrive with the staff workspace."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    totp_secret_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+
+class Case(Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "fiscal_year", "sequence"),
+        sa.Index("ix_cases_kind_received_at", "kind", "received_at"),
+        sa.Index("ix_cases_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.RECEIVED)
+    reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    fiscal_year: Mapped[int]
+    sequence: Mapped[int]
+    tracking_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id"))
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    subject_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    details_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    location_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    accused_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # Complainant contact details, or a tipster's identity, as encrypted JSON.
+    contact_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    incident_date: Mapped[date | None] = mapped_column(sa.Date)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # The first deadline never moves (statistics' on_time); due_at is the current one.
+    first_due_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    due_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category | None] = relationship()
+    department: Mapped[Department | None] = relationship()
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.at", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="case", order_by="Attachment.created_at", cascade="all, delete-orphan"
+    )
+
+
+class CaseEvent(Model):
+    """One line of a case's timeline. ``public`` lines are shown to the complainant."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    type: Mapped[EventType] = mapped_column(_enum(EventType))
+    from_status: Mapped[Status | None] = mapped_column(_enum(Status, "from_status"))
+    to_status: Mapped[Status | None] = mapped_column(_enum(Status, "to_status"))
+    public: Mapped[bool] = mapped_column(default=True)
+    body_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Attachment(Model):
+    """A file's row; its bytes live encrypted on disk under ``stored_name``."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    name_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    mime: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    metadata_removed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="attachments")

@@ -1,0 +1,324 @@
+"""Public views: thin. Validate with a form, call one service, redirect (303) or render."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from intake import crypto, thaidate, tracking, validators
+from intake.attachments import ALLOWED_DESCRIPTION, Limits
+from intake.extensions import db, limiter
+from intake.i18n import LANG_COOKIE, current_language
+from intake.keystore import current_keyring
+from intake.models import CaseKind, Organisation
+from intake.public import bp
+from intake.public.forms import ComplaintForm, TipForm, TrackForm
+from intake.services import ServiceError
+from intake.services import stats as stats_service
+from intake.services.cases import FilingInput, file_case, find_by_code, public_status
+from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
+from intake.workflow import Status
+
+RECEIPT_KEY = "receipt"
+
+TRACK_MESSAGES = {
+    "empty": _l("โปรดกรอกรหัสติดตามเรื่อง"),
+    "characters": _l("รหัสติดตามเรื่องประกอบด้วยตัวเลขเท่านั้น โปรดตรวจสอบอีกครั้ง"),
+    "length": _l("รหัสติดตามเรื่องมี 28 หลัก โปรดตรวจสอบว่าพิมพ์ครบทุกหลัก"),
+    "check": _l("รหัสนี้มีตัวเลขที่พิมพ์ผิด โปรดตรวจสอบรหัสอีกครั้ง"),
+}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _filing_limit() -> str:
+    return str(current_app.config["INTAKE_FILING_LIMIT"])
+
+
+def _track_limit() -> str:
+    return str(current_app.config["INTAKE_TRACK_LIMIT"])
+
+
+@bp.app_context_processor
+def _organisation_context() -> dict[str, Any]:
+    try:
+        organisation = get_organisation(db.session)
+    except SQLAlchemyError:
+        # Error pages must still render when the database is what failed.
+        db.session.rollback()
+        organisation = Organisation(id=0, **DEFAULT_ORGANISATION)
+    english = current_language() == "en"
+    return {
+        "organisation": organisation,
+        "organisation_name": (english and organisation.name_en) or organisation.name_th,
+        "unit_name": (english and organisation.unit_name_en) or organisation.unit_name_th,
+    }
+
+
+@bp.get("/")
+def landing() -> ResponseReturnValue:
+    return render_template("public/landing.html")
+
+
+def _limits(organisation: Organisation) -> Limits:
+    per_file = organisation.max_attachment_mb * 1024 * 1024
+    return Limits(
+        max_files=organisation.max_attachments,
+        max_bytes=per_file,
+        max_total_bytes=per_file * 2 + per_file // 2,
+        max_image_pixels=current_app.config["INTAKE_MAX_IMAGE_PIXELS"],
+    )
+
+
+def _prepare_form(form: ComplaintForm | TipForm, kind: CaseKind) -> Organisation:
+    organisation = get_organisation(db.session)
+    english = current_language() == "en"
+    form.category.choices = [("", _("— เลือกประเภทเรื่อง —"))] + [
+        (c.id, (english and c.name_en) or c.name_th) for c in categories_for(db.session, kind)
+    ]
+    form.attachment_limits = _limits(organisation)
+    # A photo's GPS can point at the person who took it: tips always lose it.
+    form.scrub_images = kind is CaseKind.TIP or organisation.strip_image_metadata
+    return organisation
+
+
+def _filing_input(form: ComplaintForm | TipForm, kind: CaseKind) -> FilingInput:
+    reporter = {
+        "name": form.reporter_name.data or "",
+        "phone": form.clean("reporter_phone") or "",
+        "email": form.clean("reporter_email") or "",
+        "address": form.reporter_address.data or "",
+        "national_id": form.clean("reporter_national_id") or "",
+    }
+    return FilingInput(
+        kind=kind,
+        subject=form.subject.data or "",
+        details=form.details.data or "",
+        category_id=form.category.data,
+        location=form.location.data or "",
+        incident_date=form.clean("incident_date"),
+        accused=form.accused.data or "" if isinstance(form, TipForm) else "",
+        anonymous=isinstance(form, TipForm) and bool(form.anonymous.data),
+        reporter=reporter,
+        attachments=form.prepared_attachments,
+    )
+
+
+def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> ResponseReturnValue:
+    _prepare_form(form, kind)
+    if form.validate_on_submit():
+        try:
+            filed = file_case(
+                db.session,
+                current_keyring(),
+                Path(current_app.config["INTAKE_UPLOADS_PATH"]),
+                _filing_input(form, kind),
+                now(),
+            )
+        except ServiceError:
+            form.category.errors = [*form.category.errors, _("โปรดเลือกประเภทเรื่องใหม่")]
+        else:
+            receipt = {
+                "reference": filed.reference,
+                "code": filed.tracking_code,
+                "kind": filed.kind.value,
+                "received_at": filed.received_at.isoformat(),
+                "due_at": filed.due_at.isoformat(),
+            }
+            session[RECEIPT_KEY] = crypto.seal_token(
+                current_keyring(), json.dumps(receipt), purpose="receipt"
+            )
+            return redirect(url_for("public.receipt"), code=303)
+    status = 422 if request.method == "POST" else 200
+    files_chosen = request.method == "POST" and any(
+        getattr(f, "filename", "") for f in request.files.getlist("attachments")
+    )
+    return (
+        render_template(
+            template,
+            form=form,
+            allowed_files=ALLOWED_DESCRIPTION,
+            limits=form.attachment_limits,
+            files_need_reattaching=files_chosen and bool(form.errors),
+        ),
+        status,
+    )
+
+
+@bp.route("/complaints/new", methods=["GET", "POST"])
+@limiter.limit(_filing_limit, methods=["POST"])
+def new_complaint() -> ResponseReturnValue:
+    return _file(ComplaintForm(), CaseKind.COMPLAINT, "public/complaint_form.html")
+
+
+@bp.route("/tips/new", methods=["GET", "POST"])
+@limiter.limit(_filing_limit, methods=["POST"])
+def new_tip() -> ResponseReturnValue:
+    return _file(TipForm(), CaseKind.TIP, "public/tip_form.html")
+
+
+@bp.get("/receipt")
+def receipt() -> ResponseReturnValue:
+    token = session.pop(RECEIPT_KEY, None)
+    if not token:
+        abort(410)
+    try:
+        data = json.loads(crypto.open_token(current_keyring(), token, purpose="receipt"))
+    except crypto.DecryptionFailed:
+        abort(410)
+    return render_template(
+        "public/receipt.html",
+        reference=data["reference"],
+        code=tracking.group(data["code"]),
+        kind=CaseKind(data["kind"]),
+        received_at=datetime.fromisoformat(data["received_at"]),
+        due_at=datetime.fromisoformat(data["due_at"]),
+    )
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(_track_limit, methods=["POST"])
+def track() -> ResponseReturnValue:
+    form = TrackForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("public/track.html", form=form), status
+    try:
+        case = find_by_code(db.session, current_keyring(), form.code.data or "")
+    except tracking.CodeFormatError as exc:
+        form.code.errors = [str(TRACK_MESSAGES[exc.reason])]
+        return render_template("public/track.html", form=form), 422
+    if case is None:
+        form.code.errors = [_("ไม่พบเรื่องที่ตรงกับรหัสนี้ โปรดตรวจสอบรหัสอีกครั้ง หรือติดต่อศูนย์รับเรื่องร้องเรียน")]
+        return render_template("public/track.html", form=form), 404
+    case_status = public_status(current_keyring(), case, now())
+    return render_template("public/status.html", status=case_status)
+
+
+@bp.get("/guide")
+def guide() -> ResponseReturnValue:
+    organisation = get_organisation(db.session)
+    return render_template(
+        "public/guide.html",
+        complaint_categories=categories_for(db.session, CaseKind.COMPLAINT),
+        tip_categories=categories_for(db.session, CaseKind.TIP),
+        response_days=organisation.response_days,
+        statuses=Status,
+    )
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"; the type is logged
+        current_app.logger.warning("healthz: database check failed")
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = make_response(redirect(target, code=303))
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
+
+
+def _stats_query() -> tuple[int, list[CaseKind]]:
+    current = thaidate.fiscal_year(thaidate.local_date(now()))
+    try:
+        fiscal_year = validators.normalize_number(request.args.get("fy", "") or str(current))
+    except validators.InvalidValue:
+        abort(400)
+    if not 2500 <= fiscal_year <= 2700:
+        abort(400)
+    kind = request.args.get("kind", "")
+    if kind and kind not in {k.value for k in CaseKind}:
+        abort(400)
+    return fiscal_year, [CaseKind(kind)] if kind else list(CaseKind)
+
+
+@bp.get("/stats")
+def stats() -> ResponseReturnValue:
+    fiscal_year, kinds = _stats_query()
+    data = stats_service.monthly(db.session, fiscal_year, kinds)
+    return render_template(
+        "public/stats.html",
+        fiscal_year=fiscal_year,
+        stats=data,
+        kinds=kinds,
+        kind_param=request.args.get("kind", ""),
+        month_dates=thaidate.fiscal_months(fiscal_year),
+    )
+
+
+@bp.get("/stats.json")
+def stats_json() -> ResponseReturnValue:
+    fiscal_year, kinds = _stats_query()
+    return stats_service.as_json(fiscal_year, stats_service.monthly(db.session, fiscal_year, kinds))
+
+
+@bp.get("/stats.csv")
+def stats_csv() -> ResponseReturnValue:
+    fiscal_year, kinds = _stats_query()
+    data = stats_service.monthly(db.session, fiscal_year, kinds)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["fiscal_year", "kind", "month", *stats_service.COUNT_KEYS])
+    for kind, kind_stats in data.items():
+        for row in kind_stats.months:
+            writer.writerow(
+                [
+                    fiscal_year,
+                    kind,
+                    row.month,
+                    row.received,
+                    row.completed,
+                    row.in_progress,
+                    row.on_time,
+                ]
+            )
+        writer.writerow(
+            [fiscal_year, kind, "total", *(kind_stats.totals[k] for k in stats_service.COUNT_KEYS)]
+        )
+    response = make_response("\ufeff" + buffer.getvalue())  # BOM: Excel opens Thai CSV right
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="intake-stats-{fiscal_year}.csv"'
+    )
+    return response

@@ -1,0 +1,225 @@
+"""Filing a case and finding it again by its tracking code."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from intake import crypto, deadlines, thaidate, tracking
+from intake.attachments import PreparedAttachment
+from intake.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseKind,
+    Category,
+    Channel,
+    EventType,
+    new_id,
+)
+from intake.services import DbSession, ServiceError, references
+from intake.services.settings import extra_holidays, get_organisation
+from intake.workflow import Status
+
+REPORTER_FIELDS = ("name", "phone", "email", "address", "national_id")
+
+
+@dataclass
+class FilingInput:
+    kind: CaseKind
+    subject: str
+    details: str
+    channel: Channel = Channel.WEB
+    category_id: int | None = None
+    location: str = ""
+    incident_date: date | None = None
+    accused: str = ""
+    anonymous: bool = False
+    reporter: dict[str, str] = field(default_factory=dict)
+    attachments: list[PreparedAttachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FiledCase:
+    case_id: str
+    kind: CaseKind
+    reference: str
+    tracking_code: str
+    received_at: datetime
+    due_at: datetime
+
+
+def _encrypt(keyring: crypto.Keyring, value: str, column: str, case_id: str) -> bytes:
+    return crypto.encrypt_field(keyring, value, table="cases", column=column, row_id=case_id)
+
+
+def _optional(keyring: crypto.Keyring, value: str, column: str, case_id: str) -> bytes | None:
+    return _encrypt(keyring, value, column, case_id) if value else None
+
+
+def _contact_blob(keyring: crypto.Keyring, data: FilingInput, case_id: str) -> bytes | None:
+    contact = {k: v for k, v in data.reporter.items() if k in REPORTER_FIELDS and v}
+    if data.kind is CaseKind.TIP and data.anonymous:
+        contact = {}
+    if not contact:
+        return None
+    text = json.dumps(contact, ensure_ascii=False, sort_keys=True)
+    return _encrypt(keyring, text, "contact", case_id)
+
+
+def _check_category(session: DbSession, data: FilingInput) -> None:
+    if data.category_id is None:
+        return
+    category = session.get(Category, data.category_id)
+    if category is None or category.kind is not data.kind or not category.active:
+        raise ServiceError("category")
+
+
+def _store_files(
+    keyring: crypto.Keyring, uploads: Path, case: Case, files: list[PreparedAttachment]
+) -> list[Path]:
+    """Encrypt each file to disk before the commit; the caller removes them on failure."""
+    uploads.mkdir(parents=True, exist_ok=True, mode=0o700)
+    written: list[Path] = []
+    for prepared in files:
+        attachment_id = new_id()
+        attachment = Attachment(
+            id=attachment_id,
+            mime=prepared.mime,
+            size=len(prepared.data),
+            stored_name=secrets.token_hex(16),
+            metadata_removed=prepared.metadata_removed,
+        )
+        attachment.name_enc = crypto.encrypt_field(
+            keyring, prepared.name, table="attachments", column="name", row_id=attachment_id
+        )
+        blob = crypto.encrypt_field(
+            keyring, prepared.data, table="attachments", column="data", row_id=attachment_id
+        )
+        path = uploads / attachment.stored_name
+        path.write_bytes(blob)
+        written.append(path)
+        case.attachments.append(attachment)
+    return written
+
+
+def file_case(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    uploads: Path,
+    data: FilingInput,
+    now: datetime,
+) -> FiledCase:
+    """Record a case; the tracking code exists only in the returned value."""
+    _check_category(session, data)
+    organisation = get_organisation(session)
+    due = deadlines.due_at(
+        now,
+        organisation.deadline_mode,
+        extra_holidays(session),
+        organisation.response_days,
+    )
+    code = tracking.new_code()
+    case_id = new_id()
+    case = Case(
+        id=case_id,
+        kind=data.kind,
+        channel=data.channel,
+        status=Status.RECEIVED,
+        tracking_digest=crypto.tracking_digest(keyring, code),
+        category_id=data.category_id,
+        incident_date=data.incident_date,
+        anonymous=data.kind is CaseKind.TIP and data.anonymous,
+        received_at=now,
+        first_due_at=due,
+        due_at=due,
+    )
+    case.subject_enc = _encrypt(keyring, data.subject, "subject", case_id)
+    case.details_enc = _encrypt(keyring, data.details, "details", case_id)
+    case.location_enc = _optional(keyring, data.location, "location", case_id)
+    case.accused_enc = _optional(keyring, data.accused, "accused", case_id)
+    case.contact_enc = _contact_blob(keyring, data, case_id)
+    if case.category_id is not None:
+        category = session.get(Category, case.category_id)
+        case.department_id = category.department_id if category else None
+    case.events.append(CaseEvent(type=EventType.FILED, to_status=Status.RECEIVED, at=now))
+
+    written = _store_files(keyring, uploads, case, data.attachments)
+    try:
+        fiscal_year = thaidate.fiscal_year(thaidate.local_date(now))
+        # Last before commit, so the counter row stays locked for as short a time as possible.
+        case.fiscal_year = fiscal_year
+        case.sequence = references.allocate(session, data.kind, fiscal_year)
+        case.reference = references.format_reference(data.kind, fiscal_year, case.sequence)
+        session.add(case)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return FiledCase(case_id, data.kind, case.reference, code, now, due)
+
+
+def find_by_code(session: DbSession, keyring: crypto.Keyring, typed: str) -> Case | None:
+    """Raises tracking.CodeFormatError for a mistyped code; None when no case has it."""
+    code = tracking.normalize(typed)
+    digest = crypto.tracking_digest(keyring, code)
+    return session.scalars(select(Case).where(Case.tracking_digest == digest)).first()
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: datetime
+    type: EventType
+    to_status: Status | None
+    message: str
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What a complainant may see of their case: no staff notes, no identities."""
+
+    reference: str
+    kind: CaseKind
+    status: Status
+    received_at: datetime
+    due_at: datetime
+    closed_at: datetime | None
+    deadline_state: deadlines.DeadlineState | None
+    events: list[PublicEvent]
+
+
+def public_status(keyring: crypto.Keyring, case: Case, now: datetime) -> PublicStatus:
+    events = [
+        PublicEvent(
+            at=event.at,
+            type=event.type,
+            to_status=event.to_status,
+            message=(
+                crypto.decrypt_text(
+                    keyring, event.body_enc, table="case_events", column="body", row_id=event.id
+                )
+                if event.body_enc
+                else ""
+            ),
+        )
+        for event in case.events
+        if event.public
+    ]
+    closed = case.closed_at is not None
+    return PublicStatus(
+        reference=case.reference,
+        kind=case.kind,
+        status=case.status,
+        received_at=case.received_at,
+        due_at=case.due_at,
+        closed_at=case.closed_at,
+        deadline_state=None if closed else deadlines.deadline_state(case.due_at, now),
+        events=events,
+    )

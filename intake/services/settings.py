@@ -1,0 +1,45 @@
+"""Organisation settings and the reference data every form needs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from intake.models import CaseKind, Category, Department, ExtraHoliday, Organisation
+from intake.services import DbSession
+
+DEFAULT_ORGANISATION = {
+    "name_th": "องค์การบริหารส่วนตำบลตัวอย่าง",
+    "name_en": "Example Subdistrict Administrative Organization",
+    "unit_name_th": "ศูนย์รับเรื่องร้องเรียน/ร้องทุกข์ สำนักปลัด",
+    "unit_name_en": "Complaint Centre, Office of the Permanent Secretary",
+    "address": "",
+    "phone": "",
+    "email": "",
+    "office_hours": "วันจันทร์–ศุกร์ 08:30–16:30 น.",
+}
+
+
+def get_organisation(session: DbSession) -> Organisation:
+    """The settings row; an unsaved default when `intake init` has not run yet."""
+    organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    return organisation or Organisation(id=0, **DEFAULT_ORGANISATION)
+
+
+def extra_holidays(session: DbSession) -> list[date]:
+    return list(session.scalars(select(ExtraHoliday.day)))
+
+
+def categories_for(session: DbSession, kind: CaseKind) -> list[Category]:
+    query = (
+        select(Category)
+        .where(Category.kind == kind, Category.active.is_(True))
+        .order_by(Category.position, Category.id)
+    )
+    return list(session.scalars(query))
+
+
+def departments(session: DbSession) -> list[Department]:
+    query = select(Department).where(Department.active.is_(True)).order_by(Department.id)
+    return list(session.scalars(query))

@@ -1,0 +1,128 @@
+"""Planted identities and contents never appear in plain text: not in the database
+files (WAL included), not under the instance folder, not in any log line."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import complaint_form, tip_form
+from conftest import database_files
+from flask import Flask
+from test_public_filing import file_and_read_receipt
+from werkzeug.serving import make_server
+
+NAME = "ZZNAMEMARKERQ สมศรี มาร์กเกอร์"
+PHONE = "081-999-1357"
+PHONE_NORMAL = "0819991357"
+NATIONAL_ID = "3100600123450"
+EMAIL = "zzmailmarker@example.org"
+ADDRESS = "ZZADDRMARKER บ้านเลขที่ 99/9"
+DETAILS = "ZZDETAILMARKER รายละเอียดลับมาก"
+ACCUSED = "ZZACCUSEDMARKER นายผู้ถูกกล่าวหา"
+SUBJECT = "ZZSUBJECTMARKER เรื่องทดสอบ"
+FILE_NAME = "ZZFILENAMEMARKER หลักฐาน.txt"
+FILE_BODY = "ZZFILEBODYMARKER เนื้อหาไฟล์\n"
+
+MARKERS = [
+    "ZZNAMEMARKERQ",
+    "สมศรี มาร์กเกอร์",
+    PHONE,
+    PHONE_NORMAL,
+    NATIONAL_ID,
+    EMAIL,
+    "ZZADDRMARKER",
+    "ZZDETAILMARKER",
+    "รายละเอียดลับมาก",
+    "ZZACCUSEDMARKER",
+    "ZZSUBJECTMARKER",
+    "ZZFILENAMEMARKER",
+    "ZZFILEBODYMARKER",
+    "เนื้อหาไฟล์",
+]
+
+
+def _planted(form: dict[str, Any]) -> dict[str, Any]:
+    form.update(
+        subject=SUBJECT,
+        details=DETAILS,
+        reporter_name=NAME,
+        reporter_phone=PHONE,
+        reporter_national_id=NATIONAL_ID,
+        reporter_email=EMAIL,
+        reporter_address=ADDRESS,
+        attachments=(io.BytesIO(FILE_BODY.encode()), FILE_NAME),
+    )
+    return form
+
+
+def _hits(blob: bytes, needles: list[str]) -> list[str]:
+    return [n for n in needles if n.encode("utf-8") in blob]
+
+
+def _scan_tree(root: Path, needles: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            hits = _hits(path.read_bytes(), needles)
+            if hits:
+                found[str(path)] = hits
+    return found
+
+
+def _serve_and_track(app: Flask, codes: list[str]) -> None:
+    """Go through the real development server too, so its request log is checked."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        for code in codes:
+            body = urllib.parse.urlencode({"code": code}).encode()
+            with urllib.request.urlopen(f"{base}/track", data=body) as response:  # noqa: S310
+                assert b'id="case-status"' in response.read()
+        with urllib.request.urlopen(f"{base}/tips/new") as response:  # noqa: S310
+            response.read()
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def test_planted_identity_and_content_cannot_be_found_anywhere(
+    app: Flask, postgres: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = app.test_client()
+
+    _, complaint_code = file_and_read_receipt(client, "/complaints/new", _planted(complaint_form()))
+    tip = _planted(tip_form(anonymous="", accused=ACCUSED))
+    _, tip_code = file_and_read_receipt(client, "/tips/new", tip)
+    codes = [complaint_code, tip_code]
+    _serve_and_track(app, codes)
+
+    needles = MARKERS + [c.replace(" ", "") for c in codes] + codes
+    files = database_files(app)  # SQLite: the file, -wal, -shm; PostgreSQL: CHECKPOINT
+    instance = Path(app.instance_path)
+    assert any(instance.rglob("*")), "the instance folder should hold keys and uploads"
+    assert (instance / "uploads").is_dir() and any((instance / "uploads").iterdir())
+
+    leaks = _scan_tree(instance, needles)
+    for path in files:
+        hits = _hits(path.read_bytes(), needles)
+        if hits:
+            leaks[str(path)] = hits
+    if postgres is not None:
+        leaks.update(_scan_tree(Path(postgres.data_dir), needles))
+    assert leaks == {}
+
+    log_text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "GET /tips/new" in log_text, "the server's request log should have been captured"
+    assert _hits(log_text.encode(), needles) == []
+    assert "127.0.0.1" not in log_text
