@@ -19,10 +19,16 @@ class ConfigError(RuntimeError):
     """The configuration cannot run safely; the message names what is missing."""
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
+def _flag(value: str | None, default: bool, name: str = "flag") -> bool:
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    # A typo must not quietly switch a protection off.
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
 
 
 class BaseConfig:
@@ -80,6 +86,8 @@ CONFIGS: dict[str, type[BaseConfig]] = {
 def _dev_secret(instance_path: Path) -> str:
     """Development only: a secret generated once into the instance folder."""
     path = instance_path / "secret_key"
+    if path.exists() and not path.read_text().strip():
+        path.unlink()  # an empty file left by an interrupted first run
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -125,9 +133,11 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
             settings[key] = environ[key]
     for key, value in environ.items():
         if key.startswith("RATELIMIT_"):
-            settings[key] = _flag(value, True) if key == "RATELIMIT_ENABLED" else value
+            settings[key] = _flag(value, True, key) if key == "RATELIMIT_ENABLED" else value
 
     secret = environ.get("SECRET_KEY", "")
+    if secret and env_name == "production" and len(secret) < 32:
+        raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")
     if secret:
         settings["SECRET_KEY"] = secret
     elif env_name == "production" and "SECRET_KEY" not in overrides:

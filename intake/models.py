@@ -1,7 +1,9 @@
 """Typed SQLAlchemy 2.0 models.
 
-Ciphertext columns end in ``_enc`` and hold the output of ``intake.crypto``; nothing
-else in a row says more than a reference, a date, a status or a category. Case and
+Ciphertext columns end in ``_enc`` and hold the output of ``intake.crypto`` under the
+content key, bound to (table, column without ``_enc``, row id): key rotation finds them by
+that suffix. ``_sealed`` columns are sealed to a public key the server cannot open.
+Nothing else in a row says more than a reference, a date, a status or a category. Case and
 attachment ids are UUIDs made by the application, so that the associated data that
 binds a ciphertext to its row is known before the row is inserted.
 """
@@ -47,6 +49,14 @@ class Role(enum.StrEnum):
     EXECUTIVE = "executive"
     ADMIN = "admin"
     AUDITOR = "auditor"
+
+
+class RevealStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
 
 
 class EventType(enum.StrEnum):
@@ -113,6 +123,7 @@ class Organisation(Model):
     phone: Mapped[str] = mapped_column(sa.String(50), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     office_hours: Mapped[str] = mapped_column(sa.String(200), default="")
+    office_hours_en: Mapped[str] = mapped_column(sa.String(200), default="")
     deadline_mode: Mapped[CountingMode] = mapped_column(
         _enum(CountingMode), default=CountingMode.CALENDAR
     )
@@ -120,6 +131,10 @@ class Organisation(Model):
     max_attachments: Mapped[int] = mapped_column(default=5)
     max_attachment_mb: Mapped[int] = mapped_column(default=10)
     strip_image_metadata: Mapped[bool] = mapped_column(default=True)
+    # How long an approved reveal stays readable by the officer who asked for it.
+    reveal_days: Mapped[int] = mapped_column(default=7)
+    # The tipster's status page says that their identity was disclosed (EU 2019/1937).
+    tell_tipster_of_reveal: Mapped[bool] = mapped_column(default=True)
 
 
 class Department(Model):
@@ -209,8 +224,11 @@ class Case(Model):
     details_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
     location_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     accused_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    # Complainant contact details, or a tipster's identity, as encrypted JSON.
+    # A complainant's contact details, as encrypted JSON (content key).
     contact_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # A tipster's identity, as JSON sealed to the organisation's identity key.
+    identity_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    identity_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("identity_keys.id"))
     incident_date: Mapped[date | None] = mapped_column(sa.Date)
     anonymous: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime] = mapped_column(AwareDateTime)
@@ -265,3 +283,144 @@ class Attachment(Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class IdentityKey(Model):
+    """A generation of the organisation's identity key pair; only the public half is here."""
+
+    __tablename__ = "identity_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class CustodianKey(Model):
+    """A custodian's own key pair; the private half is wrapped under their passphrase."""
+
+    __tablename__ = "custodian_keys"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    private_wrapped: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class IdentityKeyGrant(Model):
+    """An identity private key sealed to one custodian's public key."""
+
+    __tablename__ = "identity_key_grants"
+
+    identity_key_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("identity_keys.id"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("custodian_keys.user_id"), primary_key=True)
+    private_sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+
+class RevealRequest(Model):
+    """A legal officer's request to see one tipster's identity, and its decision.
+
+    While an approval runs, the opened identity is kept under the content key for the
+    requester alone (``revealed_enc``); it is wiped on expiry or revocation.
+    """
+
+    __tablename__ = "reveal_requests"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    requester_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    status: Mapped[RevealStatus] = mapped_column(
+        _enum(RevealStatus), default=RevealStatus.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    decision_reason_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    approved_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    revealed_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+
+    case: Mapped[Case] = relationship()
+
+
+class Notification(Model):
+    """Something a staff member must see (and, later, be mailed). Carries no content."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    case_id: Mapped[str | None] = mapped_column(sa.ForeignKey("cases.id"))
+    reveal_request_id: Mapped[str | None] = mapped_column(sa.ForeignKey("reveal_requests.id"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class AuditEntry(Model):
+    """One append-only audit line: who, what, when, which case. Never content.
+
+    ``mac`` chains each entry to the one before it with a server-held key; database
+    triggers refuse UPDATE and DELETE; ``AuditHead`` remembers the newest entry so that
+    deleting it is noticed too.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(AwareDateTime)
+    actor: Mapped[str] = mapped_column(sa.String(80))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    case_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    detail: Mapped[str] = mapped_column(sa.String(200), default="")
+    mac: Mapped[str] = mapped_column(sa.String(64))
+
+
+class AuditHead(Model):
+    """The single row naming the newest audit entry; appending locks it."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(default=0)
+    last_mac: Mapped[str] = mapped_column(sa.String(64), default="")
+
+
+# The audit log refuses to be changed, whichever way the tables were created.
+AUDIT_TRIGGERS = {
+    "sqlite": [
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_log_refuse() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse()",
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse()",
+    ],
+}
+
+for _dialect, _statements in AUDIT_TRIGGERS.items():
+    for _statement in _statements:
+        sa.event.listen(
+            AuditEntry.__table__,
+            "after_create",
+            sa.DDL(_statement).execute_if(dialect=_dialect),
+        )
+
+# The head row exists from the start, so the first two appends cannot race to create it.
+sa.event.listen(
+    AuditHead.__table__,
+    "after_create",
+    sa.DDL("INSERT INTO audit_head (id, last_id, last_mac) VALUES (1, 0, '')"),
+)

@@ -9,10 +9,14 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS, _Auto
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     Field,
+    FileField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -184,7 +188,25 @@ IDENTITY_FIELDS = (
 )
 
 
-class _FilingForm(FlaskForm):
+class PublicForm(FlaskForm):
+    """A form that takes uploaded files only under its file fields' names.
+
+    Flask-WTF merges request.files into the form data, so a file part sent under a text
+    field's name would reach that field as a FileStorage. Bots do send such things.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if formdata is not _Auto or request.method not in SUBMIT_METHODS:
+                return super().wrap_formdata(form, formdata)
+            data = MultiDict(request.form)
+            for name, field in form._fields.items():
+                if isinstance(field, FileField | MultipleFileField):
+                    data.setlist(name, request.files.getlist(name))
+            return data
+
+
+class _FilingForm(PublicForm):
     """What both channels validate alike; never rendered on its own."""
 
     attachments = MultipleFileField(_l("แนบไฟล์ (ถ้ามี)"))
@@ -272,7 +294,7 @@ class TipForm(_FilingForm):
             )
 
 
-class TrackForm(FlaskForm):
+class TrackForm(PublicForm):
     code = StringField(
         _l("รหัสติดตามเรื่อง"),
         validators=[DataRequired(_l("โปรดกรอกรหัสติดตามเรื่อง")), Length(max=CODE_INPUT_MAX)],

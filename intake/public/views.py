@@ -75,6 +75,7 @@ def _organisation_context() -> dict[str, Any]:
         "organisation": organisation,
         "organisation_name": (english and organisation.name_en) or organisation.name_th,
         "unit_name": (english and organisation.unit_name_en) or organisation.unit_name_th,
+        "office_hours": (english and organisation.office_hours_en) or organisation.office_hours,
     }
 
 

@@ -18,6 +18,7 @@ DEFAULT_ORGANISATION = {
     "phone": "",
     "email": "",
     "office_hours": "วันจันทร์–ศุกร์ 08:30–16:30 น.",
+    "office_hours_en": "Monday–Friday 08:30–16:30",
 }
 
 
