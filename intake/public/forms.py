@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from werkzeug.datastructures import MultiDict
@@ -199,7 +199,7 @@ class PublicForm(FlaskForm):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             if formdata is not _Auto or request.method not in SUBMIT_METHODS:
                 return super().wrap_formdata(form, formdata)
-            data = MultiDict(request.form)
+            data: MultiDict[str, Any] = MultiDict(request.form)
             for name, field in form._fields.items():
                 if isinstance(field, FileField | MultipleFileField):
                     data.setlist(name, request.files.getlist(name))
