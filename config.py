@@ -58,6 +58,8 @@ class BaseConfig:
     INTAKE_TRACK_LIMIT = "10 per minute"
 
     INTAKE_MAX_IMAGE_PIXELS = 40_000_000
+    INTAKE_LOGIN_LIMIT = "10 per minute"
+    INTAKE_STAFF_IDLE_MINUTES = 30
 
 
 class DevelopmentConfig(BaseConfig):
@@ -128,7 +130,7 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     settings["SQLALCHEMY_DATABASE_URI"] = database_url(
         environ.get("DATABASE_URL") or f"sqlite:///{instance / 'intake.sqlite'}"
     )
-    for key in ("INTAKE_FILING_LIMIT", "INTAKE_TRACK_LIMIT"):
+    for key in ("INTAKE_FILING_LIMIT", "INTAKE_TRACK_LIMIT", "INTAKE_LOGIN_LIMIT"):
         if environ.get(key):
             settings[key] = environ[key]
     for key, value in environ.items():

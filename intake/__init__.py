@@ -29,6 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.keystore import init_keys
     from intake.privacy import configure_logging
     from intake.public import bp as public_bp
+    from intake.staff import init_app as init_staff
 
     settings = load_config(os.environ, overrides)
     app = IntakeFlask(
@@ -54,5 +55,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(public_bp)
+    init_staff(app)
     init_cli(app)
     return app

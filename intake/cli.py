@@ -32,7 +32,86 @@ def init_command(no_demo: bool) -> None:
     if not no_demo:
         departments, categories = setup.add_demo_reference_data(db.session)
         click.echo(f"demo data: {departments} departments and {categories} categories added")
+    from intake.identity_cli import setup_first_custodian
+
+    setup_first_custodian()
+
+
+@intake_cli.command("audit-verify")
+def audit_verify_command() -> None:
+    """Check the audit log's hash chain (read-only); exit status 1 if it is broken."""
+    from intake.keystore import current_keyring
+    from intake.services import audit
+
+    result = audit.verify(db.session, current_keyring())
+    db.session.rollback()
+    if not result.ok:
+        where = f" at entry {result.first_broken_id}" if result.first_broken_id is not None else ""
+        click.echo(f"audit log BROKEN{where}: {result.problem}", err=True)
+        raise SystemExit(1)
+    click.echo(f"audit log: {result.checked} entries, chain intact")
+
+
+@intake_cli.command("rotate-keys")
+@click.option("--retire", is_flag=True, help="Then remove the old content keys from the key files.")
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows re-encrypted per transaction.",
+)
+def rotate_keys_command(retire: bool, batch_size: int) -> None:
+    """Re-encrypt all content under a new content key; run again to resume an interrupted run."""
+    from intake.keystore import current_keyring
+    from intake.services import keys
+
+    keys_dir = Path(current_app.config["INTAKE_KEYS_PATH"])
+    uploads_dir = Path(current_app.config["INTAKE_UPLOADS_PATH"])
+    try:
+        with click.progressbar(length=1, label="re-encrypting", show_pos=True) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            report = keys.rotate_content_key(
+                db.session,
+                current_keyring(),
+                keys_dir,
+                uploads_dir,
+                batch_size=batch_size,
+                progress=progress,
+            )
+        set_keyring(current_app, report.keyring)
+        done = (
+            f"content key {report.new_key_id} added"
+            if report.new_key_id
+            else f"resumed the rotation to content key {report.active_key_id}"
+        )
+        click.echo(
+            f"{done}; {report.values_reencrypted} values and "
+            f"{report.files_reencrypted} files re-encrypted"
+        )
+        if report.missing_files:
+            click.echo(
+                f"warning: {len(report.missing_files)} attachment files are missing: "
+                + ", ".join(report.missing_files),
+                err=True,
+            )
+        if retire:
+            retired = keys.retire_old_keys(db.session, report.keyring, keys_dir, uploads_dir)
+            set_keyring(current_app, crypto.load_keyring(keys_dir))
+            click.echo(
+                f"retired content keys: {', '.join(retired)}"
+                if retired
+                else "no old content keys to retire"
+            )
+    except keys.KeyRotationError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def init_app(app: Flask) -> None:
+    import intake.identity_cli  # noqa: F401  (registers the custodian commands)
+
     app.cli.add_command(intake_cli)

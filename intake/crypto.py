@@ -208,6 +208,27 @@ def open_token(keyring: Keyring, token: str, *, purpose: str) -> str:
     return decrypt_text(keyring, blob, table="session", column=purpose, row_id="-")
 
 
+def add_content_key(keyring: Keyring) -> Keyring:
+    """A copy of ``keyring`` with a fresh content key, made active.
+
+    Ids count up from the highest one held (``c1``, ``c2``, ...), so a retired id is never
+    given to a different key while the newest key is kept.
+    """
+    numbers = [int(kid[1:]) for kid in keyring.content_keys if kid[1:].isdigit()]
+    key_id = f"c{max(numbers, default=0) + 1}"
+    keys = {**keyring.content_keys, key_id: AESGCM.generate_key(bit_length=256)}
+    return Keyring(keys, key_id, keyring.tracking_pepper, keyring.audit_key, path=keyring.path)
+
+
+def retire_content_keys(keyring: Keyring, keep: set[str]) -> Keyring:
+    """A copy of ``keyring`` holding only the content keys in ``keep`` and the active one."""
+    keys = {
+        kid: key
+        for kid, key in keyring.content_keys.items()
+        if kid in keep or kid == keyring.active_content_key
+    }
+    active = keyring.active_content_key
+    return Keyring(keys, active, keyring.tracking_pepper, keyring.audit_key, path=keyring.path)
 
 
 # --- Whistleblower identities -------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from intake.deadlines import DeadlineState
-from intake.models import CaseKind, Channel
+from intake.models import CaseKind, Channel, Role
 from intake.workflow import Status
 
 STATUS = {
@@ -48,4 +48,23 @@ DEADLINE = {
     DeadlineState.ON_TRACK: _l("อยู่ในกำหนด"),
     DeadlineState.DUE_SOON: _l("ใกล้ครบกำหนด"),
     DeadlineState.OVERDUE: _l("เกินกำหนด"),
+}
+
+ROLE = {
+    Role.INTAKE: _l("เจ้าหน้าที่รับเรื่อง"),
+    Role.LEGAL: _l("นิติกร"),
+    Role.DEPARTMENT: _l("เจ้าหน้าที่กอง"),
+    Role.CUSTODIAN: _l("ผู้ดูแลข้อมูลตัวตน"),
+    Role.EXECUTIVE: _l("ผู้บริหาร"),
+    Role.ADMIN: _l("ผู้ดูแลระบบ"),
+    Role.AUDITOR: _l("ผู้ตรวจสอบ"),
+}
+
+# External agencies a case may be referred to.
+REFERRAL = {
+    "nacc": _l("สำนักงาน ป.ป.ช."),
+    "pacc": _l("สำนักงาน ป.ป.ท."),
+    "damrongdham": _l("ศูนย์ดำรงธรรม"),
+    "oag": _l("สำนักงานการตรวจเงินแผ่นดิน (สตง.)"),
+    "other": _l("หน่วยงานอื่น"),
 }

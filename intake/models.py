@@ -61,9 +61,11 @@ class RevealStatus(enum.StrEnum):
 
 class EventType(enum.StrEnum):
     FILED = "filed"
-    STATUS = "status"
-    INTERIM_NOTICE = "interim_notice"
-    NOTE = "note"
+    STATUS = "status"  # a move in the workflow; its body, if any, is told to the complainant
+    INTERIM_NOTICE = "interim_notice"  # progress told to the complainant; restarts the clock
+    UPDATE = "update"  # a public message to the complainant
+    NOTE = "note"  # internal only
+    MOVED = "moved"  # a complaint moved onto the tip channel
 
 
 def utcnow() -> datetime:
@@ -198,8 +200,35 @@ class User(Model):
     role: Mapped[Role] = mapped_column(_enum(Role))
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
     totp_secret_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # Set when the first code has been entered: until then sign-in shows the enrolment.
+    totp_confirmed: Mapped[bool] = mapped_column(default=False)
+    # The last accepted TOTP time step: a code is accepted once.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Part of the session's user id: bumping it signs the user out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+
+    # Flask-Login's protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
 
 class Case(Model):
@@ -237,6 +266,10 @@ class Case(Model):
     due_at: Mapped[datetime] = mapped_column(AwareDateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Where a referred case went: a code from intake.labels.REFERRAL or "other".
+    referred_to: Mapped[str | None] = mapped_column(sa.String(30))
+    referred_to_name: Mapped[str | None] = mapped_column(sa.String(200))
+    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 
@@ -335,9 +368,7 @@ class RevealRequest(Model):
     case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     requester_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reason_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    status: Mapped[RevealStatus] = mapped_column(
-        _enum(RevealStatus), default=RevealStatus.PENDING
-    )
+    status: Mapped[RevealStatus] = mapped_column(_enum(RevealStatus), default=RevealStatus.PENDING)
     requested_at: Mapped[datetime] = mapped_column(AwareDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(AwareDateTime)

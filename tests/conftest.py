@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,23 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from intake import create_app  # noqa: E402
+from intake import create_app, crypto  # noqa: E402
 from intake.extensions import db  # noqa: E402
+from intake.keystore import current_keyring  # noqa: E402
+from intake.models import Role  # noqa: E402
 from intake.services import setup  # noqa: E402
+from intake.services.identity import create_identity_key  # noqa: E402
+from intake.services.users import create_user  # noqa: E402
 
 TIER = os.environ.get("INTAKE_TEST_TIER", "sqlite")
+
+CUSTODIAN = "custodian"
+CUSTODIAN_PASSPHRASE = "correct horse battery staple"
+# scrypt at its production cost takes a noticeable fraction of a second and 128 MiB per
+# wrap; the suite sets up a custodian for every test, so it uses the lowest cost the
+# unwrapping code accepts. tests/test_identity.py checks the production cost itself.
+PRODUCTION_SCRYPT_N = crypto.SCRYPT_N
+crypto.SCRYPT_N = 2**14
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +87,10 @@ def _reset_schema(app: Flask) -> None:
         db.create_all()
         setup.ensure_organisation(db.session)
         setup.add_demo_reference_data(db.session)
+        custodian = create_user(db.session, CUSTODIAN, "ผู้ดูแลข้อมูลตัวตน", Role.CUSTODIAN, "pw")
+        create_identity_key(
+            db.session, current_keyring(), custodian, CUSTODIAN_PASSPHRASE, datetime.now(UTC)
+        )
 
 
 @pytest.fixture

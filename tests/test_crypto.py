@@ -256,6 +256,7 @@ def test_saved_key_files_are_owner_only(tmp_path: Path, keyring: Keyring) -> Non
     assert {name: _mode(keys_dir / name) for name in KEY_FILES} == {
         CONTENT_KEYS_FILE: 0o600,
         TRACKING_PEPPER_FILE: 0o600,
+        crypto.AUDIT_KEY_FILE: 0o600,
     }
     assert sorted(p.name for p in keys_dir.iterdir()) == sorted(KEY_FILES)
     # And the folder is owner-only too
@@ -366,7 +367,7 @@ def test_ensure_creates_once_then_loads_the_same_keys(tmp_path: Path) -> None:
     files_after_first = {name: (keys_dir / name).read_bytes() for name in KEY_FILES}
     # Then both files exist, owner-only
     assert crypto.missing_key_files(keys_dir) == []
-    assert [_mode(keys_dir / name) for name in KEY_FILES] == [0o600, 0o600]
+    assert [_mode(keys_dir / name) for name in KEY_FILES] == [0o600] * len(KEY_FILES)
     # When it runs again
     second = crypto.ensure_keyring(keys_dir)
     # Then it loads the same keys and leaves the files untouched
@@ -484,4 +485,3 @@ def test_truncated_token_fails_as_decryption_failed(keyring: Keyring) -> None:
     # Then the failure is DecryptionFailed
     with pytest.raises(DecryptionFailed):
         crypto.open_token(keyring, truncated, purpose="tracking")
-

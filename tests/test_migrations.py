@@ -49,3 +49,21 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path, postgres: Any) -> None:
         with db.engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() is not None
         db.engine.dispose()
+
+
+def test_check_constraints_after_upgrade_accept_every_event_type(
+    tmp_path: Path, postgres: Any
+) -> None:
+    """Enum CHECKs changed by a revision must really change (they are not compared above)."""
+    from sqlalchemy import inspect
+
+    from intake.models import EventType
+
+    app = _fresh_app(tmp_path, postgres)
+    with app.app_context():
+        upgrade()
+        checks = inspect(db.engine).get_check_constraints("case_events")
+        db.engine.dispose()
+    text = " ".join(str(c.get("sqltext", "")) for c in checks)
+    for event_type in EventType:
+        assert f"'{event_type.value}'" in text, event_type

@@ -10,8 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 FORM_FIELDS = [
-    "subject", "details", "category", "location", "incident_date", "reporter_name",
-    "reporter_phone", "reporter_email", "reporter_address", "reporter_national_id", "website",
+    "subject",
+    "details",
+    "category",
+    "location",
+    "incident_date",
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_address",
+    "reporter_national_id",
+    "website",
 ]
 TIP_FIELDS = [*FORM_FIELDS, "accused", "anonymous"]
 
@@ -25,8 +34,9 @@ thai_text = st.text(
     ),
     max_size=300,
 )
-field_values = st.one_of(thai_text, st.text(max_size=20), st.just(""), st.text(min_size=6000,
-                                                                                max_size=6001))
+field_values = st.one_of(
+    thai_text, st.text(max_size=20), st.just(""), st.text(min_size=6000, max_size=6001)
+)
 
 PROFILE = settings(
     max_examples=60,

@@ -104,8 +104,9 @@ def test_named_tip_stores_identity_encrypted(client: FlaskClient, app: Flask) ->
     with app.app_context():
         case = db.session.scalars(select(Case)).one()
         assert case.anonymous is False
-        assert case.contact_enc is not None
-        assert "กล้า".encode() not in case.contact_enc
+        assert case.contact_enc is None  # a tipster's identity is sealed, not content-keyed
+        assert case.identity_sealed is not None
+        assert "กล้า".encode() not in case.identity_sealed
 
 
 def test_bad_input_gets_thai_messages_beside_fields_and_keeps_what_was_typed(

@@ -37,6 +37,7 @@ from intake.public.forms import ComplaintForm, TipForm, TrackForm
 from intake.services import ServiceError
 from intake.services import stats as stats_service
 from intake.services.cases import FilingInput, file_case, find_by_code, public_status
+from intake.services.reveal import identity_was_disclosed
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 from intake.workflow import Status
 
@@ -139,8 +140,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 _filing_input(form, kind),
                 now(),
             )
-        except ServiceError:
-            form.category.errors = [*form.category.errors, _("โปรดเลือกประเภทเรื่องใหม่")]
+        except ServiceError as error:
+            _show_service_error(form, error)
         else:
             receipt = {
                 "reference": filed.reference,
@@ -167,6 +168,15 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
         ),
         status,
     )
+
+
+def _show_service_error(form: ComplaintForm | TipForm, error: ServiceError) -> None:
+    if error.code == "identity_unavailable" and isinstance(form, TipForm):
+        form.anonymous.errors = [
+            _("ขณะนี้ระบบยังรับข้อมูลตัวตนไม่ได้ โปรดเลือกไม่ประสงค์ออกนาม หรือติดต่อศูนย์รับเรื่องโดยตรง")
+        ]
+    else:
+        form.category.errors = [*form.category.errors, _("โปรดเลือกประเภทเรื่องใหม่")]
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
@@ -215,7 +225,12 @@ def track() -> ResponseReturnValue:
     if case is None:
         form.code.errors = [_("ไม่พบเรื่องที่ตรงกับรหัสนี้ โปรดตรวจสอบรหัสอีกครั้ง หรือติดต่อศูนย์รับเรื่องร้องเรียน")]
         return render_template("public/track.html", form=form), 404
-    case_status = public_status(current_keyring(), case, now())
+    disclosed = (
+        case.kind is CaseKind.TIP
+        and get_organisation(db.session).tell_tipster_of_reveal
+        and identity_was_disclosed(db.session, case.id)
+    )
+    case_status = public_status(current_keyring(), case, now(), disclosed)
     return render_template("public/status.html", status=case_status)
 
 

@@ -23,6 +23,8 @@ from intake.models import (
     new_id,
 )
 from intake.services import DbSession, ServiceError, references
+from intake.services.audit import ACTOR_PUBLIC, record
+from intake.services.identity import seal_case_identity
 from intake.services.settings import extra_holidays, get_organisation
 from intake.workflow import Status
 
@@ -62,14 +64,23 @@ def _optional(keyring: crypto.Keyring, value: str, column: str, case_id: str) ->
     return _encrypt(keyring, value, column, case_id) if value else None
 
 
-def _contact_blob(keyring: crypto.Keyring, data: FilingInput, case_id: str) -> bytes | None:
-    contact = {k: v for k, v in data.reporter.items() if k in REPORTER_FIELDS and v}
-    if data.kind is CaseKind.TIP and data.anonymous:
-        contact = {}
-    if not contact:
-        return None
-    text = json.dumps(contact, ensure_ascii=False, sort_keys=True)
-    return _encrypt(keyring, text, "contact", case_id)
+def _reporter_details(data: FilingInput) -> dict[str, str]:
+    return {k: v for k, v in data.reporter.items() if k in REPORTER_FIELDS and v}
+
+
+def _protect_reporter(
+    session: DbSession, keyring: crypto.Keyring, case: Case, data: FilingInput
+) -> None:
+    """A complainant's contact goes under the content key; a tipster's identity is sealed
+    to the identity key, which the server cannot open. An anonymous tip keeps nothing."""
+    details = _reporter_details(data)
+    if not details or (data.kind is CaseKind.TIP and data.anonymous):
+        return
+    if data.kind is CaseKind.TIP:
+        case.identity_sealed, case.identity_key_id = seal_case_identity(session, details, case.id)
+        return
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True)
+    case.contact_enc = _encrypt(keyring, text, "contact", case.id)
 
 
 def _check_category(session: DbSession, data: FilingInput) -> None:
@@ -143,7 +154,7 @@ def file_case(
     case.details_enc = _encrypt(keyring, data.details, "details", case_id)
     case.location_enc = _optional(keyring, data.location, "location", case_id)
     case.accused_enc = _optional(keyring, data.accused, "accused", case_id)
-    case.contact_enc = _contact_blob(keyring, data, case_id)
+    _protect_reporter(session, keyring, case, data)
     if case.category_id is not None:
         category = session.get(Category, case.category_id)
         case.department_id = category.department_id if category else None
@@ -157,6 +168,8 @@ def file_case(
         case.sequence = references.allocate(session, data.kind, fiscal_year)
         case.reference = references.format_reference(data.kind, fiscal_year, case.sequence)
         session.add(case)
+        session.flush()
+        record(session, keyring, "case.filed", actor=ACTOR_PUBLIC, now=now, case_id=case_id)
         session.commit()
     except BaseException:
         session.rollback()
@@ -193,9 +206,12 @@ class PublicStatus:
     closed_at: datetime | None
     deadline_state: deadlines.DeadlineState | None
     events: list[PublicEvent]
+    identity_disclosed: bool = False
 
 
-def public_status(keyring: crypto.Keyring, case: Case, now: datetime) -> PublicStatus:
+def public_status(
+    keyring: crypto.Keyring, case: Case, now: datetime, identity_disclosed: bool = False
+) -> PublicStatus:
     events = [
         PublicEvent(
             at=event.at,
@@ -222,4 +238,5 @@ def public_status(keyring: crypto.Keyring, case: Case, now: datetime) -> PublicS
         closed_at=case.closed_at,
         deadline_state=None if closed else deadlines.deadline_state(case.due_at, now),
         events=events,
+        identity_disclosed=identity_disclosed,
     )

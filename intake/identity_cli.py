@@ -1,0 +1,248 @@
+"""Commands for identity custodians: set up, add, remove, rotate. None of them ever
+writes the identity private key, or a passphrase, anywhere."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from intake.cli import intake_cli
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import Role, User
+from intake.services import ServiceError
+from intake.services.identity import (
+    add_custodian,
+    create_identity_key,
+    current_identity_key,
+    remove_custodian,
+    rotate_identity_key,
+)
+from intake.services.users import create_user, find_user
+
+PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
+# Development only: the generated passphrase is kept where `make run` can show it again.
+# A production instance never writes a passphrase anywhere.
+DEV_PASSPHRASE_FILE = "DEVELOPMENT-custodian-passphrase.txt"  # noqa: S105 (a file name)
+
+MESSAGES = {
+    "wrong_passphrase": "that passphrase does not open the custodian's key",
+    "not_custodian": "that user is not a custodian of the identity key",
+    "weak_passphrase": "passphrases must be at least 12 characters",
+    "last_custodian": "refusing to remove the last custodian: identities would be lost",
+    "already_custodian": "that user is already a custodian",
+    "same_person": "a custodian cannot grant to themselves",
+    "identity_unavailable": "there is no identity key yet: run `intake init`",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fail(error: ServiceError) -> click.ClickException:
+    db.session.rollback()
+    return click.ClickException(MESSAGES.get(error.code, error.code))
+
+
+def _custodian_user(username: str, display_name: str | None) -> User:
+    user = find_user(db.session, username)
+    if user is None:
+        user = create_user(
+            db.session,
+            username,
+            display_name or username,
+            Role.CUSTODIAN,
+            secrets.token_urlsafe(18),
+        )
+    if user.role is not Role.CUSTODIAN:
+        raise click.ClickException(f"{username} has the role {user.role.value}, not custodian")
+    return user
+
+
+def setup_first_custodian() -> None:
+    """Part of `intake init`: the identity key and its first custodian, once."""
+    development = current_app.config["ENV_NAME"] != "production"
+    dev_file = Path(current_app.instance_path) / DEV_PASSPHRASE_FILE
+    if current_identity_key(db.session) is not None:
+        click.echo("identity key: present")
+        if development and dev_file.exists():
+            click.echo(f"development custodian passphrase: {dev_file.read_text().strip()}")
+        return
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    generated = False
+    if not passphrase and development:
+        passphrase, generated = secrets.token_urlsafe(18), True
+    if not passphrase:
+        passphrase = click.prompt(
+            "Passphrase for the first identity custodian",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    user = _custodian_user("custodian", "ผู้ดูแลข้อมูลตัวตน")
+    try:
+        create_identity_key(db.session, current_keyring(), user, passphrase, _now())
+    except ServiceError as error:
+        raise _fail(error) from error
+    click.echo("identity key: created, with the custodian 'custodian'")
+    if generated:
+        dev_file.write_text(passphrase + "\n")
+        dev_file.chmod(0o600)
+        click.echo(f"development custodian passphrase: {passphrase}")
+
+
+@intake_cli.command("custodian-add")
+@click.argument("username")
+@click.option("--display-name", help="Name shown to staff (new users only).")
+@click.option("--by", "granting_username", required=True, help="An existing custodian.")
+@click.option(
+    "--by-passphrase",
+    prompt=True,
+    hide_input=True,
+    envvar="INTAKE_GRANTING_PASSPHRASE",
+    help="The existing custodian's passphrase.",
+)
+@click.option(
+    "--passphrase",
+    prompt="New custodian's passphrase",
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar=PASSPHRASE_ENV,
+)
+def custodian_add_command(
+    username: str,
+    display_name: str | None,
+    granting_username: str,
+    by_passphrase: str,
+    passphrase: str,
+) -> None:
+    """Make USERNAME an identity custodian (an existing custodian grants the key)."""
+    granting = find_user(db.session, granting_username)
+    if granting is None:
+        raise click.ClickException(f"no user {granting_username}")
+    new = _custodian_user(username, display_name)
+    try:
+        add_custodian(
+            db.session, current_keyring(), granting, by_passphrase, new, passphrase, _now()
+        )
+    except ServiceError as error:
+        raise _fail(error) from error
+    click.echo(f"{username} is now a custodian")
+
+
+@intake_cli.command("custodian-remove")
+@click.argument("username")
+def custodian_remove_command(username: str) -> None:
+    """Take the identity key away from USERNAME (never from the last custodian)."""
+    user = find_user(db.session, username)
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    try:
+        remove_custodian(db.session, current_keyring(), user, "system", _now())
+    except ServiceError as error:
+        raise _fail(error) from error
+    click.echo(f"{username} is no longer a custodian")
+
+
+@intake_cli.command("rotate-identity-key")
+@click.option("--custodian", "username", required=True)
+@click.option("--passphrase", prompt=True, hide_input=True, envvar=PASSPHRASE_ENV)
+@click.option("--batch-size", default=200, show_default=True)
+def rotate_identity_key_command(username: str, passphrase: str, batch_size: int) -> None:
+    """Re-seal every identity to a new identity key pair. Safe to interrupt and re-run."""
+    user = find_user(db.session, username)
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    with click.progressbar(length=0, label="re-sealing identities") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            result = rotate_identity_key(
+                db.session,
+                current_keyring(),
+                user,
+                passphrase,
+                _now(),
+                batch_size=batch_size,
+                progress=progress,
+            )
+        except ServiceError as error:
+            raise _fail(error) from error
+    verb = "created" if result.started else "resumed"
+    click.echo(
+        f"identity key {result.new_key_id} {verb}; {result.resealed} identities re-sealed; "
+        f"retired: {', '.join(map(str, result.retired)) or 'none'}"
+    )
+
+
+@intake_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", "display_name", help="Name shown to staff; the username by default.")
+@click.option("--department", "department_name", help="Department (Thai name or id).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="INTAKE_PASSWORD",
+    help="Read from INTAKE_PASSWORD when set.",
+)
+def create_user_command(
+    username: str,
+    role: str,
+    display_name: str | None,
+    department_name: str | None,
+    password: str,
+) -> None:
+    """Create a staff account and print its two-factor provisioning URI."""
+    from sqlalchemy import or_, select
+
+    from intake.models import Department
+    from intake.services.auth import register_user
+    from intake.services.settings import get_organisation
+
+    department_id = None
+    if department_name:
+        department = db.session.scalars(
+            select(Department).where(
+                or_(
+                    Department.name_th == department_name,
+                    Department.id == (int(department_name) if department_name.isdigit() else -1),
+                )
+            )
+        ).first()
+        if department is None:
+            raise click.ClickException(f"no department {department_name}")
+        department_id = department.id
+    try:
+        created = register_user(
+            db.session,
+            current_keyring(),
+            username,
+            display_name or username,
+            Role(role),
+            password,
+            get_organisation(db.session).name_en,
+            department_id,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            {
+                "username_taken": f"{username} exists already",
+                "weak_password": "passwords must be at least 10 characters",
+                "department_required": "department officers need --department",
+            }.get(error.code, error.code)
+        ) from error
+    click.echo(f"user {username} created with the role {role}")
+    click.echo("add this to an authenticator app (or show it as a QR code):")
+    click.echo(created.provisioning_uri)

@@ -1,0 +1,299 @@
+"""Revealing a tipster's identity: asked for by a legal officer with a reason, decided by a
+different person who is a custodian, readable by the requester alone for a limited time.
+Every step and every view leaves an audit entry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from intake import crypto
+from intake.models import (
+    Case,
+    CaseKind,
+    Notification,
+    RevealRequest,
+    RevealStatus,
+    Role,
+    User,
+    new_id,
+)
+from intake.services import DbSession, ServiceError
+from intake.services.audit import actor_label, record
+from intake.services.identity import custodians, open_case_identity
+from intake.services.settings import get_organisation
+
+REASON_MIN = 20
+REASON_MAX = 2000
+
+
+def _encrypt(keyring: crypto.Keyring, value: str, column: str, request_id: str) -> bytes:
+    return crypto.encrypt_field(
+        keyring, value, table="reveal_requests", column=column, row_id=request_id
+    )
+
+
+def _check_reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) < REASON_MIN:
+        raise ServiceError("reason_too_short")
+    if len(reason) > REASON_MAX:
+        raise ServiceError("reason_too_long")
+    return reason
+
+
+def _get(session: DbSession, request_id: str) -> RevealRequest:
+    request = session.get(RevealRequest, request_id)
+    if request is None:
+        raise ServiceError("not_found")
+    return request
+
+
+def request_reveal(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    requester: User,
+    case_id: str,
+    reason: str,
+    now: datetime,
+) -> RevealRequest:
+    if requester.role is not Role.LEGAL or not requester.active:
+        raise ServiceError("not_allowed")
+    case = session.get(Case, case_id)
+    if case is None or case.kind is not CaseKind.TIP:
+        raise ServiceError("not_found")
+    if case.identity_sealed is None:
+        raise ServiceError("no_identity")
+    reason = _check_reason(reason)
+    pending = session.scalars(
+        select(RevealRequest).where(
+            RevealRequest.case_id == case_id,
+            RevealRequest.requester_id == requester.id,
+            RevealRequest.status == RevealStatus.PENDING,
+        )
+    ).first()
+    if pending is not None:
+        raise ServiceError("already_pending")
+    reveal = RevealRequest(
+        id=new_id(), case_id=case_id, requester_id=requester.id, requested_at=now
+    )
+    reveal.reason_enc = _encrypt(keyring, reason, "reason", reveal.id)
+    session.add(reveal)
+    session.flush()
+    for custodian in custodians(session):
+        if custodian.id != requester.id:
+            session.add(
+                Notification(
+                    user_id=custodian.id,
+                    kind="reveal.requested",
+                    case_id=case_id,
+                    reveal_request_id=reveal.id,
+                    created_at=now,
+                )
+            )
+    record(
+        session,
+        keyring,
+        "reveal.requested",
+        actor=actor_label(requester),
+        now=now,
+        case_id=case_id,
+        detail=f"request {reveal.id}",
+    )
+    session.commit()
+    return reveal
+
+
+def _check_decider(request: RevealRequest, custodian: User) -> None:
+    if custodian.role is not Role.CUSTODIAN or not custodian.active:
+        raise ServiceError("not_allowed")
+    if custodian.id == request.requester_id:
+        raise ServiceError("same_person")
+    if request.status is not RevealStatus.PENDING:
+        raise ServiceError("not_pending")
+
+
+def approve_reveal(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    custodian: User,
+    passphrase: str,
+    request_id: str,
+    now: datetime,
+) -> RevealRequest:
+    """Open the identity with the custodian's passphrase and hand it to the requester."""
+    request = _get(session, request_id)
+    _check_decider(request, custodian)
+    identity = open_case_identity(session, custodian, passphrase, request.case)
+    days = get_organisation(session).reveal_days
+    request.status = RevealStatus.APPROVED
+    request.decided_by_id = custodian.id
+    request.decided_at = request.approved_at = now
+    request.expires_at = now + timedelta(days=days)
+    request.revealed_enc = _encrypt(
+        keyring, json.dumps(identity, ensure_ascii=False), "revealed", request.id
+    )
+    session.add(
+        Notification(
+            user_id=request.requester_id,
+            kind="reveal.approved",
+            case_id=request.case_id,
+            reveal_request_id=request.id,
+            created_at=now,
+        )
+    )
+    record(
+        session,
+        keyring,
+        "reveal.approved",
+        actor=actor_label(custodian),
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}; {days} days",
+    )
+    session.commit()
+    return request
+
+
+def refuse_reveal(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    custodian: User,
+    request_id: str,
+    reason: str,
+    now: datetime,
+) -> RevealRequest:
+    request = _get(session, request_id)
+    _check_decider(request, custodian)
+    reason = _check_reason(reason)
+    request.status = RevealStatus.REFUSED
+    request.decided_by_id = custodian.id
+    request.decided_at = now
+    request.decision_reason_enc = _encrypt(keyring, reason, "decision_reason", request.id)
+    session.add(
+        Notification(
+            user_id=request.requester_id,
+            kind="reveal.refused",
+            case_id=request.case_id,
+            reveal_request_id=request.id,
+            created_at=now,
+        )
+    )
+    record(
+        session,
+        keyring,
+        "reveal.refused",
+        actor=actor_label(custodian),
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}",
+    )
+    session.commit()
+    return request
+
+
+def revoke_reveal(
+    session: DbSession, keyring: crypto.Keyring, custodian: User, request_id: str, now: datetime
+) -> RevealRequest:
+    """A custodian ends a running approval early; the opened identity is wiped."""
+    request = _get(session, request_id)
+    if custodian.role is not Role.CUSTODIAN or not custodian.active:
+        raise ServiceError("not_allowed")
+    if request.status is not RevealStatus.APPROVED:
+        raise ServiceError("not_running")
+    request.status = RevealStatus.REVOKED
+    request.revealed_enc = None
+    record(
+        session,
+        keyring,
+        "reveal.revoked",
+        actor=actor_label(custodian),
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}",
+    )
+    session.commit()
+    return request
+
+
+def _expire(
+    session: DbSession, keyring: crypto.Keyring, request: RevealRequest, now: datetime
+) -> None:
+    request.status = RevealStatus.EXPIRED
+    request.revealed_enc = None
+    record(
+        session,
+        keyring,
+        "reveal.expired",
+        actor="system",
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}",
+    )
+
+
+def expire_reveals(session: DbSession, keyring: crypto.Keyring, now: datetime) -> int:
+    """Wipe every approval whose time is up (run from `intake remind` and on view)."""
+    due = list(
+        session.scalars(
+            select(RevealRequest).where(
+                RevealRequest.status == RevealStatus.APPROVED, RevealRequest.expires_at <= now
+            )
+        )
+    )
+    for request in due:
+        _expire(session, keyring, request, now)
+    session.commit()
+    return len(due)
+
+
+@dataclass(frozen=True)
+class RevealedIdentity:
+    case_id: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+def view_identity(
+    session: DbSession, keyring: crypto.Keyring, requester: User, request_id: str, now: datetime
+) -> RevealedIdentity:
+    """The requester alone, while the approval runs; each view is audited."""
+    request = _get(session, request_id)
+    if request.requester_id != requester.id or not requester.active:
+        raise ServiceError("not_allowed")
+    if request.status is RevealStatus.APPROVED and request.expires_at and request.expires_at <= now:
+        _expire(session, keyring, request, now)
+        session.commit()
+    if request.status is not RevealStatus.APPROVED or request.revealed_enc is None:
+        raise ServiceError("not_running")
+    fields = json.loads(
+        crypto.decrypt_text(
+            keyring,
+            request.revealed_enc,
+            table="reveal_requests",
+            column="revealed",
+            row_id=request.id,
+        )
+    )
+    record(
+        session,
+        keyring,
+        "identity.viewed",
+        actor=actor_label(requester),
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}",
+    )
+    session.commit()
+    return RevealedIdentity(request.case_id, fields, request.expires_at or now)
+
+
+def identity_was_disclosed(session: DbSession, case_id: str) -> bool:
+    """Whether the tipster should be told that an investigator has seen who they are."""
+    query = select(RevealRequest.id).where(
+        RevealRequest.case_id == case_id, RevealRequest.approved_at.is_not(None)
+    )
+    return session.scalars(query).first() is not None

@@ -1,0 +1,36 @@
+"""Staff accounts: the minimum the identity scheme needs (sign-in arrives later)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from intake.models import Role, User
+from intake.services import DbSession, ServiceError
+
+
+def create_user(
+    session: DbSession,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    department_id: int | None = None,
+) -> User:
+    """Add a staff account (not committed: the caller owns the transaction)."""
+    if session.scalars(select(User).where(User.username == username)).first() is not None:
+        raise ServiceError("username_taken")
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        password_hash=generate_password_hash(password),
+        department_id=department_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(session: DbSession, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username)).first()

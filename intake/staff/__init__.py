@@ -1,0 +1,111 @@
+"""The staff side. Deny by default: every route names a permission, or is refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from intake.extensions import db, login_manager
+from intake.permissions import OPEN_ATTRIBUTE, PERMISSION_ATTRIBUTE, has_permission
+from intake.services.auth import load_user
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+SEEN_KEY = "staff_seen_at"
+
+
+def _idle_too_long(now: datetime) -> bool:
+    seen = session.get(SEEN_KEY)
+    limit = current_app.config["INTAKE_STAFF_IDLE_MINUTES"] * 60
+    return seen is None or now.timestamp() - float(seen) > limit
+
+
+@bp.before_request
+def guard() -> ResponseReturnValue | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return None  # not found follows
+    if getattr(view, OPEN_ATTRIBUTE, False):
+        return None
+    permission = getattr(view, PERMISSION_ATTRIBUTE, None)
+    if permission is None:
+        abort(403)  # a staff route that declares nothing is open to no one
+    now = datetime.now(UTC)
+    if not current_user.is_authenticated:
+        return redirect(url_for("staff.login"), code=303)
+    if _idle_too_long(now):
+        logout_user()
+        session.clear()
+        flash(_("หมดเวลาการใช้งานเนื่องจากไม่มีการใช้งานนาน โปรดเข้าสู่ระบบอีกครั้ง"), "info")
+        return redirect(url_for("staff.login"), code=303)
+    session[SEEN_KEY] = now.timestamp()
+    if not has_permission(current_user.role, permission):
+        abort(403)
+    return None
+
+
+MENU = (
+    ("staff.dashboard", "dashboard", _l("ภาพรวม")),
+    ("staff.cases", "cases", _l("รายการเรื่อง")),
+    ("staff.register_case", "register", _l("ลงทะเบียนเรื่อง")),
+    ("staff.reveals", "reveals", _l("คำขอเปิดเผยตัวตน")),
+    ("staff.admin_users", "admin", _l("ผู้ใช้")),
+    ("staff.admin_settings", "admin", _l("ตั้งค่า")),
+    ("staff.audit_log", "audit", _l("บันทึกการตรวจสอบ")),
+    ("staff.change_password", "account", _l("รหัสผ่าน")),
+)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url: str
+    label: str
+    current: bool
+
+
+@bp.app_context_processor
+def _menu() -> dict[str, Any]:
+    def staff_menu() -> list[MenuItem]:
+        if not current_user.is_authenticated:
+            return []
+        items = []
+        for endpoint, _section, label in MENU:
+            view = current_app.view_functions.get(endpoint)
+            permission = getattr(view, PERMISSION_ATTRIBUTE, None) if view else None
+            if permission is not None and has_permission(current_user.role, permission):
+                items.append(MenuItem(url_for(endpoint), str(label), request.endpoint == endpoint))
+        return items
+
+    return {"staff_menu": staff_menu}
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> Any:
+        return load_user(db.session, user_id)
+
+    app.register_blueprint(bp)
+
+
+from intake.staff import auth  # noqa: E402,F401  (routes register on import)

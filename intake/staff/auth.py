@@ -1,0 +1,185 @@
+"""Sign-in (password, then TOTP, with enrolment on first use), sign-out, password change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import segno
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+
+from intake.extensions import db, limiter
+from intake.i18n import format_datetime
+from intake.keystore import current_keyring
+from intake.models import User
+from intake.permissions import Permission, open_route, requires
+from intake.services import ServiceError
+from intake.services import auth as auth_service
+from intake.services.settings import get_organisation
+from intake.staff import SEEN_KEY, bp
+from intake.staff.forms import CodeForm, LoginForm, PasswordChangeForm
+
+PENDING_KEY = "staff_pending_user"
+PENDING_SECONDS = 300
+
+LOGIN_ERRORS = {
+    "invalid": _l("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"),
+    "bad_code": _l("รหัสยืนยันไม่ถูกต้อง หมดอายุ หรือถูกใช้ไปแล้ว โปรดรอรหัสใหม่แล้วลองอีกครั้ง"),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["INTAKE_LOGIN_LIMIT"])
+
+
+def _locked_message(user: User | None) -> str:
+    if user is not None and user.locked_until is not None:
+        return _(
+            "บัญชีนี้ถูกระงับชั่วคราวเพราะใส่ข้อมูลผิดหลายครั้ง โปรดลองใหม่หลัง %(time)s หรือติดต่อผู้ดูแลระบบ",
+            time=format_datetime(user.locked_until),
+        )
+    return _("บัญชีนี้ถูกระงับชั่วคราวเพราะใส่ข้อมูลผิดหลายครั้ง โปรดลองใหม่ภายหลัง")
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING_KEY)
+    if not pending or _now().timestamp() - pending["at"] > PENDING_SECONDS:
+        return None
+    return auth_service.load_user(db.session, pending["id"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@open_route
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home"), code=303)
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = auth_service.check_password(
+                db.session,
+                current_keyring(),
+                form.username.data or "",
+                form.password.data or "",
+                _now(),
+            )
+        except ServiceError as error:
+            if error.code == "locked":
+                from intake.services.users import find_user
+
+                form.password.errors = [
+                    _locked_message(find_user(db.session, form.username.data or ""))
+                ]
+            else:
+                form.password.errors = [str(LOGIN_ERRORS["invalid"])]
+        else:
+            session.clear()
+            session[PENDING_KEY] = {"id": user.get_id(), "at": _now().timestamp()}
+            target = "staff.two_factor" if user.totp_confirmed else "staff.enrol"
+            return redirect(url_for(target), code=303)
+    status = 422 if form.errors else 200
+    return render_template("staff/login.html", form=form), status
+
+
+def _finish_code_step(form: CodeForm, user: User) -> ResponseReturnValue | None:
+    try:
+        auth_service.check_code(db.session, current_keyring(), user, form.otp.data or "", _now())
+    except ServiceError as error:
+        form.otp.errors = [
+            _locked_message(user) if error.code == "locked" else str(LOGIN_ERRORS["bad_code"])
+        ]
+        return None
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    session[SEEN_KEY] = _now().timestamp()
+    return redirect(url_for("staff.home"), code=303)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@open_route
+@limiter.limit(_login_limit, methods=["POST"])
+def two_factor() -> ResponseReturnValue:
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("staff.login"), code=303)
+    form = CodeForm()
+    if form.validate_on_submit() and (done := _finish_code_step(form, user)):
+        return done
+    status = 422 if form.errors else 200
+    return render_template("staff/two_factor.html", form=form), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@open_route
+@limiter.limit(_login_limit, methods=["POST"])
+def enrol() -> ResponseReturnValue:
+    """First sign-in: show the secret as a QR code and as a URI, then ask for a code."""
+    user = _pending_user()
+    if user is None or user.totp_confirmed:
+        return redirect(url_for("staff.login"), code=303)
+    form = CodeForm()
+    if form.validate_on_submit() and (done := _finish_code_step(form, user)):
+        return done
+    uri = auth_service.provisioning_uri(
+        current_keyring(), user, get_organisation(db.session).name_en
+    )
+    qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, title="QR"))  # noqa: S704
+    status = 422 if form.errors else 200
+    return render_template("staff/enrol.html", form=form, uri=uri, qr=qr), status
+
+
+@bp.post("/logout")
+@requires(Permission.ACCOUNT)
+def logout() -> ResponseReturnValue:
+    logout_user()
+    session.clear()
+    flash(_("ออกจากระบบแล้ว"), "info")
+    return redirect(url_for("staff.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT)
+def change_password() -> ResponseReturnValue:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            auth_service.change_password(
+                db.session, current_user, form.current.data or "", form.new.data or "", _now()
+            )
+        except ServiceError as error:
+            field = form.current if error.code == "invalid" else form.new
+            field.errors = [_("รหัสผ่านไม่ถูกต้อง") if error.code == "invalid" else _("รหัสผ่านสั้นเกินไป")]
+        else:
+            login_user(current_user)  # this session keeps going with the new version
+            flash(_("เปลี่ยนรหัสผ่านแล้ว อุปกรณ์อื่นที่เข้าสู่ระบบไว้จะถูกออกจากระบบ"), "success")
+            return redirect(url_for("staff.home"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("staff/password.html", form=form), status
+
+
+@bp.get("/")
+@requires(Permission.ACCOUNT)
+def home() -> ResponseReturnValue:
+    """Where each role starts."""
+    from intake.permissions import has_permission
+
+    role = current_user.role
+    for permission, endpoint in (
+        (Permission.DASHBOARD, "staff.dashboard"),
+        (Permission.REVEAL_DECIDE, "staff.reveals"),
+        (Permission.ADMIN, "staff.admin_users"),
+        (Permission.AUDIT, "staff.audit_log"),
+    ):
+        if has_permission(role, permission) and endpoint in current_app.view_functions:
+            return redirect(url_for(endpoint), code=303)
+    return render_template("staff/home.html")
