@@ -56,10 +56,10 @@ class DecryptionFailed(CryptoError):
 class Keyring:
     """Server-held keys. None of them can open a sealed whistleblower identity."""
 
-    content_keys: dict[str, bytes]
+    content_keys: dict[str, bytes] = field(repr=False)
     active_content_key: str
-    tracking_pepper: bytes
-    audit_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    tracking_pepper: bytes = field(repr=False)
+    audit_key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     path: Path | None = field(default=None, compare=False)
 
     def active_key(self) -> tuple[str, bytes]:

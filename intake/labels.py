@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from intake.deadlines import DeadlineState
-from intake.models import CaseKind, Channel, Role
+from intake.models import CaseKind, Channel, EventType, RevealStatus, Role
 from intake.workflow import Status
 
 STATUS = {
@@ -67,4 +67,21 @@ REFERRAL = {
     "damrongdham": _l("ศูนย์ดำรงธรรม"),
     "oag": _l("สำนักงานการตรวจเงินแผ่นดิน (สตง.)"),
     "other": _l("หน่วยงานอื่น"),
+}
+
+EVENT = {
+    EventType.FILED: _l("รับเรื่องเข้าระบบ"),
+    EventType.STATUS: _l("เปลี่ยนสถานะ"),
+    EventType.INTERIM_NOTICE: _l("แจ้งความคืบหน้า"),
+    EventType.UPDATE: _l("ข้อความถึงผู้ร้องเรียน"),
+    EventType.NOTE: _l("บันทึกภายใน"),
+    EventType.MOVED: _l("ย้ายไปช่องทางแจ้งเบาะแสการทุจริต"),
+}
+
+REVEAL_STATUS = {
+    RevealStatus.PENDING: _l("รอการพิจารณา"),
+    RevealStatus.APPROVED: _l("อนุมัติแล้ว"),
+    RevealStatus.REFUSED: _l("ไม่อนุมัติ"),
+    RevealStatus.REVOKED: _l("ยกเลิกแล้ว"),
+    RevealStatus.EXPIRED: _l("หมดอายุ"),
 }

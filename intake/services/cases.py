@@ -20,10 +20,11 @@ from intake.models import (
     Category,
     Channel,
     EventType,
+    User,
     new_id,
 )
 from intake.services import DbSession, ServiceError, references
-from intake.services.audit import ACTOR_PUBLIC, record
+from intake.services.audit import ACTOR_PUBLIC, actor_label, record
 from intake.services.identity import seal_case_identity
 from intake.services.settings import extra_holidays, get_organisation
 from intake.workflow import Status
@@ -44,6 +45,9 @@ class FilingInput:
     anonymous: bool = False
     reporter: dict[str, str] = field(default_factory=dict)
     attachments: list[PreparedAttachment] = field(default_factory=list)
+    # Cases typed in by staff keep their real receipt time and who registered them.
+    received_at: datetime | None = None
+    registered_by: User | None = None
 
 
 @dataclass(frozen=True)
@@ -128,9 +132,12 @@ def file_case(
 ) -> FiledCase:
     """Record a case; the tracking code exists only in the returned value."""
     _check_category(session, data)
+    received_at = data.received_at or now
+    if received_at > now:
+        raise ServiceError("received_in_future")
     organisation = get_organisation(session)
     due = deadlines.due_at(
-        now,
+        received_at,
         organisation.deadline_mode,
         extra_holidays(session),
         organisation.response_days,
@@ -146,7 +153,7 @@ def file_case(
         category_id=data.category_id,
         incident_date=data.incident_date,
         anonymous=data.kind is CaseKind.TIP and data.anonymous,
-        received_at=now,
+        received_at=received_at,
         first_due_at=due,
         due_at=due,
     )
@@ -158,25 +165,30 @@ def file_case(
     if case.category_id is not None:
         category = session.get(Category, case.category_id)
         case.department_id = category.department_id if category else None
-    case.events.append(CaseEvent(type=EventType.FILED, to_status=Status.RECEIVED, at=now))
+    case.registered_by_id = data.registered_by.id if data.registered_by else None
+    case.events.append(
+        CaseEvent(type=EventType.FILED, to_status=Status.RECEIVED, at=received_at,
+                  actor_id=case.registered_by_id)
+    )
 
     written = _store_files(keyring, uploads, case, data.attachments)
     try:
-        fiscal_year = thaidate.fiscal_year(thaidate.local_date(now))
+        fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
         # Last before commit, so the counter row stays locked for as short a time as possible.
         case.fiscal_year = fiscal_year
         case.sequence = references.allocate(session, data.kind, fiscal_year)
         case.reference = references.format_reference(data.kind, fiscal_year, case.sequence)
         session.add(case)
         session.flush()
-        record(session, keyring, "case.filed", actor=ACTOR_PUBLIC, now=now, case_id=case_id)
+        actor = actor_label(data.registered_by) if data.registered_by else ACTOR_PUBLIC
+        record(session, keyring, "case.filed", actor=actor, now=now, case_id=case_id)
         session.commit()
     except BaseException:
         session.rollback()
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return FiledCase(case_id, data.kind, case.reference, code, now, due)
+    return FiledCase(case_id, data.kind, case.reference, code, received_at, due)
 
 
 def find_by_code(session: DbSession, keyring: crypto.Keyring, typed: str) -> Case | None:

@@ -108,4 +108,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from intake.staff import auth  # noqa: E402,F401  (routes register on import)
+# Routes register on import; each module is one area of the staff side.
+from intake.staff import (  # noqa: E402,F401
+    admin,
+    audit_views,
+    auth,
+    cases,
+    register,
+    reveals,
+)

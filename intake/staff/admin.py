@@ -1,0 +1,1 @@
+"""Administration: people, departments, categories, settings, holidays."""

@@ -1,0 +1,1 @@
+"""Dashboard, case queue, the case page and its actions."""

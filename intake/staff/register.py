@@ -1,0 +1,1 @@
+"""Registering cases received on paper, by phone, walk-in or referral."""

@@ -1,0 +1,1 @@
+"""Identity reveal screens: request, decide, view, revoke."""

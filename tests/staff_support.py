@@ -1,0 +1,64 @@
+"""Staff accounts and signed-in clients for tests, through the real sign-in pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyotp
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from intake import crypto
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import Department, Role, User
+from intake.services.auth import register_user
+
+PASSWORD = "a staff password 1"
+
+
+def make_staff(app: Flask, username: str, role: Role, department: str | None = None) -> int:
+    """Create a user (department by Thai name for department officers); returns the id."""
+    with app.app_context():
+        department_id = None
+        if role is Role.DEPARTMENT:
+            query = select(Department.id)
+            if department:
+                query = query.where(Department.name_th == department)
+            department_id = db.session.scalars(query.order_by(Department.id)).first()
+        created = register_user(db.session, current_keyring(), username, username, role,
+                                PASSWORD, "Test", department_id)
+        return created.user.id
+
+
+def totp_code(app: Flask, username: str, at: datetime | None = None) -> str:
+    """The code at ``at``; by default the earliest still-valid code not used yet."""
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.username == username)).one()
+        secret = crypto.decrypt_text(current_keyring(), user.totp_secret_enc or b"",
+                                     table="users", column="totp_secret", row_id=str(user.id))
+        last_step = user.totp_last_step
+    totp = pyotp.TOTP(secret)
+    if at is not None:
+        return totp.at(at)
+    current = totp.timecode(datetime.now(UTC))
+    step = max(current - 1, (last_step or 0) + 1)
+    return totp.generate_otp(step)
+
+
+def sign_in(app: Flask, username: str, client: FlaskClient | None = None) -> FlaskClient:
+    """Password, then a TOTP code, as a person would; asserts it worked."""
+    client = client or app.test_client()
+    response = client.post("/staff/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    code = totp_code(app, username)
+    step = client.post(response.headers["Location"], data={"otp": code})
+    assert step.status_code == 303, step.get_data(as_text=True)[:800]
+    return client
+
+
+def staff_client(app: Flask, username: str, role: Role, department: str | None = None
+                 ) -> FlaskClient:
+    make_staff(app, username, role, department)
+    return sign_in(app, username)
