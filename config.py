@@ -59,12 +59,16 @@ class BaseConfig:
 
     INTAKE_MAX_IMAGE_PIXELS = 40_000_000
     INTAKE_LOGIN_LIMIT = "10 per minute"
+    INTAKE_SHOW_DEVELOPMENT_CODE = False
     INTAKE_STAFF_IDLE_MINUTES = 30
 
 
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
     SESSION_COOKIE_SECURE = False
+    # Shows the current sign-in code on the code page, so the demo logins work without
+    # an authenticator app. Never in production or tests.
+    INTAKE_SHOW_DEVELOPMENT_CODE = True
 
 
 class ProductionConfig(BaseConfig):
@@ -76,6 +80,7 @@ class ProductionConfig(BaseConfig):
 class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
+    INTAKE_SHOW_DEVELOPMENT_CODE = False
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

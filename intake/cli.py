@@ -32,9 +32,11 @@ def init_command(no_demo: bool) -> None:
     if not no_demo:
         departments, categories = setup.add_demo_reference_data(db.session)
         click.echo(f"demo data: {departments} departments and {categories} categories added")
-    from intake.identity_cli import setup_first_custodian
+    from intake.commands import setup_development_users, setup_first_custodian
 
     setup_first_custodian()
+    if current_app.config["ENV_NAME"] == "development":
+        setup_development_users()
 
 
 @intake_cli.command("audit-verify")
@@ -112,6 +114,6 @@ def rotate_keys_command(retire: bool, batch_size: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    import intake.identity_cli  # noqa: F401  (registers the custodian commands)
+    import intake.commands  # noqa: F401  (registers the user and custodian commands)
 
     app.cli.add_command(intake_cli)

@@ -126,3 +126,57 @@ def test_planted_identity_and_content_cannot_be_found_anywhere(
     assert "GET /tips/new" in log_text, "the server's request log should have been captured"
     assert _hits(log_text.encode(), needles) == []
     assert "127.0.0.1" not in log_text
+
+
+REASON = "ZZREASONMARKER ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริง"
+
+
+def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
+    app: Flask, postgres: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
+    from intake.extensions import db
+    from intake.keystore import current_keyring
+    from intake.models import Case, Role
+    from intake.services import keys
+    from intake.services.identity import rotate_identity_key
+    from intake.services.reveal import approve_reveal, request_reveal, view_identity
+    from intake.services.users import create_user, find_user
+
+    caplog.set_level(logging.DEBUG)
+    client = app.test_client()
+    tip = _planted(tip_form(anonymous="", accused=ACCUSED))
+    _, code = file_and_read_receipt(client, "/tips/new", tip)
+    now = datetime.now(UTC)
+    with app.app_context():
+        keyring = current_keyring()
+        legal = create_user(db.session, "legal", "นิติกร", Role.LEGAL, "pw")
+        db.session.commit()
+        custodian = find_user(db.session, CUSTODIAN)
+        assert custodian is not None
+        case_id = db.session.scalars(select(Case.id)).one()
+        request = request_reveal(db.session, keyring, legal, case_id, REASON, now)
+        approve_reveal(db.session, keyring, custodian, CUSTODIAN_PASSPHRASE, request.id, now)
+        seen = view_identity(db.session, keyring, legal, request.id, now)
+        assert seen.fields["name"] == NAME
+        keys.rotate_content_key(db.session, keyring, Path(app.config["INTAKE_KEYS_PATH"]),
+                                Path(app.config["INTAKE_UPLOADS_PATH"]))
+        rotate_identity_key(db.session, current_keyring(), custodian, CUSTODIAN_PASSPHRASE, now)
+    _serve_and_track(app, [code])
+
+    needles = [*MARKERS, "ZZREASONMARKER", code, code.replace(" ", "")]
+    leaks = _scan_tree(Path(app.instance_path), needles)
+    for path in database_files(app):
+        hits = _hits(path.read_bytes(), needles)
+        if hits:
+            leaks[str(path)] = hits
+    if postgres is not None:
+        leaks.update(_scan_tree(Path(postgres.data_dir), needles))
+    assert leaks == {}
+    log_text = "\n".join(record.getMessage() for record in caplog.records)
+    assert _hits(log_text.encode(), needles) == []
+    assert "127.0.0.1" not in log_text

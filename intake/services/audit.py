@@ -53,6 +53,15 @@ ACTIONS = frozenset(
         "user.signed_in",
         "user.sign_in_failed",
         "audit.verified",
+        "admin.user_created",
+        "admin.user_changed",
+        "admin.user_disabled",
+        "admin.user_enabled",
+        "admin.two_factor_reset",
+        "admin.settings_changed",
+        "admin.reference_changed",
+        "admin.holiday_added",
+        "admin.holiday_removed",
     }
 )
 

@@ -144,6 +144,11 @@ def check_code(
     session.commit()
 
 
+def development_code(keyring: crypto.Keyring, user: User, now: datetime) -> str:
+    """The code an authenticator would show now; only development pages display it."""
+    return pyotp.TOTP(_totp_secret(keyring, user)).at(now)
+
+
 def change_password(session: DbSession, user: User, current: str, new: str, now: datetime) -> None:
     """Changing the password signs the user out of every other session."""
     if not check_password_hash(user.password_hash, current):

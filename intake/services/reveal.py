@@ -107,6 +107,37 @@ def request_reveal(
     return reveal
 
 
+def _tell_requester_and_commit(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    request: RevealRequest,
+    custodian: User,
+    action: str,
+    now: datetime,
+    extra_detail: str = "",
+) -> None:
+    """A decision notifies the requester and is audited, in the decision's transaction."""
+    session.add(
+        Notification(
+            user_id=request.requester_id,
+            kind=action,
+            case_id=request.case_id,
+            reveal_request_id=request.id,
+            created_at=now,
+        )
+    )
+    record(
+        session,
+        keyring,
+        action,
+        actor=actor_label(custodian),
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}{extra_detail}",
+    )
+    session.commit()
+
+
 def _check_decider(request: RevealRequest, custodian: User) -> None:
     if custodian.role is not Role.CUSTODIAN or not custodian.active:
         raise ServiceError("not_allowed")
@@ -136,25 +167,9 @@ def approve_reveal(
     request.revealed_enc = _encrypt(
         keyring, json.dumps(identity, ensure_ascii=False), "revealed", request.id
     )
-    session.add(
-        Notification(
-            user_id=request.requester_id,
-            kind="reveal.approved",
-            case_id=request.case_id,
-            reveal_request_id=request.id,
-            created_at=now,
-        )
+    _tell_requester_and_commit(
+        session, keyring, request, custodian, "reveal.approved", now, f"; {days} days"
     )
-    record(
-        session,
-        keyring,
-        "reveal.approved",
-        actor=actor_label(custodian),
-        now=now,
-        case_id=request.case_id,
-        detail=f"request {request.id}; {days} days",
-    )
-    session.commit()
     return request
 
 
@@ -173,25 +188,7 @@ def refuse_reveal(
     request.decided_by_id = custodian.id
     request.decided_at = now
     request.decision_reason_enc = _encrypt(keyring, reason, "decision_reason", request.id)
-    session.add(
-        Notification(
-            user_id=request.requester_id,
-            kind="reveal.refused",
-            case_id=request.case_id,
-            reveal_request_id=request.id,
-            created_at=now,
-        )
-    )
-    record(
-        session,
-        keyring,
-        "reveal.refused",
-        actor=actor_label(custodian),
-        now=now,
-        case_id=request.case_id,
-        detail=f"request {request.id}",
-    )
-    session.commit()
+    _tell_requester_and_commit(session, keyring, request, custodian, "reveal.refused", now)
     return request
 
 

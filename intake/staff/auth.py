@@ -56,6 +56,14 @@ def _pending_user() -> User | None:
     return auth_service.load_user(db.session, pending["id"])
 
 
+def _development_code(user: User) -> str | None:
+    if current_app.config["ENV_NAME"] != "development":
+        return None  # belt and braces: the setting alone must not expose codes
+    if not current_app.config["INTAKE_SHOW_DEVELOPMENT_CODE"]:
+        return None
+    return auth_service.development_code(current_keyring(), user, _now())
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @open_route
 @limiter.limit(_login_limit, methods=["POST"])
@@ -116,7 +124,9 @@ def two_factor() -> ResponseReturnValue:
     if form.validate_on_submit() and (done := _finish_code_step(form, user)):
         return done
     status = 422 if form.errors else 200
-    return render_template("staff/two_factor.html", form=form), status
+    return render_template(
+        "staff/two_factor.html", form=form, development_code=_development_code(user)
+    ), status
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
@@ -135,7 +145,9 @@ def enrol() -> ResponseReturnValue:
     )
     qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, title="QR"))  # noqa: S704
     status = 422 if form.errors else 200
-    return render_template("staff/enrol.html", form=form, uri=uri, qr=qr), status
+    return render_template(
+        "staff/enrol.html", form=form, uri=uri, qr=qr, development_code=_development_code(user)
+    ), status
 
 
 @bp.post("/logout")

@@ -1,5 +1,6 @@
-"""Commands for identity custodians: set up, add, remove, rotate. None of them ever
-writes the identity private key, or a passphrase, anywhere."""
+"""Commands for staff accounts and identity custodians. None of them ever writes the
+identity private key, a password or a passphrase anywhere (development's demo logins
+excepted, which are kept in the instance folder so `make run` can show them again)."""
 
 from __future__ import annotations
 
@@ -94,6 +95,52 @@ def setup_first_custodian() -> None:
         dev_file.write_text(passphrase + "\n")
         dev_file.chmod(0o600)
         click.echo(f"development custodian passphrase: {passphrase}")
+
+
+DEV_LOGINS_FILE = "DEVELOPMENT-logins.txt"
+DEV_USERS = (
+    ("intake", Role.INTAKE, "เจ้าหน้าที่รับเรื่อง (ทดลอง)"),
+    ("legal", Role.LEGAL, "นิติกร (ทดลอง)"),
+    ("department", Role.DEPARTMENT, "เจ้าหน้าที่กองช่าง (ทดลอง)"),
+    ("executive", Role.EXECUTIVE, "ผู้บริหาร (ทดลอง)"),
+    ("admin", Role.ADMIN, "ผู้ดูแลระบบ (ทดลอง)"),
+    ("auditor", Role.AUDITOR, "ผู้ตรวจสอบ (ทดลอง)"),
+)
+
+
+def setup_development_users() -> None:
+    """Development only: one demo account per role, all with one printed password."""
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from intake.models import Department
+    from intake.services.auth import reset_two_factor
+
+    dev_file = Path(current_app.instance_path) / DEV_LOGINS_FILE
+    if dev_file.exists():
+        password = dev_file.read_text().strip()
+    else:
+        password = secrets.token_urlsafe(12)
+        dev_file.write_text(password + "\n")
+        dev_file.chmod(0o600)
+    public_works = db.session.scalars(
+        select(Department.id).where(Department.name_th == "กองช่าง")
+    ).first()
+    keyring = current_keyring()
+    for username, role, display_name in (*DEV_USERS, ("custodian", Role.CUSTODIAN, "")):
+        user = find_user(db.session, username)
+        if user is None:
+            department_id = public_works if role is Role.DEPARTMENT else None
+            user = create_user(db.session, username, display_name, role, password, department_id)
+        if user.totp_secret_enc is None or not user.password_hash:
+            user.password_hash = generate_password_hash(password)
+            reset_two_factor(db.session, keyring, user)
+    db.session.commit()
+    click.echo(
+        "development logins at /staff/login: "
+        + ", ".join(u for u, _r, _n in DEV_USERS)
+        + f", custodian; password: {password} (the sign-in code is shown on the page)"
+    )
 
 
 @intake_cli.command("custodian-add")

@@ -1,0 +1,179 @@
+"""Administration of staff accounts: create, change role, disable, reset two-factor.
+
+Administrators manage people, never cases: nothing here reads a case. The rules that keep
+the system usable live here: an administrator cannot disable or demote themselves (so at
+least one administrator always remains), and a custodian who holds the identity key
+cannot be turned into another role or disabled while they are the last one who can open
+identities (``flask intake custodian-remove`` comes first).
+
+``auth.register_user`` and ``auth.reset_two_factor`` commit on their own; the audit entry
+is appended first so that it joins their transaction and a failure leaves neither behind.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from intake import crypto
+from intake.models import Department, Role, User
+from intake.services import DbSession, ServiceError
+from intake.services import auth as auth_service
+from intake.services.audit import actor_label, record
+from intake.services.identity import custodians
+from intake.services.users import find_user
+
+USERNAME_PATTERN = re.compile(r"[a-z0-9._-]{3,80}")
+
+
+def list_users(session: DbSession) -> list[User]:
+    query = select(User).options(selectinload(User.department)).order_by(User.username)
+    return list(session.scalars(query))
+
+
+def get_user(session: DbSession, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise ServiceError("not_found")
+    return user
+
+
+def holds_identity_key(session: DbSession, user: User) -> bool:
+    """Whether the user can open identities (a custodian enrolled with `custodian-add`)."""
+    return any(custodian.id == user.id for custodian in custodians(session))
+
+
+def _check_department(session: DbSession, role: Role, department_id: int | None) -> int | None:
+    """The department to store: required for department officers, dropped for others."""
+    if role is not Role.DEPARTMENT:
+        return None
+    if department_id is None:
+        raise ServiceError("department_required")
+    department = session.get(Department, department_id)
+    if department is None or not department.active:
+        raise ServiceError("department_required")
+    return department_id
+
+
+def create_user(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    admin: User,
+    *,
+    username: str,
+    display_name: str,
+    role: Role,
+    department_id: int | None,
+    password: str,
+    organisation_name: str,
+    now: datetime,
+) -> auth_service.NewUser:
+    """A new account with a fresh TOTP secret; commits. Returns the provisioning URI."""
+    if USERNAME_PATTERN.fullmatch(username) is None:
+        raise ServiceError("bad_username")
+    if find_user(session, username) is not None:
+        raise ServiceError("username_taken")
+    auth_service.check_password_strength(password)
+    department_id = _check_department(session, role, department_id)
+    record(
+        session,
+        keyring,
+        "admin.user_created",
+        actor=actor_label(admin),
+        now=now,
+        detail=f"{username} role={role.value}",
+    )
+    try:
+        return auth_service.register_user(
+            session,
+            keyring,
+            username,
+            display_name,
+            role,
+            password,
+            organisation_name,
+            department_id,
+        )
+    except ServiceError:
+        session.rollback()
+        raise
+
+
+def change_role(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    admin: User,
+    user_id: int,
+    *,
+    role: Role,
+    department_id: int | None,
+    now: datetime,
+) -> User:
+    user = get_user(session, user_id)
+    if user.id == admin.id and role is not user.role:
+        raise ServiceError("self")
+    if role is not Role.CUSTODIAN and holds_identity_key(session, user):
+        raise ServiceError("holds_identity_key")
+    department_id = _check_department(session, role, department_id)
+    if role is user.role and department_id == user.department_id:
+        return user  # nothing changed, nothing to audit
+    user.role = role
+    user.department_id = department_id
+    detail = f"user:{user.id} role={role.value}"
+    if department_id is not None:
+        detail += f" department={department_id}"
+    record(session, keyring, "admin.user_changed", actor=actor_label(admin), now=now, detail=detail)
+    session.commit()
+    return user
+
+
+def set_active(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    admin: User,
+    user_id: int,
+    *,
+    active: bool,
+    now: datetime,
+) -> User:
+    """Disabling signs the user out everywhere at once; enabling also lifts a lockout."""
+    user = get_user(session, user_id)
+    if user.id == admin.id:
+        raise ServiceError("self")
+    if user.active == active:
+        return user
+    if active:
+        user.active = True
+        user.failed_logins = 0
+        user.locked_until = None
+        action = "admin.user_enabled"
+    else:
+        keyholders = custodians(session)
+        if [c.id for c in keyholders] == [user.id]:
+            raise ServiceError("last_custodian")
+        user.active = False
+        action = "admin.user_disabled"
+    user.session_version += 1
+    record(session, keyring, action, actor=actor_label(admin), now=now, detail=f"user:{user.id}")
+    session.commit()
+    return user
+
+
+def reset_two_factor(
+    session: DbSession, keyring: crypto.Keyring, admin: User, user_id: int, *, now: datetime
+) -> User:
+    """A new TOTP secret: the user enrols again at the next sign-in and is signed out now."""
+    user = get_user(session, user_id)
+    record(
+        session,
+        keyring,
+        "admin.two_factor_reset",
+        actor=actor_label(admin),
+        now=now,
+        detail=f"user:{user.id}",
+    )
+    auth_service.reset_two_factor(session, keyring, user)
+    return user
