@@ -136,9 +136,9 @@ def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
 ) -> None:
     from datetime import UTC, datetime
 
+    from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
     from sqlalchemy import select
 
-    from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
     from intake.extensions import db
     from intake.keystore import current_keyring
     from intake.models import Case, Role

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
+from staff_support import PASSWORD, make_staff, sign_in, staff_client, totp_code
 
 from intake.extensions import db
 from intake.models import Role, User
-from staff_support import PASSWORD, make_staff, sign_in, staff_client, totp_code
 
 
 def test_sign_in_needs_password_then_code_and_enrolment_shows_the_qr(app: Flask) -> None:

@@ -1,1 +1,286 @@
-"""Administration: people, departments, categories, settings, holidays."""
+"""Administration: staff accounts and the organisation's settings.
+
+Departments, categories and holidays are in ``admin_reference`` (imported below so that
+its routes register with these). No page here shows a case: administrators manage
+people and settings, never contents or identities.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import segno
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from intake.deadlines import CountingMode
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import Role, User
+from intake.permissions import Permission, requires
+from intake.services import ServiceError, admin_users
+from intake.services import admin as admin_service
+from intake.services import auth as auth_service
+from intake.services.settings import departments, get_organisation
+from intake.staff import admin_reference, bp  # noqa: F401  (admin_reference: its routes)
+from intake.staff.admin_forms import ConfirmForm, SettingsForm, UserCreateForm, UserRoleForm, clean
+
+CREATED_KEY = "staff_admin_created_user"
+
+USER_ERRORS: dict[str, tuple[str | None, Any]] = {
+    # code: (field name or None for a flash, message)
+    "bad_username": ("username", _l("ชื่อผู้ใช้ไม่ถูกต้อง")),
+    "username_taken": ("username", _l("ชื่อผู้ใช้นี้มีอยู่แล้ว")),
+    "weak_password": ("password", _l("รหัสผ่านสั้นเกินไป")),
+    "department_required": ("department", _l("เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง")),
+    "holds_identity_key": (
+        "role",
+        _l(
+            "ผู้ใช้นี้ถือกุญแจเปิดข้อมูลตัวตน ต้องถอนสิทธิ์ด้วยคำสั่ง "
+            "flask intake custodian-remove ก่อนเปลี่ยนบทบาท"
+        ),
+    ),
+    "self": (None, _l("ผู้ดูแลระบบไม่สามารถระงับหรือเปลี่ยนบทบาทของตนเองได้")),
+    "last_custodian": (
+        None,
+        _l("ไม่สามารถระงับผู้ดูแลข้อมูลตัวตนคนสุดท้ายที่เปิดข้อมูลตัวตนได้ โปรดเพิ่มผู้ดูแลอีกคนก่อน"),
+    ),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _admin() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def department_choices() -> list[tuple[int, str]]:
+    return [(d.id, d.name_th) for d in departments(db.session)]
+
+
+def _role(form: UserRoleForm | UserCreateForm) -> Role:
+    return Role(form.role.data)
+
+
+def _show_user_error(form: UserRoleForm | UserCreateForm | None, error: ServiceError) -> None:
+    field_name, message = USER_ERRORS.get(error.code, (None, _l("ไม่สามารถดำเนินการได้")))
+    if field_name is not None and form is not None:
+        form[field_name].errors = [str(message)]
+    else:
+        flash(str(message), "error")
+
+
+# --- users -----------------------------------------------------------------------------
+
+
+@bp.get("/admin/users")
+@requires(Permission.ADMIN)
+def admin_users() -> ResponseReturnValue:
+    return render_template("staff/admin/users.html", users=admin_users.list_users(db.session))
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN)
+def admin_user_new() -> ResponseReturnValue:
+    form = UserCreateForm()
+    form.set_departments(department_choices())
+    if form.validate_on_submit():
+        try:
+            created = admin_users.create_user(
+                db.session,
+                current_keyring(),
+                _admin(),
+                username=form.username.data or "",
+                display_name=form.display_name.data or "",
+                role=_role(form),
+                department_id=form.department.data,
+                password=form.password.data or "",
+                organisation_name=get_organisation(db.session).name_en,
+                now=_now(),
+            )
+        except ServiceError as error:
+            _show_user_error(form, error)
+        else:
+            session[CREATED_KEY] = created.user.id
+            flash(_("สร้างบัญชีผู้ใช้แล้ว"), "success")
+            return redirect(url_for("staff.admin_user_created", user_id=created.user.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("staff/admin/user_new.html", form=form), status
+
+
+@bp.get("/admin/users/<int:user_id>/created")
+@requires(Permission.ADMIN)
+def admin_user_created(user_id: int) -> ResponseReturnValue:
+    """The new account's two-factor secret, shown once, so it can be handed over."""
+    user = _user_or_404(user_id)
+    uri = qr = None
+    if session.pop(CREATED_KEY, None) == user.id and not user.totp_confirmed:
+        uri = auth_service.provisioning_uri(
+            current_keyring(), user, get_organisation(db.session).name_en
+        )
+        qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, title="QR"))  # noqa: S704
+    return render_template("staff/admin/user_created.html", user=user, uri=uri, qr=qr)
+
+
+def _user_or_404(user_id: int) -> User:
+    try:
+        return admin_users.get_user(db.session, user_id)
+    except ServiceError:
+        abort(404)
+
+
+def _user_page(user: User, form: UserRoleForm, status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "staff/admin/user.html",
+        user=user,
+        form=form,
+        confirm=ConfirmForm(),
+        holds_key=admin_users.holds_identity_key(db.session, user),
+        is_self=user.id == _admin().id,
+    ), status
+
+
+@bp.get("/admin/users/<int:user_id>")
+@requires(Permission.ADMIN)
+def admin_user(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    form = UserRoleForm(data={"role": user.role.value, "department": user.department_id})
+    form.set_departments(department_choices())
+    return _user_page(user, form)
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@requires(Permission.ADMIN)
+def admin_user_role(user_id: int) -> ResponseReturnValue:
+    user = _user_or_404(user_id)
+    form = UserRoleForm()
+    form.set_departments(department_choices())
+    if form.validate_on_submit():
+        try:
+            admin_users.change_role(
+                db.session,
+                current_keyring(),
+                _admin(),
+                user.id,
+                role=_role(form),
+                department_id=form.department.data,
+                now=_now(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _show_user_error(form, error)
+            if error.code == "self":
+                return redirect(url_for("staff.admin_user", user_id=user.id), 303)
+        else:
+            flash(_("บันทึกบทบาทแล้ว"), "success")
+            return redirect(url_for("staff.admin_user", user_id=user.id), 303)
+    return _user_page(user, form, 422)
+
+
+def _user_action(user_id: int, action: str) -> ResponseReturnValue:
+    """Disable, enable or reset two-factor: a button, a service call, back to the user."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("แบบฟอร์มหมดอายุ โปรดลองอีกครั้ง"), "error")
+        return redirect(url_for("staff.admin_user", user_id=user_id), 303)
+    keyring, admin, now = current_keyring(), _admin(), _now()
+    try:
+        if action == "reset":
+            admin_users.reset_two_factor(db.session, keyring, admin, user_id, now=now)
+            flash(_("รีเซ็ตการยืนยันตัวตนสองขั้นตอนแล้ว ผู้ใช้ต้องตั้งค่าใหม่เมื่อเข้าสู่ระบบครั้งถัดไป"), "success")
+        else:
+            active = action == "enable"
+            admin_users.set_active(db.session, keyring, admin, user_id, active=active, now=now)
+            flash(_("เปิดใช้บัญชีแล้ว") if active else _("ระงับบัญชีแล้ว และออกจากระบบทันที"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        if error.code == "not_found":
+            abort(404)
+        _show_user_error(None, error)
+    return redirect(url_for("staff.admin_user", user_id=user_id), 303)
+
+
+@bp.post("/admin/users/<int:user_id>/disable")
+@requires(Permission.ADMIN)
+def admin_user_disable(user_id: int) -> ResponseReturnValue:
+    return _user_action(user_id, "disable")
+
+
+@bp.post("/admin/users/<int:user_id>/enable")
+@requires(Permission.ADMIN)
+def admin_user_enable(user_id: int) -> ResponseReturnValue:
+    return _user_action(user_id, "enable")
+
+
+@bp.post("/admin/users/<int:user_id>/reset-2fa")
+@requires(Permission.ADMIN)
+def admin_user_reset_2fa(user_id: int) -> ResponseReturnValue:
+    return _user_action(user_id, "reset")
+
+
+# --- settings --------------------------------------------------------------------------
+
+NUMBER_FIELDS = ("response_days", "max_attachments", "max_attachment_mb", "reveal_days")
+
+
+def _settings_form_data(current: admin_service.OrganisationSettings) -> dict[str, Any]:
+    data: dict[str, Any] = dict(current.__dict__)
+    for name in NUMBER_FIELDS:
+        data[name] = str(data[name])
+    data["deadline_mode"] = current.deadline_mode.value
+    return data
+
+
+def _settings_from(form: SettingsForm) -> admin_service.OrganisationSettings:
+    text = {
+        name: getattr(form, name).data or ""
+        for name in (
+            "name_th",
+            "name_en",
+            "unit_name_th",
+            "unit_name_en",
+            "address",
+            "phone",
+            "email",
+            "office_hours",
+            "office_hours_en",
+        )
+    }
+    numbers = {name: clean(getattr(form, name)) for name in NUMBER_FIELDS}
+    return admin_service.OrganisationSettings(
+        **text,
+        **numbers,
+        deadline_mode=CountingMode(form.deadline_mode.data),
+        strip_image_metadata=bool(form.strip_image_metadata.data),
+        tell_tipster_of_reveal=bool(form.tell_tipster_of_reveal.data),
+    )
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@requires(Permission.ADMIN)
+def admin_settings() -> ResponseReturnValue:
+    form = SettingsForm(data=_settings_form_data(admin_service.current_settings(db.session)))
+    if form.validate_on_submit():
+        try:
+            changed = admin_service.update_settings(
+                db.session, current_keyring(), _admin(), _settings_from(form), _now()
+            )
+        except ServiceError:
+            db.session.rollback()
+            flash(_("ค่าที่กรอกไม่อยู่ในช่วงที่กำหนด"), "error")
+        else:
+            if changed:
+                flash(_("บันทึกการตั้งค่าแล้ว"), "success")
+            else:
+                flash(_("ไม่มีการเปลี่ยนแปลง"), "info")
+            return redirect(url_for("staff.admin_settings"), 303)
+    status = 422 if form.errors or form.is_submitted() else 200
+    return render_template("staff/admin/settings.html", form=form), status

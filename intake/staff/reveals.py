@@ -1,1 +1,366 @@
-"""Identity reveal screens: request, decide, view, revoke."""
+"""Identity reveal screens: a legal officer asks with a reason, a custodian decides with
+their passphrase, the requester alone reads the identity for a limited time.
+
+The rules, the audit and the cryptography live in ``intake.services.reveal``. What the
+pages need to list (who asked, when, why) is read here through the small read model
+below; nothing from these pages goes into a URL but a request or case id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import ColumnElement, select
+
+from intake import crypto
+from intake.extensions import db
+from intake.i18n import format_datetime
+from intake.keystore import current_keyring
+from intake.models import Case, CaseKind, Notification, RevealRequest, RevealStatus, User
+from intake.permissions import Permission, requires
+from intake.services import ServiceError
+from intake.services import reveal as reveal_service
+from intake.services.cases import REPORTER_FIELDS
+from intake.staff import bp
+from intake.staff.reveal_forms import ApproveForm, RefuseForm, RevealRequestForm, RevokeForm
+
+# The tipster's identity fields, named as on the public tip form.
+IDENTITY_LABELS = {
+    "name": _l("ชื่อ–นามสกุล"),
+    "phone": _l("หมายเลขโทรศัพท์"),
+    "email": _l("อีเมล"),
+    "address": _l("ที่อยู่ที่ติดต่อได้"),
+    "national_id": _l("เลขประจำตัวประชาชน"),
+}
+
+NOTICE_LABELS = {
+    "reveal.requested": _l("มีคำขอเปิดเผยตัวตนใหม่"),
+    "reveal.approved": _l("คำขอเปิดเผยตัวตนของท่านได้รับอนุมัติ"),
+    "reveal.refused": _l("คำขอเปิดเผยตัวตนของท่านไม่ได้รับอนุมัติ"),
+}
+
+REQUEST_ERRORS = {
+    "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
+    "reason_too_long": _l("เหตุผลยาวเกินไป"),
+    "already_pending": _l("ท่านมีคำขอสำหรับเรื่องนี้ที่รอการพิจารณาอยู่แล้ว"),
+}
+
+DECISION_ERRORS = {
+    "wrong_passphrase": _l("รหัสผ่านกุญแจไม่ถูกต้อง ไม่มีการเปลี่ยนแปลงใด ๆ โปรดลองอีกครั้ง"),
+    "same_person": _l("ผู้ขอไม่สามารถพิจารณาคำขอของตนเองได้ ต้องเป็นผู้ดูแลข้อมูลตัวตนอีกคนหนึ่ง"),
+    "not_pending": _l("คำขอนี้ได้รับการพิจารณาไปแล้ว"),
+    "not_custodian": _l("บัญชีของท่านยังไม่ได้รับมอบกุญแจข้อมูลตัวตน จึงอนุมัติไม่ได้"),
+    "not_allowed": _l("ท่านไม่มีสิทธิ์พิจารณาคำขอนี้"),
+    "no_identity": _l("เรื่องนี้ไม่มีข้อมูลตัวตนที่ปิดผนึกไว้"),
+    "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
+    "reason_too_long": _l("เหตุผลยาวเกินไป"),
+}
+
+# Why the identity cannot be shown, by the request's status, and the HTTP status to say it.
+UNAVAILABLE = {
+    RevealStatus.PENDING: (_l("คำขอนี้ยังรอการพิจารณาจากผู้ดูแลข้อมูลตัวตน"), 403),
+    RevealStatus.REFUSED: (_l("คำขอนี้ไม่ได้รับอนุมัติ จึงไม่สามารถดูข้อมูลตัวตนได้"), 403),
+    RevealStatus.REVOKED: (
+        _l("ผู้ดูแลข้อมูลตัวตนได้ยกเลิกการอนุมัติแล้ว ข้อมูลตัวตนที่เปิดไว้ถูกลบออกแล้ว"),
+        410,
+    ),
+    RevealStatus.EXPIRED: (
+        _l("ระยะเวลาที่อนุมัติให้ดูข้อมูลตัวตนสิ้นสุดแล้ว ข้อมูลตัวตนที่เปิดไว้ถูกลบออกแล้ว"),
+        410,
+    ),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- read model: what the pages list -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: str
+    case_id: str
+    reference: str
+    requester: str
+    requested_at: datetime
+    status: RevealStatus
+    expires_at: datetime | None
+    decided_at: datetime | None
+    reason: str = ""
+    refusal: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    label: str
+    reference: str
+    at: datetime
+
+
+def _decrypt(blob: bytes | None, column: str, request_id: str) -> str:
+    if blob is None:
+        return ""
+    return crypto.decrypt_text(
+        current_keyring(), blob, table="reveal_requests", column=column, row_id=request_id
+    )
+
+
+def _rows(
+    requests: Sequence[RevealRequest], *, reasons: bool = False, refusals: bool = False
+) -> list[RequestRow]:
+    ids = {r.requester_id for r in requests}
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))))
+    return [
+        RequestRow(
+            id=r.id,
+            case_id=r.case_id,
+            reference=r.case.reference,
+            requester=names.get(r.requester_id, ""),
+            requested_at=r.requested_at,
+            status=r.status,
+            expires_at=r.expires_at,
+            decided_at=r.decided_at,
+            reason=_decrypt(r.reason_enc, "reason", r.id) if reasons else "",
+            refusal=(
+                _decrypt(r.decision_reason_enc, "decision_reason", r.id) if refusals else ""
+            ),
+        )
+        for r in requests
+    ]
+
+
+def _requests(*conditions: ColumnElement[bool], newest_first: bool = False) -> list[RevealRequest]:
+    order = RevealRequest.requested_at.desc() if newest_first else RevealRequest.requested_at.asc()
+    query = select(RevealRequest).where(*conditions).order_by(order).limit(500)
+    return list(db.session.scalars(query))
+
+
+def _take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice]:
+    """Unread notifications for ``user``, marked read because this page shows them."""
+    query = (
+        select(Notification, Case.reference)
+        .join(Case, Case.id == Notification.case_id)
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.kind.in_(list(kinds)),
+        )
+        .order_by(Notification.created_at)
+    )
+    found = list(db.session.execute(query).tuples())
+    notices = []
+    for note, reference in found:
+        note.read_at = now
+        notices.append(Notice(str(NOTICE_LABELS.get(note.kind, note.kind)), reference, note.created_at))
+    if found:
+        db.session.commit()
+    return notices
+
+
+def _request_or_404(request_id: str) -> RevealRequest:
+    found = db.session.get(RevealRequest, request_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _sealed_tip_or_404(case_id: str) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None or case.kind is not CaseKind.TIP or case.identity_sealed is None:
+        abort(404)
+    return case
+
+
+# --- the custodian's side --------------------------------------------------------------
+
+
+@bp.get("/reveals")
+@requires(Permission.REVEAL_DECIDE)
+def reveals() -> ResponseReturnValue:
+    now = _now()
+    reveal_service.expire_reveals(db.session, current_keyring(), now)
+    notices = _take_notices(current_user, ["reveal.requested"], now)
+    pending = _rows(_requests(RevealRequest.status == RevealStatus.PENDING), reasons=True)
+    running = _rows(_requests(RevealRequest.status == RevealStatus.APPROVED))
+    return render_template(
+        "staff/reveals.html",
+        mode="custodian",
+        notices=notices,
+        pending=pending,
+        running=running,
+        revoke_form=RevokeForm(),
+    )
+
+
+def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: RefuseForm) -> int:
+    message = str(DECISION_ERRORS.get(error.code, DECISION_ERRORS["not_allowed"]))
+    if error.code == "wrong_passphrase":
+        approve.passphrase.errors = [message]
+        return 422
+    if error.code.startswith("reason_"):
+        refuse.refusal_reason.errors = [message]
+        return 422
+    flash(message, "error")
+    return 409 if error.code == "not_pending" else 403
+
+
+@bp.route("/reveals/<string(length=36):request_id>/decide", methods=["GET", "POST"])
+@requires(Permission.REVEAL_DECIDE)
+def decide_reveal(request_id: str) -> ResponseReturnValue:
+    found = _request_or_404(request_id)
+    approve, refuse = ApproveForm(), RefuseForm()
+    status = 200
+    if request.method == "POST":
+        decision = request.form.get("decision", "")
+        form = {"approve": approve, "refuse": refuse}.get(decision)
+        if form is None:
+            abort(400)
+        if form.validate_on_submit():
+            try:
+                if decision == "approve":
+                    decided = reveal_service.approve_reveal(
+                        db.session,
+                        current_keyring(),
+                        current_user,
+                        approve.passphrase.data or "",
+                        request_id,
+                        _now(),
+                    )
+                    flash(
+                        _(
+                            "อนุมัติแล้ว ผู้ขอจะดูข้อมูลตัวตนได้จนถึง %(time)s",
+                            time=format_datetime(decided.expires_at),
+                        ),
+                        "success",
+                    )
+                else:
+                    reveal_service.refuse_reveal(
+                        db.session,
+                        current_keyring(),
+                        current_user,
+                        request_id,
+                        refuse.refusal_reason.data or "",
+                        _now(),
+                    )
+                    flash(_("บันทึกการไม่อนุมัติแล้ว ผู้ขอจะได้รับแจ้ง"), "success")
+            except ServiceError as error:
+                db.session.rollback()
+                status = _show_decision_error(error, approve, refuse)
+            else:
+                return redirect(url_for("staff.reveals"), code=303)
+        else:
+            status = 422
+    (row,) = _rows([found], reasons=True)
+    return render_template(
+        "staff/reveal.html", mode="decide", row=row, approve=approve, refuse=refuse
+    ), status
+
+
+@bp.post("/reveals/<string(length=36):request_id>/revoke")
+@requires(Permission.REVEAL_DECIDE)
+def revoke_reveal(request_id: str) -> ResponseReturnValue:
+    _request_or_404(request_id)
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    try:
+        reveal_service.revoke_reveal(db.session, current_keyring(), current_user, request_id, _now())
+    except ServiceError as error:
+        db.session.rollback()
+        if error.code == "not_running":
+            flash(_("การอนุมัตินี้สิ้นสุดไปแล้ว"), "info")
+        else:
+            abort(403)
+    else:
+        flash(_("ยกเลิกการอนุมัติแล้ว ข้อมูลตัวตนที่เปิดไว้ถูกลบออกแล้ว"), "success")
+    return redirect(url_for("staff.reveals"), code=303)
+
+
+# --- the legal officer's side ----------------------------------------------------------
+
+
+@bp.route("/cases/<string(length=36):case_id>/reveal", methods=["GET", "POST"])
+@requires(Permission.REVEAL_REQUEST)
+def request_reveal(case_id: str) -> ResponseReturnValue:
+    case = _sealed_tip_or_404(case_id)
+    form = RevealRequestForm()
+    if form.validate_on_submit():
+        try:
+            reveal_service.request_reveal(
+                db.session, current_keyring(), current_user, case_id, form.reason.data or "", _now()
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            if error.code in {"not_found", "no_identity"}:
+                abort(404)
+            if error.code not in REQUEST_ERRORS:
+                abort(403)
+            form.reason.errors = [str(REQUEST_ERRORS[error.code])]
+        else:
+            flash(_("ส่งคำขอแล้ว ผู้ดูแลข้อมูลตัวตนจะพิจารณาและท่านจะได้รับแจ้งผล"), "success")
+            return redirect(url_for("staff.my_reveals"), code=303)
+    history = _rows(
+        _requests(
+            RevealRequest.case_id == case_id,
+            RevealRequest.requester_id == current_user.id,
+            newest_first=True,
+        ),
+        refusals=True,
+    )
+    status = 422 if form.errors else 200
+    return render_template(
+        "staff/reveal_request.html", case=case, form=form, history=history
+    ), status
+
+
+@bp.get("/reveals/mine")
+@requires(Permission.REVEAL_REQUEST)
+def my_reveals() -> ResponseReturnValue:
+    now = _now()
+    reveal_service.expire_reveals(db.session, current_keyring(), now)
+    notices = _take_notices(current_user, ["reveal.approved", "reveal.refused"], now)
+    mine = _rows(
+        _requests(RevealRequest.requester_id == current_user.id, newest_first=True),
+        refusals=True,
+    )
+    return render_template("staff/reveals.html", mode="mine", notices=notices, mine=mine)
+
+
+@bp.get("/reveals/<string(length=36):request_id>/identity")
+@requires(Permission.REVEAL_REQUEST)
+def view_identity(request_id: str) -> ResponseReturnValue:
+    try:
+        seen = reveal_service.view_identity(
+            db.session, current_keyring(), current_user, request_id, _now()
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        if error.code == "not_found":
+            abort(404)
+        if error.code != "not_running":
+            abort(403)
+        (row,) = _rows([_request_or_404(request_id)])
+        message, status = UNAVAILABLE.get(row.status, UNAVAILABLE[RevealStatus.EXPIRED])
+        return render_template(
+            "staff/reveal.html", mode="unavailable", row=row, message=message
+        ), status
+    (row,) = _rows([_request_or_404(request_id)])
+    known = [(str(IDENTITY_LABELS[key]), seen.fields[key]) for key in REPORTER_FIELDS
+             if seen.fields.get(key)]
+    others = [(key, value) for key, value in seen.fields.items()
+              if key not in IDENTITY_LABELS and value]
+    return render_template(
+        "staff/reveal.html",
+        mode="identity",
+        row=row,
+        fields=known + others,
+        expires_at=seen.expires_at,
+    )

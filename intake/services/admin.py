@@ -1,0 +1,248 @@
+"""The organisation's settings, and the auditor's read-only view of the audit log.
+
+Accounts live in ``admin_users``, departments, categories and holidays in
+``admin_reference``. Neither this module nor those read a case's contents: the audit
+page shows a case's reference number, which is not content, and nothing else of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+
+from intake import crypto
+from intake.deadlines import CountingMode
+from intake.models import AuditEntry, Case, Organisation, Role, User
+from intake.services import DbSession, ServiceError
+from intake.services import audit as audit_service
+from intake.services.audit import ACTOR_PUBLIC, ACTOR_SYSTEM, actor_label, record
+from intake.services.settings import DEFAULT_ORGANISATION
+from intake.services.users import find_user
+from intake.thaidate import BANGKOK, to_arabic_digits
+
+# Ranges the settings form offers; the service refuses anything outside them too.
+RESPONSE_DAYS = (1, 60)
+MAX_ATTACHMENTS = (0, 10)
+MAX_ATTACHMENT_MB = (1, 25)
+REVEAL_DAYS = (1, 30)
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OrganisationSettings:
+    """Everything the settings page edits, by the names of ``Organisation``'s columns."""
+
+    name_th: str
+    name_en: str
+    unit_name_th: str
+    unit_name_en: str
+    address: str
+    phone: str
+    email: str
+    office_hours: str
+    office_hours_en: str
+    deadline_mode: CountingMode
+    response_days: int
+    max_attachments: int
+    max_attachment_mb: int
+    strip_image_metadata: bool
+    reveal_days: int
+    tell_tipster_of_reveal: bool
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> OrganisationSettings:
+        return cls(**{f.name: getattr(organisation, f.name) for f in fields(cls)})
+
+
+def _check_range(value: int, bounds: tuple[int, int]) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise ServiceError("out_of_range")
+
+
+def current_settings(session: DbSession) -> OrganisationSettings:
+    organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    if organisation is None:
+        organisation = Organisation(
+            **DEFAULT_ORGANISATION,
+            deadline_mode=CountingMode.CALENDAR,
+            response_days=15,
+            max_attachments=5,
+            max_attachment_mb=10,
+            strip_image_metadata=True,
+            reveal_days=7,
+            tell_tipster_of_reveal=True,
+        )
+    return OrganisationSettings.of(organisation)
+
+
+def update_settings(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    admin: User,
+    values: OrganisationSettings,
+    now: datetime,
+) -> list[str]:
+    """Save the settings; returns the names of what changed (audited by name, not value).
+
+    New deadlines follow the new counting rule; the due dates of cases already received
+    stay as they were computed.
+    """
+    if not values.name_th.strip():
+        raise ServiceError("name_required")
+    _check_range(values.response_days, RESPONSE_DAYS)
+    _check_range(values.max_attachments, MAX_ATTACHMENTS)
+    _check_range(values.max_attachment_mb, MAX_ATTACHMENT_MB)
+    _check_range(values.reveal_days, REVEAL_DAYS)
+    organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    if organisation is None:
+        organisation = Organisation(**DEFAULT_ORGANISATION)
+        session.add(organisation)
+    changed = [
+        f.name for f in fields(values) if getattr(organisation, f.name) != getattr(values, f.name)
+    ]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(organisation, name, getattr(values, name))
+    session.flush()
+    detail = " ".join(changed)[:200]
+    record(
+        session,
+        keyring,
+        "admin.settings_changed",
+        actor=actor_label(admin),
+        now=now,
+        detail=detail,
+    )
+    session.commit()
+    return changed
+
+
+# --- the audit log, for auditors --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    actor: str = ""  # a username, "public" or "system"
+    date_from: date | None = None  # Bangkok days, inclusive
+    date_to: date | None = None
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor: str
+    username: str | None
+    role: Role | None
+    action: str
+    reference: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    page: int
+    pages: int
+    total: int
+    chain: audit_service.VerifyResult
+
+
+_USER_ACTOR = re.compile(r"user:([0-9]+)")
+
+
+def _actor_value(session: DbSession, text: str) -> str | None:
+    """The stored actor for what an auditor typed; None when it names nobody."""
+    text = text.strip()
+    if text in (ACTOR_PUBLIC, ACTOR_SYSTEM) or _USER_ACTOR.fullmatch(text):
+        return text
+    user = find_user(session, text)
+    return actor_label(user) if user is not None else None
+
+
+def _bangkok_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=BANGKOK)
+
+
+def _filtered(session: DbSession, filters: AuditFilters) -> Select[tuple[AuditEntry]] | None:
+    """The filtered query, or None when a filter names something that does not exist."""
+    query = select(AuditEntry)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.actor.strip():
+        actor = _actor_value(session, filters.actor)
+        if actor is None:
+            return None
+        query = query.where(AuditEntry.actor == actor)
+    if filters.date_from is not None:
+        query = query.where(AuditEntry.at >= _bangkok_start(filters.date_from))
+    if filters.date_to is not None:
+        query = query.where(AuditEntry.at < _bangkok_start(filters.date_to + timedelta(days=1)))
+    reference = to_arabic_digits(filters.reference).strip()
+    if reference:
+        case_id = session.scalars(select(Case.id).where(Case.reference == reference)).first()
+        if case_id is None:
+            return None
+        query = query.where(AuditEntry.case_id == case_id)
+    return query
+
+
+def _rows(session: DbSession, entries: list[AuditEntry]) -> list[AuditRow]:
+    """Entries with their actor's username and role and their case's reference."""
+    user_ids = {int(m.group(1)) for e in entries if (m := _USER_ACTOR.fullmatch(e.actor))}
+    users = {
+        user.id: user for user in session.scalars(select(User).where(User.id.in_(user_ids)))
+    }
+    case_ids = {e.case_id for e in entries if e.case_id}
+    references = dict(
+        session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids))).tuples()
+    )
+    rows = []
+    for entry in entries:
+        match = _USER_ACTOR.fullmatch(entry.actor)
+        user = users.get(int(match.group(1))) if match else None
+        rows.append(
+            AuditRow(
+                id=entry.id,
+                at=entry.at,
+                actor=entry.actor,
+                username=user.username if user else None,
+                role=user.role if user else None,
+                action=entry.action,
+                reference=references.get(entry.case_id) if entry.case_id else None,
+                detail=entry.detail,
+            )
+        )
+    return rows
+
+
+def audit_log_page(
+    session: DbSession, keyring: crypto.Keyring, filters: AuditFilters, page: int
+) -> AuditPage:
+    """One page of entries, newest first, and the state of the whole chain.
+
+    The chain check walks the whole log on every call; a very large log needs a verified
+    checkpoint to start from.
+    """
+    chain = audit_service.verify(session, keyring)
+    query = _filtered(session, filters)
+    if query is None:
+        return AuditPage([], 1, 1, 0, chain)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    entries = list(
+        session.scalars(
+            query.order_by(AuditEntry.id.desc())
+            .limit(AUDIT_PAGE_SIZE)
+            .offset((page - 1) * AUDIT_PAGE_SIZE)
+        )
+    )
+    return AuditPage(_rows(session, entries), page, pages, total, chain)

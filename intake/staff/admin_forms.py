@@ -1,0 +1,269 @@
+"""Forms of the administration pages and the auditor's filters.
+
+Numbers are typed as text so that Thai digits are accepted and a wrong value is shown
+back as it was typed; the validated number is kept on the field as ``clean``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from intake import thaidate, validators
+from intake.deadlines import CountingMode
+from intake.labels import ROLE
+from intake.models import CaseKind, Role
+from intake.services.admin import (
+    MAX_ATTACHMENT_MB,
+    MAX_ATTACHMENTS,
+    RESPONSE_DAYS,
+    REVEAL_DAYS,
+)
+from intake.services.admin_reference import POSITION_MAX
+from intake.services.audit import ACTIONS
+from intake.services.auth import PASSWORD_MIN
+
+REQUIRED = _l("โปรดกรอกช่องนี้")
+TOO_LONG = _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)")
+DEPARTMENT_REQUIRED = _l("เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง")
+DATE_HINT = _l("วันที่ไม่ถูกต้อง เช่น 5/12/2569 หรือ 5 ธันวาคม 2569")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_id(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(label: Any, maximum: int, required: bool = False) -> StringField:
+    first = DataRequired(REQUIRED) if required else Optional()
+    return StringField(
+        label, validators=[first, Length(max=maximum, message=TOO_LONG)], filters=[_strip]
+    )
+
+
+class WholeNumber:
+    """A whole number within bounds, typed in Arabic or Thai digits."""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low = low
+        self.high = high
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        try:
+            value = validators.normalize_number(field.data or "")
+        except validators.InvalidValue as exc:
+            raise ValidationError(_l("โปรดกรอกเป็นตัวเลข")) from exc
+        if not self.low <= value <= self.high:
+            raise ValidationError(
+                _l("ต้องอยู่ระหว่าง %(low)d ถึง %(high)d", low=self.low, high=self.high)
+            )
+        field.clean = value
+
+
+def _number(label: Any, bounds: tuple[int, int]) -> StringField:
+    return StringField(
+        label,
+        validators=[DataRequired(REQUIRED), Length(max=12), WholeNumber(*bounds)],
+        filters=[_strip],
+    )
+
+
+class TypedDate:
+    """A date typed the Thai way (BE or CE, Thai digits, Thai month names)."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not field.data:
+            field.clean = None
+            return
+        try:
+            field.clean = thaidate.parse_date(field.data)
+        except thaidate.DateParseError as exc:
+            raise ValidationError(DATE_HINT) from exc
+
+
+def _date(label: Any, required: bool = False) -> StringField:
+    first = DataRequired(REQUIRED) if required else Optional()
+    return StringField(label, validators=[first, Length(max=40), TypedDate()], filters=[_strip])
+
+
+def clean(field: Field) -> Any:
+    return getattr(field, "clean", None)
+
+
+# --- users -----------------------------------------------------------------------------
+
+ROLE_CHOICES = [(role.value, ROLE[role]) for role in Role]
+
+
+class _RoleFields(FlaskForm):
+    role = SelectField(_l("บทบาท"), choices=ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
+    department = SelectField(
+        _l("กอง (สำหรับเจ้าหน้าที่กอง)"), coerce=_optional_id, choices=[], validate_choice=True
+    )
+
+    def validate_department(self, field: Field) -> None:
+        if self.role.data == Role.DEPARTMENT.value and field.data is None:
+            raise ValidationError(DEPARTMENT_REQUIRED)
+
+    def set_departments(self, departments: list[tuple[int, str]]) -> None:
+        self.department.choices = [("", _l("— ไม่สังกัดกอง —"))] + departments
+
+
+class UserCreateForm(_RoleFields):
+    username = StringField(
+        _l("ชื่อผู้ใช้"),
+        validators=[DataRequired(REQUIRED), Length(max=80, message=TOO_LONG)],
+        filters=[_strip],
+    )
+    display_name = _text(_l("ชื่อที่แสดง (ชื่อ–นามสกุล)"), 200, required=True)
+    password = PasswordField(
+        _l("รหัสผ่านเริ่มต้น"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(
+                min=PASSWORD_MIN,
+                max=200,
+                message=_l("อย่างน้อย %(min)d ตัวอักษร", min=PASSWORD_MIN),
+            ),
+        ],
+    )
+
+    def validate_username(self, field: Field) -> None:
+        from intake.services.admin_users import USERNAME_PATTERN
+
+        if USERNAME_PATTERN.fullmatch(field.data or "") is None:
+            raise ValidationError(
+                _l("ใช้ได้เฉพาะ a–z ตัวพิมพ์เล็ก 0–9 จุด ขีดกลาง และขีดล่าง 3–80 ตัวอักษร")
+            )
+
+
+class UserRoleForm(_RoleFields):
+    pass
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+# --- departments and categories --------------------------------------------------------
+
+
+class DepartmentForm(FlaskForm):
+    name_th = _text(_l("ชื่อกอง (ภาษาไทย)"), 200, required=True)
+    name_en = _text(_l("ชื่อกอง (ภาษาอังกฤษ)"), 200)
+
+
+KIND_CHOICES = [
+    (CaseKind.COMPLAINT.value, _l("เรื่องร้องเรียน/ร้องทุกข์")),
+    (CaseKind.TIP.value, _l("เบาะแสการทุจริต")),
+]
+
+
+class CategoryForm(FlaskForm):
+    name_th = _text(_l("ชื่อประเภท (ภาษาไทย)"), 200, required=True)
+    name_en = _text(_l("ชื่อประเภท (ภาษาอังกฤษ)"), 200)
+    department = SelectField(
+        _l("กองที่รับผิดชอบโดยปริยาย"), coerce=_optional_id, choices=[], validate_choice=True
+    )
+    position = _number(_l("ลำดับที่แสดง"), (0, POSITION_MAX))
+
+    def set_departments(self, departments: list[tuple[int, str]]) -> None:
+        self.department.choices = [("", _l("— ไม่กำหนด —"))] + departments
+
+
+class CategoryAddForm(CategoryForm):
+    kind = SelectField(_l("ช่องทาง"), choices=KIND_CHOICES, validators=[DataRequired(REQUIRED)])
+
+
+# --- settings --------------------------------------------------------------------------
+
+MODE_CHOICES = [
+    (CountingMode.CALENDAR.value, _l("นับตามวันปฏิทิน (เลื่อนวันครบกำหนดที่ตรงวันหยุด)")),
+    (CountingMode.WORKING.value, _l("นับเฉพาะวันทำการ")),
+]
+
+
+class SettingsForm(FlaskForm):
+    name_th = _text(_l("ชื่อหน่วยงาน (ภาษาไทย)"), 200, required=True)
+    name_en = _text(_l("ชื่อหน่วยงาน (ภาษาอังกฤษ)"), 200)
+    unit_name_th = _text(_l("หน่วยงานที่รับเรื่อง (ภาษาไทย)"), 200)
+    unit_name_en = _text(_l("หน่วยงานที่รับเรื่อง (ภาษาอังกฤษ)"), 200)
+    address = TextAreaField(
+        _l("ที่อยู่"), validators=[Optional(), Length(max=500, message=TOO_LONG)], filters=[_strip]
+    )
+    phone = _text(_l("โทรศัพท์"), 50)
+    email = _text(_l("อีเมล"), 254)
+    office_hours = _text(_l("เวลาทำการ (ภาษาไทย)"), 200)
+    office_hours_en = _text(_l("เวลาทำการ (ภาษาอังกฤษ)"), 200)
+    response_days = _number(_l("ระยะเวลาตอบเรื่อง (วัน)"), RESPONSE_DAYS)
+    deadline_mode = RadioField(
+        _l("วิธีนับวัน"), choices=MODE_CHOICES, validators=[DataRequired(REQUIRED)]
+    )
+    max_attachments = _number(_l("จำนวนไฟล์แนบสูงสุด"), MAX_ATTACHMENTS)
+    max_attachment_mb = _number(_l("ขนาดไฟล์แนบสูงสุดต่อไฟล์ (MB)"), MAX_ATTACHMENT_MB)
+    strip_image_metadata = BooleanField(
+        _l("ลบข้อมูลแฝงในรูปภาพ (EXIF, GPS) ของเรื่องร้องเรียนทั่วไปด้วย")
+    )
+    reveal_days = _number(_l("จำนวนวันที่ผู้ขอเห็นตัวตนผู้แจ้งได้หลังอนุมัติ"), REVEAL_DAYS)
+    tell_tipster_of_reveal = BooleanField(_l("แจ้งผู้แจ้งเบาะแสเมื่อมีการเปิดเผยตัวตน"))
+
+    def validate_email(self, field: Field) -> None:
+        if not field.data:
+            return
+        try:
+            field.data = validators.normalize_email(field.data)
+        except validators.InvalidValue as exc:
+            raise ValidationError(_l("อีเมลไม่ถูกต้อง เช่น name@example.com")) from exc
+
+
+# --- holidays --------------------------------------------------------------------------
+
+
+class HolidayForm(FlaskForm):
+    day = _date(_l("วันที่"), required=True)
+    name = _text(_l("ชื่อวันหยุด"), 200, required=True)
+
+
+# --- the audit log ---------------------------------------------------------------------
+
+ACTION_CHOICES = [("", _l("ทุกการกระทำ"))] + [(action, action) for action in sorted(ACTIONS)]
+
+
+class AuditFilterForm(FlaskForm):
+    """Read from the query string; a GET form changes nothing, so it carries no token."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("การกระทำ"), choices=ACTION_CHOICES, validate_choice=True)
+    actor = _text(_l("ผู้กระทำ (ชื่อผู้ใช้)"), 80)
+    date_from = _date(_l("ตั้งแต่วันที่"))
+    date_to = _date(_l("ถึงวันที่"))
+    reference = _text(_l("เลขที่เรื่อง"), 40)
+
+    def validate_date_to(self, field: Field) -> None:
+        start: date | None = clean(self.date_from)
+        end: date | None = clean(field)
+        if start is not None and end is not None and end < start:
+            raise ValidationError(_l("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น"))
