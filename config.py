@@ -138,6 +138,21 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     for key in ("INTAKE_FILING_LIMIT", "INTAKE_TRACK_LIMIT", "INTAKE_LOGIN_LIMIT"):
         if environ.get(key):
             settings[key] = environ[key]
+    settings["INTAKE_BASE_URL"] = environ.get("INTAKE_BASE_URL", "http://127.0.0.1:5000").rstrip(
+        "/"
+    )
+    for key in (
+        "MAIL_SERVER",
+        "MAIL_PORT",
+        "MAIL_USERNAME",
+        "MAIL_PASSWORD",
+        "MAIL_DEFAULT_SENDER",
+        "MAIL_TIMEOUT",
+    ):
+        if environ.get(key):
+            settings[key] = environ[key]
+    for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        settings[key] = _flag(environ.get(key), False, key)
     for key, value in environ.items():
         if key.startswith("RATELIMIT_"):
             settings[key] = _flag(value, True, key) if key == "RATELIMIT_ENABLED" else value

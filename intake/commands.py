@@ -293,3 +293,32 @@ def create_user_command(
     click.echo(f"user {username} created with the role {role}")
     click.echo("add this to an authenticator app (or show it as a QR code):")
     click.echo(created.provisioning_uri)
+
+
+@intake_cli.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; send nothing.")
+def remind_command(dry_run: bool) -> None:
+    """Daily: reminders of the 15-day rule, expired reveals wiped, queued mail sent."""
+    from intake import mail
+    from intake.services import reminders
+    from intake.services.reveal import expire_reveals
+
+    now = _now()
+    digests = reminders.plan(db.session, now)
+    if dry_run:
+        for digest in digests:
+            address = digest.user.email or "(no e-mail address)"
+            references = ", ".join(case.reference for case in digest.cases)
+            click.echo(f"{digest.kind}: {digest.user.username} <{address}>: {references}")
+        click.echo(f"{len(digests)} digests would be sent; nothing was sent")
+        return
+    keyring = current_keyring()
+    expired = expire_reveals(db.session, keyring, now)
+    run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
+    outbox = Path(current_app.instance_path) / "outbox"
+    delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
+    click.echo(f"reveals expired: {expired}")
+    click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")
+    if run.without_address:
+        click.echo(f"no e-mail address for: {', '.join(run.without_address)}")
+    click.echo(f"mail: {delivery.sent} sent, {delivery.failed} failed, {delivery.waiting} waiting")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ class DeadlineState(enum.StrEnum):
     ON_TRACK = "on_track"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
+    MET = "met"  # closed with an answer: nothing more is due
 
 
 @lru_cache(maxsize=64)
@@ -87,9 +89,67 @@ def due_at(
     return end_of_day(due_date(received_at, mode, extra_holidays, days))
 
 
-def deadline_state(due: datetime, now: datetime) -> DeadlineState:
+def deadline_state(
+    due: datetime,
+    now: datetime,
+    closed_at: datetime | None = None,
+    due_soon_days: int = DUE_SOON_DAYS,
+) -> DeadlineState:
+    if closed_at is not None:
+        return DeadlineState.MET
     if now > due:
         return DeadlineState.OVERDUE
-    if local_date(due) - local_date(now) <= timedelta(days=DUE_SOON_DAYS):
+    if local_date(due) - local_date(now) <= timedelta(days=due_soon_days):
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TRACK
+
+
+def due_soon_limit(now: datetime, due_soon_days: int = DUE_SOON_DAYS) -> datetime:
+    """Cases due at or before this instant are due soon (if not yet overdue)."""
+    return end_of_day(local_date(now) + timedelta(days=due_soon_days))
+
+
+def first_response_on_time(first_due_at: datetime, first_response_at: datetime | None) -> bool:
+    """For statistics: the first answer or interim notice came by the first due date."""
+    return first_response_at is not None and first_response_at <= first_due_at
+
+
+@dataclass(frozen=True)
+class Period:
+    """One stretch of the rolling duty: from a start to the answer that ended it."""
+
+    number: int
+    start: datetime
+    due: datetime
+    answered_at: datetime | None
+    state: DeadlineState  # MET, OVERDUE (answered late or still unanswered), or open states
+
+
+def response_periods(
+    received_at: datetime,
+    responses: Iterable[datetime],
+    closed_at: datetime | None,
+    now: datetime,
+    mode: CountingMode = CountingMode.CALENDAR,
+    extra_holidays: Iterable[date] = (),
+    days: int = RESPONSE_DAYS,
+    due_soon_days: int = DUE_SOON_DAYS,
+) -> list[Period]:
+    """The history of periods: each interim notice or the closing answer ends one and,
+    while the case stays open, starts the next. A late answer still ends its period,
+    but the period counts as overdue."""
+    extra = frozenset(extra_holidays)
+    periods: list[Period] = []
+    start = received_at
+    for answered in sorted(responses):
+        due = due_at(start, mode, extra, days)
+        state = DeadlineState.MET if answered <= due else DeadlineState.OVERDUE
+        periods.append(Period(len(periods) + 1, start, due, answered, state))
+        start = answered
+        if closed_at is not None and answered >= closed_at:
+            return periods
+    if closed_at is None:
+        due = due_at(start, mode, extra, days)
+        state = deadline_state(due, now, None, due_soon_days)
+        periods.append(Period(len(periods) + 1, start, due, None, state))
+    return periods

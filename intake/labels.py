@@ -48,6 +48,7 @@ DEADLINE = {
     DeadlineState.ON_TRACK: _l("อยู่ในกำหนด"),
     DeadlineState.DUE_SOON: _l("ใกล้ครบกำหนด"),
     DeadlineState.OVERDUE: _l("เกินกำหนด"),
+    DeadlineState.MET: _l("ตอบแล้ว"),
 }
 
 ROLE = {

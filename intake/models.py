@@ -130,6 +130,8 @@ class Organisation(Model):
         _enum(CountingMode), default=CountingMode.CALENDAR
     )
     response_days: Mapped[int] = mapped_column(default=15)
+    # A case is "due soon" this many days before its due date (reminders go out then).
+    due_soon_days: Mapped[int] = mapped_column(default=3)
     max_attachments: Mapped[int] = mapped_column(default=5)
     max_attachment_mb: Mapped[int] = mapped_column(default=10)
     strip_image_metadata: Mapped[bool] = mapped_column(default=True)
@@ -199,6 +201,11 @@ class User(Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    # Work address for reminders (staff, not complainants: kept in the clear).
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # Head of a department, or lead of the complaint centre / legal unit: hears of
+    # overdue cases.
+    is_lead: Mapped[bool] = mapped_column(default=False)
     totp_secret_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # Set when the first code has been entered: until then sign-in shows the enrolment.
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
@@ -392,6 +399,34 @@ class Notification(Model):
     reveal_request_id: Mapped[str | None] = mapped_column(sa.ForeignKey("reveal_requests.id"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class OutboxMessage(Model):
+    """A mail waiting to be sent (or sent). Recipient and body are encrypted: a
+    complainant's address is personal data, even when the mail itself says nothing."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    recipient_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    subject_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    body_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+
+
+class ReminderSent(Model):
+    """One digest per person, kind and Bangkok day: running `remind` twice sends nothing."""
+
+    __tablename__ = "reminders_sent"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    cases: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
 class AuditEntry(Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -171,7 +172,7 @@ def _bangkok_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BANGKOK)
 
 
-def _filtered(session: DbSession, filters: AuditFilters) -> Select[tuple[AuditEntry]] | None:
+def _filtered(session: DbSession, filters: AuditFilters) -> Select[Any] | None:
     """The filtered query, or None when a filter names something that does not exist."""
     query = select(AuditEntry)
     if filters.action:
@@ -197,13 +198,10 @@ def _filtered(session: DbSession, filters: AuditFilters) -> Select[tuple[AuditEn
 def _rows(session: DbSession, entries: list[AuditEntry]) -> list[AuditRow]:
     """Entries with their actor's username and role and their case's reference."""
     user_ids = {int(m.group(1)) for e in entries if (m := _USER_ACTOR.fullmatch(e.actor))}
-    users = {
-        user.id: user for user in session.scalars(select(User).where(User.id.in_(user_ids)))
-    }
+    users = {user.id: user for user in session.scalars(select(User).where(User.id.in_(user_ids)))}
     case_ids = {e.case_id for e in entries if e.case_id}
-    references = dict(
-        session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids))).tuples()
-    )
+    found = session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids)))
+    references: dict[str, str] = {row.id: row.reference for row in found}
     rows = []
     for entry in entries:
         match = _USER_ACTOR.fullmatch(entry.actor)

@@ -70,6 +70,8 @@ def create_user(
     password: str,
     organisation_name: str,
     now: datetime,
+    email: str = "",
+    is_lead: bool = False,
 ) -> auth_service.NewUser:
     """A new account with a fresh TOTP secret; commits. Returns the provisioning URI."""
     if USERNAME_PATTERN.fullmatch(username) is None:
@@ -87,7 +89,7 @@ def create_user(
         detail=f"{username} role={role.value}",
     )
     try:
-        return auth_service.register_user(
+        created = auth_service.register_user(
             session,
             keyring,
             username,
@@ -100,6 +102,9 @@ def create_user(
     except ServiceError:
         session.rollback()
         raise
+    created.user.email, created.user.is_lead = email, is_lead
+    session.commit()
+    return created
 
 
 def change_role(
@@ -111,6 +116,8 @@ def change_role(
     role: Role,
     department_id: int | None,
     now: datetime,
+    email: str | None = None,
+    is_lead: bool | None = None,
 ) -> User:
     user = get_user(session, user_id)
     if user.id == admin.id and role is not user.role:
@@ -118,11 +125,20 @@ def change_role(
     if role is not Role.CUSTODIAN and holds_identity_key(session, user):
         raise ServiceError("holds_identity_key")
     department_id = _check_department(session, role, department_id)
-    if role is user.role and department_id == user.department_id:
+    email = user.email if email is None else email
+    is_lead = user.is_lead if is_lead is None else is_lead
+    unchanged = (role, department_id, email, is_lead) == (
+        user.role,
+        user.department_id,
+        user.email,
+        user.is_lead,
+    )
+    if unchanged:
         return user  # nothing changed, nothing to audit
     user.role = role
     user.department_id = department_id
-    detail = f"user:{user.id} role={role.value}"
+    user.email, user.is_lead = email, is_lead
+    detail = f"user:{user.id} role={role.value} lead={int(is_lead)}"
     if department_id is not None:
         detail += f" department={department_id}"
     record(session, keyring, "admin.user_changed", actor=actor_label(admin), now=now, detail=detail)

@@ -66,9 +66,11 @@ MENU = (
     ("staff.cases", "cases", _l("รายการเรื่อง")),
     ("staff.register_case", "register", _l("ลงทะเบียนเรื่อง")),
     ("staff.reveals", "reveals", _l("คำขอเปิดเผยตัวตน")),
+    ("staff.my_reveals", "reveals", _l("คำขอเปิดเผยตัวตนของฉัน")),
     ("staff.admin_users", "admin", _l("ผู้ใช้")),
     ("staff.admin_settings", "admin", _l("ตั้งค่า")),
     ("staff.audit_log", "audit", _l("บันทึกการตรวจสอบ")),
+    ("staff.calendar", "account", _l("ปฏิทินวันหยุด")),
     ("staff.change_password", "account", _l("รหัสผ่าน")),
 )
 
@@ -113,6 +115,7 @@ from intake.staff import (  # noqa: E402,F401
     admin,
     audit_views,
     auth,
+    calendar,
     cases,
     register,
     reveals,

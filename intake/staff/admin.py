@@ -23,12 +23,20 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.permissions import Permission, requires
-from intake.services import ServiceError, admin_users
+from intake.services import ServiceError
 from intake.services import admin as admin_service
+from intake.services import admin_users as users_service
 from intake.services import auth as auth_service
-from intake.services.settings import departments, get_organisation
+from intake.services.settings import get_organisation
 from intake.staff import admin_reference, bp  # noqa: F401  (admin_reference: its routes)
-from intake.staff.admin_forms import ConfirmForm, SettingsForm, UserCreateForm, UserRoleForm, clean
+from intake.staff.admin_forms import (
+    ConfirmForm,
+    SettingsForm,
+    UserCreateForm,
+    UserRoleForm,
+    clean,
+    department_choices,
+)
 
 CREATED_KEY = "staff_admin_created_user"
 
@@ -40,10 +48,7 @@ USER_ERRORS: dict[str, tuple[str | None, Any]] = {
     "department_required": ("department", _l("เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง")),
     "holds_identity_key": (
         "role",
-        _l(
-            "ผู้ใช้นี้ถือกุญแจเปิดข้อมูลตัวตน ต้องถอนสิทธิ์ด้วยคำสั่ง "
-            "flask intake custodian-remove ก่อนเปลี่ยนบทบาท"
-        ),
+        _l("ผู้ใช้นี้ถือกุญแจเปิดข้อมูลตัวตน ต้องถอนสิทธิ์ด้วยคำสั่ง flask intake custodian-remove ก่อนเปลี่ยนบทบาท"),
     ),
     "self": (None, _l("ผู้ดูแลระบบไม่สามารถระงับหรือเปลี่ยนบทบาทของตนเองได้")),
     "last_custodian": (
@@ -60,10 +65,6 @@ def _now() -> datetime:
 def _admin() -> User:
     user: User = current_user._get_current_object()
     return user
-
-
-def department_choices() -> list[tuple[int, str]]:
-    return [(d.id, d.name_th) for d in departments(db.session)]
 
 
 def _role(form: UserRoleForm | UserCreateForm) -> Role:
@@ -84,17 +85,17 @@ def _show_user_error(form: UserRoleForm | UserCreateForm | None, error: ServiceE
 @bp.get("/admin/users")
 @requires(Permission.ADMIN)
 def admin_users() -> ResponseReturnValue:
-    return render_template("staff/admin/users.html", users=admin_users.list_users(db.session))
+    return render_template("staff/admin/users.html", users=users_service.list_users(db.session))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @requires(Permission.ADMIN)
 def admin_user_new() -> ResponseReturnValue:
     form = UserCreateForm()
-    form.set_departments(department_choices())
+    form.set_departments(department_choices(db.session))
     if form.validate_on_submit():
         try:
-            created = admin_users.create_user(
+            created = users_service.create_user(
                 db.session,
                 current_keyring(),
                 _admin(),
@@ -105,6 +106,8 @@ def admin_user_new() -> ResponseReturnValue:
                 password=form.password.data or "",
                 organisation_name=get_organisation(db.session).name_en,
                 now=_now(),
+                email=form.email.data or "",
+                is_lead=bool(form.is_lead.data),
             )
         except ServiceError as error:
             _show_user_error(form, error)
@@ -132,7 +135,7 @@ def admin_user_created(user_id: int) -> ResponseReturnValue:
 
 def _user_or_404(user_id: int) -> User:
     try:
-        return admin_users.get_user(db.session, user_id)
+        return users_service.get_user(db.session, user_id)
     except ServiceError:
         abort(404)
 
@@ -143,7 +146,7 @@ def _user_page(user: User, form: UserRoleForm, status: int = 200) -> ResponseRet
         user=user,
         form=form,
         confirm=ConfirmForm(),
-        holds_key=admin_users.holds_identity_key(db.session, user),
+        holds_key=users_service.holds_identity_key(db.session, user),
         is_self=user.id == _admin().id,
     ), status
 
@@ -152,8 +155,15 @@ def _user_page(user: User, form: UserRoleForm, status: int = 200) -> ResponseRet
 @requires(Permission.ADMIN)
 def admin_user(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
-    form = UserRoleForm(data={"role": user.role.value, "department": user.department_id})
-    form.set_departments(department_choices())
+    form = UserRoleForm(
+        data={
+            "role": user.role.value,
+            "department": user.department_id,
+            "email": user.email,
+            "is_lead": user.is_lead,
+        }
+    )
+    form.set_departments(department_choices(db.session))
     return _user_page(user, form)
 
 
@@ -162,10 +172,10 @@ def admin_user(user_id: int) -> ResponseReturnValue:
 def admin_user_role(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = UserRoleForm()
-    form.set_departments(department_choices())
+    form.set_departments(department_choices(db.session))
     if form.validate_on_submit():
         try:
-            admin_users.change_role(
+            users_service.change_role(
                 db.session,
                 current_keyring(),
                 _admin(),
@@ -173,6 +183,8 @@ def admin_user_role(user_id: int) -> ResponseReturnValue:
                 role=_role(form),
                 department_id=form.department.data,
                 now=_now(),
+                email=form.email.data or "",
+                is_lead=bool(form.is_lead.data),
             )
         except ServiceError as error:
             db.session.rollback()
@@ -194,11 +206,11 @@ def _user_action(user_id: int, action: str) -> ResponseReturnValue:
     keyring, admin, now = current_keyring(), _admin(), _now()
     try:
         if action == "reset":
-            admin_users.reset_two_factor(db.session, keyring, admin, user_id, now=now)
+            users_service.reset_two_factor(db.session, keyring, admin, user_id, now=now)
             flash(_("รีเซ็ตการยืนยันตัวตนสองขั้นตอนแล้ว ผู้ใช้ต้องตั้งค่าใหม่เมื่อเข้าสู่ระบบครั้งถัดไป"), "success")
         else:
             active = action == "enable"
-            admin_users.set_active(db.session, keyring, admin, user_id, active=active, now=now)
+            users_service.set_active(db.session, keyring, admin, user_id, active=active, now=now)
             flash(_("เปิดใช้บัญชีแล้ว") if active else _("ระงับบัญชีแล้ว และออกจากระบบทันที"), "success")
     except ServiceError as error:
         db.session.rollback()
@@ -240,7 +252,7 @@ def _settings_form_data(current: admin_service.OrganisationSettings) -> dict[str
 
 
 def _settings_from(form: SettingsForm) -> admin_service.OrganisationSettings:
-    text = {
+    text: dict[str, Any] = {
         name: getattr(form, name).data or ""
         for name in (
             "name_th",

@@ -16,6 +16,7 @@ from wtforms import (
     Field,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,8 +25,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from intake import thaidate, validators
 from intake.deadlines import CountingMode
-from intake.labels import ROLE
+from intake.labels import KIND, ROLE
 from intake.models import CaseKind, Role
+from intake.services import DbSession
 from intake.services.admin import (
     MAX_ATTACHMENT_MB,
     MAX_ATTACHMENTS,
@@ -35,11 +37,13 @@ from intake.services.admin import (
 from intake.services.admin_reference import POSITION_MAX
 from intake.services.audit import ACTIONS
 from intake.services.auth import PASSWORD_MIN
+from intake.services.settings import departments
 
 REQUIRED = _l("โปรดกรอกช่องนี้")
 TOO_LONG = _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)")
 DEPARTMENT_REQUIRED = _l("เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง")
 DATE_HINT = _l("วันที่ไม่ถูกต้อง เช่น 5/12/2569 หรือ 5 ธันวาคม 2569")
+CHOOSE = _l("โปรดเลือกจากรายการ")
 
 
 def _strip(value: Any) -> Any:
@@ -107,27 +111,70 @@ def _date(label: Any, required: bool = False) -> StringField:
     return StringField(label, validators=[first, Length(max=40), TypedDate()], filters=[_strip])
 
 
+def _select(label: Any, coerce: Any = str, required: bool = False) -> SelectField:
+    """A select whose options are set per request; a value not offered is refused in Thai.
+
+    Left out of a request, it holds its first option's value, "": nothing chosen.
+    """
+    return SelectField(
+        label,
+        coerce=coerce,
+        default=None if coerce is _optional_id else "",
+        choices=[],
+        validate_choice=True,
+        validators=[DataRequired(CHOOSE)] if required else [],
+        invalid_value_message=CHOOSE,
+        invalid_choice_message=CHOOSE,
+    )
+
+
+def _options(pairs: list[tuple[Any, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(str(value), str(label)) for value, label in pairs]
+
+
 def clean(field: Field) -> Any:
     return getattr(field, "clean", None)
 
 
-# --- users -----------------------------------------------------------------------------
+def department_choices(session: DbSession) -> list[tuple[int, str]]:
+    """Active departments for a select; inactive ones take no new people or categories."""
+    return [(d.id, d.name_th) for d in departments(session)]
 
-ROLE_CHOICES = [(role.value, ROLE[role]) for role in Role]
+
+# --- users -----------------------------------------------------------------------------
 
 
 class _RoleFields(FlaskForm):
-    role = SelectField(_l("บทบาท"), choices=ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
-    department = SelectField(
-        _l("กอง (สำหรับเจ้าหน้าที่กอง)"), coerce=_optional_id, choices=[], validate_choice=True
+    role = _select(_l("บทบาท"), required=True)
+    department = _select(_l("กอง (สำหรับเจ้าหน้าที่กอง)"), coerce=_optional_id)
+    email = StringField(
+        _l("อีเมลสำหรับการแจ้งเตือน"),
+        validators=[Optional(), Length(max=254, message=TOO_LONG)],
+        filters=[_strip],
     )
+    is_lead = BooleanField(
+        _l("หัวหน้า (ได้รับแจ้งเตือนเรื่องที่เกินกำหนด: หัวหน้ากอง หัวหน้าศูนย์รับเรื่อง หรือหัวหน้านิติกร)")
+    )
+
+    def validate_email(self, field: Field) -> None:
+        from intake.validators import InvalidValue, normalize_email
+
+        if field.data:
+            try:
+                field.data = normalize_email(field.data)
+            except InvalidValue as exc:
+                raise ValidationError(_l("อีเมลไม่ถูกต้อง เช่น name@example.com")) from exc
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = _options([(role.value, ROLE[role]) for role in Role])
 
     def validate_department(self, field: Field) -> None:
         if self.role.data == Role.DEPARTMENT.value and field.data is None:
             raise ValidationError(DEPARTMENT_REQUIRED)
 
     def set_departments(self, departments: list[tuple[int, str]]) -> None:
-        self.department.choices = [("", _l("— ไม่สังกัดกอง —"))] + departments
+        self.department.choices = _options([("", _l("— ไม่สังกัดกอง —")), *departments])
 
 
 class UserCreateForm(_RoleFields):
@@ -153,9 +200,7 @@ class UserCreateForm(_RoleFields):
         from intake.services.admin_users import USERNAME_PATTERN
 
         if USERNAME_PATTERN.fullmatch(field.data or "") is None:
-            raise ValidationError(
-                _l("ใช้ได้เฉพาะ a–z ตัวพิมพ์เล็ก 0–9 จุด ขีดกลาง และขีดล่าง 3–80 ตัวอักษร")
-            )
+            raise ValidationError(_l("ใช้ได้เฉพาะ a–z ตัวพิมพ์เล็ก 0–9 จุด ขีดกลาง และขีดล่าง 3–80 ตัวอักษร"))
 
 
 class UserRoleForm(_RoleFields):
@@ -174,34 +219,30 @@ class DepartmentForm(FlaskForm):
     name_en = _text(_l("ชื่อกอง (ภาษาอังกฤษ)"), 200)
 
 
-KIND_CHOICES = [
-    (CaseKind.COMPLAINT.value, _l("เรื่องร้องเรียน/ร้องทุกข์")),
-    (CaseKind.TIP.value, _l("เบาะแสการทุจริต")),
-]
-
-
 class CategoryForm(FlaskForm):
     name_th = _text(_l("ชื่อประเภท (ภาษาไทย)"), 200, required=True)
     name_en = _text(_l("ชื่อประเภท (ภาษาอังกฤษ)"), 200)
-    department = SelectField(
-        _l("กองที่รับผิดชอบโดยปริยาย"), coerce=_optional_id, choices=[], validate_choice=True
-    )
+    department = _select(_l("กองที่รับผิดชอบโดยปริยาย"), coerce=_optional_id)
     position = _number(_l("ลำดับที่แสดง"), (0, POSITION_MAX))
 
     def set_departments(self, departments: list[tuple[int, str]]) -> None:
-        self.department.choices = [("", _l("— ไม่กำหนด —"))] + departments
+        self.department.choices = _options([("", _l("— ไม่กำหนด —")), *departments])
 
 
 class CategoryAddForm(CategoryForm):
-    kind = SelectField(_l("ช่องทาง"), choices=KIND_CHOICES, validators=[DataRequired(REQUIRED)])
+    kind = _select(_l("ช่องทาง"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _options([(kind.value, KIND[kind]) for kind in CaseKind])
 
 
 # --- settings --------------------------------------------------------------------------
 
-MODE_CHOICES = [
-    (CountingMode.CALENDAR.value, _l("นับตามวันปฏิทิน (เลื่อนวันครบกำหนดที่ตรงวันหยุด)")),
-    (CountingMode.WORKING.value, _l("นับเฉพาะวันทำการ")),
-]
+MODE_LABELS = {
+    CountingMode.CALENDAR: _l("นับตามวันปฏิทิน (เลื่อนวันครบกำหนดที่ตรงวันหยุด)"),
+    CountingMode.WORKING: _l("นับเฉพาะวันทำการ"),
+}
 
 
 class SettingsForm(FlaskForm):
@@ -218,15 +259,22 @@ class SettingsForm(FlaskForm):
     office_hours_en = _text(_l("เวลาทำการ (ภาษาอังกฤษ)"), 200)
     response_days = _number(_l("ระยะเวลาตอบเรื่อง (วัน)"), RESPONSE_DAYS)
     deadline_mode = RadioField(
-        _l("วิธีนับวัน"), choices=MODE_CHOICES, validators=[DataRequired(REQUIRED)]
+        _l("วิธีนับวัน"),
+        choices=[],
+        validators=[DataRequired(CHOOSE)],
+        invalid_choice_message=CHOOSE,
     )
     max_attachments = _number(_l("จำนวนไฟล์แนบสูงสุด"), MAX_ATTACHMENTS)
     max_attachment_mb = _number(_l("ขนาดไฟล์แนบสูงสุดต่อไฟล์ (MB)"), MAX_ATTACHMENT_MB)
-    strip_image_metadata = BooleanField(
-        _l("ลบข้อมูลแฝงในรูปภาพ (EXIF, GPS) ของเรื่องร้องเรียนทั่วไปด้วย")
-    )
+    strip_image_metadata = BooleanField(_l("ลบข้อมูลแฝงในรูปภาพ (EXIF, GPS) ของเรื่องร้องเรียนทั่วไปด้วย"))
     reveal_days = _number(_l("จำนวนวันที่ผู้ขอเห็นตัวตนผู้แจ้งได้หลังอนุมัติ"), REVEAL_DAYS)
     tell_tipster_of_reveal = BooleanField(_l("แจ้งผู้แจ้งเบาะแสเมื่อมีการเปิดเผยตัวตน"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline_mode.choices = _options(
+            [(mode.value, label) for mode, label in MODE_LABELS.items()]
+        )
 
     def validate_email(self, field: Field) -> None:
         if not field.data:
@@ -247,8 +295,6 @@ class HolidayForm(FlaskForm):
 
 # --- the audit log ---------------------------------------------------------------------
 
-ACTION_CHOICES = [("", _l("ทุกการกระทำ"))] + [(action, action) for action in sorted(ACTIONS)]
-
 
 class AuditFilterForm(FlaskForm):
     """Read from the query string; a GET form changes nothing, so it carries no token."""
@@ -256,11 +302,16 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField(_l("การกระทำ"), choices=ACTION_CHOICES, validate_choice=True)
+    action = _select(_l("การกระทำ"))
     actor = _text(_l("ผู้กระทำ (ชื่อผู้ใช้)"), 80)
     date_from = _date(_l("ตั้งแต่วันที่"))
     date_to = _date(_l("ถึงวันที่"))
     reference = _text(_l("เลขที่เรื่อง"), 40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actions = [("", _l("ทุกการกระทำ"))] + [(action, action) for action in sorted(ACTIONS)]
+        self.action.choices = _options(actions)
 
     def validate_date_to(self, field: Field) -> None:
         start: date | None = clean(self.date_from)

@@ -1,1 +1,318 @@
-"""Dashboard, case queue, the case page and its actions."""
+"""Dashboard, case queue, the case page and its actions.
+
+Thin views: a form, one service call, a flash, a 303. The queue and the case page need
+Permission.COMPLAINTS_VIEW: there is no single "complaints or tips" permission, and every
+role that reads tips (legal officers) also reads complaints. Tips are guarded by the
+services themselves (a tip is "not found" to anyone without TIPS_VIEW, so a 404 never
+confirms that it exists), as are department officers' cases of other departments.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from intake.extensions import db
+from intake.i18n import current_language
+from intake.keystore import current_keyring
+from intake.labels import KIND
+from intake.models import Case, Role
+from intake.permissions import Permission, has_permission, requires, visible_kinds
+from intake.services import ServiceError, case_actions, case_clock, queue
+from intake.services.case_actions import Action
+from intake.services.settings import categories_for, departments
+from intake.staff import bp
+from intake.staff.case_forms import ACTION_TEXT, TOO_LONG, QueueFilterForm, action_form, options
+
+# Service error codes → (the field the message goes beside, or None to flash it).
+ERRORS: dict[str, tuple[str | None, Any]] = {
+    "message_required": ("message", _l("โปรดเขียนข้อความถึงผู้ร้องเรียน")),
+    "note_required": ("note", _l("โปรดเขียนบันทึก")),
+    "reason_required": ("reason", _l("โปรดระบุเหตุผล")),
+    "department_required": ("department", _l("โปรดเลือกหน่วยงาน")),
+    "referral_required": ("destination", _l("โปรดเลือกหน่วยงานที่ส่งต่อ")),
+    "referral_name_required": ("destination_name", _l("โปรดระบุชื่อหน่วยงานที่ส่งต่อ")),
+    "text_too_long": (None, TOO_LONG),
+    "not_allowed_move": (
+        None,
+        _l("ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของเรื่อง (สถานะอาจเพิ่งถูกเปลี่ยนโดยผู้อื่น) โปรดตรวจสอบอีกครั้ง"),
+    ),
+    "identity_unavailable": (
+        None,
+        _l("ยังย้ายเรื่องไม่ได้ เพราะระบบยังไม่มีกุญแจสำหรับปิดผนึกข้อมูลตัวตน โปรดติดต่อผู้ดูแลระบบ"),
+    ),
+}
+CONTACT_LABELS = (
+    ("name", _l("ชื่อ-นามสกุล")),
+    ("phone", _l("โทรศัพท์")),
+    ("email", _l("อีเมล")),
+    ("address", _l("ที่อยู่")),
+    ("national_id", _l("เลขประจำตัวประชาชน")),
+)
+UNKNOWN_ERROR = _l("ทำรายการไม่สำเร็จ โปรดลองอีกครั้ง")
+FORM_EXPIRED = _l("แบบฟอร์มหมดอายุ โปรดทำรายการอีกครั้ง")
+
+DONE = {
+    Action.ACCEPT: _l("รับพิจารณาเรื่องแล้ว"),
+    Action.ASSIGN: _l("ส่งหน่วยงานดำเนินการแล้ว"),
+    Action.START: _l("บันทึกการเริ่มดำเนินการแล้ว"),
+    Action.UPDATE: _l("ส่งข้อความถึงผู้ร้องเรียนแล้ว"),
+    Action.NOTE: _l("บันทึกภายในแล้ว"),
+    Action.INTERIM: _l("แจ้งความคืบหน้าแล้ว เริ่มนับระยะเวลาใหม่"),
+    Action.RESOLVE: _l("ปิดเรื่องและแจ้งผลแล้ว"),
+    Action.REJECT: _l("ยุติเรื่องและแจ้งเหตุผลแล้ว"),
+    Action.REFER: _l("ส่งต่อหน่วยงานภายนอกแล้ว"),
+    Action.RETURN: _l("ส่งคืนเพื่อพิจารณาใหม่แล้ว"),
+    Action.REOPEN: _l("เปิดเรื่องใหม่แล้ว"),
+    Action.MOVE_TO_TIP: _l("ย้ายเรื่องไปช่องทางแจ้งเบาะแสการทุจริตแล้ว"),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _english() -> bool:
+    return current_language() == "en"
+
+
+def _name(name_th: str | None, name_en: str | None) -> str:
+    return ((_english() and name_en) or name_th) or ""
+
+
+@bp.get("/dashboard")
+@requires(Permission.DASHBOARD)
+def dashboard() -> ResponseReturnValue:
+    counts = queue.dashboard_counts(db.session, current_user, _now(), keyring=current_keyring())
+    return render_template("staff/dashboard.html", counts=counts, name=_name)
+
+
+def _filter_form() -> QueueFilterForm:
+    form = QueueFilterForm(formdata=request.args)
+    kinds = visible_kinds(current_user.role)
+    scoped = current_user.role is Role.DEPARTMENT  # their own department only, anyway
+    form.set_choices(
+        kinds,
+        [] if scoped else [(d.id, _name(d.name_th, d.name_en)) for d in departments(db.session)],
+        [
+            (c.id, _name(c.name_th, c.name_en), KIND[k])
+            for k in kinds
+            for c in categories_for(db.session, k)
+        ],
+    )
+    return form
+
+
+def _page_url(page: int) -> str:
+    """The same queue, filters kept, another page."""
+    args: dict[str, Any] = request.args.to_dict()
+    args["page"] = page
+    return url_for("staff.cases", **args)
+
+
+@bp.get("/cases")
+@requires(Permission.COMPLAINTS_VIEW)
+def cases() -> ResponseReturnValue:
+    form = _filter_form()
+    if not form.validate():
+        return render_template("staff/cases.html", form=form, result=None, name=_name), 422
+    result = queue.search(
+        db.session,
+        current_user,
+        form.filters(),
+        request.args.get("page", 1, type=int) or 1,
+        now=_now(),
+        keyring=current_keyring(),
+    )
+    return render_template(
+        "staff/cases.html",
+        form=form,
+        result=result,
+        name=_name,
+        previous_url=_page_url(result.page - 1) if result.page > 1 else None,
+        next_url=_page_url(result.page + 1) if result.page < result.pages else None,
+    )
+
+
+@dataclass(frozen=True)
+class ActionPanel:
+    action: str
+    url: str
+    form: FlaskForm
+    heading: str
+    button: str
+    hint: str
+
+
+def _offer_choices(action: Action, form: FlaskForm) -> None:
+    if action is Action.ASSIGN:
+        form.department.choices = options(
+            [("", _l("— เลือกหน่วยงาน —"))]
+            + [(d.id, _name(d.name_th, d.name_en)) for d in departments(db.session)]
+        )
+
+
+def _panels(case: Case, posted: tuple[Action, FlaskForm] | None) -> list[ActionPanel]:
+    """One small form per action that this person may take now (the service decides)."""
+    panels = []
+    for action in case_actions.available_actions(current_user, case):
+        form = posted[1] if posted and posted[0] is action else action_form(action)
+        _offer_choices(action, form)
+        heading, button, hint = ACTION_TEXT[action]
+        url = url_for("staff.case_action", case_id=case.id, action=action.value)
+        panels.append(ActionPanel(action.value, url, form, str(heading), str(button), str(hint)))
+    return panels
+
+
+def _reveal_url(case: Case) -> str | None:
+    """A legal officer may ask to see a sealed identity (the reveal screens decide)."""
+    if case.identity_sealed is None or "staff.request_reveal" not in current_app.view_functions:
+        return None
+    if not has_permission(current_user.role, Permission.REVEAL_REQUEST):
+        return None
+    return url_for("staff.request_reveal", case_id=case.id)
+
+
+def _case_page(
+    case_id: str, posted: tuple[Action, FlaskForm] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    keyring = current_keyring()
+    now = _now()
+    try:
+        case = queue.view_case(db.session, keyring, current_user, case_id, now)
+    except ServiceError:
+        abort(404)
+    return (
+        render_template(
+            "staff/case.html",
+            case=case,
+            details=queue.case_details(keyring, case),
+            timeline=queue.staff_timeline(keyring, case),
+            deadline=queue.case_deadline(db.session, case, now),
+            periods=case_clock.periods(db.session, case, now),
+            days_left=case_clock.days_left(case, now),
+            panels=_panels(case, posted),
+            contact_labels=CONTACT_LABELS,
+            reveal_url=_reveal_url(case),
+            name=_name,
+        ),
+        status,
+    )
+
+
+@bp.get("/cases/<string(length=36):case_id>")
+@requires(Permission.COMPLAINTS_VIEW)
+def case(case_id: str) -> ResponseReturnValue:
+    return _case_page(case_id)
+
+
+def _perform(action: Action, form: FlaskForm, case_id: str, now: datetime) -> Case:
+    """The one service call for the action, with the form's values."""
+    data = form.data
+    args = (db.session, current_keyring(), current_user, case_id)
+    match action:
+        case Action.ACCEPT:
+            return case_actions.accept(*args, note=data["note"], now=now)
+        case Action.ASSIGN:
+            department = data["department"]
+            department_id = int(department) if department and department.isdigit() else None
+            return case_actions.assign(
+                *args, department_id=department_id, note=data["note"], now=now
+            )
+        case Action.START:
+            return case_actions.start_work(*args, note=data["note"], now=now)
+        case Action.UPDATE:
+            return case_actions.post_update(*args, message=data["message"], now=now)
+        case Action.NOTE:
+            return case_actions.add_note(*args, note=data["note"], now=now)
+        case Action.INTERIM:
+            return case_actions.interim_notice(*args, message=data["message"], now=now)
+        case Action.RESOLVE:
+            return case_actions.resolve(*args, message=data["message"], now=now)
+        case Action.REJECT:
+            return case_actions.reject(*args, reason=data["reason"], now=now)
+        case Action.REFER:
+            return case_actions.refer(
+                *args,
+                destination=data["destination"] or "",
+                destination_name=data["destination_name"] or "",
+                message=data["message"] or "",
+                now=now,
+            )
+        case Action.RETURN:
+            return case_actions.return_to_screening(*args, reason=data["reason"], now=now)
+        case Action.REOPEN:
+            return case_actions.reopen(
+                *args, reason=data["reason"], message=data["message"] or "", now=now
+            )
+        case Action.MOVE_TO_TIP:
+            return case_actions.move_to_tip(*args, note=data["note"], now=now)
+    raise AssertionError(action)  # pragma: no cover - every Action is matched above
+
+
+@bp.post("/cases/<string(length=36):case_id>/<action>")
+@requires(Permission.COMPLAINTS_WORK)
+def case_action(case_id: str, action: str) -> ResponseReturnValue:
+    try:
+        chosen = Action(action)
+    except ValueError:
+        abort(404)
+    back = url_for("staff.case", case_id=case_id)
+    form = action_form(chosen, posted=True)
+    _offer_choices(chosen, form)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash(str(FORM_EXPIRED), "error")
+            return redirect(back, code=303)
+        return _case_page(case_id, (chosen, form), 422)
+    try:
+        case = _perform(chosen, form, case_id, _now())
+    except ServiceError as error:
+        if error.code == "not_found":
+            abort(404)
+        if error.code == "forbidden":
+            abort(403)
+        field_name, message = ERRORS.get(error.code, (None, UNKNOWN_ERROR))
+        field = form._fields.get(field_name) if field_name else None
+        if field is None:
+            flash(str(message), "error")
+            return redirect(back, code=303)
+        field.errors = [str(message)]
+        return _case_page(case_id, (chosen, form), 422)
+    flash(str(DONE[chosen]), "success")
+    if not queue.may_view(current_user, case):
+        return redirect(url_for("staff.cases"), code=303)  # moved out of this person's sight
+    return redirect(back, code=303)
+
+
+@bp.get("/cases/<string(length=36):case_id>/attachments/<string(length=36):attachment_id>")
+@requires(Permission.COMPLAINTS_VIEW)
+def attachment(case_id: str, attachment_id: str) -> ResponseReturnValue:
+    """Always a download, never shown inline: the bytes are whatever the filer sent."""
+    try:
+        name, mime, data = queue.open_attachment(
+            db.session,
+            current_keyring(),
+            Path(current_app.config["INTAKE_UPLOADS_PATH"]),
+            current_user,
+            case_id,
+            attachment_id,
+            _now(),
+        )
+    except ServiceError:
+        abort(404)
+    # send_file writes filename= (ASCII) and filename*=UTF-8''… (RFC 5987) for Thai names.
+    response = send_file(
+        io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name, etag=False
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

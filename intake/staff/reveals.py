@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, select
 
 from intake import crypto
@@ -118,7 +119,8 @@ def _rows(
     requests: Sequence[RevealRequest], *, reasons: bool = False, refusals: bool = False
 ) -> list[RequestRow]:
     ids = {r.requester_id for r in requests}
-    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))))
+    query = select(User.id, User.display_name).where(User.id.in_(ids))
+    names = {user_id: name for user_id, name in db.session.execute(query)}
     return [
         RequestRow(
             id=r.id,
@@ -130,9 +132,7 @@ def _rows(
             expires_at=r.expires_at,
             decided_at=r.decided_at,
             reason=_decrypt(r.reason_enc, "reason", r.id) if reasons else "",
-            refusal=(
-                _decrypt(r.decision_reason_enc, "decision_reason", r.id) if refusals else ""
-            ),
+            refusal=(_decrypt(r.decision_reason_enc, "decision_reason", r.id) if refusals else ""),
         )
         for r in requests
     ]
@@ -156,11 +156,13 @@ def _take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notic
         )
         .order_by(Notification.created_at)
     )
-    found = list(db.session.execute(query).tuples())
+    found = [(note, reference) for note, reference in db.session.execute(query)]
     notices = []
     for note, reference in found:
         note.read_at = now
-        notices.append(Notice(str(NOTICE_LABELS.get(note.kind, note.kind)), reference, note.created_at))
+        notices.append(
+            Notice(str(NOTICE_LABELS.get(note.kind, note.kind)), reference, note.created_at)
+        )
     if found:
         db.session.commit()
     return notices
@@ -197,7 +199,6 @@ def reveals() -> ResponseReturnValue:
         notices=notices,
         pending=pending,
         running=running,
-        revoke_form=RevokeForm(),
     )
 
 
@@ -221,48 +222,49 @@ def decide_reveal(request_id: str) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         decision = request.form.get("decision", "")
-        form = {"approve": approve, "refuse": refuse}.get(decision)
+        form: FlaskForm | None = {"approve": approve, "refuse": refuse}.get(decision)
         if form is None:
             abort(400)
-        if form.validate_on_submit():
+        if not form.validate_on_submit():
+            status = 422
+        else:
             try:
-                if decision == "approve":
-                    decided = reveal_service.approve_reveal(
-                        db.session,
-                        current_keyring(),
-                        current_user,
-                        approve.passphrase.data or "",
-                        request_id,
-                        _now(),
-                    )
-                    flash(
-                        _(
-                            "อนุมัติแล้ว ผู้ขอจะดูข้อมูลตัวตนได้จนถึง %(time)s",
-                            time=format_datetime(decided.expires_at),
-                        ),
-                        "success",
-                    )
-                else:
-                    reveal_service.refuse_reveal(
-                        db.session,
-                        current_keyring(),
-                        current_user,
-                        request_id,
-                        refuse.refusal_reason.data or "",
-                        _now(),
-                    )
-                    flash(_("บันทึกการไม่อนุมัติแล้ว ผู้ขอจะได้รับแจ้ง"), "success")
+                flash(_decide(request_id, approve, refuse, decision == "approve"), "success")
             except ServiceError as error:
                 db.session.rollback()
                 status = _show_decision_error(error, approve, refuse)
             else:
                 return redirect(url_for("staff.reveals"), code=303)
-        else:
-            status = 422
     (row,) = _rows([found], reasons=True)
     return render_template(
         "staff/reveal.html", mode="decide", row=row, approve=approve, refuse=refuse
     ), status
+
+
+def _decide(request_id: str, approve: ApproveForm, refuse: RefuseForm, approving: bool) -> str:
+    """Calls the one service the custodian chose; returns what to tell them."""
+    if approving:
+        decided = reveal_service.approve_reveal(
+            db.session,
+            current_keyring(),
+            current_user,
+            approve.passphrase.data or "",
+            request_id,
+            _now(),
+        )
+        return _(
+            "อนุมัติแล้ว ผู้ขอจะดูข้อมูลตัวตนได้จนถึง %(time)s",
+            time=format_datetime(decided.expires_at),
+        )
+    reveal_service.refuse_reveal(
+        db.session,
+        current_keyring(),
+        current_user,
+        request_id,
+        refuse.refusal_reason.data or "",
+        _now(),
+    )
+    return _("บันทึกการไม่อนุมัติแล้ว ผู้ขอจะได้รับแจ้ง")
 
 
 @bp.post("/reveals/<string(length=36):request_id>/revoke")
@@ -272,7 +274,9 @@ def revoke_reveal(request_id: str) -> ResponseReturnValue:
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
-        reveal_service.revoke_reveal(db.session, current_keyring(), current_user, request_id, _now())
+        reveal_service.revoke_reveal(
+            db.session, current_keyring(), current_user, request_id, _now()
+        )
     except ServiceError as error:
         db.session.rollback()
         if error.code == "not_running":
@@ -287,6 +291,8 @@ def revoke_reveal(request_id: str) -> ResponseReturnValue:
 # --- the legal officer's side ----------------------------------------------------------
 
 
+# The same converter as the case pages' routes (intake/staff/cases.py): sharing their
+# matcher state lets the static "reveal" win over their POST /cases/<case_id>/<action>.
 @bp.route("/cases/<string(length=36):case_id>/reveal", methods=["GET", "POST"])
 @requires(Permission.REVEAL_REQUEST)
 def request_reveal(case_id: str) -> ResponseReturnValue:
@@ -353,10 +359,14 @@ def view_identity(request_id: str) -> ResponseReturnValue:
             "staff/reveal.html", mode="unavailable", row=row, message=message
         ), status
     (row,) = _rows([_request_or_404(request_id)])
-    known = [(str(IDENTITY_LABELS[key]), seen.fields[key]) for key in REPORTER_FIELDS
-             if seen.fields.get(key)]
-    others = [(key, value) for key, value in seen.fields.items()
-              if key not in IDENTITY_LABELS and value]
+    known = [
+        (str(IDENTITY_LABELS[key]), seen.fields[key])
+        for key in REPORTER_FIELDS
+        if seen.fields.get(key)
+    ]
+    others = [
+        (key, value) for key, value in seen.fields.items() if key not in IDENTITY_LABELS and value
+    ]
     return render_template(
         "staff/reveal.html",
         mode="identity",

@@ -1,0 +1,466 @@
+"""Working a case: the staff actions that move it along. Reading a case (the queue, the
+case page's content, attachments) is in ``intake.services.queue``.
+
+Every action loads the case under a row lock, checks that the actor may see it and may do
+this kind of work, asks ``intake.workflow`` whether the move is allowed, appends a
+timeline event (texts encrypted, bound to the event's row), records an audit entry
+(never the text), and commits. A failed check rolls the transaction back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import select
+
+from intake import crypto, deadlines, workflow
+from intake.crypto import Keyring
+from intake.labels import REFERRAL
+from intake.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Department,
+    EventType,
+    Notification,
+    Role,
+    User,
+    new_id,
+)
+from intake.permissions import WORK_PERMISSION, Permission, has_permission
+from intake.services import DbSession, ServiceError
+from intake.services.audit import actor_label, record
+from intake.services.identity import seal_case_identity
+from intake.services.notices import notify_complainant
+from intake.services.queue import contact_details, may_view
+from intake.services.settings import extra_holidays, get_organisation
+from intake.workflow import Status
+
+MAX_TEXT = 5000
+REFERRAL_OTHER = "other"
+# Who may move a misfiled complaint onto the tip channel.
+MOVERS = frozenset({Role.LEGAL, Role.INTAKE})
+
+
+class Action(enum.StrEnum):
+    ACCEPT = "accept"
+    ASSIGN = "assign"
+    START = "start"
+    UPDATE = "update"
+    NOTE = "note"
+    INTERIM = "interim"
+    RESOLVE = "resolve"
+    REJECT = "reject"
+    REFER = "refer"
+    RETURN = "return"  # a department sends a misrouted case back to screening
+    REOPEN = "reopen"
+    MOVE_TO_TIP = "move_to_tip"
+
+
+# Where each moving action leads; the others leave the status alone.
+TARGET = {
+    Action.ACCEPT: Status.SCREENING,
+    Action.ASSIGN: Status.ASSIGNED,
+    Action.START: Status.IN_PROGRESS,
+    Action.RESOLVE: Status.RESOLVED,
+    Action.REJECT: Status.REJECTED,
+    Action.REFER: Status.REFERRED,
+    Action.RETURN: Status.SCREENING,
+    Action.REOPEN: Status.SCREENING,
+}
+# Accepting and routing are the intake desk's work (and the legal officers' for tips).
+ROUTING = frozenset({Action.ACCEPT, Action.ASSIGN, Action.REOPEN})
+
+
+def _from_ok(action: Action, status: Status) -> bool:
+    """Three actions lead to screening; which one applies depends on where the case is."""
+    if action is Action.ACCEPT:
+        return status is Status.RECEIVED
+    if action is Action.RETURN:
+        return not workflow.is_closed(status) and status is not Status.RECEIVED
+    if action is Action.REOPEN:
+        return workflow.is_closed(status)
+    if action is Action.INTERIM:
+        return not workflow.is_closed(status)
+    return True
+
+
+def _status_allows(action: Action, status: Status) -> bool:
+    target = TARGET.get(action)
+    return _from_ok(action, status) and (target is None or workflow.can_move(status, target))
+
+
+def _may_do(actor: User, case: Case, action: Action) -> bool:
+    if not may_view(actor, case):
+        return False
+    if action is Action.MOVE_TO_TIP:
+        return case.kind is CaseKind.COMPLAINT and actor.role in MOVERS
+    if not has_permission(actor.role, WORK_PERMISSION[case.kind]):
+        return False
+    return action not in ROUTING or has_permission(actor.role, Permission.CASES_ROUTE)
+
+
+def available_actions(actor: User, case: Case) -> list[Action]:
+    """What the case page offers: allowed to this person and by the workflow, now."""
+    return [a for a in Action if _may_do(actor, case, a) and _status_allows(a, case.status)]
+
+
+@contextmanager
+def _working(session: DbSession, actor: User, case_id: str, action: Action) -> Iterator[Case]:
+    """The case, locked for this transaction; rolls back if the action fails."""
+    try:
+        case = session.scalars(
+            select(Case)
+            .where(Case.id == case_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if case is None or not may_view(actor, case):
+            raise ServiceError("not_found")  # never confirm that a hidden case exists
+        if not _may_do(actor, case, action):
+            raise ServiceError("forbidden")
+        if not _from_ok(action, case.status):
+            raise ServiceError("not_allowed_move")
+        yield case
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _text(value: str | None, code: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ServiceError(code)
+    if len(text) > MAX_TEXT:
+        raise ServiceError("text_too_long")
+    return text
+
+
+def _optional_text(value: str | None) -> str:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise ServiceError("text_too_long")
+    return text
+
+
+def _event(
+    keyring: Keyring,
+    case: Case,
+    actor: User,
+    now: datetime,
+    type_: EventType,
+    *,
+    public: bool,
+    message: str = "",
+    moved_from: Status | None = None,
+) -> None:
+    event = CaseEvent(
+        id=new_id(),
+        type=type_,
+        at=now,
+        public=public,
+        actor_id=actor.id,
+        from_status=moved_from,
+        to_status=case.status if moved_from is not None else None,
+    )
+    if message:
+        event.body_enc = crypto.encrypt_field(
+            keyring, message, table="case_events", column="body", row_id=event.id
+        )
+    case.events.append(event)
+
+
+def _move(
+    keyring: Keyring, case: Case, actor: User, target: Status, now: datetime, message: str = ""
+) -> str:
+    """Change the status (the workflow decides) with a public event; returns "from->to"."""
+    current = case.status
+    try:
+        workflow.check_move(current, target)
+    except workflow.TransitionNotAllowed as exc:
+        raise ServiceError("not_allowed_move") from exc
+    case.status = target
+    _event(
+        keyring,
+        case,
+        actor,
+        now,
+        EventType.STATUS,
+        public=True,
+        message=message,
+        moved_from=current,
+    )
+    return f"{current.value}->{target.value}"
+
+
+def _note(keyring: Keyring, case: Case, actor: User, now: datetime, text: str) -> None:
+    if text:
+        _event(keyring, case, actor, now, EventType.NOTE, public=False, message=text)
+
+
+def _close(case: Case, now: datetime) -> None:
+    case.closed_at = now
+    if case.first_response_at is None:
+        case.first_response_at = now
+
+
+def _new_period(session: DbSession, case: Case, now: datetime) -> None:
+    organisation = get_organisation(session)
+    case.due_at = deadlines.due_at(
+        now, organisation.deadline_mode, extra_holidays(session), organisation.response_days
+    )
+
+
+def _finish(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case: Case,
+    now: datetime,
+    detail: str,
+    action: str = "case.status_changed",
+) -> Case:
+    # Events of this action carry its `now`; a public one is news for the complainant.
+    if any(event.public and event.at == now for event in case.events):
+        notify_complainant(session, keyring, case, now)
+    record(
+        session,
+        keyring,
+        action,
+        actor=actor_label(actor),
+        now=now,
+        case_id=case.id,
+        detail=detail,
+    )
+    session.commit()
+    return case
+
+
+def accept(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    note: str = "",
+    now: datetime,
+) -> Case:
+    """received → screening."""
+    with _working(session, actor, case_id, Action.ACCEPT) as case:
+        note = _optional_text(note)
+        detail = _move(keyring, case, actor, Status.SCREENING, now)
+        _note(keyring, case, actor, now, note)
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def assign(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    department_id: int | None,
+    note: str = "",
+    now: datetime,
+) -> Case:
+    """Route to a department; its officers are told (the notification carries no content)."""
+    with _working(session, actor, case_id, Action.ASSIGN) as case:
+        department = session.get(Department, department_id) if department_id else None
+        if department is None or not department.active:
+            raise ServiceError("department_required")
+        note = _optional_text(note)
+        detail = _move(keyring, case, actor, Status.ASSIGNED, now)
+        case.department_id = department.id
+        _note(keyring, case, actor, now, note)
+        officers = session.scalars(
+            select(User.id).where(
+                User.role == Role.DEPARTMENT,
+                User.department_id == department.id,
+                User.active.is_(True),
+            )
+        )
+        for officer_id in officers:
+            session.add(
+                Notification(
+                    user_id=officer_id, kind="case.assigned", case_id=case.id, created_at=now
+                )
+            )
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def start_work(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    note: str = "",
+    now: datetime,
+) -> Case:
+    """assigned → in_progress."""
+    with _working(session, actor, case_id, Action.START) as case:
+        note = _optional_text(note)
+        detail = _move(keyring, case, actor, Status.IN_PROGRESS, now)
+        _note(keyring, case, actor, now, note)
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def post_update(
+    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
+) -> Case:
+    """A message to the complainant. It does not restart the clock: an interim notice does."""
+    with _working(session, actor, case_id, Action.UPDATE) as case:
+        message = _text(message, "message_required")
+        _event(keyring, case, actor, now, EventType.UPDATE, public=True, message=message)
+        return _finish(session, keyring, actor, case, now, "update", "case.updated")
+
+
+def add_note(
+    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, note: str, now: datetime
+) -> Case:
+    """Internal only: never shown to the complainant."""
+    with _working(session, actor, case_id, Action.NOTE) as case:
+        _note(keyring, case, actor, now, _text(note, "note_required"))
+        return _finish(session, keyring, actor, case, now, "note", "case.noted")
+
+
+def interim_notice(
+    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
+) -> Case:
+    """The 15-day rule: telling the complainant how it stands meets this period's duty and
+    starts a new period from now."""
+    with _working(session, actor, case_id, Action.INTERIM) as case:
+        message = _text(message, "message_required")
+        _event(keyring, case, actor, now, EventType.INTERIM_NOTICE, public=True, message=message)
+        if case.first_response_at is None:
+            case.first_response_at = now
+        _new_period(session, case, now)
+        return _finish(session, keyring, actor, case, now, "interim")
+
+
+def resolve(
+    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
+) -> Case:
+    """Close with the answer the complainant reads."""
+    with _working(session, actor, case_id, Action.RESOLVE) as case:
+        message = _text(message, "message_required")
+        detail = _move(keyring, case, actor, Status.RESOLVED, now, message)
+        _close(case, now)
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def reject(
+    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, reason: str, now: datetime
+) -> Case:
+    """Close without handling it; the reason is told to the complainant."""
+    with _working(session, actor, case_id, Action.REJECT) as case:
+        reason = _text(reason, "reason_required")
+        detail = _move(keyring, case, actor, Status.REJECTED, now, reason)
+        _close(case, now)
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def refer(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    destination: str,
+    destination_name: str = "",
+    message: str = "",
+    now: datetime,
+) -> Case:
+    """Close by sending the case to an external agency (a code of labels.REFERRAL)."""
+    with _working(session, actor, case_id, Action.REFER) as case:
+        if destination not in REFERRAL:
+            raise ServiceError("referral_required")
+        name = _optional_text(destination_name)[:200]
+        if destination == REFERRAL_OTHER and not name:
+            raise ServiceError("referral_name_required")
+        message = _optional_text(message)
+        detail = _move(keyring, case, actor, Status.REFERRED, now, message)
+        case.referred_to = destination
+        case.referred_to_name = name if destination == REFERRAL_OTHER else None
+        _close(case, now)
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def return_to_screening(
+    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, reason: str, now: datetime
+) -> Case:
+    """A department hands back a case that is not theirs; it leaves the department."""
+    with _working(session, actor, case_id, Action.RETURN) as case:
+        reason = _text(reason, "reason_required")
+        detail = _move(keyring, case, actor, Status.SCREENING, now)
+        _note(keyring, case, actor, now, reason)
+        case.department_id = None
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def reopen(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    reason: str,
+    message: str = "",
+    now: datetime,
+) -> Case:
+    """closed → screening, with an internal reason; the complainant sees it reopened and a
+    new response period starts now."""
+    with _working(session, actor, case_id, Action.REOPEN) as case:
+        reason = _text(reason, "reason_required")
+        message = _optional_text(message)
+        detail = _move(keyring, case, actor, Status.SCREENING, now, message)
+        _note(keyring, case, actor, now, reason)
+        case.closed_at = None
+        case.referred_to = case.referred_to_name = None
+        _new_period(session, case, now)
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def move_to_tip(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    note: str = "",
+    now: datetime,
+) -> Case:
+    """A corruption tip filed as a complaint goes onto the tip channel: its contact details
+    are sealed to the identity key and the readable copy is dropped; from now on only
+    legal officers see the case. Its reference keeps the รร prefix, on purpose: the
+    complainant's receipt and any letters they hold must still match the case."""
+    with _working(session, actor, case_id, Action.MOVE_TO_TIP) as case:
+        note = _optional_text(note)
+        contact = contact_details(keyring, case) or {}
+        sealed = False
+        if contact:
+            case.identity_sealed, case.identity_key_id = seal_case_identity(
+                session, contact, case.id
+            )
+            sealed = True
+        case.contact_enc = None
+        case.anonymous = not contact
+        case.kind = CaseKind.TIP
+        # Complaint categories and departments do not apply to the tip channel.
+        case.category_id = None
+        case.department_id = None
+        _event(keyring, case, actor, now, EventType.MOVED, public=False, message=note)
+        if sealed:
+            record(
+                session,
+                keyring,
+                "identity.sealed",
+                actor=actor_label(actor),
+                now=now,
+                case_id=case.id,
+                detail="moved to tip",
+            )
+        return _finish(session, keyring, actor, case, now, "kind complaint->tip", "case.moved")

@@ -1,0 +1,276 @@
+"""Forms of the case queue and of the case page's actions.
+
+Each action has its own small form; on the case page every form gets the action's name as
+its prefix (``resolve-message``), so several forms on one page never share an id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from intake import thaidate
+from intake.deadlines import DeadlineState
+from intake.labels import CHANNEL, DEADLINE, KIND, REFERRAL, STATUS
+from intake.models import CaseKind, Channel
+from intake.services.case_actions import MAX_TEXT, Action
+from intake.services.queue import STATUS_CLOSED, STATUS_OPEN, QueueFilters, Sort
+from intake.workflow import Status
+
+REQUIRED = _l("โปรดกรอกช่องนี้")
+TOO_LONG = _l("ข้อความยาวเกินไป (ไม่เกิน 5,000 ตัวอักษร)")
+BAD_DATE = _l("อ่านวันที่ไม่ได้ โปรดพิมพ์เช่น 5/1/2569 หรือ 5 ม.ค. 2569")
+ANY = ("", _l("ทั้งหมด"))
+
+
+def options(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
+    """Choices as WTForms wants them; labels may stay lazy until rendered."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def _long_text(label: object, *, required: bool, message: object = REQUIRED) -> TextAreaField:
+    first = DataRequired(message) if required else Optional()
+    return TextAreaField(label, validators=[first, Length(max=MAX_TEXT, message=TOO_LONG)])
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's GET filters; unknown choices are ignored rather than refused."""
+
+    class Meta:
+        csrf = False
+
+    reference = StringField(_l("เลขที่เรื่อง (ทั้งหมดหรือส่วนต้น)"), validators=[Length(max=40)])
+    kind = SelectField(_l("ประเภท"), validate_choice=False)
+    status = SelectField(_l("สถานะ"), validate_choice=False)
+    deadline = SelectField(_l("กำหนดเวลา"), validate_choice=False)
+    department = SelectField(_l("หน่วยงาน"), validate_choice=False)
+    category = SelectField(_l("หมวดเรื่อง"), validate_choice=False)
+    channel = SelectField(_l("ช่องทาง"), validate_choice=False)
+    received_from = StringField(_l("รับเรื่องตั้งแต่วันที่"), validators=[Length(max=40)])
+    received_to = StringField(_l("ถึงวันที่"), validators=[Length(max=40)])
+    sort = SelectField(
+        _l("เรียงตาม"),
+        choices=options(
+            [(Sort.DUE.value, _l("ใกล้ครบกำหนดก่อน")), (Sort.NEWEST.value, _l("รับเรื่องล่าสุดก่อน"))]
+        ),
+        validate_choice=False,
+    )
+
+    def set_choices(
+        self,
+        kinds: list[CaseKind],
+        departments: list[tuple[object, Any]],
+        categories: list[tuple[object, Any, Any]],
+    ) -> None:
+        self.kind.choices = options([ANY] + [(k.value, KIND[k]) for k in kinds])
+        self.status.choices = options(
+            [ANY, (STATUS_OPEN, _l("ยังไม่เสร็จ")), (STATUS_CLOSED, _l("เสร็จ/ยุติแล้ว"))]
+            + [(s.value, STATUS[s]) for s in Status]
+        )
+        self.deadline.choices = options(
+            [ANY] + [(d.value, DEADLINE[d]) for d in DeadlineState if d in DEADLINE]
+        )
+        self.department.choices = options([ANY] + departments)
+        # Grouped by channel when both are offered: their categories differ.
+        grouped = len(kinds) > 1
+        self.category.choices = options([ANY]) + [
+            SelectChoice(str(value), label, optgroup=str(group) if grouped else None)
+            for value, label, group in categories
+        ]
+        self.channel.choices = options([ANY] + [(c.value, CHANNEL[c]) for c in Channel])
+
+    def validate_received_from(self, field: Field) -> None:
+        self._date(field)
+
+    def validate_received_to(self, field: Field) -> None:
+        self._date(field)
+
+    @staticmethod
+    def _date(field: Field) -> date | None:
+        text = (field.data or "").strip()
+        if not text:
+            return None
+        try:
+            return thaidate.parse_date(text)
+        except thaidate.DateParseError as exc:
+            raise ValidationError(str(BAD_DATE)) from exc
+
+    def filters(self) -> QueueFilters:
+        """The filters as the service takes them; call after a successful validate()."""
+
+        def choice(value: str | None, allowed: type) -> object:
+            try:
+                return allowed(value) if value else None
+            except ValueError:
+                return None
+
+        def number(value: str | None) -> int | None:
+            return int(value) if value and value.isdigit() else None
+
+        status = self.status.data or ""
+        known = {STATUS_OPEN, STATUS_CLOSED, *(s.value for s in Status)}
+        return QueueFilters(
+            kind=choice(self.kind.data, CaseKind),  # type: ignore[arg-type]
+            status=status if status in known else "",
+            department_id=number(self.department.data),
+            category_id=number(self.category.data),
+            channel=choice(self.channel.data, Channel),  # type: ignore[arg-type]
+            deadline=choice(self.deadline.data, DeadlineState),  # type: ignore[arg-type]
+            received_from=self._date(self.received_from),
+            received_to=self._date(self.received_to),
+            reference=self.reference.data or "",
+            sort=Sort.NEWEST if self.sort.data == Sort.NEWEST.value else Sort.DUE,
+        )
+
+
+# --- Actions ------------------------------------------------------------------------------
+
+NOTE_LABEL = _l("บันทึกภายใน (ผู้ร้องเรียนไม่เห็น)")
+MESSAGE_HINT = _l("ผู้ร้องเรียนจะเห็นข้อความนี้เมื่อตรวจสอบสถานะด้วยรหัสติดตามเรื่อง")
+
+
+class NoteOnlyForm(FlaskForm):
+    """Accept, start work: an optional internal note."""
+
+    note = _long_text(NOTE_LABEL, required=False)
+
+
+class AssignForm(FlaskForm):
+    department = SelectField(
+        _l("หน่วยงานที่รับผิดชอบ"),
+        validators=[DataRequired(_l("โปรดเลือกหน่วยงาน"))],
+        validate_choice=False,
+    )
+    note = _long_text(NOTE_LABEL, required=False)
+
+
+class MessageForm(FlaskForm):
+    """Public update and interim notice: a message the complainant reads."""
+
+    message = _long_text(
+        _l("ข้อความถึงผู้ร้องเรียน"), required=True, message=_l("โปรดเขียนข้อความถึงผู้ร้องเรียน")
+    )
+
+
+class NoteForm(FlaskForm):
+    note = _long_text(NOTE_LABEL, required=True, message=_l("โปรดเขียนบันทึก"))
+
+
+class ResolveForm(FlaskForm):
+    message = _long_text(
+        _l("ผลการดำเนินการที่แจ้งผู้ร้องเรียน"),
+        required=True,
+        message=_l("โปรดเขียนผลการดำเนินการที่จะแจ้งผู้ร้องเรียน"),
+    )
+
+
+class RejectForm(FlaskForm):
+    reason = _long_text(
+        _l("เหตุผลที่ไม่รับพิจารณา (แจ้งผู้ร้องเรียน)"),
+        required=True,
+        message=_l("โปรดระบุเหตุผลที่จะแจ้งผู้ร้องเรียน"),
+    )
+
+
+class ReferForm(FlaskForm):
+    destination = SelectField(
+        _l("ส่งต่อไปยัง"),
+        choices=options([("", _l("— เลือกหน่วยงาน —")), *REFERRAL.items()]),
+        validators=[DataRequired(_l("โปรดเลือกหน่วยงานที่ส่งต่อ"))],
+        validate_choice=False,
+    )
+    destination_name = StringField(_l("ชื่อหน่วยงาน (เมื่อเลือกหน่วยงานอื่น)"), validators=[Length(max=200)])
+    message = _long_text(_l("ข้อความถึงผู้ร้องเรียน"), required=False)
+
+
+class ReturnForm(FlaskForm):
+    reason = _long_text(_l("เหตุผลที่ส่งคืน (บันทึกภายใน)"), required=True, message=_l("โปรดระบุเหตุผล"))
+
+
+class ReopenForm(FlaskForm):
+    reason = _long_text(
+        _l("เหตุผลที่เปิดเรื่องใหม่ (บันทึกภายใน)"), required=True, message=_l("โปรดระบุเหตุผล")
+    )
+    message = _long_text(_l("ข้อความถึงผู้ร้องเรียน"), required=False)
+
+
+class MoveToTipForm(FlaskForm):
+    note = _long_text(NOTE_LABEL, required=False)
+
+
+ACTION_FORMS: dict[Action, type[FlaskForm]] = {
+    Action.ACCEPT: NoteOnlyForm,
+    Action.ASSIGN: AssignForm,
+    Action.START: NoteOnlyForm,
+    Action.UPDATE: MessageForm,
+    Action.NOTE: NoteForm,
+    Action.INTERIM: MessageForm,
+    Action.RESOLVE: ResolveForm,
+    Action.REJECT: RejectForm,
+    Action.REFER: ReferForm,
+    Action.RETURN: ReturnForm,
+    Action.REOPEN: ReopenForm,
+    Action.MOVE_TO_TIP: MoveToTipForm,
+}
+
+# (heading, button, what happens) per action, for the case page.
+ACTION_TEXT = {
+    Action.ACCEPT: (_l("รับพิจารณา"), _l("รับพิจารณา"), _l("สถานะเป็น “กำลังพิจารณา”")),
+    Action.ASSIGN: (
+        _l("ส่งหน่วยงานดำเนินการ"),
+        _l("ส่งหน่วยงาน"),
+        _l("เจ้าหน้าที่ของหน่วยงานจะได้รับแจ้งและเห็นเรื่องนี้"),
+    ),
+    Action.START: (_l("เริ่มดำเนินการ"), _l("เริ่มดำเนินการ"), _l("สถานะเป็น “อยู่ระหว่างดำเนินการ”")),
+    Action.UPDATE: (_l("ส่งข้อความถึงผู้ร้องเรียน"), _l("ส่งข้อความ"), MESSAGE_HINT),
+    Action.NOTE: (_l("บันทึกภายใน"), _l("บันทึก"), _l("เห็นเฉพาะเจ้าหน้าที่")),
+    Action.INTERIM: (
+        _l("ชี้แจงความคืบหน้า"),
+        _l("แจ้งความคืบหน้า"),
+        _l("ถือเป็นการแจ้งผู้ร้องเรียนตามกำหนด และเริ่มนับระยะเวลา 15 วันใหม่"),
+    ),
+    Action.RESOLVE: (_l("แจ้งผลและปิดเรื่อง"), _l("ปิดเรื่อง"), MESSAGE_HINT),
+    Action.REJECT: (_l("ไม่รับพิจารณา/ยุติเรื่อง"), _l("ยุติเรื่อง"), MESSAGE_HINT),
+    Action.REFER: (_l("ส่งต่อหน่วยงานภายนอก"), _l("ส่งต่อ"), _l("เรื่องจะถูกปิดในระบบนี้")),
+    Action.RETURN: (
+        _l("ส่งคืนเพื่อพิจารณาใหม่"),
+        _l("ส่งคืน"),
+        _l("เรื่องจะออกจากหน่วยงานของท่านและกลับไปที่ผู้รับเรื่อง"),
+    ),
+    Action.REOPEN: (_l("เปิดเรื่องใหม่"), _l("เปิดเรื่องใหม่"), _l("เริ่มนับระยะเวลา 15 วันใหม่")),
+    Action.MOVE_TO_TIP: (
+        _l("ย้ายไปช่องทางแจ้งเบาะแสการทุจริต"),
+        _l("ย้ายเรื่อง"),
+        _l(
+            "ข้อมูลติดต่อของผู้ร้องจะถูกปิดผนึกแบบข้อมูลผู้แจ้งเบาะแส "
+            "หลังย้ายแล้วเฉพาะนิติกรเท่านั้นที่เห็นเรื่องนี้ เลขที่เรื่องยังคงเดิม"
+        ),
+    ),
+}
+
+
+# The interim notice starts from a text the officer edits (measure 36: tell the
+# complainant why it is taking longer, and by when).
+INTERIM_TEMPLATE = _l(
+    "เรื่องของท่านอยู่ระหว่างดำเนินการ ยังไม่แล้วเสร็จภายใน 15 วัน เนื่องจาก [เหตุผล] "
+    "ขณะนี้ [ความคืบหน้า] คาดว่าจะแล้วเสร็จภายใน [วันที่] หากมีความคืบหน้าจะแจ้งให้ทราบอีกครั้ง"
+)
+
+
+def action_form(action: Action, *, posted: bool = False) -> FlaskForm:
+    """The posted form (read from the request), or a fresh one for the case page."""
+    form_class = ACTION_FORMS[action]
+    if posted:
+        return form_class(prefix=action.value)
+    if action is Action.INTERIM:
+        return form_class(
+            prefix=action.value, formdata=None, data={"message": str(INTERIM_TEMPLATE)}
+        )
+    return form_class(prefix=action.value, formdata=None)

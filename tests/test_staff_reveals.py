@@ -1,0 +1,283 @@
+"""The reveal screens: a legal officer asks with a reason, the custodian decides with the
+passphrase, only the requester reads the identity, and every step leaves a trail."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+
+import pytest
+from builders import complaint_form, tip_form
+from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from staff_support import PASSWORD, sign_in, staff_client
+from test_public_filing import file_and_read_receipt
+
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import (
+    AuditEntry,
+    Case,
+    CaseKind,
+    Notification,
+    RevealRequest,
+    RevealStatus,
+    Role,
+    User,
+)
+from intake.services.auth import change_password, reset_two_factor
+from intake.services.users import find_user
+
+REASON = "ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริงตามมาตรา 59 ก่อนส่งเรื่องให้ ป.ป.ช."
+REFUSAL = "ยังสอบพยานอื่นได้ จึงยังไม่จำเป็นต้องทราบตัวผู้แจ้งในขั้นนี้"
+TIPSTER = "นายผู้แจ้ง กล้าหาญ"
+WRONG_PASSPHRASE_MESSAGE = "รหัสผ่านกุญแจไม่ถูกต้อง"
+
+
+def custodian_client(app: Flask) -> FlaskClient:
+    """The test database's custodian holds the identity key but has no sign-in yet."""
+    with app.app_context():
+        user = find_user(db.session, CUSTODIAN)
+        assert user is not None
+        change_password(db.session, user, "pw", PASSWORD, datetime.now(UTC))
+        reset_two_factor(db.session, current_keyring(), user)
+    return sign_in(app, CUSTODIAN)
+
+
+class World:
+    """A tip filed with a name on the public form, a legal officer and the custodian."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.public = app.test_client()
+        _, self.code = file_and_read_receipt(
+            self.public,
+            "/tips/new",
+            tip_form(anonymous="", reporter_name=TIPSTER, reporter_phone="081-234-5678"),
+        )
+        with app.app_context():
+            case = db.session.scalars(select(Case)).one()
+            self.case_id, self.reference = case.id, case.reference
+        self.legal = staff_client(app, "legal1", Role.LEGAL)
+
+    @cached_property
+    def custodian(self) -> FlaskClient:
+        return custodian_client(self.app)
+
+    def ask(self) -> str:
+        response = self.legal.post(f"/staff/cases/{self.case_id}/reveal", data={"reason": REASON})
+        assert response.status_code == 303, response.get_data(as_text=True)[:1000]
+        assert REASON not in response.headers["Location"]
+        with self.app.app_context():
+            return db.session.scalars(select(RevealRequest.id)).one()
+
+    def decide(self, request_id: str, **form: str) -> tuple[int, str]:
+        response = self.custodian.post(f"/staff/reveals/{request_id}/decide", data=form)
+        return response.status_code, response.get_data(as_text=True)
+
+    def approve(self, request_id: str) -> None:
+        status, page = self.decide(request_id, decision="approve", passphrase=CUSTODIAN_PASSPHRASE)
+        assert status == 303, page[:1000]
+
+    def status_of(self, request_id: str) -> RevealStatus:
+        with self.app.app_context():
+            found = db.session.get(RevealRequest, request_id)
+            assert found is not None
+            return found.status
+
+    def actions(self) -> list[str]:
+        with self.app.app_context():
+            query = select(AuditEntry.action).where(AuditEntry.case_id == self.case_id)
+            return list(db.session.scalars(query.order_by(AuditEntry.id)))
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return World(app)
+
+
+def _user_id(app: Flask, username: str) -> int:
+    with app.app_context():
+        return db.session.scalars(select(User.id).where(User.username == username)).one()
+
+
+def test_request_approve_view_and_the_tipster_is_told(
+    app: Flask, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    # Given a legal officer's written request
+    form_page = world.legal.get(f"/staff/cases/{world.case_id}/reveal")
+    assert form_page.status_code == 200
+    assert world.reference in form_page.get_data(as_text=True)
+    request_id = world.ask()
+
+    # When the custodian reads the list, then approves with the passphrase
+    inbox = world.custodian.get("/staff/reveals").get_data(as_text=True)
+    assert world.reference in inbox and REASON in inbox and "legal1" in inbox
+    assert f"/staff/reveals/{request_id}/decide" in inbox
+    with app.app_context():
+        notes = list(
+            db.session.scalars(
+                select(Notification.read_at).where(Notification.user_id == _user_id(app, CUSTODIAN))
+            )
+        )
+        assert notes and all(read_at is not None for read_at in notes)
+    decide_page = world.custodian.get(f"/staff/reveals/{request_id}/decide").get_data(as_text=True)
+    assert 'type="password"' in decide_page and 'autocomplete="off"' in decide_page
+    world.approve(request_id)
+
+    # Then the requester alone reads the identity, for a limited time
+    mine = world.legal.get("/staff/reveals/mine").get_data(as_text=True)
+    assert "อนุมัติแล้ว" in mine and f"/staff/reveals/{request_id}/identity" in mine
+    shown = world.legal.get(f"/staff/reveals/{request_id}/identity")
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert TIPSTER in page and "0812345678" in page and "ชื่อ–นามสกุล" in page
+    assert 'id="visible-until"' in page and "ดูได้ถึง" in page
+    assert shown.headers["Cache-Control"] == "no-store"
+    other = staff_client(app, "legal2", Role.LEGAL)
+    refused = other.get(f"/staff/reveals/{request_id}/identity")
+    assert refused.status_code in (403, 404) and TIPSTER not in refused.get_data(as_text=True)
+
+    # And the tipster's status page says the identity was disclosed
+    status_page = world.public.post("/track", data={"code": world.code}).get_data(as_text=True)
+    assert 'id="identity-disclosed"' in status_page
+    # And every step is audited, by the right people, with nothing typed in the log
+    assert world.actions() == [
+        "case.filed",
+        "reveal.requested",
+        "reveal.approved",
+        "identity.viewed",
+    ]
+    with app.app_context():
+        query = select(AuditEntry.action, AuditEntry.actor).where(
+            AuditEntry.case_id == world.case_id
+        )
+        actors = {action: actor for action, actor in db.session.execute(query)}
+    assert actors["reveal.requested"] == f"user:{_user_id(app, 'legal1')}"
+    assert actors["reveal.approved"] == f"user:{_user_id(app, CUSTODIAN)}"
+    for secret in (REASON, CUSTODIAN_PASSPHRASE, TIPSTER):
+        assert secret not in caplog.text
+
+
+def test_wrong_passphrase_is_refused_beside_the_field_and_changes_nothing(world: World) -> None:
+    request_id = world.ask()
+
+    status, page = world.decide(request_id, decision="approve", passphrase="not the passphrase")
+
+    assert status == 422
+    assert re.search(r'id="passphrase-error"[^>]*>[^<]*' + WRONG_PASSPHRASE_MESSAGE, page)
+    assert 'aria-describedby="passphrase-error"' in page
+    assert "not the passphrase" not in page
+    assert world.status_of(request_id) is RevealStatus.PENDING
+    assert "reveal.approved" not in world.actions()
+
+
+def test_refusal_needs_a_reason_and_the_requester_sees_it(world: World) -> None:
+    request_id = world.ask()
+
+    status, page = world.decide(request_id, decision="refuse", refusal_reason="สั้นไป")
+    assert status == 422 and 'id="refusal_reason-error"' in page
+    assert world.status_of(request_id) is RevealStatus.PENDING
+
+    status, _ = world.decide(request_id, decision="refuse", refusal_reason=REFUSAL)
+    assert status == 303
+    assert world.status_of(request_id) is RevealStatus.REFUSED
+    mine = world.legal.get("/staff/reveals/mine").get_data(as_text=True)
+    assert "ไม่อนุมัติ" in mine and REFUSAL in mine
+    blocked = world.legal.get(f"/staff/reveals/{request_id}/identity")
+    assert blocked.status_code == 403
+    assert "ไม่ได้รับอนุมัติ" in blocked.get_data(as_text=True)
+    assert TIPSTER not in blocked.get_data(as_text=True)
+    assert world.actions()[-1] == "reveal.refused"
+
+
+def test_custodian_revokes_a_running_approval(world: World) -> None:
+    request_id = world.ask()
+    world.approve(request_id)
+    inbox = world.custodian.get("/staff/reveals").get_data(as_text=True)
+    assert f"/staff/reveals/{request_id}/revoke" in inbox
+
+    response = world.custodian.post(f"/staff/reveals/{request_id}/revoke")
+
+    assert response.status_code == 303
+    assert world.status_of(request_id) is RevealStatus.REVOKED
+    gone = world.legal.get(f"/staff/reveals/{request_id}/identity")
+    assert gone.status_code == 410
+    assert "ยกเลิกการอนุมัติ" in gone.get_data(as_text=True)
+    assert TIPSTER not in gone.get_data(as_text=True)
+    inbox = world.custodian.get("/staff/reveals").get_data(as_text=True)
+    assert f"/staff/reveals/{request_id}/revoke" not in inbox
+    assert world.actions()[-1] == "reveal.revoked"
+
+
+def test_an_expired_approval_shows_a_clear_message(app: Flask, world: World) -> None:
+    request_id = world.ask()
+    world.approve(request_id)
+    with app.app_context():
+        found = db.session.get(RevealRequest, request_id)
+        assert found is not None
+        found.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        db.session.commit()
+
+    gone = world.legal.get(f"/staff/reveals/{request_id}/identity")
+
+    assert gone.status_code == 410
+    assert "สิ้นสุดแล้ว" in gone.get_data(as_text=True)
+    assert TIPSTER not in gone.get_data(as_text=True)
+    assert world.status_of(request_id) is RevealStatus.EXPIRED
+    assert "identity.viewed" not in world.actions()
+    assert world.actions()[-1] == "reveal.expired"
+
+
+def test_short_reason_is_refused_beside_the_field(app: Flask, world: World) -> None:
+    response = world.legal.post(f"/staff/cases/{world.case_id}/reveal", data={"reason": "ขอดูหน่อย"})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="reason-error"' in page and "อย่างน้อย 20" in page
+    assert "ขอดูหน่อย" in page  # what was typed stays
+    with app.app_context():
+        assert db.session.scalars(select(RevealRequest)).first() is None
+    assert "reveal.requested" not in world.actions()
+
+
+def test_a_second_pending_request_is_refused(world: World) -> None:
+    world.ask()
+
+    again = world.legal.post(f"/staff/cases/{world.case_id}/reveal", data={"reason": REASON})
+
+    assert again.status_code == 422
+    assert "รอการพิจารณาอยู่แล้ว" in again.get_data(as_text=True)
+    assert "รอการพิจารณา" in world.legal.get(f"/staff/cases/{world.case_id}/reveal").get_data(
+        as_text=True
+    )
+
+
+def test_only_legal_officers_may_ask_and_only_custodians_decide(app: Flask, world: World) -> None:
+    intake = staff_client(app, "intake1", Role.INTAKE)
+
+    assert intake.get(f"/staff/cases/{world.case_id}/reveal").status_code == 403
+    posted = intake.post(f"/staff/cases/{world.case_id}/reveal", data={"reason": REASON})
+    assert posted.status_code == 403
+    assert intake.get("/staff/reveals").status_code == 403
+    assert world.legal.get("/staff/reveals").status_code == 403
+    with app.app_context():
+        assert db.session.scalars(select(RevealRequest)).first() is None
+
+
+def test_no_reveal_form_without_a_sealed_identity(app: Flask, world: World) -> None:
+    file_and_read_receipt(world.public, "/tips/new", tip_form())
+    file_and_read_receipt(world.public, "/complaints/new", complaint_form())
+    with app.app_context():
+        others = db.session.scalars(select(Case).where(Case.id != world.case_id)).all()
+        assert {c.kind for c in others} == {CaseKind.TIP, CaseKind.COMPLAINT}
+        ids = [c.id for c in others]
+
+    for case_id in ids:
+        assert world.legal.get(f"/staff/cases/{case_id}/reveal").status_code == 404
+    assert world.legal.get("/staff/cases/not-a-case/reveal").status_code == 404
