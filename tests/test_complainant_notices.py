@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from builders import complaint_form, tip_form
 from flask import Flask
 from sqlalchemy import select
+from staff_support import make_staff, staff_client
+from test_public_filing import file_and_read_receipt
+from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
-from builders import complaint_form, tip_form
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, OutboxMessage, Role, User
 from intake.services import case_actions
-from staff_support import make_staff, staff_client
-from test_public_filing import file_and_read_receipt
-from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
 EMAIL = "complainant@example.org"
 
