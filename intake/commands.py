@@ -24,7 +24,7 @@ from intake.services.identity import (
     remove_custodian,
     rotate_identity_key,
 )
-from intake.services.users import create_user, find_user
+from intake.services.users import create_user, find_user, hash_password
 
 PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 # Development only: the generated passphrase is kept where `make run` can show it again.
@@ -111,7 +111,6 @@ DEV_USERS = (
 def setup_development_users() -> None:
     """Development only: one demo account per role, all with one printed password."""
     from sqlalchemy import select
-    from werkzeug.security import generate_password_hash
 
     from intake.models import Department
     from intake.services.auth import reset_two_factor
@@ -133,7 +132,7 @@ def setup_development_users() -> None:
             department_id = public_works if role is Role.DEPARTMENT else None
             user = create_user(db.session, username, display_name, role, password, department_id)
         if user.totp_secret_enc is None or not user.password_hash:
-            user.password_hash = generate_password_hash(password)
+            user.password_hash = hash_password(password)
             reset_two_factor(db.session, keyring, user)
     db.session.commit()
     click.echo(

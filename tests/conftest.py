@@ -25,6 +25,7 @@ from intake.extensions import db  # noqa: E402
 from intake.keystore import current_keyring  # noqa: E402
 from intake.models import Role  # noqa: E402
 from intake.services import setup  # noqa: E402
+from intake.services import users as users_service  # noqa: E402
 from intake.services.identity import create_identity_key  # noqa: E402
 from intake.services.users import create_user  # noqa: E402
 
@@ -37,6 +38,8 @@ CUSTODIAN_PASSPHRASE = "correct horse battery staple"
 # unwrapping code accepts. tests/test_identity.py checks the production cost itself.
 PRODUCTION_SCRYPT_N = crypto.SCRYPT_N
 crypto.SCRYPT_N = 2**14
+# Likewise for staff passwords: every staff test hashes and checks several.
+users_service.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ from intake.thaidate import BANGKOK, to_arabic_digits
 
 # Ranges the settings form offers; the service refuses anything outside them too.
 RESPONSE_DAYS = (1, 60)
+DUE_SOON_DAYS = (0, 14)
 MAX_ATTACHMENTS = (0, 10)
 MAX_ATTACHMENT_MB = (1, 25)
 REVEAL_DAYS = (1, 30)
@@ -47,6 +48,7 @@ class OrganisationSettings:
     office_hours_en: str
     deadline_mode: CountingMode
     response_days: int
+    due_soon_days: int
     max_attachments: int
     max_attachment_mb: int
     strip_image_metadata: bool
@@ -71,6 +73,7 @@ def current_settings(session: DbSession) -> OrganisationSettings:
             **DEFAULT_ORGANISATION,
             deadline_mode=CountingMode.CALENDAR,
             response_days=15,
+            due_soon_days=3,
             max_attachments=5,
             max_attachment_mb=10,
             strip_image_metadata=True,
@@ -95,6 +98,7 @@ def update_settings(
     if not values.name_th.strip():
         raise ServiceError("name_required")
     _check_range(values.response_days, RESPONSE_DAYS)
+    _check_range(values.due_soon_days, DUE_SOON_DAYS)
     _check_range(values.max_attachments, MAX_ATTACHMENTS)
     _check_range(values.max_attachment_mb, MAX_ATTACHMENT_MB)
     _check_range(values.reveal_days, REVEAL_DAYS)

@@ -17,7 +17,7 @@ from intake import crypto
 from intake.models import Role, User
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
-from intake.services.users import create_user, find_user
+from intake.services.users import create_user, find_user, hash_password
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -154,7 +154,7 @@ def change_password(session: DbSession, user: User, current: str, new: str, now:
     if not check_password_hash(user.password_hash, current):
         raise ServiceError("invalid")
     check_password_strength(new)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     user.session_version += 1
     session.commit()
 

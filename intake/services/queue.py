@@ -272,6 +272,7 @@ class DepartmentLoad:
     department_th: str | None  # None: cases not routed to a department yet
     department_en: str | None
     open: int
+    due_soon: int
     overdue: int
 
 
@@ -316,12 +317,13 @@ def dashboard_counts(
         ).where(*scope)
     ).one()
     departments = [
-        DepartmentLoad(row.name_th, row.name_en, row.open, row.overdue)
+        DepartmentLoad(row.name_th, row.name_en, row.open, int(row.due_soon), int(row.overdue))
         for row in session.execute(
             select(
                 Department.name_th,
                 Department.name_en,
                 func.count().label("open"),
+                _count_if(_deadline(DeadlineState.DUE_SOON, now, soon_days)).label("due_soon"),
                 _count_if(Case.due_at < now).label("overdue"),
             )
             .select_from(Case)

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from intake import thaidate
+from intake import deadlines, thaidate
 from intake.models import Case, CaseKind
 from intake.services import DbSession
 
@@ -52,7 +52,7 @@ def monthly(session: DbSession, fiscal_year: int, kinds: list[CaseKind]) -> dict
             row.received += 1
             if closed_at is not None:
                 row.completed += 1
-            if first_response_at is not None and first_response_at <= first_due_at:
+            if deadlines.first_response_on_time(first_due_at, first_response_at):
                 row.on_time += 1
         for row in rows.values():
             row.in_progress = row.received - row.completed

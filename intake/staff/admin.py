@@ -240,7 +240,13 @@ def admin_user_reset_2fa(user_id: int) -> ResponseReturnValue:
 
 # --- settings --------------------------------------------------------------------------
 
-NUMBER_FIELDS = ("response_days", "max_attachments", "max_attachment_mb", "reveal_days")
+NUMBER_FIELDS = (
+    "response_days",
+    "due_soon_days",
+    "max_attachments",
+    "max_attachment_mb",
+    "reveal_days",
+)
 
 
 def _settings_form_data(current: admin_service.OrganisationSettings) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from intake.labels import KIND, ROLE
 from intake.models import CaseKind, Role
 from intake.services import DbSession
 from intake.services.admin import (
+    DUE_SOON_DAYS,
     MAX_ATTACHMENT_MB,
     MAX_ATTACHMENTS,
     RESPONSE_DAYS,
@@ -258,6 +259,7 @@ class SettingsForm(FlaskForm):
     office_hours = _text(_l("เวลาทำการ (ภาษาไทย)"), 200)
     office_hours_en = _text(_l("เวลาทำการ (ภาษาอังกฤษ)"), 200)
     response_days = _number(_l("ระยะเวลาตอบเรื่อง (วัน)"), RESPONSE_DAYS)
+    due_soon_days = _number(_l("แจ้งเตือนใกล้ครบกำหนดล่วงหน้า (วัน)"), DUE_SOON_DAYS)
     deadline_mode = RadioField(
         _l("วิธีนับวัน"),
         choices=[],
