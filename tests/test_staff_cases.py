@@ -303,7 +303,7 @@ def test_an_action_posts_redirects_and_a_missing_message_is_shown_beside_its_fie
     assert re.search(
         r'<textarea[^>]*aria-describedby="resolve-message-error"[^>]*id="resolve-message"', page
     )
-    assert "โปรดเขียนผลการดำเนินการที่จะแจ้งผู้ร้องเรียน" in page
+    assert "โปรดเขียนผลการดำเนินการที่จะแจ้งผู้ร้อง/ผู้แจ้ง" in page
 
     accepted = client.post(f"/staff/cases/{case_id}/accept", data={"accept-note": "รับไว้"})
     assert accepted.status_code == 303

@@ -30,7 +30,7 @@ from intake.models import (
     User,
     new_id,
 )
-from intake.permissions import WORK_PERMISSION, Permission, has_permission
+from intake.permissions import WORK_PERMISSION, Permission, can_view_kind, has_permission
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.identity import seal_case_identity
@@ -275,12 +275,17 @@ def assign(
         detail = _move(keyring, case, actor, Status.ASSIGNED, now)
         case.department_id = department.id
         _note(keyring, case, actor, now, note)
-        officers = session.scalars(
-            select(User.id).where(
-                User.role == Role.DEPARTMENT,
-                User.department_id == department.id,
-                User.active.is_(True),
+        # Department officers never see tips: they are not told of one either.
+        officers = (
+            session.scalars(
+                select(User.id).where(
+                    User.role == Role.DEPARTMENT,
+                    User.department_id == department.id,
+                    User.active.is_(True),
+                )
             )
+            if can_view_kind(Role.DEPARTMENT, case.kind)
+            else []
         )
         for officer_id in officers:
             session.add(

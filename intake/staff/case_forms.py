@@ -132,8 +132,9 @@ class QueueFilterForm(FlaskForm):
 
 # --- Actions ------------------------------------------------------------------------------
 
-NOTE_LABEL = _l("บันทึกภายใน (ผู้ร้องเรียนไม่เห็น)")
-MESSAGE_HINT = _l("ผู้ร้องเรียนจะเห็นข้อความนี้เมื่อตรวจสอบสถานะด้วยรหัสติดตามเรื่อง")
+# "ผู้ร้อง/ผู้แจ้ง": the same forms serve complaints and tips.
+NOTE_LABEL = _l("บันทึกภายใน (ผู้ร้อง/ผู้แจ้งไม่เห็น)")
+MESSAGE_HINT = _l("ผู้ร้อง/ผู้แจ้งจะเห็นข้อความนี้เมื่อตรวจสอบสถานะด้วยรหัสติดตามเรื่อง")
 
 
 class NoteOnlyForm(FlaskForm):
@@ -155,7 +156,7 @@ class MessageForm(FlaskForm):
     """Public update and interim notice: a message the complainant reads."""
 
     message = _long_text(
-        _l("ข้อความถึงผู้ร้องเรียน"), required=True, message=_l("โปรดเขียนข้อความถึงผู้ร้องเรียน")
+        _l("ข้อความถึงผู้ร้อง/ผู้แจ้ง"), required=True, message=_l("โปรดเขียนข้อความถึงผู้ร้อง/ผู้แจ้ง")
     )
 
 
@@ -165,17 +166,17 @@ class NoteForm(FlaskForm):
 
 class ResolveForm(FlaskForm):
     message = _long_text(
-        _l("ผลการดำเนินการที่แจ้งผู้ร้องเรียน"),
+        _l("ผลการดำเนินการที่แจ้งผู้ร้อง/ผู้แจ้ง"),
         required=True,
-        message=_l("โปรดเขียนผลการดำเนินการที่จะแจ้งผู้ร้องเรียน"),
+        message=_l("โปรดเขียนผลการดำเนินการที่จะแจ้งผู้ร้อง/ผู้แจ้ง"),
     )
 
 
 class RejectForm(FlaskForm):
     reason = _long_text(
-        _l("เหตุผลที่ไม่รับพิจารณา (แจ้งผู้ร้องเรียน)"),
+        _l("เหตุผลที่ไม่รับพิจารณา (แจ้งผู้ร้อง/ผู้แจ้ง)"),
         required=True,
-        message=_l("โปรดระบุเหตุผลที่จะแจ้งผู้ร้องเรียน"),
+        message=_l("โปรดระบุเหตุผลที่จะแจ้งผู้ร้อง/ผู้แจ้ง"),
     )
 
 
@@ -187,7 +188,7 @@ class ReferForm(FlaskForm):
         validate_choice=False,
     )
     destination_name = StringField(_l("ชื่อหน่วยงาน (เมื่อเลือกหน่วยงานอื่น)"), validators=[Length(max=200)])
-    message = _long_text(_l("ข้อความถึงผู้ร้องเรียน"), required=False)
+    message = _long_text(_l("ข้อความถึงผู้ร้อง/ผู้แจ้ง"), required=False)
 
 
 class ReturnForm(FlaskForm):
@@ -198,7 +199,7 @@ class ReopenForm(FlaskForm):
     reason = _long_text(
         _l("เหตุผลที่เปิดเรื่องใหม่ (บันทึกภายใน)"), required=True, message=_l("โปรดระบุเหตุผล")
     )
-    message = _long_text(_l("ข้อความถึงผู้ร้องเรียน"), required=False)
+    message = _long_text(_l("ข้อความถึงผู้ร้อง/ผู้แจ้ง"), required=False)
 
 
 class MoveToTipForm(FlaskForm):
@@ -229,12 +230,12 @@ ACTION_TEXT = {
         _l("เจ้าหน้าที่ของหน่วยงานจะได้รับแจ้งและเห็นเรื่องนี้"),
     ),
     Action.START: (_l("เริ่มดำเนินการ"), _l("เริ่มดำเนินการ"), _l("สถานะเป็น “อยู่ระหว่างดำเนินการ”")),
-    Action.UPDATE: (_l("ส่งข้อความถึงผู้ร้องเรียน"), _l("ส่งข้อความ"), MESSAGE_HINT),
+    Action.UPDATE: (_l("ส่งข้อความถึงผู้ร้อง/ผู้แจ้ง"), _l("ส่งข้อความ"), MESSAGE_HINT),
     Action.NOTE: (_l("บันทึกภายใน"), _l("บันทึก"), _l("เห็นเฉพาะเจ้าหน้าที่")),
     Action.INTERIM: (
         _l("ชี้แจงความคืบหน้า"),
         _l("แจ้งความคืบหน้า"),
-        _l("ถือเป็นการแจ้งผู้ร้องเรียนตามกำหนด และเริ่มนับระยะเวลา 15 วันใหม่"),
+        _l("ถือเป็นการแจ้งผู้ร้อง/ผู้แจ้งตามกำหนด และเริ่มนับระยะเวลา 15 วันใหม่"),
     ),
     Action.RESOLVE: (_l("แจ้งผลและปิดเรื่อง"), _l("ปิดเรื่อง"), MESSAGE_HINT),
     Action.REJECT: (_l("ไม่รับพิจารณา/ยุติเรื่อง"), _l("ยุติเรื่อง"), MESSAGE_HINT),
