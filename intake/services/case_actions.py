@@ -276,12 +276,14 @@ def assign(
         case.department_id = department.id
         _note(keyring, case, actor, now, note)
         # Department officers never see tips: they are not told of one either.
-        officers = (
-            session.scalars(
-                select(User.id).where(
-                    User.role == Role.DEPARTMENT,
-                    User.department_id == department.id,
-                    User.active.is_(True),
+        officers: list[int] = (
+            list(
+                session.scalars(
+                    select(User.id).where(
+                        User.role == Role.DEPARTMENT,
+                        User.department_id == department.id,
+                        User.active.is_(True),
+                    )
                 )
             )
             if can_view_kind(Role.DEPARTMENT, case.kind)
