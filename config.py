@@ -61,6 +61,7 @@ class BaseConfig:
     INTAKE_LOGIN_LIMIT = "10 per minute"
     INTAKE_SHOW_DEVELOPMENT_CODE = False
     INTAKE_STAFF_IDLE_MINUTES = 30
+    INTAKE_TRACK_SESSION_MINUTES = 30
 
 
 class DevelopmentConfig(BaseConfig):

@@ -77,6 +77,8 @@ EVENT = {
     EventType.UPDATE: _l("ข้อความถึงผู้ร้องเรียน"),
     EventType.NOTE: _l("บันทึกภายใน"),
     EventType.MOVED: _l("ย้ายไปช่องทางแจ้งเบาะแสการทุจริต"),
+    EventType.QUESTION: _l("คำถามถึงผู้ร้อง/ผู้แจ้ง"),
+    EventType.REPLY: _l("ข้อความจากผู้ร้อง/ผู้แจ้ง"),
 }
 
 REVEAL_STATUS = {

@@ -66,6 +66,8 @@ class EventType(enum.StrEnum):
     UPDATE = "update"  # a public message to the complainant
     NOTE = "note"  # internal only
     MOVED = "moved"  # a complaint moved onto the tip channel
+    QUESTION = "question"  # staff ask the complainant something; shown on their page
+    REPLY = "reply"  # the complainant's own message (and files) from their status page
 
 
 def utcnow() -> datetime:
@@ -277,6 +279,11 @@ class Case(Model):
     referred_to: Mapped[str | None] = mapped_column(sa.String(30))
     referred_to_name: Mapped[str | None] = mapped_column(sa.String(200))
     registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # "Check with your code" mails: a complainant can stop them from the status page.
+    notices_stopped: Mapped[bool] = mapped_column(default=False)
+    # A tipster may opt in to such mails with an address kept apart from the sealed
+    # identity, under the content key (the status page says what that costs).
+    notice_address_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 
@@ -320,9 +327,33 @@ class Attachment(Model):
     size: Mapped[int]
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     metadata_removed: Mapped[bool] = mapped_column(default=False)
+    # Files sent later with a complainant's reply belong to that message.
+    event_id: Mapped[str | None] = mapped_column(sa.ForeignKey("case_events.id"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class SatisfactionResponse(Model):
+    """One survey answer per closed case (measure 44: at least 80% satisfied)."""
+
+    __tablename__ = "satisfaction"
+
+    case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    speed: Mapped[int]
+    fairness: Mapped[int]
+    clarity: Mapped[int]
+    overall: Mapped[int]
+    comment_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "speed BETWEEN 1 AND 5 AND fairness BETWEEN 1 AND 5 AND clarity BETWEEN 1 AND 5 "
+            "AND overall BETWEEN 1 AND 5",
+            name="scores",
+        ),
+    )
 
 
 class IdentityKey(Model):

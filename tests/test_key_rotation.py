@@ -309,7 +309,9 @@ def test_encrypted_columns_are_found_in_the_models_without_a_list() -> None:
         "location_enc",
         "accused_enc",
         "contact_enc",
+        "notice_address_enc",
     ]
+    assert found["satisfaction"] == ["comment_enc"]  # keyed by case_id, not id
     assert found["case_events"] == ["body_enc"]
     assert found["attachments"] == ["name_enc"]
     assert found["users"] == ["totp_secret_enc"]

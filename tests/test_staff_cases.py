@@ -263,6 +263,7 @@ def test_case_page_offers_only_what_the_person_may_do_now(app: Flask) -> None:
         "accept",
         "assign",
         "update",
+        "question",
         "note",
         "interim",
         "resolve",
@@ -270,7 +271,9 @@ def test_case_page_offers_only_what_the_person_may_do_now(app: Flask) -> None:
         "refer",
         "move_to_tip",
     }
-    assert offered(works) == {"update", "note", "interim", "resolve", "reject", "refer"}
+    assert offered(works) == {
+        "update", "question", "note", "interim", "resolve", "reject", "refer"
+    }
     with app.app_context():
         stored = db.session.get(Case, case_id)
         assert stored is not None
@@ -279,6 +282,7 @@ def test_case_page_offers_only_what_the_person_may_do_now(app: Flask) -> None:
     assert offered(works) == {
         "start",
         "update",
+        "question",
         "note",
         "interim",
         "resolve",

@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from intake.public import views  # noqa: E402,F401  (routes register on import)
+# Routes register on import. followup: /track and the followed case (session, replies);
+# feedback: survey, notices, lost-code help.
+from intake.public import feedback, followup, views  # noqa: E402,F401

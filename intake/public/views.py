@@ -21,7 +21,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -33,22 +32,14 @@ from intake.i18n import LANG_COOKIE, current_language
 from intake.keystore import current_keyring
 from intake.models import CaseKind, Organisation
 from intake.public import bp
-from intake.public.forms import ComplaintForm, TipForm, TrackForm
+from intake.public.forms import ComplaintForm, TipForm
 from intake.services import ServiceError
 from intake.services import stats as stats_service
-from intake.services.cases import FilingInput, file_case, find_by_code, public_status
-from intake.services.reveal import identity_was_disclosed
+from intake.services.cases import FilingInput, file_case
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 from intake.workflow import Status
 
 RECEIPT_KEY = "receipt"
-
-TRACK_MESSAGES = {
-    "empty": _l("โปรดกรอกรหัสติดตามเรื่อง"),
-    "characters": _l("รหัสติดตามเรื่องประกอบด้วยตัวเลขเท่านั้น โปรดตรวจสอบอีกครั้ง"),
-    "length": _l("รหัสติดตามเรื่องมี 28 หลัก โปรดตรวจสอบว่าพิมพ์ครบทุกหลัก"),
-    "check": _l("รหัสนี้มีตัวเลขที่พิมพ์ผิด โปรดตรวจสอบรหัสอีกครั้ง"),
-}
 
 
 def now() -> datetime:
@@ -210,30 +201,6 @@ def receipt() -> ResponseReturnValue:
     )
 
 
-@bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(_track_limit, methods=["POST"])
-def track() -> ResponseReturnValue:
-    form = TrackForm()
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render_template("public/track.html", form=form), status
-    try:
-        case = find_by_code(db.session, current_keyring(), form.code.data or "")
-    except tracking.CodeFormatError as exc:
-        form.code.errors = [str(TRACK_MESSAGES[exc.reason])]
-        return render_template("public/track.html", form=form), 422
-    if case is None:
-        form.code.errors = [_("ไม่พบเรื่องที่ตรงกับรหัสนี้ โปรดตรวจสอบรหัสอีกครั้ง หรือติดต่อศูนย์รับเรื่องร้องเรียน")]
-        return render_template("public/track.html", form=form), 404
-    disclosed = (
-        case.kind is CaseKind.TIP
-        and get_organisation(db.session).tell_tipster_of_reveal
-        and identity_was_disclosed(db.session, case.id)
-    )
-    case_status = public_status(current_keyring(), case, now(), disclosed)
-    return render_template("public/status.html", status=case_status)
-
-
 @bp.get("/guide")
 def guide() -> ResponseReturnValue:
     organisation = get_organisation(db.session)
@@ -315,23 +282,7 @@ def stats_csv() -> ResponseReturnValue:
     data = stats_service.monthly(db.session, fiscal_year, kinds)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["fiscal_year", "kind", "month", *stats_service.COUNT_KEYS])
-    for kind, kind_stats in data.items():
-        for row in kind_stats.months:
-            writer.writerow(
-                [
-                    fiscal_year,
-                    kind,
-                    row.month,
-                    row.received,
-                    row.completed,
-                    row.in_progress,
-                    row.on_time,
-                ]
-            )
-        writer.writerow(
-            [fiscal_year, kind, "total", *(kind_stats.totals[k] for k in stats_service.COUNT_KEYS)]
-        )
+    writer.writerows(stats_service.csv_rows(fiscal_year, data))
     response = make_response("\ufeff" + buffer.getvalue())  # BOM: Excel opens Thai CSV right
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (

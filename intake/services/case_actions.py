@@ -50,6 +50,7 @@ class Action(enum.StrEnum):
     ASSIGN = "assign"
     START = "start"
     UPDATE = "update"
+    QUESTION = "question"  # ask the complainant something; they answer on their page
     NOTE = "note"
     INTERIM = "interim"
     RESOLVE = "resolve"
@@ -83,8 +84,8 @@ def _from_ok(action: Action, status: Status) -> bool:
         return not workflow.is_closed(status) and status is not Status.RECEIVED
     if action is Action.REOPEN:
         return workflow.is_closed(status)
-    if action is Action.INTERIM:
-        return not workflow.is_closed(status)
+    if action in (Action.INTERIM, Action.QUESTION):
+        return not workflow.is_closed(status)  # a closed thread is read-only
     return True
 
 
@@ -323,6 +324,17 @@ def post_update(
         message = _text(message, "message_required")
         _event(keyring, case, actor, now, EventType.UPDATE, public=True, message=message)
         return _finish(session, keyring, actor, case, now, "update", "case.updated")
+
+
+def ask_question(
+    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
+) -> Case:
+    """A question the complainant reads and answers on their status page (open cases
+    only). Like an update it does not restart the clock: only an interim notice does."""
+    with _working(session, actor, case_id, Action.QUESTION) as case:
+        message = _text(message, "message_required")
+        _event(keyring, case, actor, now, EventType.QUESTION, public=True, message=message)
+        return _finish(session, keyring, actor, case, now, "question", "case.updated")
 
 
 def add_note(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from intake import crypto, deadlines, thaidate, tracking
+from intake import crypto, deadlines, thaidate, tracking, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import (
     Attachment,
@@ -95,10 +95,16 @@ def _check_category(session: DbSession, data: FilingInput) -> None:
         raise ServiceError("category")
 
 
-def _store_files(
-    keyring: crypto.Keyring, uploads: Path, case: Case, files: list[PreparedAttachment]
+def store_files(
+    keyring: crypto.Keyring,
+    uploads: Path,
+    case: Case,
+    files: list[PreparedAttachment],
+    *,
+    event_id: str | None = None,
 ) -> list[Path]:
-    """Encrypt each file to disk before the commit; the caller removes them on failure."""
+    """Encrypt each file to disk before the commit; the caller removes them on failure.
+    Files sent later with a complainant's reply name that reply's event."""
     uploads.mkdir(parents=True, exist_ok=True, mode=0o700)
     written: list[Path] = []
     for prepared in files:
@@ -109,6 +115,7 @@ def _store_files(
             size=len(prepared.data),
             stored_name=secrets.token_hex(16),
             metadata_removed=prepared.metadata_removed,
+            event_id=event_id,
         )
         attachment.name_enc = crypto.encrypt_field(
             keyring, prepared.name, table="attachments", column="name", row_id=attachment_id
@@ -171,7 +178,7 @@ def file_case(
                   actor_id=case.registered_by_id)
     )
 
-    written = _store_files(keyring, uploads, case, data.attachments)
+    written = store_files(keyring, uploads, case, data.attachments)
     try:
         fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
         # Last before commit, so the counter row stays locked for as short a time as possible.
@@ -198,17 +205,33 @@ def find_by_code(session: DbSession, keyring: crypto.Keyring, typed: str) -> Cas
     return session.scalars(select(Case).where(Case.tracking_digest == digest)).first()
 
 
+# What a complainant's page may show of the timeline; anything else (internal notes, a
+# move between channels) stays on the staff side even if it were ever marked public.
+PUBLIC_EVENT_TYPES = frozenset(
+    {
+        EventType.FILED,
+        EventType.STATUS,
+        EventType.INTERIM_NOTICE,
+        EventType.UPDATE,
+        EventType.QUESTION,
+        EventType.REPLY,
+    }
+)
+
+
 @dataclass(frozen=True)
 class PublicEvent:
     at: datetime
     type: EventType
     to_status: Status | None
     message: str
+    files: tuple[str, ...] = ()  # names of the files the complainant sent with a reply
 
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """What a complainant may see of their case: no staff notes, no identities."""
+    """What a complainant may see of their case: no staff notes, no staff names, no
+    department, no identities, nothing about anyone else. Never the case id either."""
 
     reference: str
     kind: CaseKind
@@ -219,28 +242,49 @@ class PublicStatus:
     deadline_state: deadlines.DeadlineState | None
     events: list[PublicEvent]
     identity_disclosed: bool = False
+    accepts_replies: bool = False  # open cases only: a closed thread is read-only
+    referred_to: str | None = None  # a code of labels.REFERRAL, once referred
+    referred_to_name: str | None = None
+
+
+def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
+    if not event.body_enc:
+        return ""
+    return crypto.decrypt_text(
+        keyring, event.body_enc, table="case_events", column="body", row_id=event.id
+    )
+
+
+def _reply_files(keyring: crypto.Keyring, case: Case) -> dict[str, list[str]]:
+    """The names of the files each reply carried (only the complainant's own replies)."""
+    files: dict[str, list[str]] = {}
+    for attachment in case.attachments:
+        if attachment.event_id is None:
+            continue
+        name = crypto.decrypt_text(
+            keyring, attachment.name_enc, table="attachments", column="name", row_id=attachment.id
+        )
+        files.setdefault(attachment.event_id, []).append(name)
+    return files
 
 
 def public_status(
     keyring: crypto.Keyring, case: Case, now: datetime, identity_disclosed: bool = False
 ) -> PublicStatus:
+    reply_files = _reply_files(keyring, case)
     events = [
         PublicEvent(
             at=event.at,
             type=event.type,
             to_status=event.to_status,
-            message=(
-                crypto.decrypt_text(
-                    keyring, event.body_enc, table="case_events", column="body", row_id=event.id
-                )
-                if event.body_enc
-                else ""
-            ),
+            message=_event_text(keyring, event),
+            files=tuple(reply_files.get(event.id, ())) if event.type is EventType.REPLY else (),
         )
         for event in case.events
-        if event.public
+        if event.public and event.type in PUBLIC_EVENT_TYPES
     ]
-    closed = case.closed_at is not None
+    closed = workflow.is_closed(case.status)
+    answered = case.closed_at is not None
     return PublicStatus(
         reference=case.reference,
         kind=case.kind,
@@ -248,7 +292,10 @@ def public_status(
         received_at=case.received_at,
         due_at=case.due_at,
         closed_at=case.closed_at,
-        deadline_state=None if closed else deadlines.deadline_state(case.due_at, now),
+        deadline_state=None if answered else deadlines.deadline_state(case.due_at, now),
         events=events,
         identity_disclosed=identity_disclosed,
+        accepts_replies=not closed,
+        referred_to=case.referred_to if case.status is Status.REFERRED else None,
+        referred_to_name=case.referred_to_name if case.status is Status.REFERRED else None,
     )

@@ -108,8 +108,8 @@ def encrypted_columns() -> list[tuple[type[Base], list[str]]]:
         if not names:
             continue
         key = list(table.primary_key.columns)
-        if [c.name for c in key] != ["id"] or key[0].type.python_type not in (int, str):
-            raise TypeError(f"{table.name} has encrypted columns but no single int or str `id`")
+        if len(key) != 1 or key[0].type.python_type not in (int, str):
+            raise TypeError(f"{table.name} has encrypted columns but no single int or str key")
         found.append((model, names))
     return sorted(found, key=lambda item: _table(item[0]).name)
 
@@ -119,6 +119,11 @@ def _table(model: type) -> sa.Table:
     if not isinstance(table, sa.Table):
         raise TypeError(f"{model.__name__} is not mapped to a table")
     return table
+
+
+def _row_key(table: sa.Table) -> sa.Column[Any]:
+    """The row's own key (``id``, or ``case_id`` for one-per-case rows): the binding's row id."""
+    return next(iter(table.primary_key.columns))
 
 
 def _binding_column(column: str) -> str:
@@ -192,9 +197,10 @@ def _pages(
     """Rows in ``id`` order, ``batch_size`` at a time; the caller ends each transaction."""
     last: Any = None
     while True:
-        query = sa.select(table.c.id, *columns).order_by(table.c.id).limit(batch_size)
+        query = sa.select(_row_key(table).label("id"), *columns)
+        query = query.order_by(_row_key(table)).limit(batch_size)
         if last is not None:
-            query = query.where(table.c.id > last)
+            query = query.where(_row_key(table) > last)
         if lock:
             query = query.with_for_update()
         rows = session.execute(query).all()
@@ -292,7 +298,7 @@ def _rotate_batch(
     for changed, batch in updates.items():
         statement = (
             table.update()
-            .where(table.c.id == sa.bindparam("_row_id"))
+            .where(_row_key(table) == sa.bindparam("_row_id"))
             .values({**unchanged, **{name: sa.bindparam(f"_new_{name}") for name in changed}})
         )
         session.execute(statement, batch)

@@ -2,13 +2,19 @@
 
 A complainant who gave an e-mail address gets "there is news, check with your code". The
 mail names no case, no reference and no content: a mailbox is often shared or read by
-others. Tips get no mail here: a tipster's address is sealed and the server cannot read
-it (an opt-in notice address for tips belongs to the tracking page's settings).
+others. They can stop these mails from their status page, and start them again.
+
+A tipster's own address is sealed with their identity and the server cannot read it, so
+tips get no mail unless the tipster opts in from the status page with an address for
+notices alone. That address is kept under the content key (table ``cases``, column
+``notice_address``), apart from the sealed identity; the page warns that an address can
+say who they are. Removing it wipes it.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -17,10 +23,13 @@ from flask_babel import gettext as _
 
 from intake import crypto, mail
 from intake.models import Case, CaseKind
-from intake.services import DbSession
+from intake.services import DbSession, ServiceError
+from intake.services.audit import ACTOR_PUBLIC, record
+
+START, STOP = "start", "stop"
 
 
-def _email_of(keyring: crypto.Keyring, case: Case) -> str:
+def _contact_email(keyring: crypto.Keyring, case: Case) -> str:
     if case.kind is not CaseKind.COMPLAINT or case.contact_enc is None:
         return ""
     contact = json.loads(
@@ -31,11 +40,27 @@ def _email_of(keyring: crypto.Keyring, case: Case) -> str:
     return str(contact.get("email", ""))
 
 
+def _notice_address(keyring: crypto.Keyring, case: Case) -> str:
+    if case.notice_address_enc is None:
+        return ""
+    return crypto.decrypt_text(
+        keyring, case.notice_address_enc, table="cases", column="notice_address", row_id=case.id
+    )
+
+
+def _recipient(keyring: crypto.Keyring, case: Case) -> str:
+    if case.notices_stopped:
+        return ""
+    if case.kind is CaseKind.TIP:
+        return _notice_address(keyring, case)
+    return _contact_email(keyring, case)
+
+
 def notify_complainant(
     session: DbSession, keyring: crypto.Keyring, case: Case, now: datetime
 ) -> bool:
     """Queue the notice in the caller's transaction; True when one was queued."""
-    address = _email_of(keyring, case)
+    address = _recipient(keyring, case)
     if not address:
         return False
     track_url = f"{current_app.config['INTAKE_BASE_URL']}/track"
@@ -51,3 +76,65 @@ def notify_complainant(
         )
     mail.queue(session, keyring, "complainant.update", address, subject, body, now)
     return True
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    """What the status page may say about the followed case's mails (no address)."""
+
+    kind: CaseKind
+    available: bool  # a complaint with an e-mail in its contact details, or any tip
+    active: bool  # mails would go out now
+
+
+def settings(keyring: crypto.Keyring, case: Case) -> NoticeSettings:
+    if case.kind is CaseKind.TIP:
+        active = case.notice_address_enc is not None and not case.notices_stopped
+        return NoticeSettings(kind=case.kind, available=True, active=active)
+    has_email = bool(_contact_email(keyring, case))
+    return NoticeSettings(
+        kind=case.kind, available=has_email, active=has_email and not case.notices_stopped
+    )
+
+
+def change(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    case_id: str,
+    action: str,
+    now: datetime,
+    address: str = "",
+) -> NoticeSettings:
+    """Start or stop the followed case's mails. A tip starts only with an address (already
+    checked by the form) and stopping wipes it. Errors: ``not_found``, ``unavailable``
+    (a complaint without e-mail), ``address_required``, ``action``."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise ServiceError("not_found")
+    if action not in (START, STOP):
+        raise ServiceError("action")
+    if case.kind is CaseKind.TIP:
+        if action == START:
+            if not address:
+                raise ServiceError("address_required")
+            case.notice_address_enc = crypto.encrypt_field(
+                keyring, address, table="cases", column="notice_address", row_id=case.id
+            )
+        else:
+            case.notice_address_enc = None
+        case.notices_stopped = False
+    else:
+        if not _contact_email(keyring, case):
+            raise ServiceError("unavailable")
+        case.notices_stopped = action == STOP
+    record(
+        session,
+        keyring,
+        "case.updated",
+        actor=ACTOR_PUBLIC,
+        now=now,
+        case_id=case.id,
+        detail=f"notices {action}",
+    )
+    session.commit()
+    return settings(keyring, case)

@@ -7,6 +7,7 @@ shown back beside its field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -141,19 +142,34 @@ def admin_department(department_id: int) -> ResponseReturnValue:
     ), status
 
 
-def _set_department_active(department_id: int, active: bool) -> ResponseReturnValue:
-    back = url_for("staff.admin_departments")
+def _toggle(
+    back_endpoint: str,
+    setter: Callable[..., Any],
+    row_id: int,
+    active: bool,
+    messages: tuple[Any, Any],
+) -> ResponseReturnValue:
+    """Activate or deactivate a department or category: a button, a service, back."""
+    back = url_for(back_endpoint)
     if (refused := _confirmed(back)) is not None:
         return refused
     try:
-        reference.set_department_active(
-            db.session, current_keyring(), _admin(), department_id, active=active, now=_now()
-        )
+        setter(db.session, current_keyring(), _admin(), row_id, active=active, now=_now())
     except ServiceError as error:
         _show_error(None, error)
     else:
-        flash(_("เปิดใช้กองแล้ว") if active else _("ปิดใช้กองแล้ว"), "success")
+        flash(str(messages[0] if active else messages[1]), "success")
     return redirect(back, 303)
+
+
+def _set_department_active(department_id: int, active: bool) -> ResponseReturnValue:
+    return _toggle(
+        "staff.admin_departments",
+        reference.set_department_active,
+        department_id,
+        active,
+        (_l("เปิดใช้กองแล้ว"), _l("ปิดใช้กองแล้ว")),
+    )
 
 
 @bp.post("/admin/departments/<int:department_id>/deactivate")
@@ -244,18 +260,13 @@ def admin_category(category_id: int) -> ResponseReturnValue:
 
 
 def _set_category_active(category_id: int, active: bool) -> ResponseReturnValue:
-    back = url_for("staff.admin_categories")
-    if (refused := _confirmed(back)) is not None:
-        return refused
-    try:
-        reference.set_category_active(
-            db.session, current_keyring(), _admin(), category_id, active=active, now=_now()
-        )
-    except ServiceError as error:
-        _show_error(None, error)
-    else:
-        flash(_("เปิดใช้ประเภทเรื่องแล้ว") if active else _("ปิดใช้ประเภทเรื่องแล้ว"), "success")
-    return redirect(back, 303)
+    return _toggle(
+        "staff.admin_categories",
+        reference.set_category_active,
+        category_id,
+        active,
+        (_l("เปิดใช้ประเภทเรื่องแล้ว"), _l("ปิดใช้ประเภทเรื่องแล้ว")),
+    )
 
 
 @bp.post("/admin/categories/<int:category_id>/deactivate")

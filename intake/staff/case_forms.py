@@ -160,6 +160,14 @@ class MessageForm(FlaskForm):
     )
 
 
+class QuestionForm(FlaskForm):
+    """A question the complainant answers on their status page."""
+
+    message = _long_text(
+        _l("คำถามถึงผู้ร้อง/ผู้แจ้ง"), required=True, message=_l("โปรดเขียนคำถามถึงผู้ร้อง/ผู้แจ้ง")
+    )
+
+
 class NoteForm(FlaskForm):
     note = _long_text(NOTE_LABEL, required=True, message=_l("โปรดเขียนบันทึก"))
 
@@ -211,6 +219,7 @@ ACTION_FORMS: dict[Action, type[FlaskForm]] = {
     Action.ASSIGN: AssignForm,
     Action.START: NoteOnlyForm,
     Action.UPDATE: MessageForm,
+    Action.QUESTION: QuestionForm,
     Action.NOTE: NoteForm,
     Action.INTERIM: MessageForm,
     Action.RESOLVE: ResolveForm,
@@ -231,6 +240,11 @@ ACTION_TEXT = {
     ),
     Action.START: (_l("เริ่มดำเนินการ"), _l("เริ่มดำเนินการ"), _l("สถานะเป็น “อยู่ระหว่างดำเนินการ”")),
     Action.UPDATE: (_l("ส่งข้อความถึงผู้ร้อง/ผู้แจ้ง"), _l("ส่งข้อความ"), MESSAGE_HINT),
+    Action.QUESTION: (
+        _l("ถามผู้ร้อง/ผู้แจ้ง"),
+        _l("ส่งคำถาม"),
+        _l("ผู้ร้อง/ผู้แจ้งเห็นคำถามเมื่อติดตามเรื่องด้วยรหัส และตอบกลับได้ทางหน้านั้น ไม่เริ่มนับระยะเวลา 15 วันใหม่"),
+    ),
     Action.NOTE: (_l("บันทึกภายใน"), _l("บันทึก"), _l("เห็นเฉพาะเจ้าหน้าที่")),
     Action.INTERIM: (
         _l("ชี้แจงความคืบหน้า"),

@@ -66,6 +66,7 @@ DONE = {
     Action.ASSIGN: _l("ส่งหน่วยงานดำเนินการแล้ว"),
     Action.START: _l("บันทึกการเริ่มดำเนินการแล้ว"),
     Action.UPDATE: _l("ส่งข้อความถึงผู้ร้องเรียนแล้ว"),
+    Action.QUESTION: _l("ส่งคำถามถึงผู้ร้อง/ผู้แจ้งแล้ว"),
     Action.NOTE: _l("บันทึกภายในแล้ว"),
     Action.INTERIM: _l("แจ้งความคืบหน้าแล้ว เริ่มนับระยะเวลาใหม่"),
     Action.RESOLVE: _l("ปิดเรื่องและแจ้งผลแล้ว"),
@@ -182,6 +183,33 @@ def _reveal_url(case: Case) -> str | None:
     return url_for("staff.request_reveal", case_id=case.id)
 
 
+@dataclass(frozen=True)
+class TimelineItem:
+    entry: queue.TimelineEntry
+    files: list[queue.AttachmentInfo]  # what a complainant's reply carried
+
+
+def _split_files(
+    case: Case, details: queue.CaseDetails, timeline: list[queue.TimelineEntry]
+) -> tuple[list[queue.AttachmentInfo], list[TimelineItem]]:
+    """Files sent at filing stay in the case's file list; files sent with a complainant's
+    reply go under that reply on the timeline (staff_timeline follows case.events)."""
+    reply_of = {a.id: a.event_id for a in case.attachments}
+    filed: list[queue.AttachmentInfo] = []
+    by_event: dict[str, list[queue.AttachmentInfo]] = {}
+    for info in details.attachments:
+        event_id = reply_of.get(info.id)
+        if event_id is None:
+            filed.append(info)
+        else:
+            by_event.setdefault(event_id, []).append(info)
+    items = [
+        TimelineItem(entry, by_event.get(event.id, []))
+        for entry, event in zip(timeline, case.events, strict=True)
+    ]
+    return filed, items
+
+
 def _case_page(
     case_id: str, posted: tuple[Action, FlaskForm] | None = None, status: int = 200
 ) -> ResponseReturnValue:
@@ -191,12 +219,15 @@ def _case_page(
         case = queue.view_case(db.session, keyring, current_user, case_id, now)
     except ServiceError:
         abort(404)
+    details = queue.case_details(keyring, case)
+    filed_files, timeline = _split_files(case, details, queue.staff_timeline(keyring, case))
     return (
         render_template(
             "staff/case.html",
             case=case,
-            details=queue.case_details(keyring, case),
-            timeline=queue.staff_timeline(keyring, case),
+            details=details,
+            filed_files=filed_files,
+            timeline=timeline,
             deadline=queue.case_deadline(db.session, case, now),
             periods=case_clock.periods(db.session, case, now),
             days_left=case_clock.days_left(case, now),
@@ -232,6 +263,8 @@ def _perform(action: Action, form: FlaskForm, case_id: str, now: datetime) -> Ca
             return case_actions.start_work(*args, note=data["note"], now=now)
         case Action.UPDATE:
             return case_actions.post_update(*args, message=data["message"], now=now)
+        case Action.QUESTION:
+            return case_actions.ask_question(*args, message=data["message"], now=now)
         case Action.NOTE:
             return case_actions.add_note(*args, note=data["note"], now=now)
         case Action.INTERIM:

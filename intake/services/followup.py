@@ -1,0 +1,158 @@
+"""The complainant's side of a case they follow by its tracking code.
+
+What they may read is ``cases.public_status``; what they may add is a reply (a message and
+files) while the case is open. A reply is a public timeline event with no staff actor, so
+it shows on their own page as theirs and on the staff page as the complainant's. The
+people who work the case are told (a notification without content); department officers
+are never told of a tip. Once the case is closed the thread is read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from intake import crypto, workflow
+from intake.attachments import PreparedAttachment
+from intake.models import Case, CaseEvent, CaseKind, EventType, Notification, Role, User, new_id
+from intake.permissions import can_view_kind
+from intake.services import DbSession, ServiceError
+from intake.services.audit import ACTOR_PUBLIC, record
+from intake.services.cases import PublicStatus, find_by_code, public_status, store_files
+from intake.services.reveal import identity_was_disclosed
+from intake.services.settings import get_organisation
+from intake.workflow import Status
+
+REPLY_MAX = 5000
+NOTIFICATION_KIND = "case.reply"
+# Until a department works the case, the intake desk handles what comes in.
+DEPARTMENT_STAGES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+
+
+@dataclass(frozen=True)
+class Followed:
+    """A case found by its code: the id stays on the server (in the session), the status
+    goes to the page."""
+
+    case_id: str
+    status: PublicStatus
+
+
+def _status(session: DbSession, keyring: crypto.Keyring, case: Case, now: datetime) -> PublicStatus:
+    disclosed = (
+        case.kind is CaseKind.TIP
+        and get_organisation(session).tell_tipster_of_reveal
+        and identity_was_disclosed(session, case.id)
+    )
+    return public_status(keyring, case, now, disclosed)
+
+
+def find_followed(
+    session: DbSession, keyring: crypto.Keyring, typed_code: str, now: datetime
+) -> Followed | None:
+    """Raises tracking.CodeFormatError for a mistyped code; None when no case has it."""
+    case = find_by_code(session, keyring, typed_code)
+    if case is None:
+        return None
+    return Followed(case.id, _status(session, keyring, case, now))
+
+
+def followed_status(
+    session: DbSession, keyring: crypto.Keyring, case_id: str, now: datetime
+) -> PublicStatus | None:
+    """The status of the case the session follows; None if it no longer exists."""
+    case = session.get(Case, case_id)
+    return None if case is None else _status(session, keyring, case, now)
+
+
+def scrubs_images(session: DbSession, kind: CaseKind) -> bool:
+    """As at filing: a photo's GPS can point at the person who took it, so tips always
+    lose it; complaints follow the organisation's setting."""
+    return kind is CaseKind.TIP or get_organisation(session).strip_image_metadata
+
+
+def _recipients(session: DbSession, case: Case) -> list[int]:
+    """Who works the case now: legal officers for a tip; for a complaint, its department's
+    officers once it is with them, otherwise (or if it has none) the intake desk."""
+
+    def active(role: Role, department_id: int | None = None) -> list[int]:
+        query = select(User.id).where(User.role == role, User.active.is_(True))
+        if department_id is not None:
+            query = query.where(User.department_id == department_id)
+        return list(session.scalars(query.order_by(User.id)))
+
+    if case.kind is CaseKind.TIP:
+        return active(Role.LEGAL)
+    if (
+        case.department_id is not None
+        and case.status in DEPARTMENT_STAGES
+        and can_view_kind(Role.DEPARTMENT, case.kind)
+    ):
+        officers = active(Role.DEPARTMENT, case.department_id)
+        if officers:
+            return officers
+    return active(Role.INTAKE)
+
+
+def post_reply(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    uploads: Path,
+    case_id: str,
+    *,
+    message: str,
+    files: list[PreparedAttachment],
+    now: datetime,
+) -> None:
+    """Add the complainant's message (and files) to an open case and tell its staff.
+
+    Errors: ``not_found``; ``closed`` once the case is closed; ``message_required``;
+    ``text_too_long``."""
+    text = (message or "").strip()
+    written: list[Path] = []
+    try:
+        case = session.scalars(
+            select(Case)
+            .where(Case.id == case_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if case is None:
+            raise ServiceError("not_found")
+        if workflow.is_closed(case.status):
+            raise ServiceError("closed")
+        if not text:
+            raise ServiceError("message_required")
+        if len(text) > REPLY_MAX:
+            raise ServiceError("text_too_long")
+        event = CaseEvent(id=new_id(), type=EventType.REPLY, at=now, public=True, actor_id=None)
+        event.body_enc = crypto.encrypt_field(
+            keyring, text, table="case_events", column="body", row_id=event.id
+        )
+        case.events.append(event)
+        session.flush()  # the event row exists before files point at it
+        written = store_files(keyring, uploads, case, files, event_id=event.id)
+        for user_id in _recipients(session, case):
+            session.add(
+                Notification(
+                    user_id=user_id, kind=NOTIFICATION_KIND, case_id=case.id, created_at=now
+                )
+            )
+        record(
+            session,
+            keyring,
+            "case.updated",
+            actor=ACTOR_PUBLIC,
+            now=now,
+            case_id=case.id,
+            detail="reply",
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise

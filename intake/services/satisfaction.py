@@ -1,0 +1,139 @@
+"""The complainant's one-time satisfaction survey, and its tally for the statistics.
+
+Measure 44 of the anti-corruption plan sets a target: at least 80% of the people who
+answer are satisfied, i.e. rate the service 4 or 5 of 5 overall. A survey is offered only
+once the case is closed (there is nothing to rate before that) and only once per case, so
+one person cannot weigh the figure by answering again. The free comment may name people
+or repeat the case, so it is encrypted like every other piece of case content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from intake import crypto
+from intake.models import Case, CaseKind, SatisfactionResponse
+from intake.services import DbSession, ServiceError
+from intake.services.audit import ACTOR_PUBLIC, record
+from intake.workflow import is_closed
+
+SCORES = ("speed", "fairness", "clarity", "overall")
+LOWEST, HIGHEST = 1, 5
+SATISFIED_FROM = 4  # "satisfied" means an overall rating of 4 or 5
+COMMENT_MAX = 1000
+AUDIT_DETAIL = "survey"
+
+
+@dataclass(frozen=True)
+class SurveyAnswers:
+    speed: int
+    fairness: int
+    clarity: int
+    overall: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class SurveyState:
+    offered: bool  # the case is closed and nobody has answered yet
+    answered: bool
+
+
+def state(session: DbSession, case: Case) -> SurveyState:
+    answered = session.get(SatisfactionResponse, case.id) is not None
+    return SurveyState(offered=is_closed(case.status) and not answered, answered=answered)
+
+
+def _check(answers: SurveyAnswers) -> str:
+    for name in SCORES:
+        score = getattr(answers, name)
+        if not isinstance(score, int) or not LOWEST <= score <= HIGHEST:
+            raise ServiceError("score")
+    comment = answers.comment.strip()
+    if len(comment) > COMMENT_MAX:
+        raise ServiceError("comment_too_long")
+    return comment
+
+
+def record_answers(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    case_id: str,
+    answers: SurveyAnswers,
+    now: datetime,
+) -> None:
+    """Store the answers of the followed case; errors: ``not_found``, ``not_closed``,
+    ``already_answered``, ``score``, ``comment_too_long``."""
+    comment = _check(answers)
+    case = session.get(Case, case_id)
+    if case is None:
+        raise ServiceError("not_found")
+    if not is_closed(case.status):
+        raise ServiceError("not_closed")
+    if session.get(SatisfactionResponse, case_id) is not None:
+        raise ServiceError("already_answered")
+    response = SatisfactionResponse(
+        case_id=case_id,
+        speed=answers.speed,
+        fairness=answers.fairness,
+        clarity=answers.clarity,
+        overall=answers.overall,
+        comment_enc=(
+            crypto.encrypt_field(
+                keyring, comment, table="satisfaction", column="comment", row_id=case_id
+            )
+            if comment
+            else None
+        ),
+        created_at=now,
+    )
+    session.add(response)
+    try:
+        # Two tabs sending at once: the primary key lets only one of them in.
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ServiceError("already_answered") from None
+    record(
+        session,
+        keyring,
+        "case.updated",
+        actor=ACTOR_PUBLIC,
+        now=now,
+        case_id=case_id,
+        detail=AUDIT_DETAIL,
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ServiceError("already_answered") from None
+
+
+@dataclass(frozen=True)
+class Tally:
+    responses: int
+    satisfied: int
+
+
+def tally(session: DbSession, kind: CaseKind, start: datetime, end: datetime) -> Tally:
+    """Answers for cases of ``kind`` received in [start, end), and how many rated 4–5."""
+    query = (
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(sql_case((SatisfactionResponse.overall >= SATISFIED_FROM, 1), else_=0)),
+                0,
+            ),
+        )
+        .select_from(SatisfactionResponse)
+        .join(Case, Case.id == SatisfactionResponse.case_id)
+        .where(Case.kind == kind, Case.received_at >= start, Case.received_at < end)
+    )
+    responses, satisfied_count = session.execute(query).one()
+    return Tally(responses=int(responses), satisfied=int(satisfied_count))
