@@ -67,3 +67,29 @@ def test_check_constraints_after_upgrade_accept_every_event_type(
     text = " ".join(str(c.get("sqltext", "")) for c in checks)
     for event_type in EventType:
         assert f"'{event_type.value}'" in text, event_type
+
+
+def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) -> None:
+    """Revisions that rebuild tables (SQLite batch mode) must work with rows in them."""
+    from datetime import UTC, datetime
+
+    from intake.keystore import current_keyring
+    from intake.models import CaseKind
+    from intake.services import setup
+    from intake.services.cases import FilingInput, file_case
+
+    app = _fresh_app(tmp_path, postgres)
+    with app.app_context():
+        upgrade()
+        setup.ensure_organisation(db.session)
+        data = FilingInput(kind=CaseKind.COMPLAINT, subject="ก", details="ข",
+                           reporter={"name": "ค"})
+        file_case(db.session, current_keyring(), tmp_path / "uploads", data, datetime.now(UTC))
+        db.session.remove()
+        downgrade(revision="0002")
+        upgrade()
+        with db.engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM cases").scalar()
+            events = connection.exec_driver_sql("SELECT count(*) FROM case_events").scalar()
+        db.engine.dispose()
+    assert (count, events) == (1, 1)
