@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -144,3 +145,41 @@ def translated(app: Flask, msgid: str, language: str) -> str:
     itself while a translation is missing)."""
     with app.test_request_context("/"), force_locale(language):
         return str(babel_gettext(msgid))
+
+
+T = TypeVar("T")
+
+
+class ChromiumThread:
+    """One Chromium, and the one thread allowed to drive it."""
+
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chromium")
+        self._playwright: Any = None
+        self.browser: Any = None
+
+    def run(self, step: Callable[..., T], *args: Any) -> T:
+        return self._thread.submit(step, *args).result()
+
+    def start(self) -> None:
+        def launch() -> None:
+            from playwright.sync_api import sync_playwright
+
+            self._playwright = sync_playwright().start()
+            self.browser = self._playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+
+        self.run(launch)
+
+    def stop(self) -> None:
+        def close() -> None:
+            if self.browser is not None:
+                self.browser.close()
+            if self._playwright is not None:
+                self._playwright.stop()
+
+        try:
+            self.run(close)
+        finally:
+            self._thread.shutdown()

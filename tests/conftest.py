@@ -141,3 +141,34 @@ def database_files(app: Flask) -> list[Path]:
         db.session.execute(text("CHECKPOINT"))
         db.session.commit()
     return []
+
+
+# --- browser tier -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Chromium driven from a thread of its own (tests/test_browser.py holds the main
+    thread's Playwright instance, and the sync API allows one per thread)."""
+    from browser_support import ChromiumThread, chromium_path
+
+    if not Path(chromium_path()).is_file():
+        pytest.fail(f"browser tier needs Chromium at {chromium_path()} (apt-get install chromium)")
+    driver = ChromiumThread()
+    driver.start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture
+def staff_server(make_app: Any) -> Iterator[Any]:
+    """The app with CSRF on, serving, with a legal officer's account made beforehand."""
+    from browser_support import serve
+    from staff_support import LEGAL, make_staff
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    make_staff(app, LEGAL, Role.LEGAL)
+    with serve(app) as server:
+        yield server

@@ -16,6 +16,7 @@ from intake.models import Department, Role, User
 from intake.services.auth import register_user
 
 PASSWORD = "a staff password 1"
+LEGAL = "legal1"  # the legal officer of the browser journeys
 
 
 def make_staff(app: Flask, username: str, role: Role, department: str | None = None) -> int:
@@ -27,8 +28,9 @@ def make_staff(app: Flask, username: str, role: Role, department: str | None = N
             if department:
                 query = query.where(Department.name_th == department)
             department_id = db.session.scalars(query.order_by(Department.id)).first()
-        created = register_user(db.session, current_keyring(), username, username, role,
-                                PASSWORD, "Test", department_id)
+        created = register_user(
+            db.session, current_keyring(), username, username, role, PASSWORD, "Test", department_id
+        )
         return created.user.id
 
 
@@ -36,8 +38,13 @@ def totp_code(app: Flask, username: str, at: datetime | None = None) -> str:
     """The code at ``at``; by default the earliest still-valid code not used yet."""
     with app.app_context():
         user = db.session.scalars(select(User).where(User.username == username)).one()
-        secret = crypto.decrypt_text(current_keyring(), user.totp_secret_enc or b"",
-                                     table="users", column="totp_secret", row_id=str(user.id))
+        secret = crypto.decrypt_text(
+            current_keyring(),
+            user.totp_secret_enc or b"",
+            table="users",
+            column="totp_secret",
+            row_id=str(user.id),
+        )
         last_step = user.totp_last_step
     totp = pyotp.TOTP(secret)
     if at is not None:
@@ -58,7 +65,8 @@ def sign_in(app: Flask, username: str, client: FlaskClient | None = None) -> Fla
     return client
 
 
-def staff_client(app: Flask, username: str, role: Role, department: str | None = None
-                 ) -> FlaskClient:
+def staff_client(
+    app: Flask, username: str, role: Role, department: str | None = None
+) -> FlaskClient:
     make_staff(app, username, role, department)
     return sign_in(app, username)

@@ -17,15 +17,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, ROOT, LiveServer, chromium_path, screenshot, serve
+from browser_support import DESKTOP, ROOT, ChromiumThread, LiveServer, screenshot, serve
 from sqlalchemy import select
 from staff_support import make_staff
 from test_browser import submit
-from test_browser_staff import ChromiumThread
 
 from intake.extensions import db
 from intake.keystore import current_keyring
@@ -46,18 +44,6 @@ DETAILS = "ท่อระบายน้ำหน้าตลาดสดอุ
 NAME = "สมหญิง ใจงาม"
 TIP_SUBJECT = "เรียกรับเงินค่าต่อใบอนุญาต"
 TIP_DETAILS = "เจ้าหน้าที่ขอเงินสามพันบาทเพื่อต่อใบอนุญาตให้เร็วขึ้น"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[ChromiumThread]:
-    if not Path(chromium_path()).is_file():
-        pytest.fail(f"browser tier needs Chromium at {chromium_path()} (apt-get install chromium)")
-    driver = ChromiumThread()
-    driver.start()
-    try:
-        yield driver
-    finally:
-        driver.stop()
 
 
 @pytest.fixture

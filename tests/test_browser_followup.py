@@ -11,7 +11,6 @@ its own (see tests/test_browser_staff.py); every Playwright call below runs in i
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +19,20 @@ from browser_support import (
     DESKTOP,
     GROUPED_CODE,
     TIP_REFERENCE,
+    ChromiumThread,
     LiveServer,
-    chromium_path,
     screenshot,
-    serve,
     tiny_png,
 )
-from staff_support import make_staff
+from staff_support import LEGAL
 from test_accessibility import BLOCKING, describe
 from test_browser import submit
 from test_browser_staff import (
-    LEGAL,
-    ChromiumThread,
     act,
     file_anonymous_tip,
     offered,
     sign_in_first_time,
 )
-
-from intake.models import Role
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,27 +43,6 @@ QUESTION = "ท่านทราบวันที่ผู้ควบคุ�
 REPLY = "ขอเงินเมื่อวันที่ 3 มีนาคม ที่หน้าสำนักงานโยธา มีผู้รับเหมาอีกสองคนเห็นเหตุการณ์"
 ANSWER = "ตรวจสอบแล้วพบมูลความจริง ได้ตั้งกรรมการสอบข้อเท็จจริงเรื่องการเรียกรับเงินแล้ว"
 PHOTO = "receipt-photo.png"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[ChromiumThread]:
-    if not Path(chromium_path()).is_file():
-        pytest.fail(f"browser tier needs Chromium at {chromium_path()} (apt-get install chromium)")
-    driver = ChromiumThread()
-    driver.start()
-    try:
-        yield driver
-    finally:
-        driver.stop()
-
-
-@pytest.fixture
-def staff_server(make_app: Callable[..., Any]) -> Iterator[LiveServer]:
-    """The app with CSRF on, a legal officer's account made before it starts serving."""
-    app = make_app(WTF_CSRF_ENABLED=True)
-    make_staff(app, LEGAL, Role.LEGAL)
-    with serve(app) as server:
-        yield server
 
 
 # ------------------------------------------------------------------ steps (in the thread)

@@ -5,42 +5,32 @@ queue and works it to a resolution, and the tipster reads the answer by tracking
 Runs only in the browser tier. CSRF is on, as in production.
 
 Playwright's sync API allows one instance per thread, and tests/test_browser.py holds a
-session-wide one (its fixture is not visible from here). So this module drives its own
-Chromium from a thread of its own; every Playwright call below runs in that thread.
+session-wide one. So this module drives Chromium from a thread of its own (the `chromium`
+fixture in conftest.py); every Playwright call below runs in that thread.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import pytest
 from browser_support import (
-    CHROMIUM_ARGS,
     DESKTOP,
     GROUPED_CODE,
     TIP_REFERENCE,
+    ChromiumThread,
     LiveServer,
-    chromium_path,
     screenshot,
-    serve,
 )
-from staff_support import PASSWORD, make_staff, totp_code
+from staff_support import LEGAL, PASSWORD, totp_code
 from test_browser import submit
-
-from intake.models import Role
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(os.environ.get("INTAKE_TEST_TIER") != "browser", reason="browser tier only"),
 ]
 
-T = TypeVar("T")
-
-LEGAL = "legal1"
 TIP_SUBJECT = "เรียกรับเงินค่าตรวจรับงานก่อสร้างถนน"
 TIP_DETAILS = "ผู้ควบคุมงานขอเงินสองหมื่นบาทก่อนลงนามตรวจรับงานถนนหมู่ 5"
 UPDATE = "นิติกรได้รับเรื่องแล้ว อยู่ระหว่างตรวจสอบเอกสารการตรวจรับงาน"
@@ -51,62 +41,6 @@ class Step(NamedTuple):
     action: str
     status: str  # the case's status after it
     offered: list[str]  # what the page offered before it
-
-
-class ChromiumThread:
-    """One Chromium, and the one thread allowed to drive it."""
-
-    def __init__(self) -> None:
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staff-chromium")
-        self._playwright: Any = None
-        self.browser: Any = None
-
-    def run(self, step: Callable[..., T], *args: Any) -> T:
-        return self._thread.submit(step, *args).result()
-
-    def start(self) -> None:
-        def launch() -> None:
-            from playwright.sync_api import sync_playwright
-
-            self._playwright = sync_playwright().start()
-            self.browser = self._playwright.chromium.launch(
-                executable_path=chromium_path(), args=CHROMIUM_ARGS
-            )
-
-        self.run(launch)
-
-    def stop(self) -> None:
-        def close() -> None:
-            if self.browser is not None:
-                self.browser.close()
-            if self._playwright is not None:
-                self._playwright.stop()
-
-        try:
-            self.run(close)
-        finally:
-            self._thread.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[ChromiumThread]:
-    if not Path(chromium_path()).is_file():
-        pytest.fail(f"browser tier needs Chromium at {chromium_path()} (apt-get install chromium)")
-    driver = ChromiumThread()
-    driver.start()
-    try:
-        yield driver
-    finally:
-        driver.stop()
-
-
-@pytest.fixture
-def staff_server(make_app: Callable[..., Any]) -> Iterator[LiveServer]:
-    """The app with CSRF on, a legal officer's account made before it starts serving."""
-    app = make_app(WTF_CSRF_ENABLED=True)
-    make_staff(app, LEGAL, Role.LEGAL)
-    with serve(app) as server:
-        yield server
 
 
 def open_page(browser: Any) -> Any:
