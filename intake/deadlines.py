@@ -99,13 +99,14 @@ def deadline_state(
         return DeadlineState.MET
     if now > due:
         return DeadlineState.OVERDUE
-    if local_date(due) - local_date(now) <= timedelta(days=due_soon_days):
+    if due <= due_soon_limit(now, due_soon_days):
         return DeadlineState.DUE_SOON
     return DeadlineState.ON_TRACK
 
 
 def due_soon_limit(now: datetime, due_soon_days: int = DUE_SOON_DAYS) -> datetime:
-    """Cases due at or before this instant are due soon (if not yet overdue)."""
+    """Cases due at or before this instant are due soon (if not yet overdue). The one
+    definition: deadline_state, the queue's SQL filters and the reminders all use it."""
     return end_of_day(local_date(now) + timedelta(days=due_soon_days))
 
 
