@@ -240,6 +240,41 @@ def _finish(
     return case
 
 
+def _simple_move(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    action: Action,
+    target: Status,
+    note: str,
+    now: datetime,
+) -> Case:
+    """A move in the workflow with an optional internal note, and nothing else."""
+    with _working(session, actor, case_id, action) as case:
+        note = _optional_text(note)
+        detail = _move(keyring, case, actor, target, now)
+        _note(keyring, case, actor, now, note)
+        return _finish(session, keyring, actor, case, now, detail)
+
+
+def _public_message(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    action: Action,
+    event_type: EventType,
+    message: str,
+    now: datetime,
+) -> Case:
+    """A message the complainant reads (update or question), without a status change."""
+    with _working(session, actor, case_id, action) as case:
+        message = _text(message, "message_required")
+        _event(keyring, case, actor, now, event_type, public=True, message=message)
+        return _finish(session, keyring, actor, case, now, action.value, "case.updated")
+
+
 def accept(
     session: DbSession,
     keyring: Keyring,
@@ -250,11 +285,9 @@ def accept(
     now: datetime,
 ) -> Case:
     """received → screening."""
-    with _working(session, actor, case_id, Action.ACCEPT) as case:
-        note = _optional_text(note)
-        detail = _move(keyring, case, actor, Status.SCREENING, now)
-        _note(keyring, case, actor, now, note)
-        return _finish(session, keyring, actor, case, now, detail)
+    return _simple_move(
+        session, keyring, actor, case_id, Action.ACCEPT, Status.SCREENING, note, now
+    )
 
 
 def assign(
@@ -309,21 +342,18 @@ def start_work(
     now: datetime,
 ) -> Case:
     """assigned → in_progress."""
-    with _working(session, actor, case_id, Action.START) as case:
-        note = _optional_text(note)
-        detail = _move(keyring, case, actor, Status.IN_PROGRESS, now)
-        _note(keyring, case, actor, now, note)
-        return _finish(session, keyring, actor, case, now, detail)
+    return _simple_move(
+        session, keyring, actor, case_id, Action.START, Status.IN_PROGRESS, note, now
+    )
 
 
 def post_update(
     session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
 ) -> Case:
     """A message to the complainant. It does not restart the clock: an interim notice does."""
-    with _working(session, actor, case_id, Action.UPDATE) as case:
-        message = _text(message, "message_required")
-        _event(keyring, case, actor, now, EventType.UPDATE, public=True, message=message)
-        return _finish(session, keyring, actor, case, now, "update", "case.updated")
+    return _public_message(
+        session, keyring, actor, case_id, Action.UPDATE, EventType.UPDATE, message, now
+    )
 
 
 def ask_question(
@@ -331,10 +361,9 @@ def ask_question(
 ) -> Case:
     """A question the complainant reads and answers on their status page (open cases
     only). Like an update it does not restart the clock: only an interim notice does."""
-    with _working(session, actor, case_id, Action.QUESTION) as case:
-        message = _text(message, "message_required")
-        _event(keyring, case, actor, now, EventType.QUESTION, public=True, message=message)
-        return _finish(session, keyring, actor, case, now, "question", "case.updated")
+    return _public_message(
+        session, keyring, actor, case_id, Action.QUESTION, EventType.QUESTION, message, now
+    )
 
 
 def add_note(
