@@ -22,7 +22,7 @@ class IntakeFlask(Flask):
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Wire configuration, extensions, blueprints, error handlers and commands."""
-    from intake import errors, i18n, security
+    from intake import errors, i18n, security, tallies  # noqa: F401  (tallies: flush hooks)
     from intake.cli import init_app as init_cli
     from intake.database import configure_engine
     from intake.extensions import babel, csrf, db, limiter, migrate

@@ -356,6 +356,58 @@ class SatisfactionResponse(Model):
     )
 
 
+class CaseTally(Model):
+    """How many cases share one combination of what the statistics count by.
+
+    Kept by ``intake.tallies`` in the flush that changes a case, so every published
+    figure is a sum over this small table instead of a scan of ``cases``; a test checks
+    it always equals a recount. "None" category or department is stored as 0.
+    """
+
+    __tablename__ = "case_tallies"
+
+    kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind), primary_key=True)
+    month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)  # "2025-10", Bangkok
+    category_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel), primary_key=True)
+    department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    outcome: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    on_time: Mapped[bool] = mapped_column(primary_key=True)
+    cases: Mapped[int] = mapped_column(default=0)
+    responses: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
+
+
+class ReportNarrative(Model):
+    """What staff write into a period's report: problems, remedies and the sign-off.
+
+    ``half`` is 1 (Oct–Mar), 2 (Apr–Sep) or 0 for the whole fiscal year. These texts are
+    written to be published, so they are not encrypted.
+    """
+
+    __tablename__ = "report_narratives"
+    __table_args__ = (sa.UniqueConstraint("kind", "fiscal_year", "half"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind))
+    fiscal_year: Mapped[int]
+    half: Mapped[int]
+    problems: Mapped[str] = mapped_column(sa.Text, default="")
+    remedies: Mapped[str] = mapped_column(sa.Text, default="")
+    recommendations: Mapped[str] = mapped_column(sa.Text, default="")
+    prepared_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    prepared_position: Mapped[str] = mapped_column(sa.String(200), default="")
+    prepared_on: Mapped[date | None] = mapped_column(sa.Date)
+    reviewed_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    reviewed_position: Mapped[str] = mapped_column(sa.String(200), default="")
+    reviewed_on: Mapped[date | None] = mapped_column(sa.Date)
+    approved_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    approved_position: Mapped[str] = mapped_column(sa.String(200), default="")
+    approved_on: Mapped[date | None] = mapped_column(sa.Date)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
 class IdentityKey(Model):
     """A generation of the organisation's identity key pair; only the public half is here."""
 

@@ -23,6 +23,7 @@ class Permission(enum.StrEnum):
     REVEAL_DECIDE = "reveal.decide"
     ADMIN = "admin"  # people, departments, categories, settings; never case contents
     AUDIT = "audit"  # read the audit log
+    REPORTS = "reports"  # write and download the 6- and 12-month reports (aggregates only)
     ACCOUNT = "account"  # one's own password and sign-out
 
 
@@ -47,6 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASES_REGISTER,
             Permission.CASES_ROUTE,
             Permission.REVEAL_REQUEST,
+            Permission.REPORTS,
             Permission.ACCOUNT,
         }
     ),
@@ -60,7 +62,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.CUSTODIAN: frozenset({Permission.REVEAL_DECIDE, Permission.ACCOUNT}),
-    Role.EXECUTIVE: frozenset({Permission.DASHBOARD, Permission.ACCOUNT}),
+    Role.EXECUTIVE: frozenset({Permission.DASHBOARD, Permission.REPORTS, Permission.ACCOUNT}),
     Role.ADMIN: frozenset({Permission.ADMIN, Permission.ACCOUNT}),
     Role.AUDITOR: frozenset({Permission.AUDIT, Permission.ACCOUNT}),
 }

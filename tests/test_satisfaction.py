@@ -284,13 +284,13 @@ def test_the_csv_total_row_carries_the_satisfaction_figures(app: Flask) -> None:
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     table = list(csv.DictReader(io.StringIO(text.getvalue())))
-    total = next(r for r in table if r["kind"] == "complaint" and r["month"] == "total")
+    total = next(r for r in table if r["kind"] == "complaint" and r["breakdown"] == "total")
     assert (total["received"], total["completed"]) == ("3", "3")
     assert (total["satisfaction_responses"], total["satisfaction_satisfied"]) == ("3", "2")
     assert total["satisfaction_share"] == "0.6667"
-    october = next(r for r in table if r["kind"] == "complaint" and r["month"] == "2025-10")
+    october = next(r for r in table if r["kind"] == "complaint" and r["key"] == "2025-10")
     assert october["received"] == "3" and october["satisfaction_responses"] == ""
-    tip_total = next(r for r in table if r["kind"] == "tip" and r["month"] == "total")
+    tip_total = next(r for r in table if r["kind"] == "tip" and r["breakdown"] == "total")
     assert tip_total["satisfaction_responses"] == "0" and tip_total["satisfaction_share"] == ""
 
 

@@ -1,0 +1,235 @@
+"""Keeps ``case_tallies`` equal to a recount of ``cases``, in the flush that changes them.
+
+Every figure on /stats is a sum of tally rows, so the page costs the same at ten cases or
+a million. A case counts once, under its *key*: kind, month received (Bangkok), category,
+channel, department, outcome (open or which closure) and whether its first answer came by
+the first due date — the definitions in ``intake.services.stats``. Its survey answer, if
+any, counts with it (responses, satisfied).
+
+How: before a flush, the keys of the cases about to change are read from the database;
+after it, again; the difference is applied as upserts in one order (so two transactions
+moving cases between the same rows cannot deadlock). Reading the database rather than the
+objects' history means a change made through a relationship counts too. Statements that
+bypass the ORM (bulk inserts of demo data) must call ``rebuild`` afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass, fields
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from intake import deadlines, thaidate
+from intake.models import Case, CaseTally, SatisfactionResponse
+from intake.services.satisfaction import SATISFIED_FROM
+from intake.workflow import Status, is_closed
+
+OPEN = "open"
+NONE_ID = 0  # no category or department yet
+BEFORE = "intake.tallies.before"
+
+
+@dataclass(frozen=True, order=True)
+class TallyKey:
+    kind: str
+    month: str
+    category_id: int
+    channel: str
+    department_id: int
+    outcome: str
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class Counts:
+    cases: int = 0
+    responses: int = 0
+    satisfied: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def __neg__(self) -> Counts:
+        return Counts(*(-a for a in astuple(self)))
+
+    def __bool__(self) -> bool:
+        return any(astuple(self))
+
+
+KEY_FIELDS = tuple(f.name for f in fields(TallyKey))
+COUNT_FIELDS = tuple(f.name for f in fields(Counts))
+
+
+def month_of(received_at: datetime) -> str:
+    return thaidate.local_date(received_at).strftime("%Y-%m")
+
+
+def outcome_of(status: Status) -> str:
+    return status.value if is_closed(status) else OPEN
+
+
+def key_of(
+    kind: Any,
+    received_at: datetime,
+    category_id: int | None,
+    channel: Any,
+    department_id: int | None,
+    status: Status,
+    first_due_at: datetime,
+    first_response_at: datetime | None,
+) -> TallyKey:
+    return TallyKey(
+        kind=str(kind.value if hasattr(kind, "value") else kind),
+        month=month_of(received_at),
+        category_id=category_id or NONE_ID,
+        channel=str(channel.value if hasattr(channel, "value") else channel),
+        department_id=department_id or NONE_ID,
+        outcome=outcome_of(Status(status)),
+        on_time=deadlines.first_response_on_time(first_due_at, first_response_at),
+    )
+
+
+def counts_of(overall: int | None) -> Counts:
+    """One case's contribution: itself, and its survey answer if it has one."""
+    if overall is None:
+        return Counts(cases=1)
+    return Counts(cases=1, responses=1, satisfied=int(overall >= SATISFIED_FROM))
+
+
+_cases = sa.inspect(Case).local_table
+_satisfaction = sa.inspect(SatisfactionResponse).local_table
+_tallies: sa.Table = sa.inspect(CaseTally).local_table  # type: ignore[assignment]
+
+_STATE = sa.select(
+    _cases.c.id,
+    _cases.c.kind,
+    _cases.c.received_at,
+    _cases.c.category_id,
+    _cases.c.channel,
+    _cases.c.department_id,
+    _cases.c.status,
+    _cases.c.first_due_at,
+    _cases.c.first_response_at,
+    _satisfaction.c.overall,
+).select_from(_cases.outerjoin(_satisfaction, _satisfaction.c.case_id == _cases.c.id))
+
+State = tuple[TallyKey, int | None]
+
+
+def _states(rows: Iterable[Any]) -> Iterator[tuple[str, State]]:
+    for row in rows:
+        key = key_of(*row[1:9])
+        yield row[0], (key, row[9])
+
+
+def _read(connection: sa.Connection, case_ids: set[str]) -> dict[str, State]:
+    found: dict[str, State] = {}
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 500):
+        rows = connection.execute(_STATE.where(_cases.c.id.in_(ids[start : start + 500])))
+        found.update(_states(rows))
+    return found
+
+
+def _touched(session: Session, objects: Iterable[object]) -> set[str]:
+    ids: set[str] = set()
+    for obj in objects:
+        if isinstance(obj, Case) and obj.id is not None:
+            ids.add(obj.id)
+        elif isinstance(obj, SatisfactionResponse) and obj.case_id is not None:
+            ids.add(obj.case_id)
+    return ids
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    changing = _touched(session, [*session.new, *session.dirty, *session.deleted])
+    if not changing:
+        return
+    before = session.info.setdefault(BEFORE, {})
+    fresh = changing - before.keys()
+    if fresh:
+        before.update(dict.fromkeys(fresh))  # None: not in the database yet (a new case)
+        before.update(_read(session.connection(), fresh))
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, flush_context: Any) -> None:
+    before: dict[str, State | None] = session.info.pop(BEFORE, {})
+    if not before:
+        return
+    after = _read(session.connection(), set(before))
+    changes: dict[TallyKey, Counts] = {}
+    for case_id, old in before.items():
+        new = after.get(case_id)
+        if old == new:
+            continue
+        if old is not None:
+            changes[old[0]] = changes.get(old[0], Counts()) + -counts_of(old[1])
+        if new is not None:
+            changes[new[0]] = changes.get(new[0], Counts()) + counts_of(new[1])
+    apply(session.connection(), {key: c for key, c in changes.items() if c})
+
+
+def _upsert(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return postgresql.insert(_tallies)
+    return sqlite.insert(_tallies)
+
+
+def apply(connection: sa.Connection, changes: dict[TallyKey, Counts]) -> None:
+    """Add ``changes`` to the tally rows, in key order (a fixed lock order)."""
+    for key in sorted(changes):
+        counts = changes[key]
+        insert = _upsert(connection.dialect.name).values(
+            **dict(zip(KEY_FIELDS, astuple(key), strict=True)),
+            **dict(zip(COUNT_FIELDS, astuple(counts), strict=True)),
+        )
+        connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=list(KEY_FIELDS),
+                set_={name: _tallies.c[name] + insert.excluded[name] for name in COUNT_FIELDS},
+            )
+        )
+
+
+def recount(connection: sa.Connection) -> dict[TallyKey, Counts]:
+    """The tallies as they should be, counted case by case from ``cases``."""
+    totals: dict[TallyKey, Counts] = {}
+    rows = connection.execution_options(yield_per=5000).execute(_STATE)
+    for _case_id, (key, overall) in _states(rows):
+        totals[key] = totals.get(key, Counts()) + counts_of(overall)
+    return totals
+
+
+def stored(connection: sa.Connection) -> dict[TallyKey, Counts]:
+    """The tallies as kept, without rows that have fallen to zero."""
+    found: dict[TallyKey, Counts] = {}
+    for row in connection.execute(sa.select(_tallies)):
+        counts = Counts(*(row._mapping[name] for name in COUNT_FIELDS))
+        if counts:
+            found[TallyKey(*(row._mapping[name] for name in KEY_FIELDS))] = counts
+    return found
+
+
+def rebuild(session: Session) -> int:
+    """Recount every tally from the case table (after bulk loads); returns the rows."""
+    connection = session.connection()
+    totals = recount(connection)
+    connection.execute(sa.delete(_tallies))
+    rows = [
+        {
+            **dict(zip(KEY_FIELDS, astuple(key), strict=True)),
+            **dict(zip(COUNT_FIELDS, astuple(counts), strict=True)),
+        }
+        for key, counts in sorted(totals.items())
+    ]
+    if rows:
+        connection.execute(sa.insert(_tallies), rows)
+    return len(rows)
