@@ -114,6 +114,10 @@ def rotate_keys_command(retire: bool, batch_size: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    import intake.commands  # noqa: F401  (registers the user and custodian commands)
+    # Importing registers the commands: users and custodians, demo data, reports, stats.
+    import intake.commands  # noqa: F401
+    import intake.commands_demo  # noqa: F401
+    import intake.commands_reports  # noqa: F401
+    import intake.commands_stats  # noqa: F401
 
     app.cli.add_command(intake_cli)

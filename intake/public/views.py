@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from intake import crypto, thaidate, tracking, validators
+from intake import crypto, tracking
 from intake.attachments import ALLOWED_DESCRIPTION, Limits
 from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language
@@ -34,10 +32,8 @@ from intake.models import CaseKind, Organisation
 from intake.public import bp
 from intake.public.forms import ComplaintForm, TipForm
 from intake.services import ServiceError
-from intake.services import stats as stats_service
 from intake.services.cases import FilingInput, file_case
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
-from intake.workflow import Status
 
 RECEIPT_KEY = "receipt"
 
@@ -201,18 +197,6 @@ def receipt() -> ResponseReturnValue:
     )
 
 
-@bp.get("/guide")
-def guide() -> ResponseReturnValue:
-    organisation = get_organisation(db.session)
-    return render_template(
-        "public/guide.html",
-        complaint_categories=categories_for(db.session, CaseKind.COMPLAINT),
-        tip_categories=categories_for(db.session, CaseKind.TIP),
-        response_days=organisation.response_days,
-        statuses=Status,
-    )
-
-
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     try:
@@ -238,54 +222,5 @@ def set_language(code: str) -> Response:
         httponly=True,
         samesite="Lax",
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-    )
-    return response
-
-
-def _stats_query() -> tuple[int, list[CaseKind]]:
-    current = thaidate.fiscal_year(thaidate.local_date(now()))
-    try:
-        fiscal_year = validators.normalize_number(request.args.get("fy", "") or str(current))
-    except validators.InvalidValue:
-        abort(400)
-    if not 2500 <= fiscal_year <= 2700:
-        abort(400)
-    kind = request.args.get("kind", "")
-    if kind and kind not in {k.value for k in CaseKind}:
-        abort(400)
-    return fiscal_year, [CaseKind(kind)] if kind else list(CaseKind)
-
-
-@bp.get("/stats")
-def stats() -> ResponseReturnValue:
-    fiscal_year, kinds = _stats_query()
-    data = stats_service.monthly(db.session, fiscal_year, kinds)
-    return render_template(
-        "public/stats.html",
-        fiscal_year=fiscal_year,
-        stats=data,
-        kinds=kinds,
-        kind_param=request.args.get("kind", ""),
-        month_dates=thaidate.fiscal_months(fiscal_year),
-    )
-
-
-@bp.get("/stats.json")
-def stats_json() -> ResponseReturnValue:
-    fiscal_year, kinds = _stats_query()
-    return stats_service.as_json(fiscal_year, stats_service.monthly(db.session, fiscal_year, kinds))
-
-
-@bp.get("/stats.csv")
-def stats_csv() -> ResponseReturnValue:
-    fiscal_year, kinds = _stats_query()
-    data = stats_service.monthly(db.session, fiscal_year, kinds)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(stats_service.csv_rows(fiscal_year, data))
-    response = make_response("\ufeff" + buffer.getvalue())  # BOM: Excel opens Thai CSV right
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="intake-stats-{fiscal_year}.csv"'
     )
     return response

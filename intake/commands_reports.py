@@ -1,0 +1,5 @@
+"""`flask --app wsgi intake ...` commands: reports."""
+
+from __future__ import annotations
+
+from intake.cli import intake_cli  # noqa: F401
