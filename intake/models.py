@@ -242,8 +242,9 @@ class User(Model):
 
 class Case(Model):
     __tablename__ = "cases"
+    # No unique (kind, fiscal_year, sequence): a complaint moved to the tip channel keeps
+    # its รร number, so two tips can share a sequence; the unique reference is what counts.
     __table_args__ = (
-        sa.UniqueConstraint("kind", "fiscal_year", "sequence"),
         sa.Index("ix_cases_kind_received_at", "kind", "received_at"),
         sa.Index("ix_cases_status_due_at", "status", "due_at"),
     )

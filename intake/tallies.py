@@ -202,7 +202,7 @@ def apply(connection: sa.Connection, changes: dict[TallyKey, Counts]) -> None:
 def recount(connection: sa.Connection) -> dict[TallyKey, Counts]:
     """The tallies as they should be, counted case by case from ``cases``."""
     totals: dict[TallyKey, Counts] = {}
-    rows = connection.execution_options(yield_per=5000).execute(_STATE)
+    rows = connection.execute(_STATE.execution_options(yield_per=5000))
     for _case_id, (key, overall) in _states(rows):
         totals[key] = totals.get(key, Counts()) + counts_of(overall)
     return totals

@@ -477,3 +477,23 @@ def test_moving_a_complaint_to_the_tip_channel_seals_the_contact(staff: Flask) -
         assert reference in _queue_references(legal)
         with pytest.raises(ServiceError, match="not_found"):
             view_case(db.session, keyring, intake, case_id, NOW)
+
+
+def test_a_tip_filed_after_a_moved_complaint_of_the_same_number_is_still_accepted(
+    staff: Flask,
+) -> None:
+    # Given complaint no. 1 of the year moved to the tip channel (it keeps its รร number)
+    with staff.app_context():
+        keyring = current_keyring()
+        moved_id = _file(staff)
+        case_actions.move_to_tip(db.session, keyring, _user("intake1"), moved_id, now=NOW)
+    # When the year's first tip is filed (tip number 1)
+    with staff.app_context():
+        tip_id = _file(staff, CaseKind.TIP)
+    # Then both exist, with their own references
+    with staff.app_context():
+        moved, tip = db.session.get(Case, moved_id), db.session.get(Case, tip_id)
+        assert moved is not None and tip is not None
+        assert (moved.kind, tip.kind) == (CaseKind.TIP, CaseKind.TIP)
+        assert moved.sequence == tip.sequence == 1
+        assert moved.reference.startswith("รร-") and tip.reference.startswith("ทจ-")

@@ -1,0 +1,337 @@
+"""The published statistics always equal a recount from the case table.
+
+Random histories of cases go through the real services — filings back-dated across the
+fiscal-year boundary, routing, interim notices, closures of every kind, reopenings,
+referrals, moves to the tip channel, survey answers — and after each history the kept
+tallies must equal a recount, and every figure of ``stats.compute`` must equal a count
+written here from the case rows by the design's definitions, independently of the code
+under test.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from staff_support import make_staff
+
+from intake import tallies
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import Case, CaseKind, Category, Channel, Department, Role, SatisfactionResponse
+from intake.services import ServiceError, stats
+from intake.services import case_actions as actions
+from intake.services import satisfaction as satisfaction_service
+from intake.services.cases import FilingInput, file_case
+from intake.workflow import CLOSED
+
+BANGKOK_OFFSET = timedelta(hours=7)
+# From two months before FY 2569 to two months into FY 2570: both boundaries are crossed.
+FIRST_DAY = datetime(2025, 8, 1, tzinfo=UTC)
+SPAN_DAYS = 480
+NOW = FIRST_DAY + timedelta(days=SPAN_DAYS + 30)
+
+OPERATIONS = (
+    "accept",
+    "assign",
+    "start",
+    "interim",
+    "resolve",
+    "reject",
+    "refer",
+    "reopen",
+    "to_tip",
+    "rate",
+)
+
+history = st.lists(
+    st.tuples(
+        st.sampled_from(list(CaseKind)),
+        st.sampled_from(list(Channel)),
+        st.integers(0, SPAN_DAYS * 24),  # hours after FIRST_DAY: any hour, so month edges too
+        st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 40)), max_size=6),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _legal(app: Flask) -> Any:
+    from intake.models import User
+
+    with app.app_context():
+        exists = db.session.scalars(select(User.id).where(User.username == "recount-legal")).first()
+    if exists is None:
+        make_staff(app, "recount-legal", Role.LEGAL)
+    return "recount-legal"
+
+
+def _run_history(app: Flask, cases: list[tuple[Any, ...]]) -> None:
+    from intake.models import User
+
+    with app.app_context():
+        keyring = current_keyring()
+        uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
+        actor = db.session.scalars(select(User).where(User.username == "recount-legal")).one()
+        departments = list(db.session.scalars(select(Department.id)))
+        for kind, channel, hours, operations in cases:
+            categories = list(db.session.scalars(select(Category.id).where(Category.kind == kind)))
+            received = FIRST_DAY + timedelta(hours=hours)
+            data = FilingInput(
+                kind=kind,
+                subject="ทดสอบ",
+                details="รายละเอียด",
+                channel=channel,
+                category_id=categories[hours % len(categories)] if categories else None,
+                received_at=received,
+            )
+            filed = file_case(db.session, keyring, uploads, data, NOW)
+            at = received
+            for operation, days in operations:
+                at = min(at + timedelta(days=days, hours=1), NOW)
+                _apply(keyring, actor, filed.case_id, operation, at, departments)
+
+
+def _apply(
+    keyring: Any, actor: Any, case_id: str, operation: str, at: datetime, departments: list[int]
+) -> None:
+    calls = {
+        "accept": lambda: actions.accept(db.session, keyring, actor, case_id, now=at),
+        "assign": lambda: actions.assign(
+            db.session, keyring, actor, case_id, department_id=departments[0], now=at
+        ),
+        "start": lambda: actions.start_work(db.session, keyring, actor, case_id, now=at),
+        "interim": lambda: actions.interim_notice(
+            db.session, keyring, actor, case_id, message="ยังดำเนินการ", now=at
+        ),
+        "resolve": lambda: actions.resolve(
+            db.session, keyring, actor, case_id, message="เสร็จแล้ว", now=at
+        ),
+        "reject": lambda: actions.reject(
+            db.session, keyring, actor, case_id, reason="ไม่อยู่ในอำนาจ", now=at
+        ),
+        "refer": lambda: actions.refer(
+            db.session, keyring, actor, case_id, destination="nacc", now=at
+        ),
+        "reopen": lambda: actions.reopen(
+            db.session, keyring, actor, case_id, reason="มีข้อมูลใหม่", now=at
+        ),
+        "to_tip": lambda: actions.move_to_tip(db.session, keyring, actor, case_id, now=at),
+        "rate": lambda: satisfaction_service.record_answers(
+            db.session,
+            keyring,
+            case_id,
+            satisfaction_service.SurveyAnswers(3, 3, 3, 1 + at.day % 5),
+            at,
+        ),
+    }
+    try:
+        calls[operation]()
+    except ServiceError:
+        db.session.rollback()  # not allowed from this status: the history goes on
+
+
+def _month(at: datetime) -> str:
+    return (at + BANGKOK_OFFSET).strftime("%Y-%m")
+
+
+def _expected(fiscal_year: int, half: int, kind: CaseKind) -> dict[str, Any]:
+    """The design's definitions, counted here from the case rows."""
+    months = [m.strftime("%Y-%m") for m in stats.period_months(fiscal_year, half)]
+    rows = db.session.execute(select(Case).where(Case.kind == kind)).scalars().all()
+    ratings: dict[str, int] = {
+        case_id: overall
+        for case_id, overall in db.session.execute(
+            select(SatisfactionResponse.case_id, SatisfactionResponse.overall)
+        )
+    }
+    in_period = [c for c in rows if _month(c.received_at) in months]
+    per_month = {m: Counter() for m in months}
+    by: dict[str, Counter[str]] = {name: Counter() for name in stats.BREAKDOWNS}
+    for case in in_period:
+        closed = case.status in CLOSED
+        on_time = case.first_response_at is not None and case.first_response_at <= case.first_due_at
+        counts = per_month[_month(case.received_at)]
+        counts["received"] += 1
+        counts["completed"] += closed
+        counts["on_time"] += on_time
+        by["category"][str(case.category_id or 0)] += 1
+        by["channel"][case.channel.value] += 1
+        by["department"][str(case.department_id or 0)] += 1
+        by["outcome"][case.status.value if closed else "open"] += 1
+    answered = [ratings[c.id] for c in in_period if c.id in ratings]
+    return {
+        "months": [
+            (m, c["received"], c["completed"], c["received"] - c["completed"], c["on_time"])
+            for m, c in per_month.items()
+        ],
+        "by": by,
+        "responses": len(answered),
+        "satisfied": sum(1 for r in answered if r >= 4),
+    }
+
+
+def _shown(kind: CaseKind, count: int) -> int | str:
+    return "< 3" if kind is CaseKind.TIP and count in (1, 2) else count
+
+
+def _check_against_recount(app: Flask) -> None:
+    with app.app_context():
+        connection = db.session.connection()
+        assert tallies.stored(connection) == tallies.recount(connection)
+        for fiscal_year in (2568, 2569, 2570):
+            for half in stats.HALVES:
+                computed = stats.compute(db.session, fiscal_year, list(CaseKind), half)
+                for kind in CaseKind:
+                    want = _expected(fiscal_year, half, kind)
+                    got = computed[kind.value]
+                    assert [
+                        (r.month, r.received, r.completed, r.in_progress, r.on_time)
+                        for r in got.months
+                    ] == want["months"]
+                    for name in stats.BREAKDOWNS:
+                        received = {c.key: c.received for c in got.breakdowns[name] if c.received}
+                        assert received == {
+                            key: _shown(kind, n) for key, n in want["by"][name].items()
+                        }, name
+                    satisfaction = got.satisfaction
+                    if want["responses"] and _shown(kind, want["responses"]) != "< 3":
+                        assert satisfaction.responses == want["responses"]
+                        assert satisfaction.satisfied == _shown(kind, want["satisfied"])
+                    elif want["responses"]:
+                        assert satisfaction.responses == "< 3"
+                    else:
+                        assert satisfaction.responses == 0
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(cases=history)
+def test_statistics_equal_a_recount_after_any_history(app: Flask, cases: list[Any]) -> None:
+    # Given the cases and the histories drawn (they pile up across examples)
+    _legal(app)
+    _run_history(app, cases)
+    # Then the tallies and every published figure equal a recount from the case table
+    _check_against_recount(app)
+
+
+def test_a_reopened_case_moves_back_to_in_progress_and_a_move_to_tip_changes_its_kind(
+    app: Flask,
+) -> None:
+    # Given a complaint received on the last evening of FY 2568 (Bangkok), resolved, rated
+    _legal(app)
+    evening = datetime(2025, 9, 30, 16, 30, tzinfo=UTC)  # 23:30 in Bangkok
+    _run_history(
+        app,
+        [(CaseKind.COMPLAINT, Channel.PHONE, 0, [])],
+    )
+    with app.app_context():
+        case = db.session.scalars(select(Case)).one()
+        case.received_at = evening
+        case_id = case.id
+        db.session.commit()
+    with app.app_context():
+        keyring = current_keyring()
+        from intake.models import User
+
+        actor = db.session.scalars(select(User).where(User.username == "recount-legal")).one()
+        at = evening + timedelta(days=2)
+        actions.resolve(db.session, keyring, actor, case_id, message="ตอบแล้ว", now=at)
+        answers = satisfaction_service.SurveyAnswers(5, 5, 5, 5)
+        satisfaction_service.record_answers(db.session, keyring, case_id, answers, at)
+        before = stats.compute(db.session, 2568, [CaseKind.COMPLAINT])["complaint"]
+        # When it is reopened and then moved to the tip channel
+        actions.reopen(db.session, keyring, actor, case_id, reason="มีข้อมูลใหม่", now=at)
+        actions.move_to_tip(db.session, keyring, actor, case_id, now=at)
+        after = stats.compute(db.session, 2568, list(CaseKind))
+
+    # Then it counted in September 2568 (BE) as completed, with its rating
+    assert before.months[-1].month == "2025-09"
+    assert (before.months[-1].received, before.months[-1].completed) == (1, 1)
+    assert before.satisfaction.responses == 1
+    # and now it is an open tip of that month, its rating with it, hidden as "< 3"
+    assert after["complaint"].totals["received"] == 0
+    assert after["tip"].months[-1].received == 1 and after["tip"].months[-1].in_progress == 1
+    assert after["tip"].satisfaction.responses == "< 3"
+    _check_against_recount(app)
+
+
+def test_no_tip_breakdown_cell_shows_one_or_two(app: Flask) -> None:
+    # Given one or two tips in several categories, channels and outcomes
+    _legal(app)
+    _run_history(
+        app,
+        [
+            (CaseKind.TIP, Channel.WEB, 24 * 70, [("accept", 1), ("resolve", 2)]),
+            (CaseKind.TIP, Channel.WEB, 24 * 71 + 1, [("reject", 1)]),
+            (CaseKind.TIP, Channel.PHONE, 24 * 72 + 2, []),
+            (CaseKind.COMPLAINT, Channel.PHONE, 24 * 72, []),
+        ],
+    )
+    with app.app_context():
+        tip = stats.compute(db.session, 2569, [CaseKind.TIP])["tip"]
+    # Then monthly totals are exact (never hidden)
+    assert tip.totals["received"] == 3
+    # and no breakdown cell anywhere holds 1 or 2
+    for cells in tip.breakdowns.values():
+        for cell in cells:
+            for value in (cell.received, cell.completed, cell.in_progress, cell.on_time):
+                assert value not in (1, 2)
+    assert any(cell.received == "< 3" for cell in tip.breakdowns["channel"])
+
+
+@pytest.mark.parametrize("workers", [4])
+def test_concurrent_changes_keep_the_tallies_equal_to_a_recount(app: Flask, workers: int) -> None:
+    # Given open cases, several per worker, in one month, category and channel (one hot row)
+    _legal(app)
+    _run_history(app, [(CaseKind.COMPLAINT, Channel.WEB, 24 * 100, [])] * (workers * 3))
+    with app.app_context():
+        ids = list(db.session.scalars(select(Case.id)))
+    errors: list[BaseException] = []
+
+    def work(mine: list[str]) -> None:
+        try:
+            with app.app_context():
+                from intake.models import User
+
+                keyring = current_keyring()
+                actor = db.session.scalars(
+                    select(User).where(User.username == "recount-legal")
+                ).one()
+                for case_id in mine:
+                    _apply(keyring, actor, case_id, "resolve", NOW, [])
+                    _apply(keyring, actor, case_id, "reopen", NOW, [])
+                    _apply(keyring, actor, case_id, "reject", NOW, [])
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    # When workers close, reopen and close them again at the same time
+    threads = [threading.Thread(target=work, args=(ids[i::workers],)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then nothing failed and the tallies still equal a recount
+    assert not errors
+    with app.app_context():
+        assert all(c.status.value == "rejected" for c in db.session.scalars(select(Case)))
+    _check_against_recount(app)
+
+
+def test_month_of_uses_bangkok_time() -> None:
+    assert tallies.month_of(datetime(2025, 9, 30, 17, 0, tzinfo=UTC)) == "2025-10"
+    assert tallies.month_of(datetime(2025, 9, 30, 16, 59, tzinfo=UTC)) == "2025-09"
+    assert stats.period_months(2569, 1)[0] == date(2025, 10, 1)
+    assert stats.period_months(2569, 2)[-1] == date(2026, 9, 1)
