@@ -83,7 +83,9 @@ def _install_actual_text() -> None:
 
 
 def render(html: str, title: str = "") -> bytes:
-    """The PDF of an HTML document whose stylesheet uses ``font_face_css()``."""
+    """The PDF of an HTML document whose stylesheet uses ``font_face_css()``.
+
+    The PDF's title is the document's <title>."""
     try:
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
@@ -92,6 +94,6 @@ def render(html: str, title: str = "") -> bytes:
     _install_actual_text()
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_local_fetcher())
-    pdf = document.write_pdf(font_config=fonts, metadata={"title": title} if title else None)
+    pdf = document.write_pdf(font_config=fonts)
     assert pdf is not None  # noqa: S101  (write_pdf without a target returns the bytes)
     return pdf

@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from intake import deadlines, thaidate
 from intake.models import Case, CaseTally, SatisfactionResponse
@@ -218,7 +218,7 @@ def stored(connection: sa.Connection) -> dict[TallyKey, Counts]:
     return found
 
 
-def rebuild(session: Session) -> int:
+def rebuild(session: Session | scoped_session[Any]) -> int:
     """Recount every tally from the case table (after bulk loads); returns the rows."""
     connection = session.connection()
     totals = recount(connection)

@@ -1,69 +1,167 @@
-"""Public statistics: the page, and the same figures as JSON and CSV (open data)."""
+"""Public statistics: the page, and the same figures as JSON and CSV (open data).
+
+The three routes read one query (``fy`` in BE, Thai digits allowed; ``half`` 1 or 2,
+absent or 0 for the whole year; ``kind``) and compute the figures once through
+``intake.services.stats``; anything else in the query is a 400, never a 500.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from flask import abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
-from intake import thaidate, validators
+from intake import charts, thaidate, validators
 from intake.extensions import db
+from intake.i18n import current_language
 from intake.models import CaseKind
 from intake.public import bp
 from intake.services import stats as stats_service
+
+MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 2500, 2700
+
+HALF_LABELS = {
+    stats_service.WHOLE_YEAR: _l("ทั้งปีงบประมาณ (ต.ค.–ก.ย.)"),
+    1: _l("ครึ่งปีแรก (ต.ค.–มี.ค.)"),
+    2: _l("ครึ่งปีหลัง (เม.ย.–ก.ย.)"),
+}
+BREAKDOWN_TITLES = {
+    "category": _l("จำแนกตามประเภทเรื่อง"),
+    "channel": _l("จำแนกตามช่องทางการรับเรื่อง"),
+    "department": _l("จำแนกตามหน่วยงานที่รับผิดชอบ"),
+    "outcome": _l("จำแนกตามผลการดำเนินการ"),
+}
+BREAKDOWN_HEADERS = {
+    "category": _l("ประเภทเรื่อง"),
+    "channel": _l("ช่องทาง"),
+    "department": _l("หน่วยงาน"),
+    "outcome": _l("ผลการดำเนินการ"),
+}
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _stats_query() -> tuple[int, list[CaseKind]]:
-    current = thaidate.fiscal_year(thaidate.local_date(now()))
+@dataclass(frozen=True)
+class StatsQuery:
+    fiscal_year: int
+    half: int
+    kinds: list[CaseKind]
+    kind_param: str  # "" for both kinds
+
+    @property
+    def months(self) -> list[date]:
+        return stats_service.period_months(self.fiscal_year, self.half)
+
+    def link_args(self) -> dict[str, object]:
+        """The query as it goes into links (only what differs from the defaults)."""
+        return {"fy": self.fiscal_year, "half": self.half or None, "kind": self.kind_param or None}
+
+
+def current_fiscal_year() -> int:
+    return thaidate.fiscal_year(thaidate.local_date(now()))
+
+
+def _number(name: str, default: int) -> int:
+    raw = request.args.get(name, "")
+    if not raw.strip():
+        return default
     try:
-        fiscal_year = validators.normalize_number(request.args.get("fy", "") or str(current))
+        return validators.normalize_number(raw)
     except validators.InvalidValue:
         abort(400)
-    if not 2500 <= fiscal_year <= 2700:
+
+
+def _stats_query() -> StatsQuery:
+    fiscal_year = _number("fy", current_fiscal_year())
+    if not MIN_FISCAL_YEAR <= fiscal_year <= MAX_FISCAL_YEAR:
+        abort(400)
+    half = _number("half", stats_service.WHOLE_YEAR)
+    if half not in stats_service.HALVES:
         abort(400)
     kind = request.args.get("kind", "")
     if kind and kind not in {k.value for k in CaseKind}:
         abort(400)
-    return fiscal_year, [CaseKind(kind)] if kind else list(CaseKind)
+    return StatsQuery(fiscal_year, half, [CaseKind(kind)] if kind else list(CaseKind), kind)
+
+
+def _compute(query: StatsQuery) -> dict[str, stats_service.KindStats]:
+    return stats_service.compute(db.session, query.fiscal_year, query.kinds, query.half)
+
+
+def _chart_month_labels(months: list[date]) -> list[str]:
+    """Short month names over the year, on two lines under each group of bars."""
+    if current_language() == "en":
+        return [f"{thaidate.ENGLISH_MONTHS_ABBR[m.month - 1]}\n{m.year}" for m in months]
+    return [f"{thaidate.THAI_MONTHS_ABBR[m.month - 1]}\n{thaidate.be_year(m)}" for m in months]
+
+
+def _year_choices(selected: int) -> list[int]:
+    """Every fiscal year with cases up to the current one, newest first (and the one
+    asked for, so that the selector always shows the page's year)."""
+    current = current_fiscal_year()
+    first = stats_service.first_fiscal_year(db.session) or current
+    return sorted({*range(min(first, current), current + 1), selected}, reverse=True)
 
 
 @bp.get("/stats")
 def stats() -> ResponseReturnValue:
-    fiscal_year, kinds = _stats_query()
-    data = stats_service.monthly(db.session, fiscal_year, kinds)
+    query = _stats_query()
+    months = query.months
+    last_day = (months[-1] + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return render_template(
         "public/stats.html",
-        fiscal_year=fiscal_year,
-        stats=data,
-        kinds=kinds,
-        kind_param=request.args.get("kind", ""),
-        month_dates=thaidate.fiscal_months(fiscal_year),
+        query=query,
+        fiscal_year=query.fiscal_year,
+        stats=_compute(query),
+        kinds=query.kinds,
+        kind_param=query.kind_param,
+        month_dates=months,
+        period_start=months[0],
+        period_end=last_day,
+        fiscal_bounds=thaidate.fiscal_year_bounds(query.fiscal_year),
+        year_choices=_year_choices(query.fiscal_year),
+        half_labels=HALF_LABELS,
+        breakdown_titles=BREAKDOWN_TITLES,
+        breakdown_headers=BREAKDOWN_HEADERS,
+        chart_months=_chart_month_labels(months),
+        monthly_chart=charts.monthly_chart,
+        breakdown_chart=charts.breakdown_chart,
+        english=current_language() == "en",
+        small_cell=stats_service.SMALL_CELL,
+        csv_header=stats_service.CSV_HEADER,
     )
 
 
 @bp.get("/stats.json")
 def stats_json() -> ResponseReturnValue:
-    fiscal_year, kinds = _stats_query()
-    return stats_service.as_json(fiscal_year, stats_service.monthly(db.session, fiscal_year, kinds))
+    query = _stats_query()
+    return stats_service.as_json(query.fiscal_year, _compute(query), query.half)
 
 
 @bp.get("/stats.csv")
 def stats_csv() -> ResponseReturnValue:
-    fiscal_year, kinds = _stats_query()
-    data = stats_service.monthly(db.session, fiscal_year, kinds)
+    query = _stats_query()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(stats_service.csv_rows(fiscal_year, data))
+    writer.writerows(stats_service.csv_rows(query.fiscal_year, _compute(query), query.half))
     response = make_response("\ufeff" + buffer.getvalue())  # BOM: Excel opens Thai CSV right
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="intake-stats-{fiscal_year}.csv"'
+    name = "-".join(
+        part
+        for part in (
+            "intake-stats",
+            str(query.fiscal_year),
+            f"h{query.half}" if query.half else "",
+            query.kind_param,
+        )
+        if part
     )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -1,0 +1,392 @@
+"""Bar charts drawn on the server as inline SVG, for the statistics page and the reports.
+
+No JavaScript and no third-party assets; only presentation attributes (no CSS variables,
+no ``<style>``, no foreignObject), so the same markup renders alike in browsers and in
+WeasyPrint. Each chart is one image to assistive technology: ``role="img"`` labelled by
+its ``<title>`` and ``<desc>``. The figures themselves are in the table beside the chart,
+which is the text alternative; callers say so in the description.
+
+Every string passed in is already translated; it is escaped here. Coordinates are in
+viewBox units; the ``width``/``height`` attributes give the natural size in CSS pixels,
+and the container decides the rest (the page: ``max-width: 100%; height: auto``; a
+printed report: ``width: 100%; height: auto``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from intake.pdf import FONT_FAMILY
+from intake.services.stats import SMALL_CELL, Cell, KindStats
+
+# Explicit font: WeasyPrint does not inherit the page's font into SVG text. A browser
+# page overrides it with CSS (``font-family: inherit``), which beats presentation
+# attributes.
+FONTS = f"{FONT_FAMILY}, TH Sarabun New, Noto Sans Thai, Leelawadee UI, Tahoma, sans-serif"
+INK = "#1b1f24"
+MUTED = "#4f5965"  # 7:1 on white
+GRID = "#d0d7de"
+BACKGROUND = "#ffffff"
+# Three steps of lightness (11:1, 5:1 and 3.3:1 on white, at least 1.5:1 between
+# neighbours), so that the series stay apart in grey print and for colour-blind readers.
+SERIES_COLOURS = ("#163d6b", "#2e7d4f", "#d47500")
+BAR_COLOUR = SERIES_COLOURS[0]
+MONTHLY_SERIES = ("received", "completed", "on_time")
+
+CHAR_WIDTH = 0.6  # average advance of a digit or Latin letter, in ems
+THAI_CHAR_WIDTH = 0.5  # Thai marks take no room, so on average a little less
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Everything around the drawing: size, identifiers, accessible name."""
+
+    width: float
+    height: float
+    chart_id: str
+    title: str
+    description: str
+    css_class: str
+    scale: float = 1.0  # display size (width and height attributes) ÷ viewBox size
+
+
+def _num(value: float) -> str:
+    """A coordinate, short: 12, 12.5."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _attrs(attrs: dict[str, object]) -> str:
+    parts = []
+    for name, value in attrs.items():
+        text = _num(value) if isinstance(value, float) else str(value)
+        parts.append(f'{name}="{escape(text)}"')
+    return " ".join(parts)
+
+
+def _element(tag: str, content: str = "", /, **attrs: object) -> str:
+    names = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
+    if content:
+        return f"<{tag} {_attrs(names)}>{content}</{tag}>"
+    return f"<{tag} {_attrs(names)}/>"
+
+
+def _plain(text: str) -> str:
+    """Text as it should read. A Markup argument (Jinja's ``_()`` returns one, with the
+    translation unescaped) is turned back into plain text, so that ``escape`` below
+    escapes every character exactly once."""
+    return text.unescape() if isinstance(text, Markup) else str(text)
+
+
+def _text(x: float, y: float, text: str, size: float = 12, **attrs: object) -> str:
+    return _element("text", str(escape(_plain(text))), x=x, y=y, font_size=size, **attrs)
+
+
+def _rect(x: float, y: float, width: float, height: float, **attrs: object) -> str:
+    return _element("rect", x=x, y=y, width=width, height=height, **attrs)
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, **attrs: object) -> str:
+    return _element("line", x1=x1, y1=y1, x2=x2, y2=y2, **attrs)
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the drawn width (SVG text cannot be measured here)."""
+    thai = sum(1 for ch in text if "\u0e00" <= ch <= "\u0e7f")
+    return size * (thai * THAI_CHAR_WIDTH + (len(text) - thai) * CHAR_WIDTH)
+
+
+def _chart_id(*parts: object) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:10]
+    return f"chart-{digest}"
+
+
+def _svg(frame: _Frame, body: Sequence[str]) -> Markup:
+    title_id, desc_id = f"{frame.chart_id}-title", f"{frame.chart_id}-desc"
+    head = _attrs(
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "class": frame.css_class,
+            "id": frame.chart_id,
+            "role": "img",
+            "aria-labelledby": f"{title_id} {desc_id}",
+            "viewBox": f"0 0 {_num(frame.width)} {_num(frame.height)}",
+            "width": _num(frame.width * frame.scale),
+            "height": _num(frame.height * frame.scale),
+            "preserveAspectRatio": "xMinYMin meet",
+            "font-family": FONTS,
+            "fill": INK,
+        }
+    )
+    parts = [
+        f"<svg {head}>",
+        f'<title id="{title_id}">{escape(_plain(frame.title))}</title>',
+        f'<desc id="{desc_id}">{escape(_plain(frame.description))}</desc>',
+        _rect(0.0, 0.0, frame.width, frame.height, fill=BACKGROUND),
+        *body,
+        "</svg>",
+    ]
+    return Markup("\n".join(parts))  # noqa: S704 - every text above went through escape()
+
+
+def nice_ticks(top: float, intervals: int = 4) -> list[int]:
+    """Axis ticks from 0 in steps of 1, 2 or 5 × 10ⁿ reaching at least ``top``."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / intervals
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = max(1, int(step))
+    return list(range(0, int(math.ceil(top / step)) * step + 1, step))
+
+
+# ------------------------------------------------------------------ monthly chart
+
+MONTHLY_WIDTH = 720.0  # twelve months; fewer get a narrower chart, down to the minimum
+MONTHLY_MIN_WIDTH = 400.0
+MONTH_WIDTH = 55.0
+MONTHLY_SCALE = 1.25  # shown a little larger than its units, shrunk to fit a phone
+MONTHLY_LEFT_PAD = 10.0
+MONTHLY_RIGHT = 10.0
+LEGEND_SIZE = 14.0
+AXIS_SIZE = 13.0
+VALUE_SIZE = 12.0
+SWATCH = 14.0
+BAR_GAP = 2.0
+
+
+def _legend(labels: Sequence[str], colours: Sequence[str], width: float) -> tuple[list[str], float]:
+    """Swatch and name for each series, wrapping to a new row when the width runs out."""
+    parts: list[str] = []
+    x, y = MONTHLY_LEFT_PAD, 8.0
+    for label, colour in zip(labels, colours, strict=True):
+        item = SWATCH + 6 + _text_width(label, LEGEND_SIZE) + 18
+        if x > MONTHLY_LEFT_PAD and x + item > width:
+            x, y = MONTHLY_LEFT_PAD, y + 22
+        parts.append(_rect(x, y, SWATCH, SWATCH, fill=colour))
+        parts.append(_text(x + SWATCH + 6, y + 12, label, LEGEND_SIZE))
+        x += item
+    return parts, y + SWATCH + 8
+
+
+def _default_series_labels() -> tuple[str, str, str]:
+    """The column names in the current language; Thai outside a request (a command run
+    without ``force_locale`` has no locale to ask for)."""
+    try:
+        return (_("รับเรื่อง"), _("ดำเนินการแล้วเสร็จ"), _("ตอบภายในกำหนด"))
+    except RuntimeError:
+        return ("รับเรื่อง", "ดำเนินการแล้วเสร็จ", "ตอบภายในกำหนด")
+
+
+def monthly_chart(
+    kind_stats: KindStats,
+    month_labels: list[str],
+    title: str,
+    description: str,
+    *,
+    series_labels: Sequence[str] | None = None,
+    chart_id: str | None = None,
+) -> Markup:
+    """Grouped bars per month: received, completed and answered on time, with a value
+    on every bar, a y axis with gridlines and a legend.
+
+    ``month_labels`` has one (translated) label per month of ``kind_stats.months``; a
+    ``"\\n"`` in a label starts a second line (e.g. ``"ต.ค.\\n2568"``). ``series_labels``
+    names the three series (default: the Thai column names, translated).
+    """
+    months = kind_stats.months
+    if len(month_labels) != len(months):
+        raise ValueError("one label per month is needed")
+    names = list(series_labels or _default_series_labels())
+    if len(names) != len(MONTHLY_SERIES):
+        raise ValueError("three series labels are needed")
+    values = [[int(getattr(row, key)) for key in MONTHLY_SERIES] for row in months]
+    ticks = nice_ticks(max((v for group in values for v in group), default=0))
+    width = min(MONTHLY_WIDTH, max(MONTHLY_MIN_WIDTH, MONTH_WIDTH * len(months) + 60))
+    body, legend_bottom = _legend(names, SERIES_COLOURS, width)
+
+    left = MONTHLY_LEFT_PAD + _text_width(f"{ticks[-1]:,}", AXIS_SIZE) + 8
+    plot_width = width - left - MONTHLY_RIGHT
+    group = plot_width / max(1, len(months))
+    bar = min((group * 0.78 - 2 * BAR_GAP) / 3, 28.0)
+    widest_value = max((_text_width(f"{v:,}", VALUE_SIZE) for g in values for v in g), default=0)
+    upright = widest_value > bar + BAR_GAP  # values turn sideways when bars are narrow
+    headroom = (widest_value + 8) if upright else (VALUE_SIZE + 6)
+    top = legend_bottom + headroom
+    plot_height = 220.0
+    bottom = top + plot_height
+    label_lines = max((label.count("\n") + 1 for label in month_labels), default=1)
+    height = bottom + 8 + label_lines * (AXIS_SIZE + 4) + 6
+
+    def y_of(value: float) -> float:
+        return bottom - plot_height * value / ticks[-1]
+
+    for tick in ticks:
+        y = y_of(tick)
+        stroke = MUTED if tick == 0 else GRID
+        body.append(_line(left, y, width - MONTHLY_RIGHT, y, stroke=stroke, stroke_width=1))
+        body.append(_text(left - 6, y + 4, f"{tick:,}", AXIS_SIZE, text_anchor="end", fill=MUTED))
+    body.append(_line(left, top - 4, left, bottom, stroke=MUTED, stroke_width=1))
+
+    inner = 3 * bar + 2 * BAR_GAP
+    for index, (label, group_values) in enumerate(zip(month_labels, values, strict=True)):
+        x0 = left + index * group + (group - inner) / 2
+        for series, value in enumerate(group_values):
+            x = x0 + series * (bar + BAR_GAP)
+            centre = x + bar / 2
+            if value:
+                y = y_of(value)
+                body.append(_rect(x, y, bar, bottom - y, fill=SERIES_COLOURS[series]))
+            else:
+                y = bottom
+            shown = f"{value:,}"
+            colour = INK if value else MUTED
+            if upright:
+                ax, ay = centre + VALUE_SIZE * 0.35, y - 4
+                turn = f"rotate(-90 {_num(ax)} {_num(ay)})"
+                body.append(_text(ax, ay, shown, VALUE_SIZE, transform=turn, fill=colour))
+            else:
+                body.append(
+                    _text(centre, y - 4, shown, VALUE_SIZE, text_anchor="middle", fill=colour)
+                )
+        for line_no, line in enumerate(label.split("\n")):
+            y = bottom + 8 + (line_no + 1) * (AXIS_SIZE + 3)
+            body.append(
+                _text(left + (index + 0.5) * group, y, line, AXIS_SIZE, text_anchor="middle")
+            )
+
+    frame = _Frame(
+        width,
+        height,
+        chart_id or _chart_id("monthly", title, description, month_labels, values),
+        title,
+        description,
+        "chart chart-monthly" + (" chart-wide" if len(months) > 6 else ""),
+        MONTHLY_SCALE,
+    )
+    return _svg(frame, body)
+
+
+# ---------------------------------------------------------------- breakdown chart
+
+BREAKDOWN_WIDTH = 400.0
+LABEL_SIZE = 16.0
+COUNT_SIZE = 15.0
+BAR_HEIGHT = 20.0
+ROW_GAP = 12.0
+VALUE_ROOM = 60.0
+HATCH_STEP = 6.0
+SMALL_SCALE = 6
+
+
+def _wrap(label: str, size: float, width: float) -> list[str]:
+    """Split a long label at spaces; cut (with an ellipsis) what still does not fit."""
+    lines: list[str] = []
+    current = ""
+    for word in label.split():
+        candidate = f"{current} {word}".strip()
+        if current and _text_width(candidate, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    fitted = []
+    for line in lines:
+        while _text_width(line, size) > width and len(line) > 1:
+            line = line[:-2] + "…"
+        fitted.append(line)
+    return fitted
+
+
+def _hatched(x: float, y: float, width: float, height: float) -> list[str]:
+    """A dashed outline crossed by diagonal strokes: "a few, not said how many"."""
+    parts = [
+        _rect(
+            x,
+            y,
+            width,
+            height,
+            fill=BACKGROUND,
+            stroke=MUTED,
+            stroke_width=1.5,
+            stroke_dasharray="4 3",
+        )
+    ]
+    # Strokes from the bottom edge up and to the right, cut at the box (no clipPath).
+    start = x - height
+    while start < x + width:
+        x1, y1 = start, y + height
+        x2, y2 = start + height, y
+        if x1 < x:
+            y1, x1 = y + height - (x - x1), x
+        if x2 > x + width:
+            y2, x2 = y + (x2 - (x + width)), x + width
+        if x2 > x1:
+            parts.append(_line(x1, y1, x2, y2, stroke=MUTED, stroke_width=1.2))
+        start += HATCH_STEP
+    return parts
+
+
+def breakdown_chart(
+    cells: list[Cell],
+    title: str,
+    description: str,
+    english: bool = False,
+    *,
+    chart_id: str | None = None,
+) -> Markup:
+    """Horizontal bars of the cases received, one per cell, its name above its bar.
+
+    A suppressed tip cell ("< 3") is drawn as a hatched, dashed bar the length of 3
+    labelled "< 3", so that the chart never shows a count of 1 or 2. Cells are drawn in
+    the order given; ``english`` picks ``label_en`` (or the Thai name if it has none).
+    """
+    counts = [cell.received for cell in cells]
+    numbers = [c for c in counts if isinstance(c, int)]
+    # A hidden count is drawn as long as 3 on a scale that reaches at least 6, so that a
+    # hatched bar never spans the whole chart as if it were the largest.
+    top = max([*numbers, SMALL_SCALE if SMALL_CELL in counts else 1])
+    width = BREAKDOWN_WIDTH
+    left = 8.0
+    span = width - left - VALUE_ROOM
+    body: list[str] = []
+    y = 8.0
+    for cell, count in zip(cells, counts, strict=True):
+        label = (cell.label_en or cell.label_th) if english else cell.label_th
+        for line in _wrap(label, LABEL_SIZE, width - 2 * left):
+            y += LABEL_SIZE + 2
+            body.append(_text(left, y, line, LABEL_SIZE))
+        bar_top = y + 6
+        body.append(_line(left, bar_top - 2, left, bar_top + BAR_HEIGHT + 2, stroke=MUTED))
+        if count == SMALL_CELL:
+            length = max(span * 3 / top, 24.0)
+            body.extend(_hatched(left, bar_top, length, BAR_HEIGHT))
+            shown = SMALL_CELL
+        else:
+            length = span * int(count) / top
+            if length:
+                body.append(_rect(left, bar_top, length, BAR_HEIGHT, fill=BAR_COLOUR))
+            shown = f"{int(count):,}"
+        body.append(
+            _text(
+                left + length + 6, bar_top + BAR_HEIGHT - 4, shown, COUNT_SIZE, font_weight="bold"
+            )
+        )
+        y = bar_top + BAR_HEIGHT + ROW_GAP
+    frame = _Frame(
+        width,
+        y + 4,
+        chart_id
+        or _chart_id("breakdown", title, description, english, [c.key for c in cells], counts),
+        title,
+        description,
+        "chart chart-breakdown",
+    )
+    return _svg(frame, body)
