@@ -319,3 +319,22 @@ def test_an_action_posts_redirects_and_a_missing_message_is_shown_beside_its_fie
     with app.app_context():
         stored = db.session.get(Case, case_id)
         assert stored is not None and stored.status is Status.SCREENING
+
+
+def test_a_queue_past_the_count_limit_says_more_than_and_still_pages(app: Flask) -> None:
+    from intake.services.queue import QueueFilters, search
+    from intake.services.users import find_user
+
+    queue = Queue(app)
+    staff_client(app, "intake1", Role.INTAKE)
+    with app.app_context():
+        intake1 = find_user(db.session, "intake1")
+        assert intake1 is not None
+        # Given sixty complaints and a count limit of twenty
+        page = search(db.session, intake1, QueueFilters(), 1, 10, now=_now(), count_limit=20)
+        # Then the total says "at least twenty", with two pages of ten
+        assert (page.total, page.more, page.pages, len(page.items)) == (20, True, 2, 10)
+        # and under the limit the count is exact
+        exact = search(db.session, intake1, QueueFilters(), 1, 10, now=_now(), count_limit=100)
+        assert (exact.total, exact.more) == (60, False)
+    assert len(queue.ids) == 60

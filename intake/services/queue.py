@@ -43,6 +43,9 @@ from intake.services.settings import get_organisation
 from intake.workflow import OPEN, Status
 
 PER_PAGE = 50
+# Counting every match of a queue with a million cases costs a scan per page view; past
+# this many the page says "more than" and asks for filters instead.
+COUNT_LIMIT = 10_000
 NEWEST = 10
 # Views of both kinds are audited: tips because the design requires it, complaints
 # because they carry the complainant's contact details (personal data).
@@ -167,6 +170,8 @@ class Page:
     total: int
     page: int
     pages: int
+    # True when there are more than COUNT_LIMIT matches: ``total`` is then COUNT_LIMIT.
+    more: bool = False
 
 
 def _rows(
@@ -246,12 +251,17 @@ def search(
     *,
     now: datetime,
     keyring: Keyring | None = None,
+    count_limit: int = COUNT_LIMIT,
 ) -> Page:
     """One page of the cases the actor may see. With a keyring, subjects are decrypted
-    (only for what is on the page). A page past the end gives the last page."""
+    (only for what is on the page). A page past the end gives the last page. Matches
+    are counted up to ``count_limit``; past it, ``more`` is set."""
     soon_days = get_organisation(session).due_soon_days
     conditions = _scope(actor) + _conditions(filters, now, soon_days)
-    total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+    matches = select(Case.id).where(*conditions).limit(count_limit + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(matches)) or 0
+    more = total > count_limit
+    total = min(total, count_limit)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     items = _rows(
@@ -264,7 +274,7 @@ def search(
         limit=per_page,
         offset=(page - 1) * per_page,
     )
-    return Page(items, total, page, pages)
+    return Page(items, total, page, pages, more)
 
 
 @dataclass(frozen=True)
