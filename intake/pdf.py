@@ -82,7 +82,7 @@ def _install_actual_text() -> None:
     draw_text.draw_first_line = draw_first_line
 
 
-def render(html: str, title: str = "") -> bytes:
+def render(html: str) -> bytes:
     """The PDF of an HTML document whose stylesheet uses ``font_face_css()``.
 
     The PDF's title is the document's <title>."""

@@ -81,6 +81,10 @@ EXPECTED: dict[str, set[str]] = {
     "staff.revoke_reveal": {"custodian"},
     # Permission.AUDIT
     "staff.audit_log": {"auditor"},
+    # Permission.REPORTS
+    "staff.reports": {"legal", "executive"},
+    "staff.report": {"legal", "executive"},
+    "staff.report_download": {"legal", "executive"},
     # Permission.ADMIN
     "staff.admin_users": {"admin"},
     "staff.admin_user_new": {"admin"},

@@ -321,7 +321,7 @@ def test_the_pdf_is_rendered_once_per_content(
     assert len(rendered) == 2 and "ภายใน 12 วัน" in rendered[1]
     # The document is its own print layout, in Sarabun 16pt on A4, from local fonts only
     document = rendered[0]
-    assert "size: A4" in document and "font-size: 16pt" in document
+    assert "size: A4" in document and "font-size: 13pt" in document
     assert '@font-face { font-family: "Sarabun"; src: url("file://' in document
     assert "intake.css" not in document and 'href="/guide.pdf"' not in document
 

@@ -47,6 +47,7 @@ POSTERS = ("admin", "custodian", "legal", "intake", "department", "auditor", "ex
 
 # What a person would plausibly send to each staff POST route (all but the token).
 PLAUSIBLE: dict[str, dict[str, str]] = {
+    "staff.report": {"problems": "เจ้าหน้าที่รับเรื่องไม่พอ"},
     "staff.login": {"username": "legal1", "password": PASSWORD},
     "staff.two_factor": {"otp": "123456"},
     "staff.enrol": {"otp": "123456"},

@@ -98,7 +98,7 @@ def _pdf_of(html: str) -> bytes:
         if cached is not None:
             _pdf_cache.move_to_end(key)
             return cached
-    document = pdf.render(html, title=_("คู่มือการจัดการเรื่องร้องเรียน"))
+    document = pdf.render(html)
     with _pdf_lock:
         _pdf_cache[key] = document
         while len(_pdf_cache) > _PDF_CACHE_SIZE:

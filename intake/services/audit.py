@@ -65,6 +65,9 @@ ACTIONS = frozenset(
         "admin.reference_changed",
         "admin.holiday_added",
         "admin.holiday_removed",
+        "admin.demo_data_loaded",
+        "report.narrative_saved",
+        "report.exported",
     }
 )
 

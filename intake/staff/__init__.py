@@ -67,6 +67,7 @@ MENU = (
     ("staff.register_case", "register", _l("ลงทะเบียนเรื่อง")),
     ("staff.reveals", "reveals", _l("คำขอเปิดเผยตัวตน")),
     ("staff.my_reveals", "reveals", _l("คำขอเปิดเผยตัวตนของฉัน")),
+    ("staff.reports", "reports", _l("รายงาน")),
     ("staff.admin_users", "admin", _l("ผู้ใช้")),
     ("staff.admin_settings", "admin", _l("ตั้งค่า")),
     ("staff.audit_log", "audit", _l("บันทึกการตรวจสอบ")),
@@ -118,5 +119,6 @@ from intake.staff import (  # noqa: E402,F401
     calendar,
     cases,
     register,
+    reports,
     reveals,
 )
