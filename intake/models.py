@@ -141,6 +141,19 @@ class Organisation(Model):
     reveal_days: Mapped[int] = mapped_column(default=7)
     # The tipster's status page says that their identity was disclosed (EU 2019/1937).
     tell_tipster_of_reveal: Mapped[bool] = mapped_column(default=True)
+    # What the published guideline (/guide) names besides the above (ITA).
+    officer_title_th: Mapped[str] = mapped_column(sa.String(200), default="")
+    officer_title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    tip_unit_name_th: Mapped[str] = mapped_column(sa.String(200), default="")
+    tip_unit_name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    hotline: Mapped[str] = mapped_column(sa.String(50), default="")
+    line_id: Mapped[str] = mapped_column(sa.String(100), default="")
+    facebook_url: Mapped[str] = mapped_column(sa.String(300), default="")  # https:// only
+    centre_location_th: Mapped[str] = mapped_column(sa.String(300), default="")
+    centre_location_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    address_en: Mapped[str] = mapped_column(sa.String(500), default="")
+    # When the guideline was announced; the guide shows today's date while it is unset.
+    guide_published_on: Mapped[date | None] = mapped_column(sa.Date)
 
 
 class Department(Model):

@@ -21,8 +21,10 @@ from flask_babel import lazy_gettext as _l
 
 from intake import deadlines, pdf, thaidate
 from intake.extensions import db, limiter
-from intake.models import CaseKind, Channel, Role
+from intake.i18n import current_language
+from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public import bp
+from intake.services.admin import is_https_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation
 from intake.services.stats import SATISFACTION_TARGET
 from intake.workflow import CLOSED, Status
@@ -64,6 +66,19 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _in_reader_language(organisation: Organisation) -> dict[str, str]:
+    """The settings that have an English version, in the reader's language (Thai when
+    the English one is empty)."""
+    english = current_language() == "en"
+    pairs = {
+        "officer_title": (organisation.officer_title_th, organisation.officer_title_en),
+        "tip_unit_name": (organisation.tip_unit_name_th, organisation.tip_unit_name_en),
+        "centre_location": (organisation.centre_location_th, organisation.centre_location_en),
+        "address": (organisation.address, organisation.address_en),
+    }
+    return {name: ((english and en) or th or "").strip() for name, (th, en) in pairs.items()}
+
+
 def _render_guide(layout: str) -> str:
     organisation = get_organisation(db.session)
     at = now()
@@ -72,7 +87,12 @@ def _render_guide(layout: str) -> str:
         guide_layout=layout,
         for_pdf=layout == PDF_LAYOUT,
         font_face_css=pdf.font_face_css() if layout == PDF_LAYOUT else "",
-        published_on=thaidate.local_date(at),
+        # The announced date when the organisation set one, else the date of this copy.
+        guide_published_on=organisation.guide_published_on,
+        today=thaidate.local_date(at),
+        **_in_reader_language(organisation),
+        # Only ever a link to an https:// page, whatever reached the database.
+        facebook_url=organisation.facebook_url if is_https_url(organisation.facebook_url) else "",
         # Today's filing and its due date, as a worked example of the counting rule.
         example_due=deadlines.due_date(
             at, organisation.deadline_mode, extra_holidays(db.session), organisation.response_days

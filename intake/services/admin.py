@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Select, func, select
 
@@ -31,6 +32,7 @@ MAX_ATTACHMENTS = (0, 10)
 MAX_ATTACHMENT_MB = (1, 25)
 REVEAL_DAYS = (1, 30)
 AUDIT_PAGE_SIZE = 50
+DETAIL_MAX = 200  # AuditEntry.detail
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,19 @@ class OrganisationSettings:
     strip_image_metadata: bool
     reveal_days: int
     tell_tipster_of_reveal: bool
+    # What the published guideline names (ITA): last, so the audit detail of an ordinary
+    # change still fits in its column.
+    officer_title_th: str
+    officer_title_en: str
+    tip_unit_name_th: str
+    tip_unit_name_en: str
+    hotline: str
+    line_id: str
+    facebook_url: str
+    centre_location_th: str
+    centre_location_en: str
+    address_en: str
+    guide_published_on: date | None
 
     @classmethod
     def of(cls, organisation: Organisation) -> OrganisationSettings:
@@ -64,6 +79,34 @@ def _check_range(value: int, bounds: tuple[int, int]) -> None:
     low, high = bounds
     if not low <= value <= high:
         raise ServiceError("out_of_range")
+
+
+def is_https_url(text: str) -> bool:
+    """An absolute https:// address on a named host: the guide links to it, so nothing else
+    (no javascript:, no plain http, no user:password@)."""
+    if any(char.isspace() or not char.isprintable() for char in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and "." in host.strip(".") and parts.username is None
+
+
+def _names_within(names: list[str], limit: int) -> str:
+    """Whole names that fit the audit detail, then how many more ("... +3")."""
+    text = " ".join(names)
+    if len(text) <= limit:
+        return text
+    shown: list[str] = []
+    for name in names:
+        more = f" +{len(names) - len(shown) - 1}"
+        if len(" ".join([*shown, name])) + len(more) > limit:
+            break
+        shown.append(name)
+    return f"{' '.join(shown)} +{len(names) - len(shown)}"
 
 
 def current_settings(session: DbSession) -> OrganisationSettings:
@@ -102,6 +145,8 @@ def update_settings(
     _check_range(values.max_attachments, MAX_ATTACHMENTS)
     _check_range(values.max_attachment_mb, MAX_ATTACHMENT_MB)
     _check_range(values.reveal_days, REVEAL_DAYS)
+    if values.facebook_url and not is_https_url(values.facebook_url):
+        raise ServiceError("bad_url")
     organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
     if organisation is None:
         organisation = Organisation(**DEFAULT_ORGANISATION)
@@ -114,7 +159,7 @@ def update_settings(
     for name in changed:
         setattr(organisation, name, getattr(values, name))
     session.flush()
-    detail = " ".join(changed)[:200]
+    detail = _names_within(changed, DETAIL_MAX)
     record(
         session,
         keyring,

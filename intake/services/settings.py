@@ -19,6 +19,17 @@ DEFAULT_ORGANISATION = {
     "email": "",
     "office_hours": "วันจันทร์–ศุกร์ 08:30–16:30 น.",
     "office_hours_en": "Monday–Friday 08:30–16:30",
+    "officer_title_th": "นิติกรชำนาญการ",
+    "officer_title_en": "Legal Officer",
+    "tip_unit_name_th": "ฝ่ายนิติการ สำนักปลัด",
+    "tip_unit_name_en": "Legal Affairs Section, Office of the Permanent Secretary",
+    "hotline": "0 4300 0000",
+    "line_id": "@example-sao",
+    # Empty: the demo must not link to someone's real page (and /guide then links nowhere).
+    "facebook_url": "",
+    "centre_location_th": "ชั้น 1 อาคารสำนักงาน องค์การบริหารส่วนตำบลตัวอย่าง (ห้องประชาสัมพันธ์)",
+    "centre_location_en": "Ground floor, Example SAO office building (public relations desk)",
+    "address_en": "",
 }
 
 

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from intake import thaidate
 from intake.deadlines import CountingMode
 from intake.extensions import db
 from intake.keystore import current_keyring
@@ -30,6 +31,7 @@ from intake.services import auth as auth_service
 from intake.services.settings import get_organisation
 from intake.staff import admin_reference, bp  # noqa: F401  (admin_reference: its routes)
 from intake.staff.admin_forms import (
+    HTTPS_ONLY,
     ConfirmForm,
     SettingsForm,
     UserCreateForm,
@@ -240,6 +242,27 @@ def admin_user_reset_2fa(user_id: int) -> ResponseReturnValue:
 
 # --- settings --------------------------------------------------------------------------
 
+TEXT_FIELDS = (
+    "name_th",
+    "name_en",
+    "unit_name_th",
+    "unit_name_en",
+    "address",
+    "phone",
+    "email",
+    "office_hours",
+    "office_hours_en",
+    "officer_title_th",
+    "officer_title_en",
+    "tip_unit_name_th",
+    "tip_unit_name_en",
+    "hotline",
+    "line_id",
+    "facebook_url",
+    "centre_location_th",
+    "centre_location_en",
+    "address_en",
+)
 NUMBER_FIELDS = (
     "response_days",
     "due_soon_days",
@@ -254,24 +277,13 @@ def _settings_form_data(current: admin_service.OrganisationSettings) -> dict[str
     for name in NUMBER_FIELDS:
         data[name] = str(data[name])
     data["deadline_mode"] = current.deadline_mode.value
+    published = current.guide_published_on
+    data["guide_published_on"] = thaidate.format_date(published) if published else ""
     return data
 
 
 def _settings_from(form: SettingsForm) -> admin_service.OrganisationSettings:
-    text: dict[str, Any] = {
-        name: getattr(form, name).data or ""
-        for name in (
-            "name_th",
-            "name_en",
-            "unit_name_th",
-            "unit_name_en",
-            "address",
-            "phone",
-            "email",
-            "office_hours",
-            "office_hours_en",
-        )
-    }
+    text: dict[str, Any] = {name: getattr(form, name).data or "" for name in TEXT_FIELDS}
     numbers = {name: clean(getattr(form, name)) for name in NUMBER_FIELDS}
     return admin_service.OrganisationSettings(
         **text,
@@ -279,6 +291,7 @@ def _settings_from(form: SettingsForm) -> admin_service.OrganisationSettings:
         deadline_mode=CountingMode(form.deadline_mode.data),
         strip_image_metadata=bool(form.strip_image_metadata.data),
         tell_tipster_of_reveal=bool(form.tell_tipster_of_reveal.data),
+        guide_published_on=clean(form.guide_published_on),
     )
 
 
@@ -291,9 +304,12 @@ def admin_settings() -> ResponseReturnValue:
             changed = admin_service.update_settings(
                 db.session, current_keyring(), _admin(), _settings_from(form), _now()
             )
-        except ServiceError:
+        except ServiceError as error:
             db.session.rollback()
-            flash(_("ค่าที่กรอกไม่อยู่ในช่วงที่กำหนด"), "error")
+            if error.code == "bad_url":
+                form.facebook_url.errors = [HTTPS_ONLY]
+            else:
+                flash(_("ค่าที่กรอกไม่อยู่ในช่วงที่กำหนด"), "error")
         else:
             if changed:
                 flash(_("บันทึกการตั้งค่าแล้ว"), "success")

@@ -34,6 +34,7 @@ from intake.services.admin import (
     MAX_ATTACHMENTS,
     RESPONSE_DAYS,
     REVEAL_DAYS,
+    is_https_url,
 )
 from intake.services.admin_reference import POSITION_MAX
 from intake.services.audit import ACTIONS
@@ -45,6 +46,7 @@ TOO_LONG = _l("ยาวเกินไป (ไม่เกิน %(max)d ตั
 DEPARTMENT_REQUIRED = _l("เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง")
 DATE_HINT = _l("วันที่ไม่ถูกต้อง เช่น 5/12/2569 หรือ 5 ธันวาคม 2569")
 CHOOSE = _l("โปรดเลือกจากรายการ")
+HTTPS_ONLY = _l("ต้องเป็นที่อยู่เว็บที่ขึ้นต้นด้วย https:// เช่น https://www.facebook.com/ชื่อเพจ")
 
 
 def _strip(value: Any) -> Any:
@@ -258,6 +260,22 @@ class SettingsForm(FlaskForm):
     email = _text(_l("อีเมล"), 254)
     office_hours = _text(_l("เวลาทำการ (ภาษาไทย)"), 200)
     office_hours_en = _text(_l("เวลาทำการ (ภาษาอังกฤษ)"), 200)
+    address_en = TextAreaField(
+        _l("ที่อยู่ (ภาษาอังกฤษ)"),
+        validators=[Optional(), Length(max=500, message=TOO_LONG)],
+        filters=[_strip],
+    )
+    # What the published guideline (/guide) names.
+    officer_title_th = _text(_l("ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ (ภาษาไทย)"), 200)
+    officer_title_en = _text(_l("ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ (ภาษาอังกฤษ)"), 200)
+    tip_unit_name_th = _text(_l("หน่วยงานที่รับผิดชอบเรื่องแจ้งเบาะแสการทุจริต (ภาษาไทย)"), 200)
+    tip_unit_name_en = _text(_l("หน่วยงานที่รับผิดชอบเรื่องแจ้งเบาะแสการทุจริต (ภาษาอังกฤษ)"), 200)
+    centre_location_th = _text(_l("ที่ตั้งศูนย์รับเรื่อง (ภาษาไทย)"), 300)
+    centre_location_en = _text(_l("ที่ตั้งศูนย์รับเรื่อง (ภาษาอังกฤษ)"), 300)
+    hotline = _text(_l("สายด่วน"), 50)
+    line_id = _text(_l("LINE ID ทางการ"), 100)
+    facebook_url = _text(_l("เพจ Facebook ทางการ (ที่อยู่เว็บ)"), 300)
+    guide_published_on = _date(_l("วันที่ประกาศใช้คู่มือ"))
     response_days = _number(_l("ระยะเวลาตอบเรื่อง (วัน)"), RESPONSE_DAYS)
     due_soon_days = _number(_l("แจ้งเตือนใกล้ครบกำหนดล่วงหน้า (วัน)"), DUE_SOON_DAYS)
     deadline_mode = RadioField(
@@ -285,6 +303,10 @@ class SettingsForm(FlaskForm):
             field.data = validators.normalize_email(field.data)
         except validators.InvalidValue as exc:
             raise ValidationError(_l("อีเมลไม่ถูกต้อง เช่น name@example.com")) from exc
+
+    def validate_facebook_url(self, field: Field) -> None:
+        if field.data and not is_https_url(field.data):
+            raise ValidationError(HTTPS_ONLY)
 
 
 # --- holidays --------------------------------------------------------------------------
