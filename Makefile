@@ -7,7 +7,7 @@ TRANSLATIONS := intake/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations extract-messages clean
+.PHONY: run test lint translations extract-messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ translations: $(STAMP)
 
 run: $(STAMP) translations
 	INTAKE_ENV=development $(BIN)/flask --app wsgi intake init
+	$(if $(filter 0,$(DEMO)),,INTAKE_ENV=development $(BIN)/flask --app wsgi intake demo-data)
 	INTAKE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
@@ -35,3 +36,8 @@ extract-messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance .hypothesis
+
+# Benchmark (issue 8): see README "Benchmark". Writes docs/benchmarks.md.
+# Quick run: make bench BENCH_SIZES=2000 BENCH_DURATION=3
+bench: $(STAMP)
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_DURATION="$(BENCH_DURATION)" $(BIN)/python bench/run.py

@@ -1,5 +1,144 @@
-"""`flask --app wsgi intake ...` commands: demo."""
+"""`flask --app wsgi intake demo-data`: realistic demo cases, fast, for `make run` and
+for benchmarks (issue 8). Refuses production unless told otherwise, and adds nothing
+when the database already holds cases (so `make run` can call it every time)."""
 
 from __future__ import annotations
 
-from intake.cli import intake_cli  # noqa: F401
+import os
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from intake.cli import intake_cli
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.services import ServiceError, demo_data
+from intake.services.demo_rows import SAMPLE_LABELS
+
+# Development only, like the demo logins: the codes of a few demo cases to try on /track.
+DEV_CODES_FILE = "DEVELOPMENT-demo-codes.txt"
+MESSAGES = {
+    "no_reference_data": "no active departments or categories: run `intake init` first",
+    "identity_unavailable": "there is no identity key yet: run `intake init` first",
+    "no_period": "those fiscal years have not started yet",
+}
+
+
+def _codes_file() -> Path:
+    return Path(current_app.instance_path) / DEV_CODES_FILE
+
+
+def _show_saved_codes(environment: str) -> None:
+    path = _codes_file()
+    if environment == "development" and path.exists():
+        click.echo(path.read_text("utf-8").rstrip())
+
+
+def _report(result: demo_data.LoadResult, environment: str) -> None:
+    years = sorted({fy for _kind, fy in result.counts})
+    click.echo("demo cases added (kind × fiscal year):")
+    for kind in sorted({kind for kind, _fy in result.counts}):
+        cells = ", ".join(f"FY {fy}: {result.counts[(kind, fy)]}" for fy in years)
+        click.echo(f"  {kind.value}: {cells}")
+    rate = result.cases / result.seconds if result.seconds else 0.0
+    click.echo(
+        f"{result.cases} cases, {result.events} timeline events, {result.surveys} survey "
+        f"answers in {result.seconds:.1f} s ({rate:,.0f} cases/s)"
+    )
+    if environment == "production":
+        return  # never print a tracking code on a production instance
+    samples = [result.samples[label] for label in SAMPLE_LABELS if label in result.samples]
+    if not samples:
+        return
+    lines = ["try these demo tracking codes at /track:"] + [
+        f"  {s.label} {s.reference} ({s.status}): {s.code}" for s in samples
+    ]
+    click.echo("\n".join(lines))
+    if environment == "development":
+        path = _codes_file()
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        path.chmod(0o600)
+
+
+@intake_cli.command("demo-data")
+@click.option(
+    "--cases",
+    type=click.IntRange(min=1),
+    help=f"How many cases; by default about {demo_data.CASES_PER_MONTH} a month of the period.",
+)
+@click.option(
+    "--fy",
+    "fiscal_years",
+    type=int,
+    multiple=True,
+    help="Fiscal year (BE) to fill, repeatable; by default the previous and the current one.",
+)
+@click.option("--seed", type=int, help="Random seed for the content (printed when not given).")
+@click.option("--force", is_flag=True, help="Add demo cases even when cases exist already.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes drawing cases; by default one per CPU (up to 4) for large loads.",
+)
+@click.option(
+    "--allow-production", is_flag=True, help="Load into a production instance (benchmarks)."
+)
+def demo_data_command(
+    cases: int | None,
+    fiscal_years: tuple[int, ...],
+    seed: int | None,
+    force: bool,
+    workers: int | None,
+    allow_production: bool,
+) -> None:
+    """Fill the database with realistic demo cases, encrypted like real ones."""
+    environment = current_app.config["ENV_NAME"]
+    if environment == "production" and not allow_production:
+        raise click.ClickException(
+            "refusing to add demo cases to a production instance: they would mix with real "
+            "cases and appear in the published statistics. Pass --allow-production for a "
+            "benchmark database."
+        )
+    now = datetime.now(UTC)
+    current = demo_data.current_fiscal_year(now)
+    for fiscal_year in fiscal_years:
+        if not 2500 <= fiscal_year <= current:
+            raise click.BadParameter(
+                f"{fiscal_year} is not a fiscal year between 2500 and {current}",
+                param_hint="--fy",
+            )
+    existing = demo_data.case_count(db.session)
+    db.session.rollback()
+    if existing and not force:
+        click.echo(f"{existing} cases in the database already: no demo cases added (--force adds)")
+        _show_saved_codes(environment)
+        return
+    fiscal_years = fiscal_years or demo_data.default_fiscal_years(now)
+    if cases is None:
+        cases = demo_data.default_cases(fiscal_years, now)
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if cases >= demo_data.PARALLEL_FROM else 1
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    click.echo(
+        f"adding {cases} demo cases over FY {', '.join(map(str, fiscal_years))} (seed {seed})"
+    )
+    try:
+        with click.progressbar(length=cases, label="demo cases", show_pos=True) as bar:
+            result = demo_data.load(
+                db.session,
+                current_keyring(),
+                cases=cases,
+                fiscal_years=tuple(fiscal_years),
+                seed=seed,
+                now=now,
+                progress=bar.update,
+                workers=workers,
+            )
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(MESSAGES.get(error.code, error.code)) from error
+    _report(result, environment)
