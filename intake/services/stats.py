@@ -24,6 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import force_locale
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 
 from intake import labels, tallies, thaidate
@@ -160,11 +161,6 @@ class _Sums:
     completed: int = 0
     on_time: int = 0
 
-    def add(self, cases: int, closed: bool, on_time: bool) -> None:
-        self.received += cases
-        self.completed += cases if closed else 0
-        self.on_time += cases if on_time else 0
-
 
 def _label_pairs(session: DbSession) -> dict[str, dict[str, tuple[str, str]]]:
     """Thai and English names of every breakdown key (open data carries both)."""
@@ -226,51 +222,79 @@ def _cells(
     return cells
 
 
+# The column each breakdown (and the monthly table) groups the tallies by.
+_GROUP_BY: dict[str, Any] = {
+    "month": CaseTally.month,
+    "category": CaseTally.category_id,
+    "channel": CaseTally.channel,
+    "department": CaseTally.department_id,
+    "outcome": CaseTally.outcome,
+}
+
+
+def _grouped(
+    session: DbSession, column: Any, where: list[Any]
+) -> dict[tuple[str, str], tuple[_Sums, int, int]]:
+    """Per (kind, key of ``column``): the sums, survey responses and satisfied, summed
+    by the database (a handful of rows however many cases there are)."""
+    closed = CaseTally.outcome != tallies.OPEN
+    query = (
+        select(
+            CaseTally.kind,
+            column,
+            func.sum(CaseTally.cases),
+            func.sum(sql_case((closed, CaseTally.cases), else_=0)),
+            func.sum(sql_case((CaseTally.on_time, CaseTally.cases), else_=0)),
+            func.sum(CaseTally.responses),
+            func.sum(CaseTally.satisfied),
+        )
+        .where(*where)
+        .group_by(CaseTally.kind, column)
+    )
+    found = {}
+    for kind, key, cases, completed, on_time, responses, satisfied in session.execute(query):
+        value = key.value if hasattr(key, "value") else str(key)
+        sums = _Sums(int(cases), int(completed), int(on_time))
+        found[(kind.value, value)] = (sums, int(responses), int(satisfied))
+    return found
+
+
 def compute(
     session: DbSession, fiscal_year: int, kinds: list[CaseKind], half: int = WHOLE_YEAR
 ) -> dict[str, KindStats]:
     """The statistics of each kind for the fiscal year or one of its halves."""
     months = [_month_key(m) for m in period_months(fiscal_year, half)]
-    query = select(CaseTally).where(
+    where = [
         CaseTally.kind.in_(kinds),
         CaseTally.month >= months[0],
         CaseTally.month <= months[-1],
-        CaseTally.cases > 0,
-    )
-    rows = list(session.scalars(query))
+    ]
+    grouped = {name: _grouped(session, column, where) for name, column in _GROUP_BY.items()}
     names = _label_pairs(session)
+    fixed: dict[str, Sequence[str]] = {"channel": [c.value for c in Channel], "outcome": OUTCOMES}
     result: dict[str, KindStats] = {}
     for kind in kinds:
-        by_month = {m: _Sums() for m in months}
-        by: dict[str, dict[str, _Sums]] = {name: {} for name in BREAKDOWNS}
-        responses = satisfied = 0
-        for row in rows:
-            if row.kind != kind:
-                continue
-            closed = row.outcome != tallies.OPEN
-            keys = {
-                "category": str(row.category_id),
-                "channel": row.channel.value,
-                "department": str(row.department_id),
-                "outcome": row.outcome,
-            }
-            by_month[row.month].add(row.cases, closed, row.on_time)
-            for name, key in keys.items():
-                by[name].setdefault(key, _Sums()).add(row.cases, closed, row.on_time)
-            responses += row.responses
-            satisfied += row.satisfied
-        month_rows = [
-            MonthRow(m, s.received, s.completed, s.received - s.completed, s.on_time)
-            for m, s in by_month.items()
-        ]
-        totals = {key: sum(getattr(r, key) for r in month_rows) for key in COUNT_KEYS}
-
-        fixed: dict[str, Sequence[str]] = {
-            "channel": [c.value for c in Channel],
-            "outcome": OUTCOMES,
+        mine = {
+            name: {key: value for (k, key), value in rows.items() if k == kind.value}
+            for name, rows in grouped.items()
         }
+        month_rows = []
+        for month in months:
+            s = mine["month"].get(month, (_Sums(), 0, 0))[0]
+            month_rows.append(
+                MonthRow(month, s.received, s.completed, s.received - s.completed, s.on_time)
+            )
+        totals = {key: sum(getattr(r, key) for r in month_rows) for key in COUNT_KEYS}
+        responses = sum(r for _s, r, _sat in mine["month"].values())
+        satisfied = sum(sat for _s, _r, sat in mine["month"].values())
         breakdowns = {
-            name: _cells(kind, by[name], names[name], fixed.get(name, ())) for name in BREAKDOWNS
+            name: _cells(
+                kind,
+                {key: s for key, (s, _r, _sat) in mine[name].items() if s.received},
+                names[name],
+                fixed.get(name, ()),
+            )
+            for name in BREAKDOWNS
         }
         result[kind.value] = KindStats(
             month_rows, totals, publishable(kind, Tally(responses, satisfied)), breakdowns
