@@ -205,7 +205,7 @@ def on_time_sentence(report: Report) -> str:
     if rate is None:
         return ""
     return _(
-        "ตอบผู้ร้องภายใน %(days)d วันนับแต่วันรับเรื่อง %(count)s เรื่อง คิดเป็นร้อยละ %(rate)s",
+        "ตอบผู้ร้อง/ผู้แจ้งภายใน %(days)d วันนับแต่วันรับเรื่อง %(count)s เรื่อง คิดเป็นร้อยละ %(rate)s",
         days=report.response_days,
         count=count(report.stats.totals["on_time"]),
         rate=percent(rate),
