@@ -398,21 +398,22 @@ class SatisfactionResponse(Model):
 
 
 class CaseTally(Model):
-    """How many cases share one combination of what the statistics count by.
+    """How many cases of a kind and month fall under one value of one breakdown.
 
     Kept by ``intake.tallies`` in the flush that changes a case, so every published
     figure is a sum over this small table instead of a scan of ``cases``; a test checks
-    it always equals a recount. "None" category or department is stored as 0.
+    it always equals a recount.
     """
 
     __tablename__ = "case_tallies"
 
     kind: Mapped[CaseKind] = mapped_column(_enum(CaseKind), primary_key=True)
     month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)  # "2025-10", Bangkok
-    category_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel), primary_key=True)
-    department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    outcome: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    # "total", "category", "channel", "department" or "outcome", and the value in it
+    # (a category or department id, 0 for none; a channel; an outcome; "" for the total).
+    dimension: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    closed: Mapped[bool] = mapped_column(primary_key=True)
     on_time: Mapped[bool] = mapped_column(primary_key=True)
     cases: Mapped[int] = mapped_column(default=0)
     responses: Mapped[int] = mapped_column(default=0)

@@ -1,10 +1,11 @@
 """Keeps ``case_tallies`` equal to a recount of ``cases``, in the flush that changes them.
 
 Every figure on /stats is a sum of tally rows, so the page costs the same at ten cases or
-a million. A case counts once, under its *key*: kind, month received (Bangkok), category,
-channel, department, outcome (open or which closure) and whether its first answer came by
-the first due date — the definitions in ``intake.services.stats``. Its survey answer, if
-any, counts with it (responses, satisfied).
+a million. A case is described by its *key*: kind, month received (Bangkok), category, channel,
+department, outcome (open or which closure) and whether its first answer came by the
+first due date — the definitions in ``intake.services.stats`` — and counts once in each
+breakdown's row (``entries``). Its survey answer, if any, counts with it (responses,
+satisfied).
 
 How: before a flush, the keys of the cases about to change are read from the database;
 after it, again; the difference is applied as upserts in one order (so two transactions
@@ -36,7 +37,9 @@ BEFORE = "intake.tallies.before"
 
 
 @dataclass(frozen=True, order=True)
-class TallyKey:
+class CaseKey:
+    """Everything the statistics count one case by."""
+
     kind: str
     month: str
     category_id: int
@@ -44,6 +47,39 @@ class TallyKey:
     department_id: int
     outcome: str
     on_time: bool
+
+
+# One tally row per breakdown: a case counts in five rows, so a row's number is bounded
+# by the size of one breakdown (13 categories, 8 channels...), never by their product, and
+# a year's statistics are a sum of a few thousand rows whatever the number of cases.
+TOTAL = "total"
+DIMENSIONS = (TOTAL, "category", "channel", "department", "outcome")
+
+
+@dataclass(frozen=True, order=True)
+class TallyKey:
+    kind: str
+    month: str
+    dimension: str  # one of DIMENSIONS
+    value: str  # the category/department id, channel or outcome; "" for the total
+    closed: bool
+    on_time: bool
+
+
+def entries(key: CaseKey) -> list[TallyKey]:
+    """The tally rows one case counts in."""
+    values = {
+        TOTAL: "",
+        "category": str(key.category_id),
+        "channel": key.channel,
+        "department": str(key.department_id),
+        "outcome": key.outcome,
+    }
+    closed = key.outcome != OPEN
+    return [
+        TallyKey(key.kind, key.month, dimension, values[dimension], closed, key.on_time)
+        for dimension in DIMENSIONS
+    ]
 
 
 @dataclass(frozen=True)
@@ -83,8 +119,8 @@ def key_of(
     status: Status,
     first_due_at: datetime,
     first_response_at: datetime | None,
-) -> TallyKey:
-    return TallyKey(
+) -> CaseKey:
+    return CaseKey(
         kind=str(kind.value if hasattr(kind, "value") else kind),
         month=month_of(received_at),
         category_id=category_id or NONE_ID,
@@ -119,7 +155,7 @@ _STATE = sa.select(
     _satisfaction.c.overall,
 ).select_from(_cases.outerjoin(_satisfaction, _satisfaction.c.case_id == _cases.c.id))
 
-State = tuple[TallyKey, int | None]
+State = tuple[CaseKey, int | None]
 
 
 def _states(rows: Iterable[Any]) -> Iterator[tuple[str, State]]:
@@ -171,9 +207,11 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         if old == new:
             continue
         if old is not None:
-            changes[old[0]] = changes.get(old[0], Counts()) + -counts_of(old[1])
+            for entry in entries(old[0]):
+                changes[entry] = changes.get(entry, Counts()) + -counts_of(old[1])
         if new is not None:
-            changes[new[0]] = changes.get(new[0], Counts()) + counts_of(new[1])
+            for entry in entries(new[0]):
+                changes[entry] = changes.get(entry, Counts()) + counts_of(new[1])
     apply(session.connection(), {key: c for key, c in changes.items() if c})
 
 
@@ -204,7 +242,9 @@ def recount(connection: sa.Connection) -> dict[TallyKey, Counts]:
     totals: dict[TallyKey, Counts] = {}
     rows = connection.execute(_STATE.execution_options(yield_per=5000))
     for _case_id, (key, overall) in _states(rows):
-        totals[key] = totals.get(key, Counts()) + counts_of(overall)
+        counts = counts_of(overall)
+        for entry in entries(key):
+            totals[entry] = totals.get(entry, Counts()) + counts
     return totals
 
 

@@ -231,9 +231,10 @@ def _tally(drawn: Drawn, row: dict[str, Any], overall: int | None) -> None:
         row["first_response_at"],
     )
     counts = tallies.counts_of(overall)
-    total = drawn.tallies.setdefault(key, [0] * len(tallies.COUNT_FIELDS))
-    for index, name in enumerate(tallies.COUNT_FIELDS):
-        total[index] += getattr(counts, name)
+    for entry in tallies.entries(key):
+        total = drawn.tallies.setdefault(entry, [0] * len(tallies.COUNT_FIELDS))
+        for index, name in enumerate(tallies.COUNT_FIELDS):
+            total[index] += getattr(counts, name)
 
 
 def draw(setup: Setup, job: Job) -> Drawn:

@@ -222,40 +222,36 @@ def _cells(
     return cells
 
 
-# The column each breakdown (and the monthly table) groups the tallies by.
-_GROUP_BY: dict[str, Any] = {
-    "month": CaseTally.month,
-    "category": CaseTally.category_id,
-    "channel": CaseTally.channel,
-    "department": CaseTally.department_id,
-    "outcome": CaseTally.outcome,
-}
-
-
-def _grouped(
-    session: DbSession, column: Any, where: list[Any]
-) -> dict[tuple[str, str], tuple[_Sums, int, int]]:
-    """Per (kind, key of ``column``): the sums, survey responses and satisfied, summed
-    by the database (a handful of rows however many cases there are)."""
-    closed = CaseTally.outcome != tallies.OPEN
+def _sums(
+    session: DbSession, kinds: list[CaseKind], months: list[str]
+) -> dict[tuple[str, str, str, str], tuple[_Sums, int, int]]:
+    """Per (kind, dimension, value, month): the sums, survey responses and satisfied,
+    summed by the database over a few thousand tally rows at most."""
+    closed = sql_case((CaseTally.closed, CaseTally.cases), else_=0)
+    on_time = sql_case((CaseTally.on_time, CaseTally.cases), else_=0)
+    group = (CaseTally.kind, CaseTally.dimension, CaseTally.value, CaseTally.month)
     query = (
         select(
-            CaseTally.kind,
-            column,
+            *group,
             func.sum(CaseTally.cases),
-            func.sum(sql_case((closed, CaseTally.cases), else_=0)),
-            func.sum(sql_case((CaseTally.on_time, CaseTally.cases), else_=0)),
+            func.sum(closed),
+            func.sum(on_time),
             func.sum(CaseTally.responses),
             func.sum(CaseTally.satisfied),
         )
-        .where(*where)
-        .group_by(CaseTally.kind, column)
+        .where(
+            CaseTally.kind.in_(kinds),
+            CaseTally.month >= months[0],
+            CaseTally.month <= months[-1],
+        )
+        .group_by(*group)
     )
     found = {}
-    for kind, key, cases, completed, on_time, responses, satisfied in session.execute(query):
-        value = key.value if hasattr(key, "value") else str(key)
-        sums = _Sums(int(cases), int(completed), int(on_time))
-        found[(kind.value, value)] = (sums, int(responses), int(satisfied))
+    for kind, dimension, value, month, cases, done, in_time, responses, happy in session.execute(
+        query
+    ):
+        sums = _Sums(int(cases), int(done), int(in_time))
+        found[(kind.value, dimension, value, month)] = (sums, int(responses), int(happy))
     return found
 
 
@@ -264,33 +260,35 @@ def compute(
 ) -> dict[str, KindStats]:
     """The statistics of each kind for the fiscal year or one of its halves."""
     months = [_month_key(m) for m in period_months(fiscal_year, half)]
-    where = [
-        CaseTally.kind.in_(kinds),
-        CaseTally.month >= months[0],
-        CaseTally.month <= months[-1],
-    ]
-    grouped = {name: _grouped(session, column, where) for name, column in _GROUP_BY.items()}
+    found = _sums(session, kinds, months)
     names = _label_pairs(session)
     fixed: dict[str, Sequence[str]] = {"channel": [c.value for c in Channel], "outcome": OUTCOMES}
     result: dict[str, KindStats] = {}
     for kind in kinds:
-        mine = {
-            name: {key: value for (k, key), value in rows.items() if k == kind.value}
-            for name, rows in grouped.items()
-        }
-        month_rows = []
-        for month in months:
-            s = mine["month"].get(month, (_Sums(), 0, 0))[0]
-            month_rows.append(
-                MonthRow(month, s.received, s.completed, s.received - s.completed, s.on_time)
-            )
+        by_month = {m: _Sums() for m in months}
+        by: dict[str, dict[str, _Sums]] = {name: {} for name in BREAKDOWNS}
+        responses = satisfied = 0
+        for (k, dimension, value, month), (s, answered, happy) in found.items():
+            if k != kind.value:
+                continue
+            if dimension == tallies.TOTAL:
+                by_month[month] = s
+                responses += answered
+                satisfied += happy
+            elif dimension in by:
+                total = by[dimension].setdefault(value, _Sums())
+                total.received += s.received
+                total.completed += s.completed
+                total.on_time += s.on_time
+        month_rows = [
+            MonthRow(m, s.received, s.completed, s.received - s.completed, s.on_time)
+            for m, s in by_month.items()
+        ]
         totals = {key: sum(getattr(r, key) for r in month_rows) for key in COUNT_KEYS}
-        responses = sum(r for _s, r, _sat in mine["month"].values())
-        satisfied = sum(sat for _s, _r, sat in mine["month"].values())
         breakdowns = {
             name: _cells(
                 kind,
-                {key: s for key, (s, _r, _sat) in mine[name].items() if s.received},
+                {key: s for key, s in by[name].items() if s.received},
                 names[name],
                 fixed.get(name, ()),
             )
@@ -309,7 +307,11 @@ def monthly(session: DbSession, fiscal_year: int, kinds: list[CaseKind]) -> dict
 
 def first_fiscal_year(session: DbSession) -> int | None:
     """The earliest fiscal year with any case, for the year selector."""
-    first = session.scalar(select(func.min(CaseTally.month)).where(CaseTally.cases > 0))
+    first = session.scalar(
+        select(func.min(CaseTally.month)).where(
+            CaseTally.dimension == tallies.TOTAL, CaseTally.cases > 0
+        )
+    )
     if first is None:
         return None
     year, month = (int(part) for part in first.split("-"))

@@ -55,25 +55,11 @@ def upgrade():
     sa.UniqueConstraint('kind', 'fiscal_year', 'half', name=op.f('uq_report_narratives_kind_fiscal_year_half'))
     )
     # ### end Alembic commands ###
+    # (The tallies are filled by 0009, which gives them their present shape.)
     # A complaint moved to the tip channel keeps its รร number: (kind, year, sequence) is
     # not unique then; the reference (unique) is.
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_constraint("uq_cases_kind_fiscal_year_sequence", type_="unique")
-    _count_existing_cases()
-
-
-def _count_existing_cases():
-    # The tallies start equal to a recount of the cases already there, by the one
-    # definition the application keeps them by afterwards.
-    from intake import tallies
-
-    connection = op.get_bind()
-    rows = [
-        {**key.__dict__, **counts.__dict__}
-        for key, counts in sorted(tallies.recount(connection).items())
-    ]
-    if rows:
-        op.bulk_insert(sa.table('case_tallies', *(sa.column(name) for name in rows[0])), rows)
 
 
 def downgrade():
