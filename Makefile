@@ -24,7 +24,7 @@ run: $(STAMP) translations
 	INTAKE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check intake tests config.py wsgi.py
+	$(BIN)/ruff check intake tests bench config.py wsgi.py
 	$(BIN)/mypy intake
 
 test: $(STAMP) translations lint

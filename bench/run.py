@@ -1,0 +1,422 @@
+"""`make bench` (issue 8): Intake under gunicorn against PostgreSQL (and SQLite), beside a
+bare Flask "hello" app under the same gunicorn settings, driven by wrk; the tables go to
+stdout and to docs/benchmarks.md.
+
+Settings from the environment: BENCH_SIZES (cases per PostgreSQL instance, default
+"10000 1000000"), BENCH_DURATION (seconds per wrk run, default 10), BENCH_SQLITE_SIZES
+(default: the smallest size; "none" skips SQLite), BENCH_CONNECTIONS (default "1 16 64"),
+BENCH_OUTPUT (default docs/benchmarks.md).
+
+Everything runs in temp dirs (a PostgreSQL cluster, instance folders, logs) that are
+removed at the end, also on failure, Ctrl-C or SIGTERM; every process started here is
+stopped by its own id or process group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import drive
+import report
+import web
+from drive import Endpoint
+from instances import STAFF_USER, Instance
+from report import HELLO, LANDING, QUEUE, STATS, STATS_LAST, TIPS, TRACK, SizeRun, TipCheck
+from servers import POSTGRES_SETTINGS, ROOT, DurablePostgres, Gunicorn, pg_bin
+
+WARM_UP_SECONDS = 2
+
+
+def last_fiscal_year() -> int:
+    """The last whole Thai fiscal year (BE; October starts the next), in Bangkok."""
+    today = (datetime.now(UTC) + timedelta(hours=7)).date()
+    return today.year + 543 + (1 if today.month >= 10 else 0) - 1
+
+
+WARM_UP_CONNECTIONS = 16
+
+
+@dataclass(frozen=True)
+class Settings:
+    sizes: list[int]
+    sqlite_sizes: list[int]
+    duration: int
+    connections: list[int]
+    output: Path
+
+    @property
+    def command(self) -> str:
+        sizes = " ".join(map(str, self.sizes))
+        parts = [f'BENCH_SIZES="{sizes}"', f"BENCH_DURATION={self.duration}"]
+        if os.environ.get("BENCH_SQLITE_SIZES", "").strip():
+            parts.append(f'BENCH_SQLITE_SIZES="{os.environ["BENCH_SQLITE_SIZES"].strip()}"')
+        if os.environ.get("BENCH_CONNECTIONS", "").strip():
+            parts.append(f'BENCH_CONNECTIONS="{" ".join(map(str, self.connections))}"')
+        if os.environ.get("MAKELEVEL"):
+            return "make bench " + " ".join(parts)
+        return " ".join(parts) + " .venv/bin/python bench/run.py"
+
+
+def _numbers(name: str, default: str) -> list[int]:
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        values = [int(word.replace("_", "")) for word in raw.replace(",", " ").split()]
+    except ValueError:
+        sys.exit(f"{name} must be whole numbers separated by spaces, not {raw!r}")
+    if not values or min(values) < 1:
+        sys.exit(f"{name} must be whole numbers of at least 1, not {raw!r}")
+    return values
+
+
+def settings_from_env() -> Settings:
+    sizes = sorted(set(_numbers("BENCH_SIZES", "10000 1000000")))
+    raw_sqlite = os.environ.get("BENCH_SQLITE_SIZES", "").strip().lower()
+    if raw_sqlite in ("none", "no", "0", "off"):
+        sqlite_sizes = []
+    else:
+        sqlite_sizes = sorted(set(_numbers("BENCH_SQLITE_SIZES", str(sizes[0]))))
+    duration = _numbers("BENCH_DURATION", "10")[0]
+    output = Path(os.environ.get("BENCH_OUTPUT", "").strip() or ROOT / "docs" / "benchmarks.md")
+    connections = sorted(set(_numbers("BENCH_CONNECTIONS", "1 16 64")))
+    return Settings(sizes, sqlite_sizes, duration, connections, output)
+
+
+# ---------------------------------------------------------------------- preflight
+
+
+def _apt_install(package: str) -> None:
+    """A fresh Debian machine may lack a tool; install it as .ci/run installs its own."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    print(f"== {package} is missing: apt-get install {package}", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+    if subprocess.run(install, env=env, check=False).returncode != 0:  # noqa: S603
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)  # noqa: S607
+        subprocess.run(install, env=env, check=False)  # noqa: S603
+
+
+def preflight() -> Path:
+    if not shutil.which("wrk"):
+        _apt_install("wrk")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    bin_dir = pg_bin()
+    if bin_dir is None:
+        _apt_install("postgresql")
+        bin_dir = pg_bin()
+    if bin_dir is None:
+        sys.exit("PostgreSQL server binaries not found (Debian: apt-get install postgresql)")
+    return bin_dir
+
+
+# ---------------------------------------------------------------------- one size
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _line(result: drive.Result, hello: drive.Result | None) -> str:
+    ratio = f" ({result.rps / hello.rps:.2f}× hello)" if hello and hello.rps else ""
+    errors = f"  errors {result.errors}" if result.errors else ""
+    return (
+        f"    {result.label:<24} c={result.connections:<3} {result.rps:>8,.0f} req/s{ratio:<15} "
+        f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms{errors}"
+    )
+
+
+class Bench:
+    def __init__(
+        self, settings: Settings, work: Path, hello: Gunicorn, stack: contextlib.ExitStack
+    ) -> None:
+        self.settings = settings
+        self.work = work
+        self.hello = hello
+        self.stack = stack  # main's cleanup: stops servers even if a finally is cut short
+
+    def wrk(
+        self, server: Gunicorn, endpoint: Endpoint, connections: int, seconds: int
+    ) -> drive.Result:
+        """One wrk run, then a wait until the server has finished what wrk left in flight."""
+        log = self.work / "wrk.log"
+        result = drive.run(endpoint, server.port, connections, seconds, self.work, log)
+        if not server.wait_idle():
+            _say(f"    (the {server.name} workers were still busy 60 s after wrk stopped)")
+        return result
+
+    def size(self, engine: str, cases: int, postgres: DurablePostgres | None) -> SizeRun:
+        run = SizeRun(engine, cases)
+        _say(f"\n== {run.title}")
+        instance = Instance(
+            engine,
+            cases,
+            self.work / f"{engine}-{cases}",
+            self.work / f"{engine}-{cases}.log",
+            postgres=postgres,
+        )
+        app: Gunicorn | None = None
+        try:
+            instance.init()
+            _say(f"  demo-data --cases {cases} …")
+            instance.load_demo_data(_say)
+            run.load_seconds, run.load_line = instance.load_seconds, instance.load_line
+            run.database_size = instance.database_size()
+            _say(
+                f"  loaded in {run.load_seconds:,.1f} s "
+                f"({cases / run.load_seconds:,.0f} cases/s, command included); "
+                f"database {run.database_size}"
+            )
+            provisioning_uri = instance.create_staff()
+            app = Gunicorn(
+                f"intake-{engine}-{cases}",
+                "wsgi:app",
+                instance.env,
+                self.work / f"gunicorn-{engine}-{cases}.log",
+                ROOT,
+            )
+            self.stack.callback(app.stop)
+            app.start("/healthz")
+            self.measure(run, instance, app, provisioning_uri)
+            run.duplicate_references = instance.duplicate_references()
+            run.duplicate_digests = instance.duplicate_digests()
+            run.memory_mb = app.memory_mb()
+            run.pss_mb = app.memory_mb("Pss")
+            run.ready_memory_mb = app.ready_rss_mb
+            run.hello_memory_mb = self.hello.memory_mb()
+            run.restarted_workers = app.restarted_workers()
+            _say("  " + report.memory_line(run))
+        finally:
+            if app is not None:
+                app.stop()
+            with contextlib.suppress(Exception):
+                instance.drop()
+        return run
+
+    def measure(self, run: SizeRun, instance: Instance, app: Gunicorn, uri: str) -> None:
+        port, seconds = app.port, self.settings.duration
+        for c in self.settings.connections:
+            run.hello[c] = self.wrk(self.hello, Endpoint(HELLO, "/"), c, seconds)
+            _say(_line(run.hello[c], None))
+
+        def track() -> Endpoint:
+            _reference, code = web.file_complaint(port)
+            prepared = web.prepare_track(port, code)
+            return Endpoint(
+                TRACK, "/track", "POST", prepared.body, prepared.content_type, prepared.cookie
+            )
+
+        def tips() -> Endpoint:
+            prepared = web.prepare_tip(port)
+            return Endpoint(
+                TIPS,
+                "/tips/new",
+                "POST",
+                prepared.body,
+                prepared.content_type,
+                prepared.cookie,
+                303,
+            )
+
+        def queue() -> Endpoint:  # signed in just before, well inside the idle limit
+            prepared = web.staff_sign_in(port, STAFF_USER, instance.staff_password, uri)
+            return Endpoint(QUEUE, "/staff/cases", cookie=prepared.cookie)
+
+        # Filing runs last: the tips it adds would otherwise inflate the other figures.
+        plan: list[Callable[[], Endpoint]] = [
+            lambda: Endpoint(LANDING, "/"),
+            track,
+            lambda: Endpoint(STATS, "/stats.json"),
+            lambda: Endpoint(STATS_LAST, f"/stats.json?fy={last_fiscal_year()}"),
+            queue,
+            tips,
+        ]
+        for prepare in plan:
+            endpoint = prepare()
+            self.wrk(app, endpoint, WARM_UP_CONNECTIONS, min(WARM_UP_SECONDS, seconds))
+            for c in self.settings.connections:
+                before = instance.settle() if endpoint.label == TIPS else 0
+                result = self.wrk(app, endpoint, c, seconds)
+                run.results[(endpoint.label, c)] = result
+                _say(_line(result, run.hello.get(c)))
+                if endpoint.label == TIPS:
+                    check = TipCheck(c, result.expected, instance.settle() - before, result.seconds)
+                    run.tips.append(check)
+                    _say(
+                        f"      tips: {check.answered} answered 303, {check.committed} "
+                        f"committed ({check.per_second:,.0f}/s), lost {check.lost}"
+                    )
+            run.peak_after[endpoint.label] = max(app.memory_mb().values(), default=0.0)
+
+
+# ---------------------------------------------------------------------- the document
+
+
+def document(
+    settings: Settings,
+    runs: list[SizeRun],
+    facts: dict[str, str],
+    started: datetime,
+    elapsed: float,
+) -> str:
+    connections = ", ".join(map(str, settings.connections))
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (bench/run.py) on {started:%Y-%m-%d %H:%M} UTC; the run took "
+        f"{elapsed / 60:.1f} minutes. Re-run it rather than edit this file. What is measured and "
+        'how: README, section "Benchmark".',
+        "",
+        "Command:",
+        "",
+        f"    {settings.command}",
+        "",
+        "## Machine",
+        "",
+        *report._table(["", ""], [[key, value] for key, value in facts.items()]),
+        "",
+        "The load generator (wrk) runs on the same machine as the servers and the database, so",
+        "they share its cores. Figures on a machine that is busy with other work are lower",
+        "and noisier: see the load average above.",
+        "",
+        "## Settings",
+        "",
+        "- Servers: the project's `gunicorn.conf.py` as is (2 workers × 4 threads, gthread, "
+        "access log on), bind overridden to a free loopback port; the same file serves "
+        "the bare Flask hello app (`bench/hello.py`), measured in the same run just before "
+        "Intake at each size.",
+        "- Intake: `INTAKE_ENV=production`, a generated `SECRET_KEY`, `RATELIMIT_ENABLED=false` "
+        "(rate limits off, which the design allows for benchmarks only), a fresh instance and "
+        "database per size: `intake init`, `intake demo-data --cases N --seed "
+        "20260401 --allow-production` (then, on PostgreSQL, `VACUUM (ANALYZE)` as autovacuum "
+        "would soon do after a bulk load), a legal officer from `intake create-user`.",
+        "- PostgreSQL: a throwaway cluster on a unix socket with **normal durability** "
+        "(fsync, synchronous_commit and full_page_writes on), "
+        + ", ".join(f"{k}={v}" for k, v in POSTGRES_SETTINGS.items())
+        + ".",
+        "- SQLite: the app's own settings (WAL, synchronous=NORMAL, BEGIN IMMEDIATE).",
+        f"- wrk: {settings.duration} s per run, connections {connections} "
+        f"(1 thread for 1 connection, otherwise 2), `--latency`, timeout {drive.TIMEOUT}, a "
+        f"{WARM_UP_SECONDS} s warm-up at {WARM_UP_CONNECTIONS} connections per endpoint "
+        "(not counted). Requests are prepared through the real pages: a session cookie and "
+        "CSRF token from the form, an anonymous tip with subject, details and category "
+        "(honeypot empty), a tracking code from a complaint filed through the form, a staff "
+        "session signed in with password and TOTP. The filing forms are posted as "
+        "multipart/form-data with an empty attachments part, as browsers send them. After "
+        "each run the next waits until the workers are idle (nothing left in flight). "
+        "Filing runs last, so the tips it adds do not change the other figures.",
+        f"- `{STATS}` asks for the current fiscal year (the default); `{STATS_LAST}` for "
+        f"the last whole one (`?fy={last_fiscal_year()}`), where demo-data puts most cases.",
+        "- Errors: answers with another status than the correct one (200; 303 for a filing) "
+        "plus socket errors and timeouts. A redirect to the sign-in page counts as an error.",
+        f"- Targets are judged on PostgreSQL at {report.TARGET_CONNECTIONS} connections.",
+        "",
+        "## Targets (issue 8)",
+        "",
+        *report.targets(runs),
+        "",
+    ]
+    pg = sorted((r for r in runs if r.engine == "postgresql"), key=lambda r: r.cases)
+    if len(pg) >= 2:
+        lines += [
+            f"## Scaling: {pg[0].cases:,} → {pg[-1].cases:,} cases (PostgreSQL)",
+            "",
+            *report.scaling_table(pg[0], pg[-1], settings.connections),
+            "",
+        ]
+    labels = [LANDING, TRACK, TIPS, STATS, STATS_LAST, QUEUE]
+    for run in runs:
+        lines += [
+            f"## {run.title}",
+            "",
+            f"Demo data: {run.load_seconds:,.1f} s for {run.cases:,} cases "
+            f"({run.cases / run.load_seconds:,.0f} cases/s including the command's start); "
+            f"demo-data said: “{run.load_line}”. Database size after the run: "
+            f"{run.database_size}.",
+            "",
+            *report.endpoint_table(run, labels, settings.connections),
+            "",
+            "Filing (`POST /tips/new`), checked in the database after each run:",
+            "",
+            *report.tips_table(run),
+            "",
+            report.memory_line(run),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- main
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main() -> int:
+    settings = settings_from_env()
+    bin_dir = preflight()
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    started, clock = datetime.now(UTC), time.monotonic()
+    facts = report.machine()
+    work = Path(tempfile.mkdtemp(prefix="intake-bench-"))
+    stack = contextlib.ExitStack()
+    _say(f"== intake benchmark: {settings.command}")
+    _say(
+        f"   sizes {settings.sizes} on PostgreSQL, {settings.sqlite_sizes or 'none'} on SQLite, "
+        f"{settings.duration} s per run, connections {settings.connections}"
+    )
+    try:
+        postgres = DurablePostgres(bin_dir)
+        stack.callback(postgres.stop)
+        postgres.start()
+        facts["PostgreSQL"] = postgres.version() + " (durable: fsync on)"
+        facts["wrk"] = drive.wrk_version()
+        hello_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+        hello = Gunicorn(
+            "hello", "hello:app", hello_env, work / "gunicorn-hello.log", ROOT / "bench"
+        )
+        stack.callback(hello.stop)
+        hello.start("/")
+        bench = Bench(settings, work, hello, stack)
+        runs = [bench.size("postgresql", n, postgres) for n in settings.sizes]
+        runs += [bench.size("sqlite", n, None) for n in settings.sqlite_sizes]
+        text = document(settings, runs, facts, started, time.monotonic() - clock)
+        settings.output.parent.mkdir(parents=True, exist_ok=True)
+        settings.output.write_text(text + "\n", encoding="utf-8")
+        _say("\n" + text)
+        _say(f"\n== written to {settings.output}")
+        return 0
+    except KeyboardInterrupt:
+        _say("\n== interrupted: stopping servers, removing temp dirs")
+        return 130
+    except Exception as error:
+        _say(f"\n== benchmark failed: {error}")
+        for log in sorted(work.glob("*.log")):
+            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
+            _say(f"--- {log.name} (last lines)\n" + "\n".join(tail))
+        raise
+    finally:
+        # Cleanup is bounded by timeouts; a second Ctrl-C must not leave servers behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            stack.close()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
