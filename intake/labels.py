@@ -88,3 +88,18 @@ REVEAL_STATUS = {
     RevealStatus.REVOKED: _l("ยกเลิกแล้ว"),
     RevealStatus.EXPIRED: _l("หมดอายุ"),
 }
+
+# The statistics' breakdowns (page, open data and reports): a title, and a table's
+# first column header.
+BREAKDOWN_TITLE = {
+    "category": _l("จำแนกตามประเภทเรื่อง"),
+    "channel": _l("จำแนกตามช่องทางการรับเรื่อง"),
+    "department": _l("จำแนกตามหน่วยงานที่รับผิดชอบ"),
+    "outcome": _l("จำแนกตามผลการดำเนินการ"),
+}
+BREAKDOWN_COLUMN = {
+    "category": _l("ประเภทเรื่อง"),
+    "channel": _l("ช่องทาง"),
+    "department": _l("หน่วยงาน"),
+    "outcome": _l("ผลการดำเนินการ"),
+}

@@ -183,3 +183,15 @@ class ChromiumThread:
             self.run(close)
         finally:
             self._thread.shutdown()
+
+
+def describe(violations: list[dict[str, Any]]) -> list[str]:
+    """axe-core violations as one readable line each (impact, rule, where)."""
+    lines = []
+    for violation in violations:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+        lines.append(
+            f"{violation['impact']}: {violation['id']} — {violation['help']} "
+            f"({len(targets)}: {', '.join(targets[:5])})"
+        )
+    return lines

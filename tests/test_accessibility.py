@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, ROOT, ChromiumThread, LiveServer, screenshot, serve
+from browser_support import DESKTOP, ROOT, ChromiumThread, LiveServer, describe, screenshot, serve
 from sqlalchemy import select
 from staff_support import make_staff
 from test_browser import submit
@@ -205,17 +205,6 @@ def scan(browser: Any, server: LiveServer, name: str) -> dict[str, Any]:
         return dict(Axe().run(page).response)
     finally:
         page.context.close()
-
-
-def describe(violations: list[dict[str, Any]]) -> list[str]:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        lines.append(
-            f"{violation['impact']}: {violation['id']} — {violation['help']} "
-            f"({len(targets)}: {', '.join(targets[:5])})"
-        )
-    return lines
 
 
 # ------------------------------------------------------------------------------ tests

@@ -12,7 +12,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, SMALL_PHONE, ChromiumThread, LiveServer, screenshot, serve
+from browser_support import (
+    DESKTOP,
+    SMALL_PHONE,
+    ChromiumThread,
+    LiveServer,
+    describe,
+    screenshot,
+    serve,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,14 +60,6 @@ def scan_guide(browser: Any, server: LiveServer, language: str, viewport: dict) 
         return results
     finally:
         context.close()
-
-
-def describe(violations: list[dict[str, Any]]) -> list[str]:
-    return [
-        f"{v['impact']}: {v['id']} — {v['help']} "
-        f"({', '.join(' '.join(map(str, n['target'])) for n in v['nodes'][:5])})"
-        for v in violations
-    ]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, PHONE, ROOT, ChromiumThread, LiveServer, NetworkLog, serve
+from browser_support import (
+    DESKTOP,
+    PHONE,
+    ROOT,
+    ChromiumThread,
+    LiveServer,
+    NetworkLog,
+    describe,
+    serve,
+)
 from browser_support import screenshot as save_screenshot
 from test_stats_page import COMPLAINTS, FY, TIPS, file_cases
 
@@ -60,17 +69,6 @@ def visit(browser: Any, server: LiveServer, language: str, size: str) -> dict[st
         }
     finally:
         context.close()
-
-
-def describe(violations: list[dict[str, Any]]) -> list[str]:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        lines.append(
-            f"{violation['impact']}: {violation['id']} — {violation['help']} "
-            f"({len(targets)}: {', '.join(targets[:5])})"
-        )
-    return lines
 
 
 # Thai on a phone (where tables and the year's chart must scroll inside the page) and

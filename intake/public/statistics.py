@@ -16,7 +16,7 @@ from flask import abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
-from intake import charts, thaidate, validators
+from intake import charts, labels, thaidate, validators
 from intake.extensions import db
 from intake.i18n import current_language
 from intake.models import CaseKind
@@ -30,18 +30,8 @@ HALF_LABELS = {
     1: _l("ครึ่งปีแรก (ต.ค.–มี.ค.)"),
     2: _l("ครึ่งปีหลัง (เม.ย.–ก.ย.)"),
 }
-BREAKDOWN_TITLES = {
-    "category": _l("จำแนกตามประเภทเรื่อง"),
-    "channel": _l("จำแนกตามช่องทางการรับเรื่อง"),
-    "department": _l("จำแนกตามหน่วยงานที่รับผิดชอบ"),
-    "outcome": _l("จำแนกตามผลการดำเนินการ"),
-}
-BREAKDOWN_HEADERS = {
-    "category": _l("ประเภทเรื่อง"),
-    "channel": _l("ช่องทาง"),
-    "department": _l("หน่วยงาน"),
-    "outcome": _l("ผลการดำเนินการ"),
-}
+BREAKDOWN_TITLES = labels.BREAKDOWN_TITLE
+BREAKDOWN_HEADERS = labels.BREAKDOWN_COLUMN
 
 
 def now() -> datetime:

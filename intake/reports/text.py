@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from intake import thaidate
+from intake import labels, thaidate
 from intake.models import CaseKind
 from intake.services.reports import LONG_RUNNING_DAYS, Report, ReportKey
 from intake.services.stats import SMALL_CELL, Count
@@ -25,18 +25,8 @@ PERIOD_NAMES = {
     1: _l("รอบ 6 เดือน"),
     2: _l("รอบ 6 เดือนหลัง"),
 }
-BREAKDOWN_TITLES = {
-    "category": _l("จำแนกตามประเภทเรื่อง"),
-    "channel": _l("จำแนกตามช่องทางการรับเรื่อง"),
-    "department": _l("จำแนกตามหน่วยงานที่รับผิดชอบ"),
-    "outcome": _l("จำแนกตามผลการดำเนินการ"),
-}
-BREAKDOWN_COLUMN = {
-    "category": _l("ประเภทเรื่อง"),
-    "channel": _l("ช่องทาง"),
-    "department": _l("หน่วยงาน"),
-    "outcome": _l("ผลการดำเนินการ"),
-}
+BREAKDOWN_TITLES = labels.BREAKDOWN_TITLE
+BREAKDOWN_COLUMN = labels.BREAKDOWN_COLUMN
 SECTIONS = {
     "problems": _l("ปัญหาและอุปสรรค"),
     "remedies": _l("แนวทางแก้ไข"),
