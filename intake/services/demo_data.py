@@ -295,5 +295,9 @@ def load(
     except BaseException:
         session.rollback()
         raise
+    # A bulk load leaves the planner's statistics about an empty table: queries would
+    # be planned for a few hundred rows until autovacuum caught up.
+    session.execute(sa.text("ANALYZE"))
+    session.commit()
     result.seconds = time.perf_counter() - started
     return result
