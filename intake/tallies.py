@@ -222,19 +222,23 @@ def _upsert(dialect: str) -> Any:
 
 
 def apply(connection: sa.Connection, changes: dict[TallyKey, Counts]) -> None:
-    """Add ``changes`` to the tally rows, in key order (a fixed lock order)."""
-    for key in sorted(changes):
-        counts = changes[key]
-        insert = _upsert(connection.dialect.name).values(
+    """Add ``changes`` to the tally rows: one statement, rows in key order (a fixed lock
+    order, so two transactions moving cases between the same rows cannot deadlock)."""
+    if not changes:
+        return
+    insert = _upsert(connection.dialect.name)
+    statement = insert.on_conflict_do_update(
+        index_elements=list(KEY_FIELDS),
+        set_={name: _tallies.c[name] + insert.excluded[name] for name in COUNT_FIELDS},
+    )
+    rows = [
+        {
             **dict(zip(KEY_FIELDS, astuple(key), strict=True)),
-            **dict(zip(COUNT_FIELDS, astuple(counts), strict=True)),
-        )
-        connection.execute(
-            insert.on_conflict_do_update(
-                index_elements=list(KEY_FIELDS),
-                set_={name: _tallies.c[name] + insert.excluded[name] for name in COUNT_FIELDS},
-            )
-        )
+            **dict(zip(COUNT_FIELDS, astuple(changes[key]), strict=True)),
+        }
+        for key in sorted(changes)
+    ]
+    connection.execute(statement, rows)
 
 
 def recount(connection: sa.Connection) -> dict[TallyKey, Counts]:

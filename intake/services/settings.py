@@ -33,10 +33,22 @@ DEFAULT_ORGANISATION = {
 }
 
 
+_CACHE_KEY = "intake.organisation"
+
+
 def get_organisation(session: DbSession) -> Organisation:
-    """The settings row; an unsaved default when `intake init` has not run yet."""
+    """The settings row; an unsaved default when `intake init` has not run yet.
+
+    Read once per session (a request asks for it several times): the row stays in the
+    session, and a commit expires it like any other, so a change is seen at once."""
+    cached = session.info.get(_CACHE_KEY)
+    if cached is not None and cached in session:
+        return cached
     organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
-    return organisation or Organisation(id=0, **DEFAULT_ORGANISATION)
+    if organisation is None:
+        return Organisation(id=0, **DEFAULT_ORGANISATION)
+    session.info[_CACHE_KEY] = organisation
+    return organisation
 
 
 def extra_holidays(session: DbSession) -> list[date]:
