@@ -21,23 +21,20 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from intake import crypto, tallies, thaidate
 from intake.models import (
     Case,
     CaseEvent,
     CaseKind,
-    CaseTally,
     Category,
     Department,
-    ReferenceCounter,
     Role,
     SatisfactionResponse,
     User,
@@ -57,7 +54,6 @@ PARALLEL_FROM = 20_000  # smaller loads are drawn in this process
 _cases: sa.Table = sa.inspect(Case).local_table  # type: ignore[assignment]
 _events: sa.Table = sa.inspect(CaseEvent).local_table  # type: ignore[assignment]
 _satisfaction: sa.Table = sa.inspect(SatisfactionResponse).local_table  # type: ignore[assignment]
-_tallies: sa.Table = sa.inspect(CaseTally).local_table  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -160,23 +156,6 @@ def _drawn(setup: Setup, jobs: list[Job], workers: int) -> Iterator[Drawn]:
             yield pending.popleft().result()
 
 
-def _reserve(session: DbSession, kind: CaseKind, fiscal_year: int, count: int) -> int:
-    """Reserve ``count`` numbers at once; returns the first. The upsert and row lock of
-    ``references.allocate``: a concurrent filing waits, then continues after us."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(ReferenceCounter)
-        .values(kind=kind.value, fiscal_year=fiscal_year, last_number=count)
-        .on_conflict_do_update(
-            index_elements=["kind", "fiscal_year"],
-            set_={"last_number": ReferenceCounter.last_number + count},
-        )
-        .returning(ReferenceCounter.last_number)
-    )
-    return int(session.execute(statement).scalar_one()) - count + 1
-
-
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
@@ -203,33 +182,11 @@ def _insert(session: DbSession, table: sa.Table, rows: list[dict[str, Any]]) -> 
             copy.write_row([_plain(row[column]) for column in columns])
 
 
-def _add_tallies(session: DbSession, changes: dict[tallies.TallyKey, list[int]]) -> None:
-    """``tallies.apply`` as one executemany: the same upsert of the same rows in the same
-    (sorted) order, without building a statement per key (thousands per batch)."""
-    connection = session.connection()
-    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(
-        _tallies
-    )
-    statement = insert.on_conflict_do_update(
-        index_elements=list(tallies.KEY_FIELDS),
-        set_={name: _tallies.c[name] + insert.excluded[name] for name in tallies.COUNT_FIELDS},
-    )
-    rows = [
-        {
-            **dict(zip(tallies.KEY_FIELDS, astuple(key), strict=True)),
-            **dict(zip(tallies.COUNT_FIELDS, counts, strict=True)),
-        }
-        for key, counts in sorted(changes.items())
-    ]
-    if rows:
-        connection.execute(statement, rows)
-
-
 def _write(session: DbSession, drawn: Drawn, result: LoadResult) -> None:
     """Number one batch and write it with its tallies; the caller commits."""
     per_year = Counter(row["fiscal_year"] for row in drawn.cases)
     following = {
-        fiscal_year: _reserve(session, drawn.kind, fiscal_year, count)
+        fiscal_year: references.allocate(session, drawn.kind, fiscal_year, count)
         for fiscal_year, count in sorted(per_year.items())
     }
     for row in drawn.cases:
@@ -240,7 +197,11 @@ def _write(session: DbSession, drawn: Drawn, result: LoadResult) -> None:
     _insert(session, _cases, drawn.cases)
     _insert(session, _events, drawn.events)
     _insert(session, _satisfaction, drawn.surveys)
-    _add_tallies(session, drawn.tallies)
+    # The hooks' own upsert, so demo rows are counted exactly as real ones.
+    tallies.apply(
+        session.connection(),
+        {key: tallies.Counts(*counts) for key, counts in drawn.tallies.items()},
+    )
     result.counts.update((drawn.kind, fiscal_year) for fiscal_year in per_year.elements())
     result.events += len(drawn.events)
     result.surveys += len(drawn.surveys)

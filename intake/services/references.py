@@ -30,16 +30,17 @@ def _upsert(session: DbSession) -> type[Insert]:
     raise RuntimeError(f"reference allocation not implemented for {dialect}")
 
 
-def allocate(session: DbSession, kind: CaseKind, fiscal_year: int) -> int:
-    """The next number for (kind, fiscal year), inside the caller's transaction."""
+def allocate(session: DbSession, kind: CaseKind, fiscal_year: int, count: int = 1) -> int:
+    """The next number for (kind, fiscal year), inside the caller's transaction; with
+    ``count``, a block of that many numbers (bulk loads), and its first number."""
     insert = _upsert(session)
     statement = (
         insert(ReferenceCounter)
-        .values(kind=kind.value, fiscal_year=fiscal_year, last_number=1)
+        .values(kind=kind.value, fiscal_year=fiscal_year, last_number=count)
         .on_conflict_do_update(  # type: ignore[attr-defined]
             index_elements=["kind", "fiscal_year"],
-            set_={"last_number": ReferenceCounter.last_number + 1},
+            set_={"last_number": ReferenceCounter.last_number + count},
         )
         .returning(ReferenceCounter.last_number)
     )
-    return int(session.execute(statement).scalar_one())
+    return int(session.execute(statement).scalar_one()) - count + 1

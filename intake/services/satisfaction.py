@@ -1,4 +1,4 @@
-"""The complainant's one-time satisfaction survey, and its tally for the statistics.
+"""The complainant's one-time satisfaction survey (the statistics count it in the tallies).
 
 Measure 44 of the anti-corruption plan sets a target: at least 80% of the people who
 answer are satisfied, i.e. rate the service 4 or 5 of 5 overall. A survey is offered only
@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from intake import crypto
-from intake.models import Case, CaseKind, SatisfactionResponse
+from intake.models import Case, SatisfactionResponse
 from intake.services import DbSession, ServiceError
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.workflow import is_closed
@@ -119,21 +117,3 @@ def record_answers(
 class Tally:
     responses: int
     satisfied: int
-
-
-def tally(session: DbSession, kind: CaseKind, start: datetime, end: datetime) -> Tally:
-    """Answers for cases of ``kind`` received in [start, end), and how many rated 4–5."""
-    query = (
-        select(
-            func.count(),
-            func.coalesce(
-                func.sum(sql_case((SatisfactionResponse.overall >= SATISFIED_FROM, 1), else_=0)),
-                0,
-            ),
-        )
-        .select_from(SatisfactionResponse)
-        .join(Case, Case.id == SatisfactionResponse.case_id)
-        .where(Case.kind == kind, Case.received_at >= start, Case.received_at < end)
-    )
-    responses, satisfied_count = session.execute(query).one()
-    return Tally(responses=int(responses), satisfied=int(satisfied_count))
