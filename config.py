@@ -62,6 +62,8 @@ class BaseConfig:
     INTAKE_SHOW_DEVELOPMENT_CODE = False
     INTAKE_STAFF_IDLE_MINUTES = 30
     INTAKE_TRACK_SESSION_MINUTES = 30
+    # Public statistics are computed at most once per this many seconds per worker.
+    INTAKE_STATS_CACHE_SECONDS = 60
 
 
 class DevelopmentConfig(BaseConfig):
@@ -70,6 +72,7 @@ class DevelopmentConfig(BaseConfig):
     # Shows the current sign-in code on the code page, so the demo logins work without
     # an authenticator app. Never in production or tests.
     INTAKE_SHOW_DEVELOPMENT_CODE = True
+    INTAKE_STATS_CACHE_SECONDS = 0  # a case filed while trying it out shows at once
 
 
 class ProductionConfig(BaseConfig):
@@ -152,6 +155,11 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     ):
         if environ.get(key):
             settings[key] = environ[key]
+    if environ.get("INTAKE_STATS_CACHE_SECONDS", "").strip():
+        raw = environ["INTAKE_STATS_CACHE_SECONDS"].strip()
+        if not raw.isdigit():
+            raise ConfigError(f"INTAKE_STATS_CACHE_SECONDS must be whole seconds, not {raw!r}")
+        settings["INTAKE_STATS_CACHE_SECONDS"] = int(raw)
     for key in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
         settings[key] = _flag(environ.get(key), False, key)
     for key, value in environ.items():

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
-from flask import abort, make_response, render_template, request
+from flask import abort, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from intake import charts, labels, thaidate, validators
+from intake.cache import TimedCache
 from intake.extensions import db
 from intake.i18n import current_language
 from intake.models import CaseKind
 from intake.public import bp
 from intake.services import stats as stats_service
 
+T = TypeVar("T")
 MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 2500, 2700
 
 HALF_LABELS = {
@@ -81,8 +85,17 @@ def _stats_query() -> StatsQuery:
     return StatsQuery(fiscal_year, half, [CaseKind(kind)] if kind else list(CaseKind), kind)
 
 
+def _cached(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """Figures kept for INTAKE_STATS_CACHE_SECONDS in this worker (see intake.cache)."""
+    cache = current_app.extensions.setdefault("intake_stats_cache", TimedCache())
+    return cache.get(key, current_app.config["INTAKE_STATS_CACHE_SECONDS"], compute)
+
+
 def _compute(query: StatsQuery) -> dict[str, stats_service.KindStats]:
-    return stats_service.compute(db.session, query.fiscal_year, query.kinds, query.half)
+    return _cached(
+        ("stats", query.fiscal_year, query.half, tuple(query.kinds)),
+        lambda: stats_service.compute(db.session, query.fiscal_year, query.kinds, query.half),
+    )
 
 
 def _chart_month_labels(months: list[date]) -> list[str]:
@@ -96,7 +109,7 @@ def _year_choices(selected: int) -> list[int]:
     """Every fiscal year with cases up to the current one, newest first (and the one
     asked for, so that the selector always shows the page's year)."""
     current = current_fiscal_year()
-    first = stats_service.first_fiscal_year(db.session) or current
+    first = _cached(("first", 0), lambda: stats_service.first_fiscal_year(db.session)) or current
     return sorted({*range(min(first, current), current + 1), selected}, reverse=True)
 
 
