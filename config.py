@@ -37,7 +37,8 @@ class BaseConfig:
     DEBUG = False
 
     # hide_parameters: database errors must never print what people typed into a log.
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    # No pool_pre_ping: intake/database.py pings only connections that sat idle.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "intake_session"

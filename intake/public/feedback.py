@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from flask import current_app, flash, g, redirect, render_template, url_for
@@ -149,8 +150,15 @@ class FollowUp:
     kind: CaseKind
     survey: satisfaction_service.SurveyState
     notices: notices_service.NoticeSettings
-    survey_form: SurveyForm
-    notice_form: NoticeForm
+
+    # Built only if a partial shows them: most status pages show neither form.
+    @cached_property
+    def survey_form(self) -> SurveyForm:
+        return SurveyForm(formdata=None)
+
+    @cached_property
+    def notice_form(self) -> NoticeForm:
+        return NoticeForm(formdata=None)
 
 
 def _followed_case() -> Case | None:
@@ -169,8 +177,6 @@ def follow_up() -> FollowUp | None:
                 kind=case.kind,
                 survey=satisfaction_service.state(db.session, case),
                 notices=notices_service.settings(current_keyring(), case),
-                survey_form=SurveyForm(formdata=None),
-                notice_form=NoticeForm(formdata=None),
             )
     return g.follow_up
 

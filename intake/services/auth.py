@@ -6,6 +6,7 @@ key. A code is accepted once: the last accepted time step is remembered.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,8 +26,14 @@ PASSWORD_MIN = 10
 ISSUER = "Intake"
 # A little drift either way between the server's clock and the phone's.
 TOTP_WINDOW = 1
-# A hash to compare against when the username does not exist, so timing says nothing.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to compare against when the username does not exist, so timing says
+    nothing. Made on first need: scrypt takes 32 MB and a tenth of a second, which every
+    worker would otherwise spend at start."""
+    return generate_password_hash(secrets.token_hex(8))
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ def check_password(
     """First step. Raises ServiceError "invalid" (never says which part) or "locked"."""
     user = find_user(session, username.strip())
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         raise ServiceError("invalid")
     if _locked(user, now):
         raise ServiceError("locked")

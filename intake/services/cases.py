@@ -174,8 +174,12 @@ def file_case(
         case.department_id = category.department_id if category else None
     case.registered_by_id = data.registered_by.id if data.registered_by else None
     case.events.append(
-        CaseEvent(type=EventType.FILED, to_status=Status.RECEIVED, at=received_at,
-                  actor_id=case.registered_by_id)
+        CaseEvent(
+            type=EventType.FILED,
+            to_status=Status.RECEIVED,
+            at=received_at,
+            actor_id=case.registered_by_id,
+        )
     )
 
     written = store_files(keyring, uploads, case, data.attachments)
@@ -184,7 +188,8 @@ def file_case(
         # Last before commit, so the counter row stays locked for as short a time as possible.
         case.fiscal_year = fiscal_year
         case.sequence = references.allocate(session, data.kind, fiscal_year)
-        case.reference = references.format_reference(data.kind, fiscal_year, case.sequence)
+        reference = references.format_reference(data.kind, fiscal_year, case.sequence)
+        case.reference = reference
         session.add(case)
         session.flush()
         actor = actor_label(data.registered_by) if data.registered_by else ACTOR_PUBLIC
@@ -195,7 +200,8 @@ def file_case(
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return FiledCase(case_id, data.kind, case.reference, code, received_at, due)
+    # `reference`, not `case.reference`: reading the expired case would cost a query.
+    return FiledCase(case_id, data.kind, reference, code, received_at, due)
 
 
 def find_by_code(session: DbSession, keyring: crypto.Keyring, typed: str) -> Case | None:
@@ -258,6 +264,8 @@ def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
 def _reply_files(keyring: crypto.Keyring, case: Case) -> dict[str, list[str]]:
     """The names of the files each reply carried (only the complainant's own replies)."""
     files: dict[str, list[str]] = {}
+    if not any(event.type is EventType.REPLY for event in case.events):
+        return files  # most cases have no reply: no need to load their attachments
     for attachment in case.attachments:
         if attachment.event_id is None:
             continue

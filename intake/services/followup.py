@@ -42,6 +42,9 @@ class Followed:
 
 
 def _status(session: DbSession, keyring: crypto.Keyring, case: Case, now: datetime) -> PublicStatus:
+    # The session's identity map holds cases weakly: without this reference the status
+    # page's survey and notice partials would load the case a second time.
+    session.info["intake.followed_case"] = case
     disclosed = (
         case.kind is CaseKind.TIP
         and get_organisation(session).tell_tipster_of_reveal
