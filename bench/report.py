@@ -16,6 +16,7 @@ STATS = "GET /stats.json"
 STATS_LAST = "GET /stats.json?fy=last"  # the last whole fiscal year: the most tallies
 QUEUE = "GET /staff/cases"
 LANDING = "GET /"
+HEALTH = "GET /healthz"  # one SELECT 1: the floor of any request that uses the database
 TARGET_CONNECTIONS = 16  # the concurrency the targets are judged at
 
 
@@ -151,7 +152,7 @@ def memory_line(run: SizeRun) -> str:
 
 def scaling_table(small: SizeRun, large: SizeRun, connections: list[int]) -> list[str]:
     rows = []
-    for label in (STATS, STATS_LAST, QUEUE, TRACK, LANDING):
+    for label in (STATS, STATS_LAST, QUEUE, TRACK, LANDING, HEALTH):
         for c in connections:
             a, b = small.results.get((label, c)), large.results.get((label, c))
             if a is None or b is None:
