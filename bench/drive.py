@@ -45,6 +45,9 @@ class Result:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    # CPU per answered request, in ms, while wrk ran (None: not measured)
+    app_cpu_ms: float | None = None
+    db_cpu_ms: float | None = None
 
     @property
     def rps(self) -> float:

@@ -69,6 +69,10 @@ def _ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}" if base else "–"
 
 
+def _cpu(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}"
+
+
 def _errors(result: Result) -> str:
     if not result.errors:
         return "0"
@@ -103,9 +107,52 @@ def endpoint_table(run: SizeRun, labels: list[str], connections: list[int]) -> l
                     _ms(result.p50_ms),
                     _ms(result.p99_ms),
                     _errors(result),
+                    _cpu(result.app_cpu_ms),
+                    _cpu(result.db_cpu_ms),
                 ]
             )
-    header = ["endpoint", "conns", "req/s", "× hello req/s", "p50 ms", "p99 ms", "errors"]
+    header = [
+        "endpoint",
+        "conns",
+        "req/s",
+        "× hello req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "app CPU ms/req",
+        "PostgreSQL CPU ms/req",
+    ]
+    return _table(header, rows)
+
+
+def cpu_table(run: SizeRun, labels: list[str], cores: int) -> list[str]:
+    """Where the time goes at the targets' concurrency: the CPU each answered request
+    cost, and the rate those costs alone would allow on this machine's cores."""
+    rows = []
+    c = TARGET_CONNECTIONS
+    for label in [HELLO, *labels]:
+        result = run.hello.get(c) if label == HELLO else run.results.get((label, c))
+        if result is None or result.app_cpu_ms is None:
+            continue
+        cost = result.app_cpu_ms + (result.db_cpu_ms or 0.0)
+        rows.append(
+            [
+                label,
+                f"{result.rps:,.0f}",
+                _cpu(result.app_cpu_ms),
+                _cpu(result.db_cpu_ms),
+                f"{cores * 1000 / cost:,.0f}" if cost else "–",
+                f"{result.rps * cost / 1000:.2f} of {cores}",
+            ]
+        )
+    header = [
+        "endpoint",
+        "req/s",
+        "app CPU ms/req",
+        "PostgreSQL CPU ms/req",
+        "req/s if CPU were all it took",
+        "cores busy",
+    ]
     return _table(header, rows)
 
 

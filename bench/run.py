@@ -15,6 +15,7 @@ stopped by its own id or process group.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import signal
@@ -158,11 +159,27 @@ class Bench:
         self.stack = stack  # main's cleanup: stops servers even if a finally is cut short
 
     def wrk(
-        self, server: Gunicorn, endpoint: Endpoint, connections: int, seconds: int
+        self,
+        server: Gunicorn,
+        endpoint: Endpoint,
+        connections: int,
+        seconds: int,
+        postgres: DurablePostgres | None = None,
     ) -> drive.Result:
-        """One wrk run, then a wait until the server has finished what wrk left in flight."""
+        """One wrk run, then a wait until the server has finished what wrk left in flight.
+        The CPU the workers (and PostgreSQL) used during the run, per answered request,
+        goes into the result: it says what limits a figure."""
         log = self.work / "wrk.log"
+        app_before = server.cpu_ticks()
+        db_before = postgres.cpu_ticks() if postgres else 0
         result = drive.run(endpoint, server.port, connections, seconds, self.work, log)
+        if result.requests:
+            per_request = 10.0 / result.requests  # clock ticks are 10 ms
+            result = dataclasses.replace(
+                result,
+                app_cpu_ms=(server.cpu_ticks() - app_before) * per_request,
+                db_cpu_ms=(postgres.cpu_ticks() - db_before) * per_request if postgres else None,
+            )
         if not server.wait_idle():
             _say(f"    (the {server.name} workers were still busy 60 s after wrk stopped)")
         return result
@@ -217,6 +234,7 @@ class Bench:
 
     def measure(self, run: SizeRun, instance: Instance, app: Gunicorn, uri: str) -> None:
         port, seconds = app.port, self.settings.duration
+        postgres = instance.postgres
         for c in self.settings.connections:
             run.hello[c] = self.wrk(self.hello, Endpoint(HELLO, "/"), c, seconds)
             _say(_line(run.hello[c], None))
@@ -259,7 +277,7 @@ class Bench:
             self.wrk(app, endpoint, WARM_UP_CONNECTIONS, min(WARM_UP_SECONDS, seconds))
             for c in self.settings.connections:
                 before = instance.settle() if endpoint.label == TIPS else 0
-                result = self.wrk(app, endpoint, c, seconds)
+                result = self.wrk(app, endpoint, c, seconds, postgres)
                 run.results[(endpoint.label, c)] = result
                 _say(_line(result, run.hello.get(c)))
                 if endpoint.label == TIPS:
@@ -362,6 +380,12 @@ def document(
             f"{run.database_size}.",
             "",
             *report.endpoint_table(run, labels, settings.connections),
+            "",
+            f"CPU per answered request at {report.TARGET_CONNECTIONS} connections "
+            "(the Intake workers' and PostgreSQL's user + system time during the run, "
+            "divided by the answers; wrk's own share is small):",
+            "",
+            *report.cpu_table(run, labels, os.cpu_count() or 1),
             "",
             "Filing (`POST /tips/new`), checked in the database after each run:",
             "",

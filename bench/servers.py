@@ -59,12 +59,42 @@ class DurablePostgres(PostgresServer):
         )
         return proc.stdout.strip() or "unknown"
 
+    def cpu_ticks(self) -> int:
+        """CPU used so far by the server: postmaster, backends and background workers."""
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            postmaster = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+            return cpu_ticks([postmaster, *children(postmaster)])
+        return 0
+
     def drop_database(self, name: str) -> None:
         from psycopg import sql
 
         self.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    """User + system CPU clock ticks (1/100 s) the processes have used so far."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of ``pid``."""
+    listing = Path(f"/proc/{pid}/task/{pid}/children")
+    with contextlib.suppress(OSError):
+        return [int(child) for child in listing.read_text().split()]
+    found = []  # kernels without that file: look for processes whose parent is pid
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
 
 
 def pg_bin() -> Path | None:
@@ -149,16 +179,7 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         if self.process is None or self.process.poll() is not None:
             return []
-        master = self.process.pid
-        children = Path(f"/proc/{master}/task/{master}/children")
-        with contextlib.suppress(OSError):
-            return [int(pid) for pid in children.read_text().split()]
-        found = []  # kernels without that file: look for processes whose parent is master
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
-                    found.append(int(stat.parent.name))
-        return found
+        return children(self.process.pid)
 
     def memory_mb(self, field: str = "VmHWM") -> dict[int, float]:
         """A /proc memory figure of each current worker, in MB (10⁶ bytes, as the target
@@ -173,22 +194,17 @@ class Gunicorn:
                         values[pid] = int(line.split()[1]) * 1024 / 1e6
         return values
 
-    def _cpu_ticks(self) -> int:
-        total = 0
-        for pid in self.worker_pids():
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime + stime
-        return total
+    def cpu_ticks(self) -> int:
+        return cpu_ticks(self.worker_pids())
 
     def wait_idle(self, quiet: float = 0.5, timeout: float = 60.0) -> bool:
         """Waits until the workers have used (almost) no CPU for ``quiet`` seconds: the
         requests wrk left in flight are done, so the next run starts on an idle server."""
         deadline = time.monotonic() + timeout
-        previous = self._cpu_ticks()
+        previous = self.cpu_ticks()
         while time.monotonic() < deadline:
             time.sleep(quiet)
-            current = self._cpu_ticks()
+            current = self.cpu_ticks()
             if current - previous <= 1:  # one clock tick (10 ms) of housekeeping at most
                 return True
             previous = current

@@ -34,6 +34,7 @@ from intake.workflow import Status, is_closed
 OPEN = "open"
 NONE_ID = 0  # no category or department yet
 BEFORE = "intake.tallies.before"
+INSERTED = "intake.tallies.inserted"
 
 
 @dataclass(frozen=True, order=True)
@@ -173,6 +174,20 @@ def _read(connection: sa.Connection, case_ids: set[str]) -> dict[str, State]:
     return found
 
 
+def _state_of(case: Case) -> State:
+    key = key_of(
+        case.kind,
+        case.received_at,
+        case.category_id,
+        case.channel,
+        case.department_id,
+        case.status,
+        case.first_due_at,
+        case.first_response_at,
+    )
+    return key, None
+
+
 def _touched(session: Session, objects: Iterable[object]) -> set[str]:
     ids: set[str] = set()
     for obj in objects:
@@ -194,17 +209,33 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         before.update(dict.fromkeys(fresh))  # None: not in the database yet (a new case)
         # A case added in this session has no row to read yet: one query fewer per filing,
         # inside the time the reference counter stays locked.
-        pending = {obj.id for obj in session.new if isinstance(obj, Case)}
-        if fresh - pending:
-            before.update(_read(session.connection(), fresh - pending))
+        pending = {obj.id: obj for obj in session.new if isinstance(obj, Case)}
+        if fresh - pending.keys():
+            before.update(_read(session.connection(), fresh - pending.keys()))
+        answered = {o.case_id for o in session.new if isinstance(o, SatisfactionResponse)}
+        session.info.setdefault(INSERTED, {}).update(
+            {case_id: case for case_id, case in pending.items() if case_id not in answered}
+        )
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous_transaction: Any) -> None:
+    """A flush that failed left its before-states behind: they describe nothing now."""
+    session.info.pop(BEFORE, None)
+    session.info.pop(INSERTED, None)
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, flush_context: Any) -> None:
     before: dict[str, State | None] = session.info.pop(BEFORE, {})
+    inserted: dict[str, Case] = session.info.pop(INSERTED, {})
     if not before:
         return
-    after = _read(session.connection(), set(before))
+    # A case inserted by this flush is as its object says (and has no survey answer yet);
+    # any other is read back, so SQL defaults and other writers count as they are.
+    after = {case_id: _state_of(case) for case_id, case in inserted.items()}
+    if set(before) - after.keys():
+        after.update(_read(session.connection(), set(before) - after.keys()))
     changes: dict[TallyKey, Counts] = {}
     for case_id, old in before.items():
         new = after.get(case_id)
