@@ -42,7 +42,7 @@ def registration(**changes: Any) -> dict[str, Any]:
         kind="complaint",
         channel="walk_in",
         received_date=be_text(bangkok_today()),
-        received_time="09:00",
+        received_time="00:00",  # today at midnight: never in the future, whatever the hour
     )
     data.update(changes)
     return data
