@@ -115,3 +115,10 @@ def test_production_caches_for_a_minute_by_default(tmp_path: Path) -> None:
 def test_cache_seconds_that_are_not_whole_seconds_are_refused(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigError, match="INTAKE_STATS_CACHE_SECONDS"):
         load_config({"INTAKE_STATS_CACHE_SECONDS": value}, {"INTAKE_INSTANCE_PATH": str(tmp_path)})
+
+
+def test_the_page_says_how_fresh_its_figures_are(make_app: Any, app: Flask) -> None:
+    cached = make_app(INTAKE_STATS_CACHE_SECONDS=60).test_client().get("/stats?fy=2569")
+    assert "ตัวเลขอาจช้ากว่าข้อมูลจริงไม่เกิน 60 วินาที" in cached.get_data(as_text=True)
+    fresh = app.test_client().get("/stats?fy=2569").get_data(as_text=True)
+    assert "ตัวเลขเป็นข้อมูล ณ เวลาที่เปิดหน้านี้" in fresh and "ไม่เกิน" not in fresh
