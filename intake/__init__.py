@@ -25,7 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake import errors, i18n, security, tallies  # noqa: F401  (tallies: flush hooks)
     from intake.cli import init_app as init_cli
     from intake.database import configure_engine
-    from intake.extensions import babel, csrf, db, limiter, migrate
+    from intake.extensions import babel, csrf, db, limiter
     from intake.keystore import init_keys
     from intake.privacy import configure_logging
     from intake.public import bp as public_bp
@@ -45,7 +45,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    if os.environ.get("INTAKE_WEB_WORKER") != "1":
+        _init_migrations(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
@@ -58,3 +59,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_staff(app)
     init_cli(app)
     return app
+
+
+def _init_migrations(app: Flask) -> None:
+    """`flask db ...` and `intake init` migrate the database; web workers never do.
+    gunicorn.conf.py sets INTAKE_WEB_WORKER=1, so a worker leaves Flask-Migrate and
+    Alembic (about 11 MB each) unloaded."""
+    from flask_migrate import Migrate
+
+    from intake.extensions import db
+
+    Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"))

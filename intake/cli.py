@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from flask_migrate import upgrade
 
 from intake import crypto
 from intake.extensions import db
@@ -25,6 +24,8 @@ def init_command(no_demo: bool) -> None:
     created = bool(crypto.missing_key_files(keys_dir))
     set_keyring(current_app, crypto.ensure_keyring(keys_dir))
     click.echo(f"keys: {'created' if created else 'present'} in {keys_dir}")
+    from flask_migrate import upgrade  # here: web workers never load Alembic
+
     upgrade()
     click.echo("database: at the latest revision")
     added = setup.ensure_organisation(db.session)
