@@ -65,6 +65,7 @@ class Tier:
     seconds: float = 0.0
     skipped_tests: list[tuple[str, str]] = field(default_factory=list)  # (test id, reason)
     executed: set[str] = field(default_factory=set)  # test ids that ran (not skipped)
+    broken: list[str] = field(default_factory=list)  # "test id: failure/error: message"
 
     @property
     def passed(self) -> int:
@@ -123,6 +124,12 @@ def _parse_junit(path: Path, tier: Tier) -> bool:
             setattr(tier, attr, getattr(tier, attr) + int(suite.get(attr, "0") or 0))
         for case in suite.iter("testcase"):
             test_id = "::".join(p for p in (case.get("classname"), case.get("name")) if p)
+            for outcome in ("failure", "error"):
+                found = case.find(outcome)
+                if found is not None:
+                    message = (found.get("message") or found.text or "").strip()
+                    first = message.splitlines()[0][:160] if message else "(no message)"
+                    tier.broken.append(f"{test_id}: {outcome}: {first}")
             skipped = case.find("skipped")
             if skipped is not None and skipped.get("type") == "pytest.xfail":
                 tier.xfailed += 1
@@ -253,6 +260,10 @@ def _print_table(tiers: list[Tier]) -> None:
             counts = f"{'-':>6} {'-':>7} {'-':>7} {'-':>7} {'-':>8} {'-':>8}"
         note = t.reason + (f" [{t.xfailed} xfailed]" if t.xfailed else "")
         print(f"{t.name:<11} {result:<10} {counts}  {note}".rstrip())
+    # Named again here, at the very end, so a log that keeps only its tail still says which.
+    for t in tiers:
+        for line in t.broken:
+            print(f"!! {t.name}: {line}")
 
 
 def main(argv: list[str]) -> int:
