@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from types import TracebackType
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 TITLES = {
@@ -37,6 +40,18 @@ MESSAGES = {
     503: _l("ขออภัย ระบบยังไม่พร้อมให้บริการ โปรดลองใหม่ภายหลัง"),
 }
 
+# Said when the database cannot be reached. A receipt is shown only after the commit,
+# so "no receipt" is exactly "not recorded": people know whether to send again.
+DATABASE_UNAVAILABLE_MESSAGE = _l(
+    "ขออภัย ขณะนี้ระบบฐานข้อมูลขัดข้องชั่วคราว โปรดลองใหม่ในอีกสักครู่ "
+    "หากท่านเพิ่งส่งเรื่องแต่ยังไม่ได้รับเลขที่เรื่องและรหัสติดตาม แสดงว่าเรื่องยังไม่ได้รับการบันทึก "
+    "โปรดส่งอีกครั้งเมื่อระบบกลับมาใช้งานได้"
+)
+# Connection refused or lost, pool exhausted, SQLite file locked or unreadable: a fault
+# that passes, not a bug in the request.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+RETRY_AFTER_SECONDS = 30
+
 CSRF_MESSAGE = _l("แบบฟอร์มหมดอายุหรือไม่สมบูรณ์ โปรดกลับไปหน้าแบบฟอร์ม โหลดใหม่ แล้วส่งอีกครั้ง")
 
 
@@ -54,6 +69,18 @@ def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
     return _render(400, CSRF_MESSAGE)
 
 
+def handle_database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    from intake.extensions import db
+
+    with contextlib.suppress(Exception):  # the session may be as broken as the server
+        db.session.rollback()
+    # The page is drawn as for a visitor: loading the signed-in user would need the database.
+    g._login_user = AnonymousUserMixin()
+    current_app.logger.warning("database unavailable: %s", type(error).__name__)
+    body, code = _render(503, DATABASE_UNAVAILABLE_MESSAGE)
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def describe_exception(exc_type: type[BaseException] | None, tb: TracebackType | None) -> str:
     """Type and place of an error, never its message: messages can carry what people typed."""
     name = exc_type.__name__ if exc_type else "unknown"
@@ -65,4 +92,6 @@ def describe_exception(exc_type: type[BaseException] | None, tb: TracebackType |
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    for fault in DATABASE_UNAVAILABLE:
+        app.register_error_handler(fault, handle_database_unavailable)
     app.register_error_handler(Exception, lambda _error: _render(500))

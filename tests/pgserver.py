@@ -153,6 +153,20 @@ class PostgresServer:
                 if d is not None:
                     shutil.rmtree(d, ignore_errors=True)
 
+    def pause(self) -> None:
+        """Stop the server but keep its data (``pg_ctl stop -m fast``): an outage."""
+        proc = self._run(
+            str(self.bin_dir / "pg_ctl"), "stop", "-m", "fast", "-w", "-t", "30",
+            "-D", str(self.data_dir), timeout=60,
+        )  # fmt: skip
+        if proc.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop failed:\n{proc.stdout}{proc.stderr}")
+        self._running = False
+
+    def resume(self) -> None:
+        """Start the paused server again on the same socket, with the same data."""
+        self._pg_ctl_start()
+
     def __enter__(self) -> PostgresServer:
         self.start()
         return self

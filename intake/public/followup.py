@@ -26,11 +26,11 @@ from intake.extensions import db, limiter
 from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.public import bp, tracked
-from intake.public.forms import TOO_LONG, TrackForm, _FilingForm
+from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, TrackForm, _FilingForm
 from intake.public.views import _filing_limit, _limits, _track_limit, now
 from intake.services import ServiceError
 from intake.services import followup as followup_service
-from intake.services.cases import PublicStatus
+from intake.services.cases import STORAGE_UNAVAILABLE, PublicStatus
 from intake.services.settings import get_organisation
 
 FLASH_CATEGORY = "followup"  # the survey and notices partials show their own categories
@@ -181,6 +181,9 @@ def track_reply() -> ResponseReturnValue:
             return _code_form(code=401, notice=SESSION_ENDED)
         if error.code == "closed":  # closed while they were writing
             return render_status(latest[1], code=409, reply_refused=True)
+        if error.code == STORAGE_UNAVAILABLE:
+            form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
+            return render_status(latest[1], code=503, reply_form=form)
         message = REPLY_ERRORS.get(error.code, REPLY_ERRORS["message_required"])
         form.message.errors = [str(message)]
         return render_status(latest[1], code=422, reply_form=form)

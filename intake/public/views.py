@@ -25,14 +25,15 @@ from werkzeug.wrappers import Response
 
 from intake import crypto, tracking
 from intake.attachments import ALLOWED_DESCRIPTION, Limits
+from intake.errors import RETRY_AFTER_SECONDS
 from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language
 from intake.keystore import current_keyring
 from intake.models import CaseKind, Organisation
 from intake.public import bp
-from intake.public.forms import ComplaintForm, TipForm
+from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
 from intake.services import ServiceError
-from intake.services.cases import FilingInput, file_case
+from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 
 RECEIPT_KEY = "receipt"
@@ -118,6 +119,7 @@ def _filing_input(form: ComplaintForm | TipForm, kind: CaseKind) -> FilingInput:
 
 def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> ResponseReturnValue:
     _prepare_form(form, kind)
+    storage_failed = False
     if form.validate_on_submit():
         try:
             filed = file_case(
@@ -129,6 +131,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
             )
         except ServiceError as error:
             _show_service_error(form, error)
+            if error.code == STORAGE_UNAVAILABLE:
+                storage_failed = True
         else:
             receipt = {
                 "reference": filed.reference,
@@ -141,7 +145,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 current_keyring(), json.dumps(receipt), purpose="receipt"
             )
             return redirect(url_for("public.receipt"), code=303)
-    status = 422 if request.method == "POST" else 200
+    # 503 when the fault is ours (the upload folder), 422 when the form needs correcting.
+    status = 503 if storage_failed else 422 if request.method == "POST" else 200
     files_chosen = request.method == "POST" and any(
         getattr(f, "filename", "") for f in request.files.getlist("attachments")
     )
@@ -162,6 +167,8 @@ def _show_service_error(form: ComplaintForm | TipForm, error: ServiceError) -> N
         form.anonymous.errors = [
             _("ขณะนี้ระบบยังรับข้อมูลตัวตนไม่ได้ โปรดเลือกไม่ประสงค์ออกนาม หรือติดต่อศูนย์รับเรื่องโดยตรง")
         ]
+    elif error.code == STORAGE_UNAVAILABLE:
+        form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
     else:
         form.category.errors = [*form.category.errors, _("โปรดเลือกประเภทเรื่องใหม่")]
 
@@ -201,9 +208,13 @@ def receipt() -> ResponseReturnValue:
 def healthz() -> ResponseReturnValue:
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not healthy"; the type is logged
-        current_app.logger.warning("healthz: database check failed")
-        return {"status": "error", "database": "unavailable"}, 503
+    except Exception as error:  # any database failure means "not healthy"; the type is logged
+        current_app.logger.warning("healthz: database check failed: %s", type(error).__name__)
+        return (
+            {"status": "error", "database": "unavailable"},
+            503,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return {"status": "ok", "database": "ok"}
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import logging
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +32,10 @@ from intake.services.audit import ACTOR_PUBLIC, actor_label, record
 from intake.services.identity import seal_case_identity
 from intake.services.settings import extra_holidays, get_organisation
 from intake.workflow import Status
+
+log = logging.getLogger(__name__)
+
+STORAGE_UNAVAILABLE = "storage_unavailable"
 
 REPORTER_FIELDS = ("name", "phone", "email", "address", "national_id")
 
@@ -95,6 +103,23 @@ def _check_category(session: DbSession, data: FilingInput) -> None:
         raise ServiceError("category")
 
 
+def _write_durably(path: Path, blob: bytes) -> None:
+    """On disk before the case is committed: a receipt must never point at a lost file."""
+    with path.open("xb") as handle:
+        handle.write(blob)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """The new names in the folder are durable too (POSIX keeps them in the directory)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def store_files(
     keyring: crypto.Keyring,
     uploads: Path,
@@ -104,29 +129,43 @@ def store_files(
     event_id: str | None = None,
 ) -> list[Path]:
     """Encrypt each file to disk before the commit; the caller removes them on failure.
-    Files sent later with a complainant's reply name that reply's event."""
-    uploads.mkdir(parents=True, exist_ok=True, mode=0o700)
+    Files sent later with a complainant's reply name that reply's event.
+
+    Raises ServiceError("storage_unavailable") when the upload folder cannot take them
+    (full, read-only, gone); whatever was written of them is removed first."""
     written: list[Path] = []
-    for prepared in files:
-        attachment_id = new_id()
-        attachment = Attachment(
-            id=attachment_id,
-            mime=prepared.mime,
-            size=len(prepared.data),
-            stored_name=secrets.token_hex(16),
-            metadata_removed=prepared.metadata_removed,
-            event_id=event_id,
-        )
-        attachment.name_enc = crypto.encrypt_field(
-            keyring, prepared.name, table="attachments", column="name", row_id=attachment_id
-        )
-        blob = crypto.encrypt_field(
-            keyring, prepared.data, table="attachments", column="data", row_id=attachment_id
-        )
-        path = uploads / attachment.stored_name
-        path.write_bytes(blob)
-        written.append(path)
-        case.attachments.append(attachment)
+    if not files:
+        return written
+    try:
+        uploads.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for prepared in files:
+            attachment_id = new_id()
+            attachment = Attachment(
+                id=attachment_id,
+                mime=prepared.mime,
+                size=len(prepared.data),
+                stored_name=secrets.token_hex(16),
+                metadata_removed=prepared.metadata_removed,
+                event_id=event_id,
+            )
+            attachment.name_enc = crypto.encrypt_field(
+                keyring, prepared.name, table="attachments", column="name", row_id=attachment_id
+            )
+            blob = crypto.encrypt_field(
+                keyring, prepared.data, table="attachments", column="data", row_id=attachment_id
+            )
+            path = uploads / attachment.stored_name
+            written.append(path)  # before writing: a half-written file is removed too
+            _write_durably(path, blob)
+            case.attachments.append(attachment)
+        _sync_folder(uploads)
+    except OSError as error:
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        # The error's name only (ENOSPC, EROFS...): its text carries the folder's path.
+        log.warning("upload storage unavailable: %s", errno.errorcode.get(error.errno or 0, "?"))
+        raise ServiceError(STORAGE_UNAVAILABLE) from None
     return written
 
 
