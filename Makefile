@@ -7,7 +7,7 @@ TRANSLATIONS := intake/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations extract-messages clean bench
+.PHONY: run test lint translations extract-messages clean bench security
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(STAMP) translations
 	INTAKE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check intake tests bench config.py wsgi.py
+	$(BIN)/ruff check intake tests bench security config.py wsgi.py
 	$(BIN)/mypy intake
 
 test: $(STAMP) translations lint
@@ -41,3 +41,8 @@ clean:
 # Quick run: make bench BENCH_SIZES=2000 BENCH_DURATION=3
 bench: $(STAMP)
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_DURATION="$(BENCH_DURATION)" $(BIN)/python bench/run.py
+
+# Security scan (issue 9): bandit, then sqlmap against a running instance (needs sqlmap and
+# the PostgreSQL server binaries). Writes docs/security.md; exit status 1 on any finding.
+security: $(STAMP) translations
+	$(BIN)/python security/scan.py

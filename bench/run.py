@@ -19,7 +19,6 @@ import dataclasses
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from report import (
     SizeRun,
     TipCheck,
 )
-from servers import POSTGRES_SETTINGS, ROOT, DurablePostgres, Gunicorn, pg_bin
+from servers import POSTGRES_SETTINGS, ROOT, DurablePostgres, Gunicorn, apt_install, pg_bin
 
 WARM_UP_SECONDS = 2
 
@@ -107,26 +106,14 @@ def settings_from_env() -> Settings:
 # ---------------------------------------------------------------------- preflight
 
 
-def _apt_install(package: str) -> None:
-    """A fresh Debian machine may lack a tool; install it as .ci/run installs its own."""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return
-    print(f"== {package} is missing: apt-get install {package}", flush=True)
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
-    if subprocess.run(install, env=env, check=False).returncode != 0:  # noqa: S603
-        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)  # noqa: S607
-        subprocess.run(install, env=env, check=False)  # noqa: S603
-
-
 def preflight() -> Path:
     if not shutil.which("wrk"):
-        _apt_install("wrk")
+        apt_install("wrk")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     bin_dir = pg_bin()
     if bin_dir is None:
-        _apt_install("postgresql")
+        apt_install("postgresql")
         bin_dir = pg_bin()
     if bin_dir is None:
         sys.exit("PostgreSQL server binaries not found (Debian: apt-get install postgresql)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -95,6 +96,18 @@ def children(pid: int) -> list[int]:
             if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(stat.parent.name))
     return found
+
+
+def apt_install(package: str) -> None:
+    """A fresh Debian machine may lack a tool; as root, install it as .ci/run installs its own."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    print(f"== {package} is missing: apt-get install {package}", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
+    if subprocess.run(install, env=env, check=False).returncode != 0:  # noqa: S603
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)  # noqa: S607
+        subprocess.run(install, env=env, check=False)  # noqa: S603
 
 
 def pg_bin() -> Path | None:

@@ -10,9 +10,12 @@ from typing import Any
 from flask import Flask
 
 from config import PROJECT_ROOT, load_config
+from intake.requests import IntakeRequest
 
 
 class IntakeFlask(Flask):
+    request_class = IntakeRequest
+
     def log_exception(self, exc_info: Any) -> None:
         """Log an unhandled error by type and place only: its message may carry content."""
         from intake.errors import describe_exception

@@ -81,6 +81,15 @@ def handle_database_unavailable(error: Exception) -> tuple[str, int, dict[str, s
     return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+def handle_unexpected_error(error: Exception) -> tuple[str, int]:
+    # A handled exception skips Flask's own logging: say here, by type and place, that it
+    # happened, so a 500 never goes unnoticed.
+    current_app.logger.error(
+        "unhandled error: %s", describe_exception(type(error), error.__traceback__)
+    )
+    return _render(500)
+
+
 def describe_exception(exc_type: type[BaseException] | None, tb: TracebackType | None) -> str:
     """Type and place of an error, never its message: messages can carry what people typed."""
     name = exc_type.__name__ if exc_type else "unknown"
@@ -94,4 +103,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     for fault in DATABASE_UNAVAILABLE:
         app.register_error_handler(fault, handle_database_unavailable)
-    app.register_error_handler(Exception, lambda _error: _render(500))
+    app.register_error_handler(Exception, handle_unexpected_error)

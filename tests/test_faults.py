@@ -190,3 +190,19 @@ def test_while_the_database_is_down_pages_say_so_and_nothing_acknowledged_is_los
     assert _file_complaint(client, complaint_form(subject="ส่งหลังระบบกลับมา"))
     assert _case_count(app) == 2
     assert officer.get("/staff/cases").status_code == 200
+
+
+def test_an_unexpected_error_is_logged_by_type_and_place_and_shown_as_a_thai_page(
+    make_app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app()
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise ZeroDivisionError("what someone typed")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500 and "ระบบขัดข้อง" in response.get_data(as_text=True)
+    logged = [r.getMessage() for r in caplog.records if "unhandled error" in r.getMessage()]
+    assert len(logged) == 1 and "ZeroDivisionError at" in logged[0], logged
+    assert "what someone typed" not in caplog.text

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 
 FORM_FIELDS = [
     "subject",
@@ -95,3 +96,13 @@ def test_statistics_queries_never_error(app: Flask, fy: str, kind: str, path: st
 def test_a_file_part_under_a_text_field_name_is_not_an_error(app: Flask) -> None:
     body = {"subject": (io.BytesIO(b"x"), "x.txt"), "details": "ก"}
     assert app.test_client().post("/complaints/new", data=body).status_code == 422
+
+
+def test_a_multipart_part_without_a_readable_name_is_ignored(make_app: Any) -> None:
+    # A carriage return in a part's name breaks its header: the parser then names it None,
+    # which once crashed the CSRF check (found by tests/test_fuzz_routes.py).
+    app = make_app(WTF_CSRF_ENABLED=True)
+    body = MultiDict([("\r", "ก"), ("category", (io.BytesIO(b""), "x.txt"))])
+    response = app.test_client().post("/complaints/new", data=body)
+    assert response.status_code == 400
+    assert "แบบฟอร์มหมดอายุหรือไม่สมบูรณ์" in response.get_data(as_text=True)

@@ -21,7 +21,7 @@ def html(report: Report, language: str) -> str:
         "report": report,
         "language": language,
         "t": text,
-        "font_css": Markup(pdf.font_face_css()),  # noqa: S704 (our own @font-face rules)
+        "font_css": Markup(pdf.font_face_css()),  # noqa: S704  # nosec B704 - our own @font-face rules
         "font_family": pdf.FONT_FAMILY,
         "charts": chart_set,
         "breakdowns": BREAKDOWNS,
