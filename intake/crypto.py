@@ -15,7 +15,6 @@ import base64
 import binascii
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,8 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
+
+from intake import durable
 
 FORMAT_VERSION = 1
 CONTENT_KEYS_FILE = "content-keys.json"
@@ -86,14 +87,7 @@ def generate_keyring() -> Keyring:
 def _write_private(path: Path, data: bytes) -> None:
     """Write atomically with owner-only permissions."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)  # a stale temp file would lend its permissions
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    durable.replace(path, data)
 
 
 def save_keyring(keyring: Keyring, keys_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pyotp
@@ -15,6 +16,7 @@ from intake.keystore import current_keyring
 from intake.models import Department, Role, User
 from intake.services.auth import register_user
 
+TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 PASSWORD = "a staff password 1"
 LEGAL = "legal1"  # the legal officer of the browser journeys
 
@@ -70,3 +72,33 @@ def staff_client(
 ) -> FlaskClient:
     make_staff(app, username, role, department)
     return sign_in(app, username)
+
+
+# With CSRF on, as in production: each form posted with the token of its own page.
+
+
+def csrf_token(page: str) -> str:
+    found = TOKEN.search(page)
+    assert found, f"no csrf_token in the page: {page[:800]}"
+    return found.group(1)
+
+
+def token_of(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return csrf_token(response.get_data(as_text=True))
+
+
+def sign_in_with_tokens(app: Flask, username: str) -> FlaskClient:
+    """Password, then the TOTP code, each posted with the token of the page it came from."""
+    client = app.test_client()
+    token = token_of(client, "/staff/login")
+    response = client.post(
+        "/staff/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    code_page = response.headers["Location"]
+    token = token_of(client, code_page)
+    done = client.post(code_page, data={"otp": totp_code(app, username), "csrf_token": token})
+    assert done.status_code == 303, done.get_data(as_text=True)[:800]
+    return client

@@ -103,13 +103,19 @@ def test_a_full_upload_disk_refuses_the_filing_and_keeps_what_was_typed(
             assert (uploads / attachment.stored_name).exists()
 
 
-def test_an_unusable_upload_folder_refuses_files_but_not_a_filing_without_them(
-    make_app: Any, tmp_path: Path
-) -> None:
-    # Given an upload path that cannot be a folder (a file stands where it should be)
+@pytest.fixture
+def unusable_uploads(make_app: Any, tmp_path: Path) -> Flask:
+    """The app with an upload path that cannot be a folder: a file stands in the way."""
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    app = make_app(INTAKE_UPLOADS_PATH=str(blocker / "uploads"))
+    return make_app(INTAKE_UPLOADS_PATH=str(blocker / "uploads"))
+
+
+def test_an_unusable_upload_folder_refuses_files_but_not_a_filing_without_them(
+    unusable_uploads: Flask,
+) -> None:
+    # Given an upload path that cannot be a folder
+    app = unusable_uploads
     client = app.test_client()
     # When a complaint with a file is sent, it is refused with the reason beside the files
     response = client.post(
@@ -126,12 +132,10 @@ def test_an_unusable_upload_folder_refuses_files_but_not_a_filing_without_them(
 
 
 def test_a_reply_whose_files_cannot_be_stored_is_not_half_recorded(
-    make_app: Any, tmp_path: Path
+    unusable_uploads: Flask,
 ) -> None:
     # Given a complainant following their case, and an upload folder that is unusable
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    app = make_app(INTAKE_UPLOADS_PATH=str(blocker / "uploads"))
+    app = unusable_uploads
     client = app.test_client()
     code = _file_complaint(client, complaint_form())
     assert client.post("/track", data={"code": code}).status_code == 200

@@ -22,7 +22,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from staff_support import LEGAL, PASSWORD, make_staff, totp_code
+from staff_support import LEGAL, make_staff, sign_in_with_tokens, token_of
+from test_properties import PROFILE as FORM_PROFILE
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
@@ -31,7 +32,6 @@ from intake.models import Role
 # A failing example with a 20,000-character field is large to print; print it anyway.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CONVERTER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 # Field names the app's forms and filters use, and some it does not.
 FIELD_NAMES = [
@@ -63,16 +63,11 @@ files = st.lists(
     st.tuples(st.sampled_from(FIELD_NAMES), st.binary(max_size=3000), text), max_size=2
 )
 
+# As the form property tests, with more examples: every route shares them.
 PROFILE = settings(
+    FORM_PROFILE,
     max_examples=150,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-        HealthCheck.filter_too_much,
-    ],
+    suppress_health_check=[*FORM_PROFILE.suppress_health_check, HealthCheck.filter_too_much],
 )
 
 
@@ -155,12 +150,6 @@ def _check(response: Any, request: dict[str, Any]) -> None:
         ]
 
 
-def _token(client: FlaskClient, path: str) -> str:
-    found = TOKEN.search(client.get(path).get_data(as_text=True))
-    assert found is not None, path
-    return found.group(1)
-
-
 @pytest.fixture
 def csrf_app(make_app: Any) -> Flask:
     return make_app(WTF_CSRF_ENABLED=True)
@@ -168,7 +157,7 @@ def csrf_app(make_app: Any) -> Flask:
 
 def _case_ids(app: Flask) -> list[str]:
     client = app.test_client()
-    token = _token(client, "/complaints/new")
+    token = token_of(client, "/complaints/new")
     client.post("/complaints/new", data={**complaint_form(), "csrf_token": token})
     from sqlalchemy import select
 
@@ -181,24 +170,10 @@ def _case_ids(app: Flask) -> list[str]:
     return ids or ["0" * 36]
 
 
-def _signed_in(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    token = _token(client, "/staff/login")
-    step = client.post(
-        "/staff/login", data={"username": LEGAL, "password": PASSWORD, "csrf_token": token}
-    )
-    assert step.status_code == 303, step.get_data(as_text=True)[:300]
-    path = step.headers["Location"]
-    token = _token(client, path)
-    done = client.post(path, data={"otp": totp_code(app, LEGAL), "csrf_token": token})
-    assert done.status_code == 303, done.get_data(as_text=True)[:300]
-    return client
-
-
 def test_any_request_from_a_visitor_is_answered_without_a_server_error(csrf_app: Flask) -> None:
     known = _case_ids(csrf_app)
     client = csrf_app.test_client()
-    valid = _token(client, "/complaints/new")
+    valid = token_of(client, "/complaints/new")
 
     @PROFILE
     @given(request=requests(csrf_app, known))
@@ -213,8 +188,8 @@ def test_any_request_from_a_signed_in_officer_is_answered_without_a_server_error
 ) -> None:
     make_staff(csrf_app, LEGAL, Role.LEGAL)
     known = _case_ids(csrf_app)
-    officer = _signed_in(csrf_app)
-    valid = _token(officer, "/staff/cases")
+    officer = sign_in_with_tokens(csrf_app, LEGAL)
+    valid = token_of(officer, "/staff/cases")
 
     @PROFILE
     @given(request=requests(csrf_app, known))

@@ -7,14 +7,12 @@ signing in goes through the pages' tokens like a browser would.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from builders import complaint_form, tip_form
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from staff_support import PASSWORD, totp_code
+from staff_support import PASSWORD, sign_in_with_tokens, token_of
 from test_authorization_matrix import (
     ANONYMOUS,
     EXPECTED,
@@ -40,7 +38,6 @@ from intake.models import (
 )
 
 CSRF_MESSAGE = "แบบฟอร์มหมดอายุ"
-TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 NEW_PASSWORD = "another staff password 2"
 # Who posts to each route: the first of these that the matrix lets through.
 POSTERS = ("admin", "custodian", "legal", "intake", "department", "auditor", "executive")
@@ -86,33 +83,6 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.admin_holidays": {"day": "2031-01-05", "name": "วันหยุดเพิ่มเติม"},
     "staff.admin_holiday_remove": {},
 }
-
-
-def csrf_token(page: str) -> str:
-    found = TOKEN.search(page)
-    assert found, f"no csrf_token in the page: {page[:800]}"
-    return found.group(1)
-
-
-def token_of(client: FlaskClient, path: str) -> str:
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return csrf_token(response.get_data(as_text=True))
-
-
-def sign_in_with_tokens(app: Flask, username: str) -> FlaskClient:
-    """Password, then the TOTP code, each posted with the token of the page it came from."""
-    client = app.test_client()
-    token = token_of(client, "/staff/login")
-    response = client.post(
-        "/staff/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)[:800]
-    code_page = response.headers["Location"]
-    token = token_of(client, code_page)
-    done = client.post(code_page, data={"otp": totp_code(app, username), "csrf_token": token})
-    assert done.status_code == 303, done.get_data(as_text=True)[:800]
-    return client
 
 
 def snapshot(app: Flask) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import json
 import logging
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from intake import crypto, deadlines, thaidate, tracking, workflow
+from intake import crypto, deadlines, durable, thaidate, tracking, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import (
     Attachment,
@@ -103,23 +102,6 @@ def _check_category(session: DbSession, data: FilingInput) -> None:
         raise ServiceError("category")
 
 
-def _write_durably(path: Path, blob: bytes) -> None:
-    """On disk before the case is committed: a receipt must never point at a lost file."""
-    with path.open("xb") as handle:
-        handle.write(blob)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """The new names in the folder are durable too (POSIX keeps them in the directory)."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def store_files(
     keyring: crypto.Keyring,
     uploads: Path,
@@ -156,9 +138,9 @@ def store_files(
             )
             path = uploads / attachment.stored_name
             written.append(path)  # before writing: a half-written file is removed too
-            _write_durably(path, blob)
+            durable.write_new(path, blob)  # on disk before the case that names it
             case.attachments.append(attachment)
-        _sync_folder(uploads)
+        durable.sync_folder(uploads)
     except OSError as error:
         for path in written:
             with contextlib.suppress(OSError):

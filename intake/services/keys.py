@@ -36,7 +36,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from intake import crypto, models
+from intake import crypto, durable, models
 from intake.extensions import Base
 from intake.models import Attachment
 from intake.services import DbSession
@@ -305,26 +305,6 @@ def _rotate_batch(
     return sum(len(batch) for batch in updates.values()), values
 
 
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write beside, flush to disk, then swap in: a reader sees the old file or the new."""
-    tmp = path.with_name(path.name + ".rotating")
-    tmp.unlink(missing_ok=True)  # left over from an interrupted run
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def rotate_content_key(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -410,11 +390,11 @@ def _rotate(
                 column=ATTACHMENT_FILE_COLUMN,
                 row_id=str(row.id),
             )
-            _replace_file(path, blob)
+            durable.replace(path, blob, ".rotating")
             replaced = True
             files_changed += 1
         if replaced:
-            _fsync_dir(uploads_dir)
+            durable.sync_folder(uploads_dir)
         done += len(rows)
         if progress is not None:
             progress(done, total)
