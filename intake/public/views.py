@@ -131,8 +131,7 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
             )
         except ServiceError as error:
             _show_service_error(form, error)
-            if error.code == STORAGE_UNAVAILABLE:
-                storage_failed = True
+            storage_failed = error.code == STORAGE_UNAVAILABLE
         else:
             receipt = {
                 "reference": filed.reference,
