@@ -42,6 +42,7 @@ MESSAGES = {
 
 # Said when the database cannot be reached. A receipt is shown only after the commit,
 # so "no receipt" is exactly "not recorded": people know whether to send again.
+DATABASE_UNAVAILABLE_TITLE = _l("ระบบขัดข้องชั่วคราว")
 DATABASE_UNAVAILABLE_MESSAGE = _l(
     "ขออภัย ขณะนี้ระบบฐานข้อมูลขัดข้องชั่วคราว โปรดลองใหม่ในอีกสักครู่ "
     "หากท่านเพิ่งส่งเรื่องแต่ยังไม่ได้รับเลขที่เรื่องและรหัสติดตาม แสดงว่าเรื่องยังไม่ได้รับการบันทึก "
@@ -55,8 +56,10 @@ RETRY_AFTER_SECONDS = 30
 CSRF_MESSAGE = _l("แบบฟอร์มหมดอายุหรือไม่สมบูรณ์ โปรดกลับไปหน้าแบบฟอร์ม โหลดใหม่ แล้วส่งอีกครั้ง")
 
 
-def _render(code: int, message: object | None = None) -> tuple[str, int]:
-    title = TITLES.get(code, TITLES[500])
+def _render(
+    code: int, message: object | None = None, title: object | None = None
+) -> tuple[str, int]:
+    title = title or TITLES.get(code, TITLES[500])
     body = message or MESSAGES.get(code, MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title, message=body), code
 
@@ -77,7 +80,7 @@ def handle_database_unavailable(error: Exception) -> tuple[str, int, dict[str, s
     # The page is drawn as for a visitor: loading the signed-in user would need the database.
     g._login_user = AnonymousUserMixin()
     current_app.logger.warning("database unavailable: %s", type(error).__name__)
-    body, code = _render(503, DATABASE_UNAVAILABLE_MESSAGE)
+    body, code = _render(503, DATABASE_UNAVAILABLE_MESSAGE, DATABASE_UNAVAILABLE_TITLE)
     return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 

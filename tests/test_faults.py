@@ -183,6 +183,7 @@ def test_while_the_database_is_down_pages_say_so_and_nothing_acknowledged_is_los
         page = response.get_data(as_text=True)
         assert response.status_code == 503, page[:500]
         assert DATABASE_MESSAGE in page and "ยังไม่ได้รับการบันทึก" in page
+        assert "<h1>ระบบขัดข้องชั่วคราว</h1>" in page
         assert response.headers["Retry-After"]
         assert "Traceback" not in page
     # and the filing sent during the outage got no receipt
