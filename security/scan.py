@@ -208,52 +208,37 @@ def run_sqlmap(target: Target, base: str, work: Path, level: str, risk: str, log
 # --------------------------------------------------------------------------- targets
 
 
-def _form_target(
-    port: int, name: str, path: str, parameters: list[str], values: dict[str, str]
-) -> Target:
+# Not scanned: the token sqlmap renews, the honeypot people never see, and file parts.
+NOT_PARAMETERS = {"csrf_token", "website", "attachments"}
+
+
+def _fields(form: web.Form) -> list[str]:
+    """Every field the page's form offers: a field added to a form is scanned too."""
+    return sorted((set(form.inputs) | set(form.options)) - NOT_PARAMETERS)
+
+
+def _form_target(port: int, name: str, path: str, values: dict[str, str]) -> Target:
     """A form as a visitor sends it: their session cookie and a valid CSRF token (sqlmap
     reads the token from each answer and fetches a fresh one from the form's page)."""
     visitor = web.Browser(port)
     page = visitor.get(path).body
     form = web.form_posting_to(page, path, path)
+    parameters = _fields(form)
     data = web._filled(form, values) if "category" in parameters else {**form.inputs, **values}
+    data = {**{field: "" for field in parameters}, **data}
     return Target(name, "POST", path, parameters, data, path, visitor.cookie_header())
 
 
-COMPLAINT_FIELDS = [
-    "subject",
-    "details",
-    "category",
-    "location",
-    "incident_date",
-    "reporter_name",
-    "reporter_phone",
-    "reporter_email",
-    "reporter_address",
-    "reporter_national_id",
-]
-TIP_FIELDS = [
-    "subject",
-    "details",
-    "category",
-    "accused",
-    "location",
-    "incident_date",
-    "anonymous",
-]
-QUEUE_FIELDS = [
-    "reference",
-    "kind",
-    "status",
-    "deadline",
-    "department",
-    "category",
-    "channel",
-    "received_from",
-    "received_to",
-    "sort",
-    "page",
-]
+def _queue_target(port: int, staff_cookie: str, values: dict[str, str]) -> Target:
+    """The staff queue's search form (GET), signed in, plus its page number."""
+    jar = dict(pair.split("=", 1) for pair in staff_cookie.split("; ") if "=" in pair)
+    page = web.Browser(port, jar).get("/staff/cases").body
+    form = next(f for f in web.forms_on(page) if "reference" in f.inputs)
+    parameters = [*_fields(form), "page"]
+    query = {**{field: "" for field in parameters}, **values}
+    return Target(
+        "staff queue search", "GET", "/staff/cases", parameters, query, cookie=staff_cookie
+    )
 
 
 def check_canary(work: Path, level: str, risk: str) -> Outcome:
@@ -294,15 +279,13 @@ def targets(port: int, code: str, staff_cookie: str, fiscal_year: int) -> list[T
         "page": "1",
     }
     return [
-        _form_target(port, "complaint form", "/complaints/new", COMPLAINT_FIELDS, complaint),
-        _form_target(port, "tip form", "/tips/new", TIP_FIELDS, tip),
-        _form_target(port, "tracking form", "/track", ["code"], {"code": code}),
+        _form_target(port, "complaint form", "/complaints/new", complaint),
+        _form_target(port, "tip form", "/tips/new", tip),
+        _form_target(port, "tracking form", "/track", {"code": code}),
         Target("statistics page", "GET", "/stats", list(stats), stats),
         Target("statistics JSON", "GET", "/stats.json", list(stats), stats),
         Target("statistics CSV", "GET", "/stats.csv", list(stats), stats),
-        Target(
-            "staff queue search", "GET", "/staff/cases", QUEUE_FIELDS, queue, cookie=staff_cookie
-        ),
+        _queue_target(port, staff_cookie, queue),
     ]
 
 
