@@ -22,12 +22,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from staff_support import LEGAL, make_staff, sign_in_with_tokens, token_of
 from test_properties import PROFILE as FORM_PROFILE
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
-from intake.models import Role
+from intake.extensions import db
+from intake.models import Attachment, Case, RevealRequest, Role
 
 # A failing example with a 20,000-character field is large to print; print it anyway.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -159,11 +161,6 @@ def _case_ids(app: Flask) -> list[str]:
     client = app.test_client()
     token = token_of(client, "/complaints/new")
     client.post("/complaints/new", data={**complaint_form(), "csrf_token": token})
-    from sqlalchemy import select
-
-    from intake.extensions import db
-    from intake.models import Attachment, Case, RevealRequest
-
     with app.app_context():
         ids = [*db.session.scalars(select(Case.id)), *db.session.scalars(select(Attachment.id))]
         ids += list(db.session.scalars(select(RevealRequest.id)))
