@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 
+# Execution option for a connection that only reads, in one consistent snapshot.
+READ_SNAPSHOT = "intake_read_snapshot"
 # A pooled connection idle for longer than this is checked before use.
 IDLE_BEFORE_PING = 10.0
 
@@ -18,6 +22,22 @@ def configure_engine(engine: Engine) -> None:
         _configure_sqlite(engine)
     else:
         _ping_after_idle(engine)
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection that sees one consistent state of the database while others write.
+
+    PostgreSQL: a READ ONLY, REPEATABLE READ transaction (as pg_dump takes). SQLite in WAL
+    mode: a deferred transaction, whose first read fixes the snapshot; writers go on.
+    """
+    options: dict[str, Any] = {READ_SNAPSHOT: True}
+    if engine.dialect.name == "postgresql":
+        options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with engine.connect() as connection:
+        connection.execution_options(**options)
+        with connection.begin():
+            yield connection
 
 
 def _ping_after_idle(engine: Engine) -> None:
@@ -68,4 +88,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only snapshot (a backup) must not hold the write lock while it reads: in
+        # WAL mode a deferred transaction sees one snapshot and writers carry on.
+        if connection.get_execution_options().get(READ_SNAPSHOT):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import secrets
@@ -485,3 +486,38 @@ def test_truncated_token_fails_as_decryption_failed(keyring: Keyring) -> None:
     # Then the failure is DecryptionFailed
     with pytest.raises(DecryptionFailed):
         crypto.open_token(keyring, truncated, purpose="tracking")
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1, crypto.BACKUP_CHUNK - 1, crypto.BACKUP_CHUNK, crypto.BACKUP_CHUNK + 1, 200_000]
+)
+def test_a_backup_stream_reads_back_what_was_written(size: int) -> None:
+    keyring = crypto.generate_keyring()
+    data = secrets.token_bytes(size)
+    out = io.BytesIO()
+    writer = crypto.BackupWriter(out, keyring)
+    writer.write(data[: size // 3])
+    writer.write(data[size // 3 :])
+    writer.finish()
+    assert crypto.BackupReader(io.BytesIO(out.getvalue()), keyring).read() == data
+
+
+def test_a_backup_stream_refuses_other_keys_reordering_and_cuts() -> None:
+    keyring = crypto.generate_keyring()
+    out = io.BytesIO()
+    writer = crypto.BackupWriter(out, keyring)
+    writer.write(secrets.token_bytes(3 * crypto.BACKUP_CHUNK))
+    writer.finish()
+    blob = out.getvalue()
+    with pytest.raises(crypto.BackupKeysDiffer):
+        crypto.BackupReader(io.BytesIO(blob), crypto.generate_keyring())
+    header = len(blob) - 3 * (crypto.BACKUP_CHUNK + 16) - 16  # three full chunks, one empty
+    chunk = crypto.BACKUP_CHUNK + 16
+    first, second = blob[header : header + chunk], blob[header + chunk : header + 2 * chunk]
+    swapped = blob[:header] + second + first + blob[header + 2 * chunk :]
+    cut_at_a_chunk = blob[: header + 2 * chunk]
+    for bad in (swapped, cut_at_a_chunk, blob + b"x"):
+        with pytest.raises(crypto.DecryptionFailed):
+            crypto.BackupReader(io.BytesIO(bad), keyring).read()
+    with pytest.raises(crypto.NotABackup):
+        crypto.BackupReader(io.BytesIO(b"PK\x03\x04" + blob[4:]), keyring)

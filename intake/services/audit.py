@@ -68,6 +68,11 @@ ACTIONS = frozenset(
         "admin.demo_data_loaded",
         "report.narrative_saved",
         "report.exported",
+        "backup.created",
+        "backup.restored",
+        "retention.purged",
+        "case.contents_purged",
+        "case.identity_purged",
     }
 )
 

@@ -464,3 +464,11 @@ def retire_old_keys(
             session.rollback()
             raise
     return old
+
+
+def missing_content_keys(
+    session: DbSession, keyring: crypto.Keyring, uploads_dir: Path, *, batch_size: int = BATCH_SIZE
+) -> set[str]:
+    """Ids of content keys that some value or file is under but the key files lack."""
+    usage = _scan(session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=False)
+    return (set(usage.values) | set(usage.files)) - set(keyring.content_keys)

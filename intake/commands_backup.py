@@ -1,0 +1,152 @@
+"""`flask --app wsgi intake backup` and `intake restore` (see intake.services.backup).
+
+An archive opens only with the keys folder it was made with, and the archive never holds
+a key: keep a copy of the keys folder apart from the archives (README, "Backups").
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from intake import crypto, durable, tallies
+from intake.cli import intake_cli
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.services import audit, backup, keys
+
+ARCHIVE_SUFFIX = ".backup"
+
+
+def _uploads_dir() -> Path:
+    return Path(current_app.config["INTAKE_UPLOADS_PATH"])
+
+
+def _archive_path(output: Path | None, now: datetime) -> Path:
+    name = f"intake-{now:%Y%m%d-%H%M%S}{ARCHIVE_SUFFIX}"
+    if output is None:
+        folder = Path(current_app.config["INTAKE_INSTANCE_PATH"]) / "backups"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return folder / name
+    return output / name if output.is_dir() else output
+
+
+@intake_cli.command("backup")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Archive file, or a folder to put it in [default: backups/ in the instance folder].",
+)
+def backup_command(output: Path | None) -> None:
+    """Write an encrypted archive of the database and the uploads; the system keeps running."""
+    now = datetime.now(UTC)
+    target = _archive_path(output, now)
+    if target.exists():
+        raise click.ClickException(f"{target} already exists")
+    partial = target.with_name(target.name + ".partial")
+    keyring = current_keyring()
+    partial.unlink(missing_ok=True)  # left by an interrupted run
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            summary = backup.write_backup(db.engine, keyring, _uploads_dir(), out, now=now)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)  # only a whole archive ever carries the final name
+        durable.sync_folder(target.parent)
+    except backup.BackupError as exc:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(str(exc)) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    audit.record(
+        db.session,
+        keyring,
+        "backup.created",
+        actor=audit.ACTOR_SYSTEM,
+        now=now,
+        detail=f"{summary.rows('cases')} cases, {summary.files} files",
+    )
+    db.session.commit()
+    click.echo(f"archive: {target} ({target.stat().st_size:,} bytes)")
+    _echo_summary(summary)
+    click.echo(
+        f"it opens only with the keys folder {crypto.keys_fingerprint(keyring)} "
+        f"({current_app.config['INTAKE_KEYS_PATH']}): keep a copy of that folder apart "
+        "from the archives"
+    )
+
+
+def _echo_summary(summary: backup.ArchiveSummary) -> None:
+    click.echo(
+        f"{summary.rows('cases')} cases, {summary.rows('case_events')} events, "
+        f"{summary.rows('audit_log')} audit entries, {sum(summary.tables.values())} rows in "
+        f"{len(summary.tables)} tables; {summary.files} files ({summary.file_bytes:,} bytes); "
+        f"{summary.engine} schema {summary.revision}, taken {summary.created_at}"
+    )
+
+
+@intake_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Only read the archive through and check it.")
+def restore_command(archive: Path, check: bool) -> None:
+    """Rebuild an empty instance from an archive (its keys folder must be in place first)."""
+    keyring = current_keyring()
+    uploads = _uploads_dir()
+    try:
+        with archive.open("rb") as handle:
+            if check:
+                summary = backup.check_archive(handle, keyring)
+                fingerprint = crypto.keys_fingerprint(keyring)
+                click.echo(f"archive: whole and readable with keys {fingerprint}")
+                _echo_summary(summary)
+                return
+            from flask_migrate import upgrade  # here: web workers never load Alembic
+
+            summary = backup.restore(
+                db.engine, keyring, handle, uploads, lambda revision: upgrade(revision=revision)
+            )
+    except backup.BackupError as exc:
+        raise click.ClickException(f"nothing restored: {exc}") from exc
+    click.echo("restored: " + f"archive {archive.name}")
+    _echo_summary(summary)
+    upgrade()
+    _check_restored(keyring, uploads, summary)
+
+
+def _check_restored(keyring: crypto.Keyring, uploads: Path, summary: backup.ArchiveSummary) -> None:
+    """What a restore is for: contents that decrypt, an intact audit log, true statistics."""
+    missing = keys.missing_content_keys(db.session, keyring, uploads)
+    if missing:
+        raise click.ClickException(
+            f"restored, but content keys {', '.join(sorted(missing))} are not in the keys folder: "
+            "put back the copy of the keys folder from the time of the archive"
+        )
+    result = audit.verify(db.session, keyring)
+    db.session.rollback()
+    if not result.ok:
+        raise click.ClickException(f"restored, but the audit log does not verify: {result.problem}")
+    connection = db.session.connection()
+    if tallies.stored(connection) != tallies.recount(connection):
+        click.echo(
+            "warning: the statistics differ from a recount; run "
+            "`flask --app wsgi intake stats-check --repair`",
+            err=True,
+        )
+    db.session.rollback()
+    audit.record(
+        db.session,
+        keyring,
+        "backup.restored",
+        actor=audit.ACTOR_SYSTEM,
+        now=datetime.now(UTC),
+        detail=f"archive of {summary.created_at[:19]}",
+    )
+    db.session.commit()
+    click.echo(f"checked: content keys present, audit log intact ({result.checked} entries)")

@@ -1,0 +1,484 @@
+"""Backups: the database and the uploads in one encrypted archive, and back again.
+
+``write_backup`` reads every table in one consistent snapshot (``database.read_snapshot``)
+while the application goes on serving, then the files that the snapshot's attachment
+rows name, and writes them gzip-compressed through ``crypto.BackupWriter`` as JSON lines:
+
+    {"format": "intake-backup", "version": 1, "created_at", "engine", "revision", "tables"}
+    {"table": name}, then one JSON array per row, then {"rows": n}     (every table)
+    {"file": stored name, "size": n, "sha256": hex}, then {"data": base64}...
+    {"end": {"tables": {name: rows}, "files": n}}
+
+Values go in and out as the database driver hands them over, with no SQLAlchemy type in
+between, so every row comes back byte for byte; an archive is restored onto the engine it
+was taken from. Contents and attachment files are already encrypted under the content
+keys; the archive's own encryption covers the rest (references, dates, the audit log) and
+proves the archive whole.
+
+``restore`` wants an empty database, an empty uploads folder and the keys folder the
+archive was made with. It builds the schema at the archive's revision, loads everything
+in one transaction — nothing is committed if any part is wrong, and the files it wrote are
+taken away again — and leaves upgrading to the newest revision to the caller.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import hashlib
+import io
+import json
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from intake import crypto, durable
+from intake.database import read_snapshot
+
+ARCHIVE_FORMAT = "intake-backup"
+ARCHIVE_VERSION = 1
+ROW_BATCH = 1000
+FILE_PIECE = 48 * 1024  # bytes of a file per line: 64 KiB once in base64
+SCHEMA_VERSION_TABLE = "alembic_version"
+# A new schema already holds the audit log's head row (no entries yet); restore replaces it.
+SEEDED_TABLE = "audit_head"
+ATTACHMENTS_TABLE = "attachments"
+STORED_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class BackupError(Exception):
+    """The backup or restore cannot go on; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ArchiveSummary:
+    created_at: str
+    engine: str
+    revision: str
+    tables: dict[str, int]
+    files: int
+    file_bytes: int
+
+    def rows(self, table: str) -> int:
+        return self.tables.get(table, 0)
+
+
+@dataclass(frozen=True)
+class _TableSpec:
+    name: str
+    columns: list[str]
+    order: list[str]
+
+    def raw(self) -> sa.TableClause:
+        """The table with untyped columns: values pass through as the driver has them."""
+        return sa.table(self.name, *(sa.column(name) for name in self.columns))
+
+
+# --- Values ------------------------------------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"b": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
+    raise BackupError(f"a value of type {type(value).__name__} cannot be archived")
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "b" in value:
+        return base64.b64decode(value["b"], validate=True)
+    if "t" in value:
+        return datetime.fromisoformat(value["t"])
+    if "d" in value:
+        return date.fromisoformat(value["d"])
+    if "n" in value:
+        return Decimal(value["n"])
+    raise BackupError("the archive holds a value of an unknown kind")
+
+
+# --- Writing -----------------------------------------------------------------------
+
+
+def _schema_revision(connection: Connection) -> str:
+    if SCHEMA_VERSION_TABLE not in sa.inspect(connection).get_table_names():
+        raise BackupError(
+            "the database has no schema version; set it up with `flask --app wsgi intake init`"
+        )
+    revisions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    if len(revisions) != 1:
+        raise BackupError("the database's schema version table should hold exactly one row")
+    return str(revisions[0][0])
+
+
+def _table_specs(connection: Connection) -> list[_TableSpec]:
+    """Every table but the schema version, parents before the tables that point at them."""
+    metadata = sa.MetaData()
+    metadata.reflect(bind=connection)
+    specs = []
+    for table in metadata.sorted_tables:
+        if table.name == SCHEMA_VERSION_TABLE:
+            continue
+        columns = [column.name for column in table.columns]
+        order = [column.name for column in table.primary_key.columns] or columns
+        specs.append(_TableSpec(table.name, columns, order))
+    return specs
+
+
+class _LineWriter:
+    def __init__(self, out: Any) -> None:
+        self._out = out
+
+    def write(self, item: Any) -> None:
+        text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        self._out.write(text.encode("utf-8") + b"\n")
+
+
+def write_backup(
+    engine: Engine,
+    keyring: crypto.Keyring,
+    uploads_dir: Path,
+    output: BinaryIO,
+    *,
+    now: datetime,
+) -> ArchiveSummary:
+    """Write the whole archive to ``output`` (the caller makes the file durable)."""
+    writer = crypto.BackupWriter(output, keyring)
+    counts: dict[str, int] = {}
+    stored_names: list[str] = []
+    with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6, mtime=0) as packed:
+        lines = _LineWriter(packed)
+        with read_snapshot(engine) as connection:
+            revision = _schema_revision(connection)
+            specs = _table_specs(connection)
+            lines.write(
+                {
+                    "format": ARCHIVE_FORMAT,
+                    "version": ARCHIVE_VERSION,
+                    "created_at": now.isoformat(),
+                    "engine": engine.dialect.name,
+                    "revision": revision,
+                    "tables": [{"name": s.name, "columns": s.columns} for s in specs],
+                }
+            )
+            for spec in specs:
+                counts[spec.name] = _write_table(connection, spec, lines, stored_names)
+        # The snapshot is closed before the files are read: a long transaction would hold
+        # back PostgreSQL's vacuum and SQLite's checkpoints. Files are never changed in
+        # place (rotation swaps in a whole new file), so what is read is a whole file.
+        files, file_bytes = _write_files(uploads_dir, stored_names, lines)
+        lines.write({"end": {"tables": counts, "files": files}})
+    writer.finish()
+    return ArchiveSummary(now.isoformat(), engine.dialect.name, revision, counts, files, file_bytes)
+
+
+def _write_table(
+    connection: Connection, spec: _TableSpec, lines: _LineWriter, stored_names: list[str]
+) -> int:
+    table = spec.raw()
+    query = sa.select(*table.c).order_by(*(table.c[name] for name in spec.order))
+    stored_at = spec.columns.index("stored_name") if spec.name == ATTACHMENTS_TABLE else None
+    lines.write({"table": spec.name})
+    count = 0
+    for row in connection.execution_options(yield_per=ROW_BATCH).execute(query):
+        lines.write([_encode(value) for value in row])
+        if stored_at is not None:
+            stored_names.append(row[stored_at])
+        count += 1
+    lines.write({"rows": count})
+    return count
+
+
+def _write_files(uploads_dir: Path, stored_names: list[str], lines: _LineWriter) -> tuple[int, int]:
+    total = 0
+    for stored_name in stored_names:
+        try:
+            data = (uploads_dir / stored_name).read_bytes()
+        except FileNotFoundError as exc:
+            raise BackupError(
+                f"the attached file {stored_name} is missing from {uploads_dir} (removed "
+                "while the backup ran?); run the backup again"
+            ) from exc
+        lines.write(
+            {"file": stored_name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        )
+        for start in range(0, len(data), FILE_PIECE):
+            piece = data[start : start + FILE_PIECE]
+            lines.write({"data": base64.b64encode(piece).decode("ascii")})
+        total += len(data)
+    return len(stored_names), total
+
+
+# --- Reading -----------------------------------------------------------------------
+
+
+DAMAGED = "the archive is damaged"
+
+
+class _LineReader:
+    """The archive's JSON lines, each checked as it is read."""
+
+    def __init__(self, archive: BinaryIO, keyring: crypto.Keyring) -> None:
+        try:
+            sealed = crypto.BackupReader(archive, keyring)
+        except crypto.NotABackup as exc:
+            raise BackupError(str(exc)) from exc
+        except crypto.BackupKeysDiffer as exc:
+            raise BackupError(
+                f"{exc}: put the keys folder that was kept with this archive in place first"
+            ) from exc
+        self._source = gzip.GzipFile(fileobj=io.BufferedReader(sealed, crypto.BACKUP_CHUNK))
+
+    def next(self) -> Any:
+        line = self._readline()
+        if not line:
+            raise BackupError(f"{DAMAGED}: it ends early")
+        try:
+            return json.loads(line)
+        except ValueError as exc:
+            raise BackupError(f"{DAMAGED}: a line does not read") from exc
+
+    def expect_end(self) -> None:
+        if self._readline():
+            raise BackupError(f"{DAMAGED}: something follows its end")
+
+    def _readline(self) -> bytes:
+        try:
+            return self._source.readline()
+        except crypto.DecryptionFailed as exc:
+            raise BackupError(f"{exc} (or it was made with other keys)") from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BackupError(f"{DAMAGED}: it does not decompress") from exc
+
+
+def _read_manifest(lines: _LineReader) -> tuple[dict[str, Any], list[_TableSpec]]:
+    manifest = lines.next()
+    if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
+        raise BackupError(f"{DAMAGED}: it does not start with its description")
+    if manifest.get("version") != ARCHIVE_VERSION:
+        raise BackupError(f"archive version {manifest.get('version')} is not known here")
+    try:
+        specs = [_TableSpec(t["name"], list(t["columns"]), []) for t in manifest["tables"]]
+    except (KeyError, TypeError) as exc:
+        raise BackupError(f"{DAMAGED}: its table list does not read") from exc
+    return manifest, specs
+
+
+RowsSink = Callable[[_TableSpec, list[list[Any]]], None]
+FileSink = Callable[[str, bytes], None]
+
+
+def _read_body(
+    lines: _LineReader,
+    manifest: dict[str, Any],
+    specs: list[_TableSpec],
+    rows_sink: RowsSink,
+    file_sink: FileSink,
+) -> ArchiveSummary:
+    counts = {spec.name: _read_table(lines, spec, rows_sink) for spec in specs}
+    files = file_bytes = 0
+    while True:
+        item = lines.next()
+        if isinstance(item, dict) and "end" in item:
+            break
+        name, data = _read_file(lines, item)
+        file_sink(name, data)
+        files += 1
+        file_bytes += len(data)
+    lines.expect_end()
+    if item["end"] != {"tables": counts, "files": files}:
+        raise BackupError(f"{DAMAGED}: its counts do not match what it holds")
+    return ArchiveSummary(
+        str(manifest.get("created_at")),
+        str(manifest.get("engine")),
+        str(manifest.get("revision")),
+        counts,
+        files,
+        file_bytes,
+    )
+
+
+def _read_table(lines: _LineReader, spec: _TableSpec, rows_sink: RowsSink) -> int:
+    if lines.next() != {"table": spec.name}:
+        raise BackupError(f"{DAMAGED}: table {spec.name} is not where it should be")
+    batch: list[list[Any]] = []
+    count = 0
+    while True:
+        item = lines.next()
+        if isinstance(item, dict):
+            if item != {"rows": count}:
+                raise BackupError(f"{DAMAGED}: table {spec.name} does not end as it should")
+            break
+        if not isinstance(item, list) or len(item) != len(spec.columns):
+            raise BackupError(f"{DAMAGED}: a row of {spec.name} has the wrong shape")
+        try:
+            batch.append([_decode(value) for value in item])
+        except (ValueError, binascii.Error) as exc:
+            raise BackupError(f"{DAMAGED}: a value in {spec.name} does not read") from exc
+        count += 1
+        if len(batch) >= ROW_BATCH:
+            rows_sink(spec, batch)
+            batch = []
+    if batch:
+        rows_sink(spec, batch)
+    return count
+
+
+def _read_file(lines: _LineReader, head: Any) -> tuple[str, bytes]:
+    try:
+        name, size, digest = head["file"], int(head["size"]), str(head["sha256"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BackupError(f"{DAMAGED}: a file's description does not read") from exc
+    if not isinstance(name, str) or not STORED_NAME.fullmatch(name):
+        raise BackupError(f"{DAMAGED}: a file has an unusable name")
+    pieces: list[bytes] = []
+    received = 0
+    while received < size:
+        item = lines.next()
+        try:
+            piece = base64.b64decode(item["data"], validate=True)
+        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+            raise BackupError(f"{DAMAGED}: file {name} does not read") from exc
+        pieces.append(piece)
+        received += len(piece)
+    data = b"".join(pieces)
+    if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+        raise BackupError(f"{DAMAGED}: file {name} is not the file that was saved")
+    return name, data
+
+
+def check_archive(archive: BinaryIO, keyring: crypto.Keyring) -> ArchiveSummary:
+    """Read the whole archive and check every part of it; write nothing."""
+    lines = _LineReader(archive, keyring)
+    manifest, specs = _read_manifest(lines)
+    return _read_body(lines, manifest, specs, lambda _spec, _rows: None, lambda _n, _d: None)
+
+
+# --- Restoring ---------------------------------------------------------------------
+
+
+def _current_revision(connection: Connection, tables: list[str]) -> str | None:
+    if SCHEMA_VERSION_TABLE not in tables:
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _check_empty(engine: Engine, uploads_dir: Path, revision: str) -> None:
+    with engine.connect() as connection:
+        tables = sa.inspect(connection).get_table_names()
+        current = _current_revision(connection, tables)
+        if current is not None and current != revision:
+            raise BackupError(
+                f"this database's schema is already at revision {current} (the archive's is "
+                f"{revision}); restore into a new, empty database"
+            )
+        for name in tables:
+            if name == SCHEMA_VERSION_TABLE:
+                continue
+            query = sa.select(sa.func.count()).select_from(sa.table(name))
+            if name == SEEDED_TABLE:
+                query = query.where(sa.column("last_id") != 0)
+            if connection.execute(query).scalar_one():
+                raise BackupError(
+                    f"the database is not empty (table {name} has rows); restore only into "
+                    "a new, empty database"
+                )
+    if uploads_dir.is_dir() and any(uploads_dir.iterdir()):
+        raise BackupError(f"the uploads folder {uploads_dir} is not empty")
+
+
+def _check_schema(connection: Connection, specs: list[_TableSpec]) -> None:
+    inspector = sa.inspect(connection)
+    present = set(inspector.get_table_names())
+    for spec in specs:
+        if spec.name not in present:
+            raise BackupError(f"table {spec.name} of the archive is not in the schema built")
+        columns = {column["name"] for column in inspector.get_columns(spec.name)}
+        if columns != set(spec.columns):
+            raise BackupError(f"table {spec.name} of the archive has other columns than here")
+
+
+def _reset_sequences(connection: Connection, specs: list[_TableSpec]) -> None:
+    """PostgreSQL numbers new rows from a sequence, which rows inserted with ids don't move."""
+    if connection.dialect.name != "postgresql":
+        return
+    for spec in specs:
+        for column in spec.columns:
+            sequence = connection.execute(
+                sa.select(sa.func.pg_get_serial_sequence(spec.name, column))
+            ).scalar()
+            if sequence is None:
+                continue
+            highest = (
+                sa.select(sa.func.coalesce(sa.func.max(sa.column(column)), 0) + 1)
+                .select_from(sa.table(spec.name))
+                .scalar_subquery()
+            )
+            connection.execute(sa.select(sa.func.setval(sequence, highest, False)))
+
+
+def restore(
+    engine: Engine,
+    keyring: crypto.Keyring,
+    archive: BinaryIO,
+    uploads_dir: Path,
+    build_schema: Callable[[str], None],
+) -> ArchiveSummary:
+    """Load the archive into an empty database and uploads folder, all or nothing.
+
+    ``build_schema(revision)`` creates the schema at the archive's revision (Alembic).
+    """
+    lines = _LineReader(archive, keyring)
+    manifest, specs = _read_manifest(lines)
+    if manifest.get("engine") != engine.dialect.name:
+        raise BackupError(
+            f"the archive is of a {manifest.get('engine')} database; this one is "
+            f"{engine.dialect.name}: restore it onto the same kind of database"
+        )
+    revision = str(manifest.get("revision"))
+    _check_empty(engine, uploads_dir, revision)
+    build_schema(revision)
+    uploads_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    written: list[Path] = []
+
+    def add_file(name: str, data: bytes) -> None:
+        path = uploads_dir / name
+        durable.write_new(path, data)
+        written.append(path)
+
+    try:
+        with engine.begin() as connection:
+            _check_schema(connection, specs)
+            connection.execute(sa.table(SEEDED_TABLE).delete())
+
+            def add_rows(spec: _TableSpec, rows: list[list[Any]]) -> None:
+                connection.execute(
+                    spec.raw().insert(), [dict(zip(spec.columns, row, strict=True)) for row in rows]
+                )
+
+            summary = _read_body(lines, manifest, specs, add_rows, add_file)
+            if written:
+                durable.sync_folder(uploads_dir)
+            _reset_sequences(connection, specs)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return summary

@@ -1,0 +1,325 @@
+"""Backups: an encrypted archive taken while the system runs, restored onto a fresh instance.
+
+Each test builds real instances the way an operator does (`intake init`, demo data, cases
+filed through the public forms with files attached), on the tier's engine: a SQLite file,
+or a new database on the suite's PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import shutil
+import threading
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from builders import VALID_NATIONAL_ID, complaint_form, tip_form
+from flask import Flask
+from flask.testing import FlaskClient
+
+from intake import create_app, crypto
+from intake.database import read_snapshot
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import Attachment, AuditEntry, Case, CaseKind, User
+from intake.services.cases import FilingInput, file_case, find_by_code
+
+CODE = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
+ARCHIVE = re.compile(r"archive: (\S+) ")
+DEMO_CASES = 120
+
+
+_APPS: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_instances() -> Any:
+    """Each instance has its own engine; its pooled connections close with the test."""
+    yield
+    while _APPS:
+        with _APPS.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _instance(tmp_path: Path, name: str, postgres: Any, *, keys_from: Path | None = None) -> Flask:
+    instance = tmp_path / name
+    instance.mkdir()
+    if keys_from is not None:  # as an operator puts the kept copy of the keys folder back
+        shutil.copytree(keys_from, instance / "keys")
+    if postgres is not None:
+        url = postgres.create_database(f"backup_{name}_{uuid.uuid4().hex[:8]}")
+    else:
+        url = f"sqlite:///{instance / 'intake.sqlite'}"
+    app = create_app(
+        {
+            "INTAKE_ENV": "testing",
+            "INTAKE_INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    _APPS.append(app)
+    return app
+
+
+def _run(app: Flask, *args: str, ok: bool = True) -> str:
+    result = app.test_cli_runner().invoke(args=["intake", *args])
+    if ok:
+        assert result.exit_code == 0, result.output + repr(result.exception)
+    else:
+        assert result.exit_code != 0, result.output
+    return result.output
+
+
+def _pdf(size: int) -> bytes:
+    """A PDF by its magic bytes; random inside, so the archive cannot compress it away."""
+    return b"%PDF-1.7\n" + secrets.token_bytes(size) + b"\n%%EOF\n"
+
+
+def _file(client: FlaskClient, path: str, form: dict[str, Any]) -> str:
+    response = client.post(path, data=form, content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)[:1500]
+    found = CODE.search(client.get("/receipt").get_data(as_text=True))
+    assert found is not None
+    return found.group(1)
+
+
+def _source(tmp_path: Path, postgres: Any) -> tuple[Flask, list[str]]:
+    """An instance with demo cases and some filed through the forms, files attached."""
+    app = _instance(tmp_path, "source", postgres)
+    _run(app, "init")
+    _run(app, "demo-data", "--cases", str(DEMO_CASES), "--seed", "7")
+    client = app.test_client()
+    codes = []
+    for n in range(3):
+        files = [(io.BytesIO(_pdf(90_000)), f"หลักฐาน-{n}.pdf"), (io.BytesIO(_pdf(10)), "b.pdf")]
+        codes.append(_file(client, "/complaints/new", {**complaint_form(), "attachments": files}))
+    named_tip = tip_form(
+        anonymous="",
+        reporter_name="สมหญิง กล้าหาญ",
+        reporter_phone="0812345678",
+        reporter_national_id=VALID_NATIONAL_ID,
+        attachments=[(io.BytesIO(_pdf(200_000)), "ใบเสร็จ.pdf")],
+    )
+    codes.append(_file(client, "/tips/new", named_tip))
+    return app, codes
+
+
+def _dump(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read through reflection (not through the backup code)."""
+    with app.app_context():
+        metadata = sa.MetaData()
+        metadata.reflect(bind=db.engine)
+        with db.engine.connect() as connection:
+            dump = {}
+            for table in metadata.sorted_tables:
+                order = list(table.primary_key.columns) or list(table.columns)
+                rows = connection.execute(sa.select(table).order_by(*order)).all()
+                dump[table.name] = [tuple(row) for row in rows]
+        db.engine.dispose()
+    return dump
+
+
+def _files(app: Flask) -> dict[str, bytes]:
+    uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
+    return {path.name: path.read_bytes() for path in uploads.iterdir()} if uploads.exists() else {}
+
+
+def _backup(app: Flask, folder: Path) -> Path:
+    output = _run(app, "backup", "--output", str(folder))
+    found = ARCHIVE.search(output)
+    assert found is not None, output
+    return Path(found.group(1))
+
+
+def _restored(tmp_path: Path, source: Flask, archive: Path, postgres: Any, name: str) -> Flask:
+    target = _instance(tmp_path, name, postgres, keys_from=Path(source.config["INTAKE_KEYS_PATH"]))
+    output = _run(target, "restore", str(archive))
+    assert "audit log intact" in output
+    return target
+
+
+def test_round_trip_gives_back_every_row_file_and_audit_entry(
+    tmp_path: Path, postgres: Any
+) -> None:
+    source, codes = _source(tmp_path, postgres)
+    before, files_before = _dump(source), _files(source)
+    assert len(before["attachments"]) == 7 and len(files_before) == 7
+    archive = _backup(source, tmp_path)
+    assert archive.stat().st_mode & 0o777 == 0o600
+
+    # the archive gives nothing away: no reference, no name, no text in it, even compressed
+    blob = archive.read_bytes()
+    for visible in ("รร-", "สมหญิง", "ไฟถนน", "intake-backup", "case_events"):
+        assert visible.encode() not in blob
+    assert b"%PDF" not in blob
+
+    target = _restored(tmp_path, source, archive, postgres, "target")
+    after = _dump(target)
+    assert before.keys() == after.keys()
+    for table in before:
+        if table in ("audit_log", "audit_head"):
+            continue
+        assert after[table] == before[table], table
+    # the audit log: every entry as it was, then the restore's own entry
+    assert after["audit_log"][: len(before["audit_log"])] == before["audit_log"]
+    extra = after["audit_log"][len(before["audit_log"]) :]
+    assert [row[3] for row in extra] == ["backup.restored"]
+    assert _files(target) == files_before
+
+    # and the restored instance works: the chain verifies, the statistics are a true
+    # recount, a complainant's code still finds the case, a new filing follows on
+    _run(target, "audit-verify")
+    _run(target, "stats-check")
+    with target.app_context():
+        keyring = current_keyring()
+        for code in codes:
+            case = find_by_code(db.session, keyring, code)
+            assert case is not None
+            subject = crypto.decrypt_text(
+                keyring, case.subject_enc, table="cases", column="subject", row_id=case.id
+            )
+            assert subject
+        for attachment in db.session.scalars(sa.select(Attachment)):
+            name = crypto.decrypt_text(
+                keyring,
+                attachment.name_enc,
+                table="attachments",
+                column="name",
+                row_id=attachment.id,
+            )
+            assert name.endswith(".pdf")
+        db.session.rollback()
+    client = target.test_client()
+    status = client.post("/track", data={"code": codes[0]})
+    assert status.status_code == 200 and 'id="case-status"' in status.get_data(as_text=True)
+    _file(client, "/complaints/new", complaint_form())
+    # numbered rows carry on from the restored ones (PostgreSQL's sequences moved too)
+    _run(target, "create-user", "newcomer", "--role", "legal", "--password", "a long password 1")
+    with target.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == (
+            len(before["users"]) + 1
+        )
+        references = db.session.scalars(sa.select(Case.reference)).all()
+        assert len(references) == len(set(references)) == len(before["cases"]) + 1
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_backup_is_consistent_while_people_keep_filing(tmp_path: Path, postgres: Any) -> None:
+    source, _codes = _source(tmp_path, postgres)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    filed = [0]
+
+    def visitor() -> None:
+        client = source.test_client()
+        try:
+            while not stop.is_set():
+                files = [(io.BytesIO(_pdf(1_000)), "x.pdf")]
+                _file(client, "/complaints/new", {**complaint_form(), "attachments": files})
+                filed[0] += 1
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
+
+    folders = [tmp_path / f"run{n}" for n in range(3)]
+    for folder in folders:
+        folder.mkdir()
+    threads = [threading.Thread(target=visitor) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        archives = [_backup(source, folder) for folder in folders]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == [] and filed[0] > 0
+
+    # the last archive, restored: every case whole, with its files, its filing event and
+    # audit entry; the tallies agree with the cases; the audit chain ends at its head
+    target = _restored(tmp_path, source, archives[-1], postgres, "target")
+    _run(target, "stats-check")
+    uploads = Path(target.config["INTAKE_UPLOADS_PATH"])
+    with target.app_context():
+        cases = db.session.scalars(sa.select(Case)).all()
+        for attachment in db.session.scalars(sa.select(Attachment)):
+            assert (uploads / attachment.stored_name).is_file()
+        filed = set(
+            db.session.scalars(
+                sa.select(AuditEntry.case_id).where(AuditEntry.action == "case.filed")
+            )
+        )
+        # the demo cases are loaded without one; every filing through a form has one
+        assert filed <= {case.id for case in cases}
+        assert len(filed) == len(cases) - DEMO_CASES
+        assert all(case.events for case in cases)
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def test_a_snapshot_does_not_block_writers_and_does_not_see_them(app: Flask) -> None:
+    uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
+    count = sa.select(sa.func.count()).select_from(Case)
+    with app.app_context():
+        keyring = current_keyring()
+        with read_snapshot(db.engine) as snapshot:
+            before = snapshot.execute(count).scalar_one()
+            data = FilingInput(kind=CaseKind.COMPLAINT, subject="เรื่อง", details="รายละเอียด")
+            file_case(db.session, keyring, uploads, data, datetime.now(UTC))  # commits
+            assert snapshot.execute(count).scalar_one() == before
+        assert db.session.scalar(count) == before + 1
+        db.session.rollback()
+
+
+def _nothing_restored(app: Flask) -> None:
+    with app.app_context():
+        if sa.inspect(db.engine).has_table("cases"):  # the schema may have been built
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0
+        db.session.rollback()
+        db.engine.dispose()
+    assert _files(app) == {}
+
+
+def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postgres: Any) -> None:
+    source, _codes = _source(tmp_path, postgres)
+    archive = _backup(source, tmp_path)
+    blob = archive.read_bytes()
+    flipped = bytearray(blob)
+    flipped[len(blob) // 2] ^= 0x01
+    (tmp_path / "flipped.backup").write_bytes(bytes(flipped))
+    (tmp_path / "cut.backup").write_bytes(blob[:-100])  # rows first, then cut in the files
+    (tmp_path / "empty.backup").write_bytes(b"")
+
+    target = _instance(
+        tmp_path, "target", postgres, keys_from=Path(source.config["INTAKE_KEYS_PATH"])
+    )
+    for bad in ("flipped", "cut"):
+        path = str(tmp_path / f"{bad}.backup")
+        assert "damaged, altered or cut off" in _run(target, "restore", "--check", path, ok=False)
+        output = _run(target, "restore", path, ok=False)
+        assert "nothing restored" in output and "damaged, altered or cut off" in output
+        _nothing_restored(target)
+    output = _run(target, "restore", str(tmp_path / "empty.backup"), ok=False)
+    assert "not an Intake backup archive" in output
+
+    # another instance's keys: said at once, with both fingerprints
+    stranger = _instance(tmp_path, "stranger", postgres)
+    output = _run(stranger, "restore", str(archive), ok=False)
+    with source.app_context():
+        fingerprint = crypto.keys_fingerprint(current_keyring())
+    assert f"the archive was made with keys {fingerprint}" in output
+    _nothing_restored(stranger)
+
+    # the good archive then restores where the bad ones failed; not a second time
+    assert "audit log intact" in _run(target, "restore", str(archive))
+    assert "not empty" in _run(target, "restore", str(archive), ok=False)
