@@ -116,11 +116,12 @@ def rotate_keys_command(retire: bool, batch_size: int) -> None:
 
 def init_app(app: Flask) -> None:
     # Importing registers the commands: users and custodians, backups, demo data, reports,
-    # stats.
+    # retention, stats.
     import intake.commands  # noqa: F401
     import intake.commands_backup  # noqa: F401
     import intake.commands_demo  # noqa: F401
     import intake.commands_reports  # noqa: F401
+    import intake.commands_retention  # noqa: F401
     import intake.commands_stats  # noqa: F401
 
     app.cli.add_command(intake_cli)

@@ -141,6 +141,12 @@ class Organisation(Model):
     reveal_days: Mapped[int] = mapped_column(default=7)
     # The tipster's status page says that their identity was disclosed (EU 2019/1937).
     tell_tipster_of_reveal: Mapped[bool] = mapped_column(default=True)
+    # Retention (PDPA): whole years after a case closes that its contents, and separately
+    # its complainant's or tipster's identity, are kept; then `intake purge` removes them.
+    complaint_contents_years: Mapped[int] = mapped_column(default=10)
+    complaint_identity_years: Mapped[int] = mapped_column(default=10)
+    tip_contents_years: Mapped[int] = mapped_column(default=10)
+    tip_identity_years: Mapped[int] = mapped_column(default=10)
     # What the published guideline (/guide) names besides the above (ITA).
     officer_title_th: Mapped[str] = mapped_column(sa.String(200), default="")
     officer_title_en: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -325,6 +331,9 @@ class Case(Model):
     # A tipster may opt in to such mails with an address kept apart from the sealed
     # identity, under the content key (the status page says what that costs).
     notice_address_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # Set by `intake purge` when retention ran out (intake.services.retention).
+    contents_purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    identity_purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 

@@ -183,6 +183,7 @@ PAGES: dict[str, Callable[[Any, LiveServer], None]] = {
     "status-survey-errors": status_with_survey_errors,
     "status-tip-notice-opt-in": tip_status_with_notice_opt_in,
     "guide": _goto("/guide"),
+    "privacy": _goto("/privacy"),
     "stats": _goto("/stats"),
     "stats-with-satisfaction": stats_with_answers,
     "lost-code": _goto("/track/lost-code"),

@@ -410,6 +410,7 @@ def test_mistyped_tracking_code_says_check_the_code(
         "/",
         "/track",
         "/guide",
+        "/privacy",
         "/stats",
         "/complaints/new",
         "/tips/new",

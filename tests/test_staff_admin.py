@@ -250,6 +250,8 @@ BAD_SETTINGS = [
     ("max_attachments", "11"),
     ("max_attachment_mb", "26"),
     ("reveal_days", "31"),
+    ("complaint_identity_years", "0"),
+    ("tip_contents_years", "๑๐๐"),
     ("email", "not an address"),
     ("name_th", ""),
     ("deadline_mode", "lunar"),

@@ -5,5 +5,13 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 # Routes register on import. followup: /track and the followed case (session, replies);
-# feedback: survey, notices, lost-code help; guide: the guideline; statistics: /stats.
-from intake.public import feedback, followup, guide, statistics, views  # noqa: E402,F401
+# feedback: survey, notices, lost-code help; guide: the guideline; privacy_notice: the
+# PDPA notice; statistics: /stats.
+from intake.public import (  # noqa: E402,F401
+    feedback,
+    followup,
+    guide,
+    privacy_notice,
+    statistics,
+    views,
+)

@@ -31,6 +31,14 @@ DUE_SOON_DAYS = (0, 14)
 MAX_ATTACHMENTS = (0, 10)
 MAX_ATTACHMENT_MB = (1, 25)
 REVEAL_DAYS = (1, 30)
+RETENTION_YEARS = (1, 99)
+RETENTION_FIELDS = (
+    "complaint_contents_years",
+    "complaint_identity_years",
+    "tip_contents_years",
+    "tip_identity_years",
+)
+DEFAULT_RETENTION_YEARS = 10
 AUDIT_PAGE_SIZE = 50
 DETAIL_MAX = 200  # AuditEntry.detail
 
@@ -56,6 +64,10 @@ class OrganisationSettings:
     strip_image_metadata: bool
     reveal_days: int
     tell_tipster_of_reveal: bool
+    complaint_contents_years: int
+    complaint_identity_years: int
+    tip_contents_years: int
+    tip_identity_years: int
     # What the published guideline names (ITA): last, so the audit detail of an ordinary
     # change still fits in its column.
     officer_title_th: str
@@ -122,6 +134,7 @@ def current_settings(session: DbSession) -> OrganisationSettings:
             strip_image_metadata=True,
             reveal_days=7,
             tell_tipster_of_reveal=True,
+            **dict.fromkeys(RETENTION_FIELDS, DEFAULT_RETENTION_YEARS),
         )
     return OrganisationSettings.of(organisation)
 
@@ -145,6 +158,8 @@ def update_settings(
     _check_range(values.max_attachments, MAX_ATTACHMENTS)
     _check_range(values.max_attachment_mb, MAX_ATTACHMENT_MB)
     _check_range(values.reveal_days, REVEAL_DAYS)
+    for name in RETENTION_FIELDS:
+        _check_range(getattr(values, name), RETENTION_YEARS)
     if values.facebook_url and not is_https_url(values.facebook_url):
         raise ServiceError("bad_url")
     organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()

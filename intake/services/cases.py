@@ -272,6 +272,7 @@ class PublicStatus:
     accepts_replies: bool = False  # open cases only: a closed thread is read-only
     referred_to: str | None = None  # a code of labels.REFERRAL, once referred
     referred_to_name: str | None = None
+    contents_purged_at: datetime | None = None  # retention ran out (services.retention)
 
 
 def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
@@ -327,4 +328,5 @@ def public_status(
         accepts_replies=not closed,
         referred_to=case.referred_to if case.status is Status.REFERRED else None,
         referred_to_name=case.referred_to_name if case.status is Status.REFERRED else None,
+        contents_purged_at=case.contents_purged_at,
     )

@@ -269,6 +269,7 @@ NUMBER_FIELDS = (
     "max_attachments",
     "max_attachment_mb",
     "reveal_days",
+    *admin_service.RETENTION_FIELDS,
 )
 
 

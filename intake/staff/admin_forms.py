@@ -33,6 +33,7 @@ from intake.services.admin import (
     MAX_ATTACHMENT_MB,
     MAX_ATTACHMENTS,
     RESPONSE_DAYS,
+    RETENTION_YEARS,
     REVEAL_DAYS,
     is_https_url,
 )
@@ -289,6 +290,10 @@ class SettingsForm(FlaskForm):
     strip_image_metadata = BooleanField(_l("ลบข้อมูลแฝงในรูปภาพ (EXIF, GPS) ของเรื่องร้องเรียนทั่วไปด้วย"))
     reveal_days = _number(_l("จำนวนวันที่ผู้ขอเห็นตัวตนผู้แจ้งได้หลังอนุมัติ"), REVEAL_DAYS)
     tell_tipster_of_reveal = BooleanField(_l("แจ้งผู้แจ้งเบาะแสเมื่อมีการเปิดเผยตัวตน"))
+    complaint_contents_years = _number(_l("เนื้อหาเรื่องร้องเรียนทั่วไป (ปี)"), RETENTION_YEARS)
+    complaint_identity_years = _number(_l("ชื่อและช่องทางติดต่อของผู้ร้องเรียนทั่วไป (ปี)"), RETENTION_YEARS)
+    tip_contents_years = _number(_l("เนื้อหาเรื่องแจ้งเบาะแสการทุจริต (ปี)"), RETENTION_YEARS)
+    tip_identity_years = _number(_l("ตัวตนของผู้แจ้งเบาะแส (ปี)"), RETENTION_YEARS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,0 +1,49 @@
+"""`flask --app wsgi intake purge`: retention (see intake.services.retention)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from intake import thaidate
+from intake.cli import intake_cli
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.services import retention
+
+
+@intake_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+def purge_command(dry_run: bool) -> None:
+    """Delete contents, files and identities of closed cases past their retention period."""
+    now = datetime.now(UTC)
+    due = retention.due_cases(db.session, now)
+    db.session.rollback()
+    if dry_run:
+        for item in due:
+            parts = []
+            if item.contents:
+                parts.append(f"contents and {item.files} files")
+            if item.identity:
+                parts.append("identity")
+            closed = thaidate.local_date(item.closed_at).isoformat()  # Bangkok day
+            click.echo(f"{item.reference}\t{item.kind.value}\tclosed {closed}\t{', '.join(parts)}")
+        contents = sum(item.contents for item in due)
+        identity = sum(item.identity for item in due)
+        click.echo(
+            f"would purge: contents of {contents} cases ({sum(i.files for i in due)} files), "
+            f"identity of {identity} cases; nothing was changed"
+        )
+        return
+    report = retention.purge(
+        db.session, current_keyring(), Path(current_app.config["INTAKE_UPLOADS_PATH"]), now
+    )
+    click.echo(
+        f"purged: contents of {report.contents} cases, identity of {report.identity} cases, "
+        f"{report.files} files deleted"
+    )
+    if report.missing_files:
+        click.echo(f"warning: {report.missing_files} attachment files were already gone", err=True)
