@@ -33,9 +33,11 @@ def purge_command(dry_run: bool) -> None:
             click.echo(f"{item.reference}\t{item.kind.value}\tclosed {closed}\t{', '.join(parts)}")
         contents = sum(item.contents for item in due)
         identity = sum(item.identity for item in due)
+        mail = retention.old_mail_count(db.session, now)
+        db.session.rollback()
         click.echo(
             f"would purge: contents of {contents} cases ({sum(i.files for i in due)} files), "
-            f"identity of {identity} cases; nothing was changed"
+            f"identity of {identity} cases, {mail} delivered mails; nothing was changed"
         )
         return
     report = retention.purge(
@@ -43,7 +45,7 @@ def purge_command(dry_run: bool) -> None:
     )
     click.echo(
         f"purged: contents of {report.contents} cases, identity of {report.identity} cases, "
-        f"{report.files} files deleted"
+        f"{report.files} files and {report.mail} delivered mails deleted"
     )
     if report.missing_files:
         click.echo(f"warning: {report.missing_files} attachment files were already gone", err=True)

@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic.migration import MigrationContext
 from builders import VALID_NATIONAL_ID, complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
 
 from intake import create_app, crypto
 from intake.database import read_snapshot
@@ -323,3 +325,31 @@ def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postg
     # the good archive then restores where the bad ones failed; not a second time
     assert "audit log intact" in _run(target, "restore", str(archive))
     assert "not empty" in _run(target, "restore", str(archive), ok=False)
+
+
+def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
+    tmp_path: Path, postgres: Any
+) -> None:
+    # Given an archive taken by the previous version (its schema one revision back)
+    source, codes = _source(tmp_path, postgres)
+    with source.app_context():
+        downgrade(revision="-1")
+        with db.engine.connect() as connection:
+            older = MigrationContext.configure(connection).get_current_revision()
+        db.engine.dispose()
+    archive = _backup(source, tmp_path)
+    with source.app_context():
+        upgrade()
+        db.engine.dispose()
+    assert f"schema {older}," in _run(source, "restore", "--check", str(archive))
+
+    # When it is restored with this version, it is loaded as it was and then upgraded
+    target = _restored(tmp_path, source, archive, postgres, "target")
+    _run(target, "audit-verify")
+    with target.app_context():
+        assert find_by_code(db.session, current_keyring(), codes[-1]) is not None
+        organisation_years = db.session.execute(
+            sa.text("SELECT tip_identity_years FROM organisation")
+        ).scalar()
+        db.session.rollback()
+    assert organisation_years == 10  # the new column, filled in by the upgrade

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from staff_support import staff_client
 
-from intake import crypto
+from intake import crypto, mail
 from intake.attachments import PreparedAttachment
 from intake.extensions import db
 from intake.keystore import current_keyring
@@ -26,6 +26,7 @@ from intake.models import (
     Case,
     CaseEvent,
     CaseKind,
+    OutboxMessage,
     Role,
     User,
 )
@@ -113,9 +114,7 @@ def _run(app: Flask, *args: str) -> str:
 def _listed(output: str) -> dict[str, str]:
     """reference → what the dry run says would go."""
     return {
-        line.split("\t")[0]: line.split("\t")[-1]
-        for line in output.splitlines()
-        if "\t" in line
+        line.split("\t")[0]: line.split("\t")[-1] for line in output.splitlines() if "\t" in line
     }
 
 
@@ -163,6 +162,12 @@ def test_purge_deletes_contents_files_and_identity_and_keeps_the_statistics(
     app: Flask, client: FlaskClient, cases: dict[str, Filed]
 ) -> None:
     stats_before = _stats(client)
+    with app.app_context():
+        keyring = current_keyring()
+        for kind, at in (("old", retention.years_before(NOW, 1)), ("fresh", NOW)):
+            message = mail.queue(db.session, keyring, kind, "a@example.org", "s", "b", at)
+            message.sent_at = at
+        db.session.commit()
     uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
     with app.app_context():
         old_files = db.session.scalars(
@@ -176,7 +181,7 @@ def test_purge_deletes_contents_files_and_identity_and_keeps_the_statistics(
     assert len(old_files) == 3 and all((uploads / name).is_file() for name in old_files)
 
     output = _run(app, "purge")
-    assert "contents of 3 cases, identity of 2 cases, 3 files deleted" in output
+    assert "contents of 3 cases, identity of 2 cases, 3 files and 1 delivered mails" in output
 
     purged = {cases[k].case_id for k in ("old complaint", "old named tip", "old anonymous tip")}
     with app.app_context():
@@ -217,8 +222,12 @@ def test_purge_deletes_contents_files_and_identity_and_keeps_the_statistics(
         cases["old named tip"].case_id,
     }
     assert [d for a, _, d in actions if a == "retention.purged"] == [
-        "contents 3, identity 2, files 3"
+        "contents 3, identity 2, files 3, mail 1"
     ]
+    with app.app_context():  # mail delivered long enough ago is gone; the fresh one waits
+        kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
+        db.session.rollback()
+    assert kinds == ["fresh"]
     assert not any((uploads / name).exists() for name in old_files)
 
     # the statistics say exactly what they said; the books balance

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from intake.extensions import db
 from intake.models import CaseKind
 from intake.public import bp
-from intake.services.retention import Periods
+from intake.services.retention import MAIL_KEEP_DAYS, Periods
 from intake.services.settings import get_organisation
 
 
@@ -22,6 +22,7 @@ def privacy() -> ResponseReturnValue:
     return render_template(
         "public/privacy.html",
         periods=Periods.of(organisation),
+        mail_keep_days=MAIL_KEEP_DAYS,
         kinds=list(CaseKind),
         reveal_days=organisation.reveal_days,
         tell_tipster_of_reveal=organisation.tell_tipster_of_reveal,

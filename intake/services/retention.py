@@ -8,6 +8,10 @@ The organisation sets, per kind, how many whole years after closing a case keeps
 - its **identity**: a complainant's contact details, a tipster's sealed identity, the
   address for notices, and any identity a reveal handed out.
 
+Mail is kept only until it is delivered: messages sent (or given up on) more than
+``MAIL_KEEP_DAYS`` ago are deleted too — their recipients and bodies are identities and
+contents with no case to hang a period on.
+
 What stays is what the statistics and the audit need and what names no one: the case row
 (kind, channel, category, department, status, dates, reference), the timeline's events
 without their bodies, the satisfaction scores, the tallies and the audit log. A case that
@@ -23,19 +27,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from intake import crypto
+from intake import crypto, mail
 from intake.models import (
     Attachment,
     Case,
     CaseEvent,
     CaseKind,
     Organisation,
+    OutboxMessage,
     RevealRequest,
     SatisfactionResponse,
 )
@@ -45,6 +50,7 @@ from intake.services.settings import get_organisation
 from intake.workflow import CLOSED
 
 BATCH_SIZE = 200
+MAIL_KEEP_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ class PurgeReport:
     identity: int  # cases whose identity was purged
     files: int  # attachment files deleted
     missing_files: int  # attachment rows whose file was already gone
+    mail: int  # outbox messages deleted
 
 
 def years_before(moment: datetime, years: int) -> datetime:
@@ -159,6 +166,22 @@ def due_cases(session: DbSession, now: datetime) -> list[DueCase]:
         )
         for row in rows
     ]
+
+
+def _old_mail(now: datetime) -> sa.ColumnElement[bool]:
+    before = now - timedelta(days=MAIL_KEEP_DAYS)
+    given_up = sa.and_(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.attempts >= mail.MAX_ATTEMPTS,
+        OutboxMessage.created_at <= before,
+    )
+    return sa.or_(OutboxMessage.sent_at <= before, given_up)
+
+
+def old_mail_count(session: DbSession, now: datetime) -> int:
+    """Outbox messages delivered (or given up on) long enough ago to delete."""
+    query = sa.select(sa.func.count()).select_from(OutboxMessage).where(_old_mail(now))
+    return session.scalar(query) or 0
 
 
 def _encrypt_empty(keyring: crypto.Keyring, column: str, case_id: str) -> bytes:
@@ -265,13 +288,15 @@ def purge(
                 missing += 1
         if progress is not None:
             progress(min(start + batch_size, len(due)), len(due))
+    deleted_mail = old_mail_count(session, now)
+    session.execute(sa.delete(OutboxMessage).where(_old_mail(now)))
     record(
         session,
         keyring,
         "retention.purged",
         actor=ACTOR_SYSTEM,
         now=now,
-        detail=f"contents {contents}, identity {identity}, files {files}",
+        detail=f"contents {contents}, identity {identity}, files {files}, mail {deleted_mail}",
     )
     session.commit()
-    return PurgeReport(contents, identity, files, missing)
+    return PurgeReport(contents, identity, files, missing, deleted_mail)
