@@ -252,6 +252,12 @@ def test_the_staff_case_page_says_a_case_was_purged(app: Flask, cases: dict[str,
     page = legal.get(f"/staff/cases/{cases['old named tip'].case_id}").get_data(as_text=True)
     assert 'id="contents-purged"' in page and 'id="identity-purged"' in page
     assert "รายละเอียดที่เป็นความลับ" not in page
+    # nothing new can be written into it: no action is offered, and a sent one is refused
+    assert 'name="note-note"' not in page and 'name="reopen-reason"' not in page
+    sent = legal.post(
+        f"/staff/cases/{cases['old named tip'].case_id}/note", data={"note-note": "เพิ่มเติม"}
+    )
+    assert sent.status_code == 403
 
 
 def test_shorter_settings_take_effect_and_show_on_the_privacy_page(

@@ -97,6 +97,8 @@ def _status_allows(action: Action, status: Status) -> bool:
 def _may_do(actor: User, case: Case, action: Action) -> bool:
     if not may_view(actor, case):
         return False
+    if case.contents_purged_at is not None:
+        return False  # past retention: a record of what was, not a case to work on
     if action is Action.MOVE_TO_TIP:
         return case.kind is CaseKind.COMPLAINT and actor.role in MOVERS
     if not has_permission(actor.role, WORK_PERMISSION[case.kind]):

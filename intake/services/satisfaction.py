@@ -44,7 +44,8 @@ class SurveyState:
 
 def state(session: DbSession, case: Case) -> SurveyState:
     answered = session.get(SatisfactionResponse, case.id) is not None
-    return SurveyState(offered=is_closed(case.status) and not answered, answered=answered)
+    open_to_answers = is_closed(case.status) and case.contents_purged_at is None
+    return SurveyState(offered=open_to_answers and not answered, answered=answered)
 
 
 def _check(answers: SurveyAnswers) -> str:
@@ -71,8 +72,8 @@ def record_answers(
     case = session.get(Case, case_id)
     if case is None:
         raise ServiceError("not_found")
-    if not is_closed(case.status):
-        raise ServiceError("not_closed")
+    if not is_closed(case.status) or case.contents_purged_at is not None:
+        raise ServiceError("not_closed")  # (a purged case takes no more answers)
     if session.get(SatisfactionResponse, case_id) is not None:
         raise ServiceError("already_answered")
     response = SatisfactionResponse(
