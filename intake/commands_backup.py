@@ -26,13 +26,21 @@ def _uploads_dir() -> Path:
     return Path(current_app.config["INTAKE_UPLOADS_PATH"])
 
 
-def _archive_path(output: Path | None, now: datetime) -> Path:
-    name = f"intake-{now:%Y%m%d-%H%M%S}{ARCHIVE_SUFFIX}"
-    if output is None:
-        folder = Path(current_app.config["INTAKE_INSTANCE_PATH"]) / "backups"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return folder / name
-    return output / name if output.is_dir() else output
+def _archive_path(output: Path, now: datetime) -> Path:
+    """Where the archive goes; never into the keys folder, which opens it."""
+    target = output / f"intake-{now:%Y%m%d-%H%M%S}{ARCHIVE_SUFFIX}" if output.is_dir() else output
+    keys = Path(current_app.config["INTAKE_KEYS_PATH"]).resolve()
+    instance = Path(current_app.config["INTAKE_INSTANCE_PATH"]).resolve()
+    where = target.resolve()
+    if where.is_relative_to(keys):
+        raise click.ClickException("an archive must not go into the keys folder, which opens it")
+    if where.is_relative_to(instance):
+        click.echo(
+            "warning: the archive is inside the instance folder, beside the keys that open it; "
+            "move it elsewhere",
+            err=True,
+        )
+    return target
 
 
 @intake_cli.command("backup")
@@ -40,9 +48,11 @@ def _archive_path(output: Path | None, now: datetime) -> Path:
     "--output",
     "-o",
     type=click.Path(path_type=Path),
-    help="Archive file, or a folder to put it in [default: backups/ in the instance folder].",
+    envvar="INTAKE_BACKUP_PATH",
+    required=True,
+    help="Archive file, or a folder to put it in (or INTAKE_BACKUP_PATH); away from the keys.",
 )
-def backup_command(output: Path | None) -> None:
+def backup_command(output: Path) -> None:
     """Write an encrypted archive of the database and the uploads; the system keeps running."""
     now = datetime.now(UTC)
     target = _archive_path(output, now)
@@ -114,6 +124,10 @@ def restore_command(archive: Path, check: bool) -> None:
             )
     except backup.BackupError as exc:
         raise click.ClickException(f"nothing restored: {exc}") from exc
+    except Exception as exc:
+        # By type only: a database error quotes the row it choked on (password hashes,
+        # e-mail addresses), and this output may end up in a cron mail.
+        raise click.ClickException(f"nothing restored: {type(exc).__name__}") from None
     click.echo("restored: " + f"archive {archive.name}")
     _echo_summary(summary)
     upgrade()

@@ -40,9 +40,8 @@ def purge_command(dry_run: bool) -> None:
             f"identity of {identity} cases, {mail} delivered mails; nothing was changed"
         )
         return
-    report = retention.purge(
-        db.session, current_keyring(), Path(current_app.config["INTAKE_UPLOADS_PATH"]), now
-    )
+    uploads = Path(current_app.config["INTAKE_UPLOADS_PATH"])
+    report = retention.purge(db.session, current_keyring(), uploads, due, now)
     click.echo(
         f"purged: contents of {report.contents} cases, identity of {report.identity} cases, "
         f"{report.files} files and {report.mail} delivered mails deleted"

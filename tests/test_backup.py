@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -239,13 +240,22 @@ def test_backup_is_consistent_while_people_keep_filing(tmp_path: Path, postgres:
     threads = [threading.Thread(target=visitor) for _ in range(3)]
     for thread in threads:
         thread.start()
+    archives, during = [], 0
     try:
-        archives = [_backup(source, folder) for folder in folders]
+        while filed[0] == 0 and not errors:  # the visitors are at work
+            time.sleep(0.01)
+        for folder in folders:
+            before = filed[0]
+            archives.append(_backup(source, folder))
+            during += filed[0] - before
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
-    assert errors == [] and filed[0] > 0
+    # filings went on while the backups read (a backup that locked writers out shows here)
+    assert errors == [] and during > 0
+    for archive in archives:
+        assert "whole and readable" in _run(source, "restore", "--check", str(archive))
 
     # the last archive, restored: every case whole, with its files, its filing event and
     # audit entry; the tallies agree with the cases; the audit chain ends at its head
@@ -353,3 +363,17 @@ def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
         ).scalar()
         db.session.rollback()
     assert organisation_years == 10  # the new column, filled in by the upgrade
+
+
+def test_an_archive_is_never_written_beside_its_keys(tmp_path: Path, postgres: Any) -> None:
+    app = _instance(tmp_path, "source", postgres)
+    _run(app, "init")
+    keys = Path(app.config["INTAKE_KEYS_PATH"])
+    result = app.test_cli_runner().invoke(args=["intake", "backup", "--output", str(keys)])
+    assert result.exit_code != 0 and "keys folder" in result.output
+    assert sorted(p.name for p in keys.iterdir()) == sorted(crypto.KEY_FILES)
+    result = app.test_cli_runner().invoke(args=["intake", "backup"])
+    assert result.exit_code != 0 and "--output" in result.output
+    instance = Path(app.config["INTAKE_INSTANCE_PATH"])
+    output = _run(app, "backup", "--output", str(instance))
+    assert "warning: the archive is inside the instance folder" in output

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,12 @@ from intake.models import (
     CaseEvent,
     CaseKind,
     OutboxMessage,
+    RevealRequest,
+    RevealStatus,
     Role,
     User,
 )
-from intake.services import case_actions, retention
+from intake.services import ServiceError, case_actions, notices, retention, reveal, satisfaction
 from intake.services.cases import FilingInput, file_case
 
 NOW = datetime.now(UTC)
@@ -84,7 +86,7 @@ def _file(
         filed = file_case(db.session, keyring, uploads, data, at)
         if close:
             legal = db.session.scalars(sa.select(User).where(User.username == "legal9")).one()
-            later = at.replace(day=min(at.day + 1, 28))
+            later = at + timedelta(days=1)
             case_actions.resolve(
                 db.session, keyring, legal, filed.case_id, message="แก้ไขแล้ว", now=later
             )
@@ -282,3 +284,70 @@ def test_shorter_settings_take_effect_and_show_on_the_privacy_page(
     client.set_cookie("lang", "en")
     english = client.get("/privacy").get_data(as_text=True)
     assert "Privacy notice" in english and "5 years" in english
+
+
+def _legal(app: Flask) -> User:
+    return db.session.scalars(sa.select(User).where(User.username == "legal9")).one()
+
+
+def test_nothing_new_is_kept_on_a_purged_case(app: Flask, cases: dict[str, Filed]) -> None:
+    tip = cases["old named tip"].case_id
+    with app.app_context():  # a reveal asked for before the purge
+        keyring = current_keyring()
+        asked = reveal.request_reveal(
+            db.session, keyring, _legal(app), tip, "ต้องการสอบพยานเพิ่มเติม", NOW
+        )
+        asked_id = asked.id
+        db.session.remove()
+    _run(app, "purge")
+    with app.app_context():
+        keyring = current_keyring()
+        request = db.session.get(RevealRequest, asked_id)
+        assert request is not None and request.status is RevealStatus.EXPIRED
+        reason = crypto.decrypt_text(
+            keyring, request.reason_enc, table="reveal_requests", column="reason", row_id=asked_id
+        )
+        assert reason == ""
+        attempts = {
+            "reveal": lambda: reveal.request_reveal(
+                db.session, keyring, _legal(app), tip, "ขออีกครั้ง", NOW
+            ),
+            "notice address": lambda: notices.change(
+                db.session, keyring, tip, notices.START, NOW, address="me@example.org"
+            ),
+            "survey comment": lambda: satisfaction.record_answers(
+                db.session,
+                keyring,
+                tip,
+                satisfaction.SurveyAnswers(5, 5, 5, 5, "ขอบคุณ"),
+                NOW,
+            ),
+        }
+        for name, attempt in attempts.items():
+            with pytest.raises(ServiceError):
+                attempt()
+                pytest.fail(name)
+            db.session.rollback()
+        case = db.session.get(Case, tip)
+        assert case is not None and case.notice_address_enc is None
+        db.session.rollback()
+
+
+def test_a_case_reopened_after_the_list_was_made_is_judged_again(
+    app: Flask, cases: dict[str, Filed]
+) -> None:
+    old = cases["old complaint"].case_id
+    with app.app_context():
+        keyring = current_keyring()
+        due = retention.due_cases(db.session, NOW)
+        assert old in {item.case_id for item in due}
+        # meanwhile an officer reopens it and closes it again today
+        case_actions.reopen(db.session, keyring, _legal(app), old, reason="มีข้อมูลใหม่", now=NOW)
+        case_actions.resolve(db.session, keyring, _legal(app), old, message="แก้ไขอีกครั้ง", now=NOW)
+        report = retention.purge(
+            db.session, keyring, Path(app.config["INTAKE_UPLOADS_PATH"]), due, NOW
+        )
+        case = db.session.get(Case, old)
+        assert case is not None and case.contents_purged_at is None and case.attachments
+        assert report.contents == 2  # the two other old cases
+        db.session.rollback()

@@ -90,7 +90,9 @@ class NoticeSettings:
 def settings(keyring: crypto.Keyring, case: Case) -> NoticeSettings:
     if case.kind is CaseKind.TIP:
         active = case.notice_address_enc is not None and not case.notices_stopped
-        return NoticeSettings(kind=case.kind, available=True, active=active)
+        # Past retention nothing new is kept: an address given now would outlive the purge.
+        purged = case.identity_purged_at is not None or case.contents_purged_at is not None
+        return NoticeSettings(kind=case.kind, available=not purged, active=active)
     has_email = bool(_contact_email(keyring, case))
     return NoticeSettings(
         kind=case.kind, available=has_email, active=has_email and not case.notices_stopped
@@ -108,12 +110,15 @@ def change(
     """Start or stop the followed case's mails. A tip starts only with an address (already
     checked by the form) and stopping wipes it. Errors: ``not_found``, ``unavailable``
     (a complaint without e-mail), ``address_required``, ``action``."""
-    case = session.get(Case, case_id)
+    # Locked: a purge running meanwhile waits, or is seen (services.retention).
+    case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
         raise ServiceError("not_found")
     if action not in (START, STOP):
         raise ServiceError("action")
     if case.kind is CaseKind.TIP:
+        if action == START and not settings(keyring, case).available:
+            raise ServiceError("unavailable")
         if action == START:
             if not address:
                 raise ServiceError("address_required")

@@ -42,6 +42,7 @@ from intake.models import (
     Organisation,
     OutboxMessage,
     RevealRequest,
+    RevealStatus,
     SatisfactionResponse,
 )
 from intake.services import DbSession
@@ -196,6 +197,7 @@ def _purge_contents(
     case.details_enc = _encrypt_empty(keyring, "details", case.id)
     case.location_enc = None
     case.accused_enc = None
+    case.incident_date = None
     case.contents_purged_at = now
     session.execute(sa.update(CaseEvent).where(CaseEvent.case_id == case.id).values(body_enc=None))
     session.execute(
@@ -203,6 +205,16 @@ def _purge_contents(
         .where(SatisfactionResponse.case_id == case.id)
         .values(comment_enc=None)
     )
+    _blank_reveal_reasons(session, keyring, case)
+    stored = [attachment.stored_name for attachment in case.attachments]
+    for attachment in list(case.attachments):
+        session.delete(attachment)
+    return stored
+
+
+def _blank_reveal_reasons(session: DbSession, keyring: crypto.Keyring, case: Case) -> None:
+    """Reasons typed in reveal requests and decisions. Both purges do it: a request can be
+    made between the two (a read-only case still has its identity until the second)."""
     for request in session.scalars(
         sa.select(RevealRequest).where(RevealRequest.case_id == case.id)
     ):
@@ -210,18 +222,25 @@ def _purge_contents(
             keyring, "", table="reveal_requests", column="reason", row_id=request.id
         )
         request.decision_reason_enc = None
-    stored = [attachment.stored_name for attachment in case.attachments]
-    for attachment in list(case.attachments):
-        session.delete(attachment)
-    return stored
 
 
-def _purge_identity(session: DbSession, case: Case, now: datetime) -> None:
+def _purge_identity(session: DbSession, keyring: crypto.Keyring, case: Case, now: datetime) -> None:
     case.identity_sealed = None
     case.identity_key_id = None
     case.contact_enc = None
     case.notice_address_enc = None
+    case.notices_stopped = False
     case.identity_purged_at = now
+    _blank_reveal_reasons(session, keyring, case)
+    # Requests still waiting or running end: there is nothing left to reveal.
+    session.execute(
+        sa.update(RevealRequest)
+        .where(
+            RevealRequest.case_id == case.id,
+            RevealRequest.status.in_([RevealStatus.PENDING, RevealStatus.APPROVED]),
+        )
+        .values(status=RevealStatus.EXPIRED)
+    )
     session.execute(
         sa.update(RevealRequest).where(RevealRequest.case_id == case.id).values(revealed_enc=None)
     )
@@ -231,29 +250,32 @@ def purge(
     session: DbSession,
     keyring: crypto.Keyring,
     uploads_dir: Path,
+    due: list[DueCase],
     now: datetime,
     *,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int, int], None] | None = None,
 ) -> PurgeReport:
-    """Purge what ``due_cases`` lists, ``batch_size`` cases per transaction."""
-    due = due_cases(session, now)
+    """Purge what ``due`` (from ``due_cases``) lists and is still due once its case is
+    locked — a case reopened (and perhaps closed again) since the list was made is
+    judged afresh. ``batch_size`` cases per transaction."""
+    session.rollback()
+    contents_due, identity_due = _due_condition(Periods.of(get_organisation(session)), now)
     session.rollback()
     contents = identity = files = missing = 0
     for start in range(0, len(due), batch_size):
-        batch = {item.case_id: item for item in due[start : start + batch_size]}
-        cases = session.scalars(
-            sa.select(Case)
-            .where(Case.id.in_(batch))
+        batch = [item.case_id for item in due[start : start + batch_size]]
+        rows = session.execute(
+            sa.select(Case, contents_due.label("contents"), identity_due.label("identity"))
+            .where(Case.id.in_(batch), Case.status.in_(CLOSED))
             .options(selectinload(Case.attachments))
             .with_for_update(of=Case)
+            .execution_options(populate_existing=True)
         ).all()
         stored: list[str] = []
-        for case in cases:
-            item = batch[case.id]
-            if case.status not in CLOSED:
-                continue  # reopened since the list was made
-            if item.contents and case.contents_purged_at is None:
+        for case, contents_now, identity_now in rows:
+            if contents_now:
+                files_here = len(case.attachments)
                 stored += _purge_contents(session, keyring, case, now)
                 record(
                     session,
@@ -262,11 +284,11 @@ def purge(
                     actor=ACTOR_SYSTEM,
                     now=now,
                     case_id=case.id,
-                    detail=f"{item.files} files",
+                    detail=f"{files_here} files",
                 )
                 contents += 1
-            if item.identity and case.identity_purged_at is None:
-                _purge_identity(session, case, now)
+            if identity_now:
+                _purge_identity(session, keyring, case, now)
                 record(
                     session,
                     keyring,

@@ -62,7 +62,8 @@ def request_reveal(
 ) -> RevealRequest:
     if requester.role is not Role.LEGAL or not requester.active:
         raise ServiceError("not_allowed")
-    case = session.get(Case, case_id)
+    # Locked: a purge running meanwhile waits, or is seen (services.retention).
+    case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None or case.kind is not CaseKind.TIP:
         raise ServiceError("not_found")
     if case.identity_sealed is None:

@@ -69,7 +69,8 @@ def record_answers(
     """Store the answers of the followed case; errors: ``not_found``, ``not_closed``,
     ``already_answered``, ``score``, ``comment_too_long``."""
     comment = _check(answers)
-    case = session.get(Case, case_id)
+    # Locked: a purge running meanwhile waits, or is seen (services.retention).
+    case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
         raise ServiceError("not_found")
     if not is_closed(case.status) or case.contents_purged_at is not None:
