@@ -74,6 +74,7 @@ def _file(
             subject="ถนนชำรุด" if kind is CaseKind.COMPLAINT else "เรียกรับเงิน",
             details="รายละเอียดที่เป็นความลับ",
             location="หมู่ 3",
+            incident_date=at.date() - timedelta(days=3),
             accused="นาย ก." if kind is CaseKind.TIP else "",
             anonymous=kind is CaseKind.TIP and not named,
             reporter=reporter,
@@ -200,6 +201,7 @@ def test_purge_deletes_contents_files_and_identity_and_keeps_the_statistics(
                 assert case.contents_purged_at is not None
                 assert (text("subject"), text("details")) == ("", "")
                 assert case.location_enc is None and case.accused_enc is None
+                assert case.incident_date is None
                 assert all(event.body_enc is None for event in case.events)
                 assert case.attachments == []
                 assert case.contact_enc is None and case.identity_sealed is None
