@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from builders import VALID_NATIONAL_ID, complaint_form, tip_form
+from cli_support import run_intake
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
@@ -74,15 +75,6 @@ def _instance(tmp_path: Path, name: str, postgres: Any, *, keys_from: Path | Non
     return app
 
 
-def _run(app: Flask, *args: str, ok: bool = True) -> str:
-    result = app.test_cli_runner().invoke(args=["intake", *args])
-    if ok:
-        assert result.exit_code == 0, result.output + repr(result.exception)
-    else:
-        assert result.exit_code != 0, result.output
-    return result.output
-
-
 def _pdf(size: int) -> bytes:
     """A PDF by its magic bytes; random inside, so the archive cannot compress it away."""
     return b"%PDF-1.7\n" + secrets.token_bytes(size) + b"\n%%EOF\n"
@@ -99,8 +91,8 @@ def _file(client: FlaskClient, path: str, form: dict[str, Any]) -> str:
 def _source(tmp_path: Path, postgres: Any) -> tuple[Flask, list[str]]:
     """An instance with demo cases and some filed through the forms, files attached."""
     app = _instance(tmp_path, "source", postgres)
-    _run(app, "init")
-    _run(app, "demo-data", "--cases", str(DEMO_CASES), "--seed", "7")
+    run_intake(app, "init")
+    run_intake(app, "demo-data", "--cases", str(DEMO_CASES), "--seed", "7")
     client = app.test_client()
     codes = []
     for n in range(3):
@@ -138,7 +130,7 @@ def _files(app: Flask) -> dict[str, bytes]:
 
 
 def _backup(app: Flask, folder: Path) -> Path:
-    output = _run(app, "backup", "--output", str(folder))
+    output = run_intake(app, "backup", "--output", str(folder))
     found = ARCHIVE.search(output)
     assert found is not None, output
     return Path(found.group(1))
@@ -146,7 +138,7 @@ def _backup(app: Flask, folder: Path) -> Path:
 
 def _restored(tmp_path: Path, source: Flask, archive: Path, postgres: Any, name: str) -> Flask:
     target = _instance(tmp_path, name, postgres, keys_from=Path(source.config["INTAKE_KEYS_PATH"]))
-    output = _run(target, "restore", str(archive))
+    output = run_intake(target, "restore", str(archive))
     assert "audit log intact" in output
     return target
 
@@ -181,8 +173,8 @@ def test_round_trip_gives_back_every_row_file_and_audit_entry(
 
     # and the restored instance works: the chain verifies, the statistics are a true
     # recount, a complainant's code still finds the case, a new filing follows on
-    _run(target, "audit-verify")
-    _run(target, "stats-check")
+    run_intake(target, "audit-verify")
+    run_intake(target, "stats-check")
     with target.app_context():
         keyring = current_keyring()
         for code in codes:
@@ -207,7 +199,9 @@ def test_round_trip_gives_back_every_row_file_and_audit_entry(
     assert status.status_code == 200 and 'id="case-status"' in status.get_data(as_text=True)
     _file(client, "/complaints/new", complaint_form())
     # numbered rows carry on from the restored ones (PostgreSQL's sequences moved too)
-    _run(target, "create-user", "newcomer", "--role", "legal", "--password", "a long password 1")
+    run_intake(
+        target, "create-user", "newcomer", "--role", "legal", "--password", "a long password 1"
+    )
     with target.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == (
             len(before["users"]) + 1
@@ -255,12 +249,12 @@ def test_backup_is_consistent_while_people_keep_filing(tmp_path: Path, postgres:
     # filings went on while the backups read (a backup that locked writers out shows here)
     assert errors == [] and during > 0
     for archive in archives:
-        assert "whole and readable" in _run(source, "restore", "--check", str(archive))
+        assert "whole and readable" in run_intake(source, "restore", "--check", str(archive))
 
     # the last archive, restored: every case whole, with its files, its filing event and
     # audit entry; the tallies agree with the cases; the audit chain ends at its head
     target = _restored(tmp_path, source, archives[-1], postgres, "target")
-    _run(target, "stats-check")
+    run_intake(target, "stats-check")
     uploads = Path(target.config["INTAKE_UPLOADS_PATH"])
     with target.app_context():
         cases = db.session.scalars(sa.select(Case)).all()
@@ -317,24 +311,26 @@ def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postg
     )
     for bad in ("flipped", "cut"):
         path = str(tmp_path / f"{bad}.backup")
-        assert "damaged, altered or cut off" in _run(target, "restore", "--check", path, ok=False)
-        output = _run(target, "restore", path, ok=False)
+        assert "damaged, altered or cut off" in run_intake(
+            target, "restore", "--check", path, ok=False
+        )
+        output = run_intake(target, "restore", path, ok=False)
         assert "nothing restored" in output and "damaged, altered or cut off" in output
         _nothing_restored(target)
-    output = _run(target, "restore", str(tmp_path / "empty.backup"), ok=False)
+    output = run_intake(target, "restore", str(tmp_path / "empty.backup"), ok=False)
     assert "not an Intake backup archive" in output
 
     # another instance's keys: said at once, with both fingerprints
     stranger = _instance(tmp_path, "stranger", postgres)
-    output = _run(stranger, "restore", str(archive), ok=False)
+    output = run_intake(stranger, "restore", str(archive), ok=False)
     with source.app_context():
         fingerprint = crypto.keys_fingerprint(current_keyring())
     assert f"the archive was made with keys {fingerprint}" in output
     _nothing_restored(stranger)
 
     # the good archive then restores where the bad ones failed; not a second time
-    assert "audit log intact" in _run(target, "restore", str(archive))
-    assert "not empty" in _run(target, "restore", str(archive), ok=False)
+    assert "audit log intact" in run_intake(target, "restore", str(archive))
+    assert "not empty" in run_intake(target, "restore", str(archive), ok=False)
 
 
 def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
@@ -351,11 +347,11 @@ def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
     with source.app_context():
         upgrade()
         db.engine.dispose()
-    assert f"schema {older}," in _run(source, "restore", "--check", str(archive))
+    assert f"schema {older}," in run_intake(source, "restore", "--check", str(archive))
 
     # When it is restored with this version, it is loaded as it was and then upgraded
     target = _restored(tmp_path, source, archive, postgres, "target")
-    _run(target, "audit-verify")
+    run_intake(target, "audit-verify")
     with target.app_context():
         assert find_by_code(db.session, current_keyring(), codes[-1]) is not None
         organisation_years = db.session.execute(
@@ -367,7 +363,7 @@ def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
 
 def test_an_archive_is_never_written_beside_its_keys(tmp_path: Path, postgres: Any) -> None:
     app = _instance(tmp_path, "source", postgres)
-    _run(app, "init")
+    run_intake(app, "init")
     keys = Path(app.config["INTAKE_KEYS_PATH"])
     result = app.test_cli_runner().invoke(args=["intake", "backup", "--output", str(keys)])
     assert result.exit_code != 0 and "keys folder" in result.output
@@ -375,5 +371,5 @@ def test_an_archive_is_never_written_beside_its_keys(tmp_path: Path, postgres: A
     result = app.test_cli_runner().invoke(args=["intake", "backup"])
     assert result.exit_code != 0 and "--output" in result.output
     instance = Path(app.config["INTAKE_INSTANCE_PATH"])
-    output = _run(app, "backup", "--output", str(instance))
+    output = run_intake(app, "backup", "--output", str(instance))
     assert "warning: the archive is inside the instance folder" in output

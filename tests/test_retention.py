@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from builders import VALID_NATIONAL_ID
+from cli_support import run_intake
 from flask import Flask
 from flask.testing import FlaskClient
 from staff_support import staff_client
@@ -108,12 +109,6 @@ def cases(app: Flask) -> dict[str, Filed]:
     }
 
 
-def _run(app: Flask, *args: str) -> str:
-    result = app.test_cli_runner().invoke(args=["intake", *args])
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return result.output
-
-
 def _listed(output: str) -> dict[str, str]:
     """reference → what the dry run says would go."""
     return {
@@ -152,7 +147,7 @@ def test_a_dry_run_lists_what_is_past_retention_and_changes_nothing(
     app: Flask, cases: dict[str, Filed]
 ) -> None:
     before = _state(app)
-    listed = _listed(_run(app, "purge", "--dry-run"))
+    listed = _listed(run_intake(app, "purge", "--dry-run"))
     assert listed == {
         cases["old complaint"].reference: "contents and 2 files, identity",
         cases["old named tip"].reference: "contents and 1 files, identity",
@@ -183,7 +178,7 @@ def test_purge_deletes_contents_files_and_identity_and_keeps_the_statistics(
         db.session.rollback()
     assert len(old_files) == 3 and all((uploads / name).is_file() for name in old_files)
 
-    output = _run(app, "purge")
+    output = run_intake(app, "purge")
     assert "contents of 3 cases, identity of 2 cases, 3 files and 1 delivered mails" in output
 
     purged = {cases[k].case_id for k in ("old complaint", "old named tip", "old anonymous tip")}
@@ -237,8 +232,8 @@ def test_purge_deletes_contents_files_and_identity_and_keeps_the_statistics(
     # the published statistics say what they said, and are still a true recount of the
     # cases that remain (stats-check); the audit chain holds
     assert _stats(client) == stats_before
-    _run(app, "stats-check")
-    _run(app, "audit-verify")
+    run_intake(app, "stats-check")
+    run_intake(app, "audit-verify")
 
     # the complainant's status page says what happened, and nothing of the contents
     page = client.post("/track", data={"code": cases["old complaint"].code})
@@ -247,12 +242,12 @@ def test_purge_deletes_contents_files_and_identity_and_keeps_the_statistics(
     assert "แก้ไขแล้ว" not in text  # the closing message was a body of the timeline
 
     # and a second run finds nothing more to do
-    assert _listed(_run(app, "purge", "--dry-run")) == {}
-    assert "contents of 0 cases, identity of 0 cases" in _run(app, "purge")
+    assert _listed(run_intake(app, "purge", "--dry-run")) == {}
+    assert "contents of 0 cases, identity of 0 cases" in run_intake(app, "purge")
 
 
 def test_the_staff_case_page_says_a_case_was_purged(app: Flask, cases: dict[str, Filed]) -> None:
-    _run(app, "purge")
+    run_intake(app, "purge")
     legal = staff_client(app, "legal8", Role.LEGAL)
     page = legal.get(f"/staff/cases/{cases['old named tip'].case_id}").get_data(as_text=True)
     assert 'id="contents-purged"' in page and 'id="identity-purged"' in page
@@ -275,7 +270,7 @@ def test_shorter_settings_take_effect_and_show_on_the_privacy_page(
     saved = admin.post("/staff/admin/settings", data=values)
     assert saved.status_code == 303, saved.get_data(as_text=True)[:1500]
 
-    listed = _listed(_run(app, "purge", "--dry-run"))
+    listed = _listed(run_intake(app, "purge", "--dry-run"))
     assert listed[cases["six-year-old complaint"].reference] == "identity"
     assert cases["recent tip"].reference not in listed
 
@@ -302,7 +297,7 @@ def test_nothing_new_is_kept_on_a_purged_case(app: Flask, cases: dict[str, Filed
         )
         asked_id = asked.id
         db.session.remove()
-    _run(app, "purge")
+    run_intake(app, "purge")
     with app.app_context():
         keyring = current_keyring()
         request = db.session.get(RevealRequest, asked_id)

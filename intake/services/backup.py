@@ -117,15 +117,23 @@ def _decode(value: Any) -> Any:
 # --- Writing -----------------------------------------------------------------------
 
 
-def _schema_revision(connection: Connection) -> str:
+def _current_revision(connection: Connection) -> str | None:
+    """The Alembic revision the schema is at; None for a database without a schema yet."""
     if SCHEMA_VERSION_TABLE not in sa.inspect(connection).get_table_names():
+        return None
+    revisions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    if len(revisions) > 1:
+        raise BackupError("the database's schema version table should hold one row")
+    return str(revisions[0][0]) if revisions else None
+
+
+def _schema_revision(connection: Connection) -> str:
+    revision = _current_revision(connection)
+    if revision is None:
         raise BackupError(
             "the database has no schema version; set it up with `flask --app wsgi intake init`"
         )
-    revisions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).all()
-    if len(revisions) != 1:
-        raise BackupError("the database's schema version table should hold exactly one row")
-    return str(revisions[0][0])
+    return revision
 
 
 def _table_specs(connection: Connection) -> list[_TableSpec]:
@@ -376,16 +384,10 @@ def check_archive(archive: BinaryIO, keyring: crypto.Keyring) -> ArchiveSummary:
 # --- Restoring ---------------------------------------------------------------------
 
 
-def _current_revision(connection: Connection, tables: list[str]) -> str | None:
-    if SCHEMA_VERSION_TABLE not in tables:
-        return None
-    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-
-
 def _check_empty(engine: Engine, uploads_dir: Path, revision: str) -> None:
     with engine.connect() as connection:
         tables = sa.inspect(connection).get_table_names()
-        current = _current_revision(connection, tables)
+        current = _current_revision(connection)
         if current is not None and current != revision:
             raise BackupError(
                 f"this database's schema is already at revision {current} (the archive's is "
