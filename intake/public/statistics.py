@@ -25,6 +25,7 @@ from intake.i18n import current_language
 from intake.models import CaseKind
 from intake.public import bp
 from intake.services import stats as stats_service
+from intake.spreadsheet import safe_rows
 
 T = TypeVar("T")
 MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 2500, 2700
@@ -153,7 +154,8 @@ def stats_csv() -> ResponseReturnValue:
     query = _stats_query()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(stats_service.csv_rows(query.fiscal_year, _compute(query), query.half))
+    rows = stats_service.csv_rows(query.fiscal_year, _compute(query), query.half)
+    writer.writerows(safe_rows(rows))
     response = make_response("\ufeff" + buffer.getvalue())  # BOM: Excel opens Thai CSV right
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = "-".join(

@@ -26,6 +26,7 @@ from intake import labels
 from intake.reports import text
 from intake.services.reports import SIGNERS, Report
 from intake.services.stats import BREAKDOWNS, COUNT_KEYS
+from intake.spreadsheet import looks_like_formula
 
 FONT_NAME = "TH Sarabun New"  # the government face; Excel and LibreOffice fall back if absent
 FONT_SIZE = 14
@@ -41,8 +42,11 @@ MAX_WIDTH = 60
 
 def _put(ws: Worksheet, row: int, column: int, value: Any, font: Font = BODY) -> XlCell:
     cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # typed text is never a formula
+    if looks_like_formula(value):
+        # Typed text is never a formula: a text cell, marked so that editing it in a
+        # spreadsheet keeps it text (the name itself is shown as it was typed).
+        cell.data_type = "s"
+        cell.quotePrefix = True
     cell.font = font
     return cell
 
