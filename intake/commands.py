@@ -320,4 +320,10 @@ def remind_command(dry_run: bool) -> None:
     click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")
     if run.without_address:
         click.echo(f"no e-mail address for: {', '.join(run.without_address)}")
-    click.echo(f"mail: {delivery.sent} sent, {delivery.failed} failed, {delivery.waiting} waiting")
+    stopped = ""
+    if delivery.stopped_early:
+        stopped = " (the SMTP server could not be reached or refused the sender; they wait)"
+    click.echo(
+        f"mail: {delivery.sent} sent, {delivery.failed} failed, {delivery.waiting} waiting"
+        + stopped
+    )

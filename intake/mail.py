@@ -5,6 +5,12 @@ mail is never sent for something that was rolled back, and an SMTP server that i
 loses nothing: the next `intake remind` run sends what is still queued. Recipient,
 subject and body are stored encrypted. Without MAIL_SERVER, development writes each mail
 as a file into the instance's outbox folder instead of sending it.
+
+Each message stands alone. Anyone can queue a mail to any address (the notice form), so
+one address the server refuses must not hold back the reminders and notices behind it: a
+permanent refusal (5xx) fails that message at once, a temporary one (4xx, or the
+connection lost while sending it) makes that message wait, longer after each attempt,
+and the others still go in the same run.
 """
 
 from __future__ import annotations
@@ -12,13 +18,13 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from intake import crypto
 from intake.models import OutboxMessage, new_id
@@ -26,6 +32,15 @@ from intake.services import DbSession
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
+# Back-off per message: 15 minutes after the first temporary failure, doubling, at most a
+# day apart (`remind` usually runs daily, so in practice a message is tried once a day).
+FIRST_RETRY = timedelta(minutes=15)
+LONGEST_WAIT = timedelta(days=1)
+# A server that drops the connection again and again ends the run (the rest waits).
+MAX_RECONNECTS = 2
+
+SENT, WAITING, FAILED = "sent", "waiting", "failed"
+STATES = (WAITING, FAILED, SENT)
 
 
 def _enc(keyring: crypto.Keyring, value: str, column: str, row_id: str) -> bytes:
@@ -59,13 +74,6 @@ def queue(
     return message
 
 
-@dataclass(frozen=True)
-class Delivery:
-    sent: int
-    failed: int
-    waiting: int
-
-
 def _email(config: dict[str, Any], recipient: str, subject: str, body: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = config.get("MAIL_DEFAULT_SENDER") or "intake@localhost"
@@ -90,6 +98,150 @@ def _smtp(config: dict[str, Any]) -> smtplib.SMTP:
     return client
 
 
+def state(message: OutboxMessage) -> str:
+    if message.sent_at is not None:
+        return SENT
+    if message.failed_at is not None:
+        return FAILED
+    return WAITING
+
+
+def back_off(attempts: int) -> timedelta:
+    """How long a message waits after its ``attempts``-th temporary failure."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_WAIT)
+
+
+def _sent(message: OutboxMessage, now: datetime, code: int | None = 250) -> None:
+    message.sent_at, message.last_code, message.next_attempt_at = now, code, None
+
+
+def _failed_for_good(message: OutboxMessage, now: datetime, code: int | None) -> None:
+    message.failed_at, message.last_code, message.next_attempt_at = now, code, None
+    # The kind and the code only: the server's text can quote the recipient.
+    log.warning("mail (%s) failed for good, SMTP code %s", message.kind, code)
+
+
+def _try_later(message: OutboxMessage, now: datetime, code: int | None) -> None:
+    if message.attempts >= MAX_ATTEMPTS:
+        _failed_for_good(message, now, code)
+        return
+    message.last_code = code
+    message.next_attempt_at = now + back_off(message.attempts)
+    log.warning("mail (%s) not sent, SMTP code %s; it waits", message.kind, code)
+
+
+def _refused(message: OutboxMessage, now: datetime, code: int | None) -> None:
+    """A reply about this message: 5xx is permanent, anything else is worth another try."""
+    if code is not None and 500 <= code < 600:
+        _failed_for_good(message, now, code)
+    else:
+        _try_later(message, now, code)
+
+
+def _recipient_code(error: smtplib.SMTPRecipientsRefused) -> int | None:
+    codes = [reply[0] for reply in error.recipients.values()]
+    return int(codes[0]) if codes else None
+
+
+def due(session: DbSession, now: datetime) -> list[OutboxMessage]:
+    """Messages to try now, oldest first."""
+    waiting_until = OutboxMessage.next_attempt_at
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                or_(waiting_until.is_(None), waiting_until <= now),
+            )
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        )
+    )
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    failed: int = 0  # failed for good in this run
+    waiting: int = 0  # tried now and waiting, or not tried in this run
+    # The server could not be reached, kept dropping the connection, or refused our sender.
+    stopped_early: bool = False
+
+
+class _Connection:
+    """One SMTP connection for the whole run, opened when first needed."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = config
+        self._client: smtplib.SMTP | None = None
+        self.opened = 0
+
+    def may_open(self) -> bool:
+        """False once the server has dropped the connection too often in this run."""
+        return self._client is not None or self.opened <= MAX_RECONNECTS
+
+    def client(self) -> smtplib.SMTP:
+        if self._client is None:
+            self.opened += 1
+            self._client = _smtp(self._config)
+        return self._client
+
+    def lost(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            log.warning("SMTP connection did not close cleanly")
+
+
+def _send_one(
+    connection: _Connection, message: OutboxMessage, email: EmailMessage, now: datetime
+) -> bool:
+    """Try one message and record what became of it. False: the connection is gone and
+    the run should not go on with this server."""
+    client = connection.client()  # raises when the server cannot be reached
+    message.attempts += 1
+    try:
+        client.send_message(email)
+    except smtplib.SMTPRecipientsRefused as error:
+        _refused(message, now, _recipient_code(error))
+    except smtplib.SMTPSenderRefused as error:
+        # Our own sender address: every message would meet it, so none fails for good
+        # because of it; this one waits and the run ends.
+        _try_later(message, now, error.smtp_code)
+        log.warning("the SMTP server refused the sender address (code %s)", error.smtp_code)
+        return False
+    except smtplib.SMTPResponseException as error:  # e.g. the reply to DATA
+        _refused(message, now, error.smtp_code)
+        if error.smtp_code == 421:  # the server is closing the connection
+            connection.lost()
+    except smtplib.SMTPNotSupportedError:
+        _failed_for_good(message, now, None)  # e.g. an address this server cannot take
+    except (OSError, smtplib.SMTPException) as error:
+        # Lost while sending: this message waits, the next one reconnects.
+        log.warning("SMTP connection lost (%s)", type(error).__name__)
+        _try_later(message, now, None)
+        connection.lost()
+    else:
+        _sent(message, now)
+    return True
+
+
+def _write_file(folder: Path, message: OutboxMessage, email: EmailMessage) -> None:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (folder / f"{message.id}.eml").write_bytes(bytes(email))
+
+
 def deliver(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -97,50 +249,45 @@ def deliver(
     outbox_dir: Path,
     now: datetime,
 ) -> Delivery:
-    """Send what is queued. Each message is marked sent in its own commit."""
-    pending = list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
-            .order_by(OutboxMessage.created_at)
-        )
-    )
+    """Send what is due over one connection, each message's state in its own commit."""
+    pending = due(session, now)
     if not pending:
-        return Delivery(0, 0, 0)
+        return Delivery()
     if not config.get("MAIL_SERVER") and config.get("ENV_NAME") != "development":
-        return Delivery(0, 0, len(pending))  # nowhere to send; keep them queued
-    sent = failed = 0
-    client: smtplib.SMTP | None = None
+        return Delivery(waiting=len(pending))  # nowhere to send; keep them queued
+    result = Delivery()
+    connection = _Connection(config)
     try:
-        for message in pending:
+        for index, message in enumerate(pending):
             email = _email(
                 config,
                 _dec(keyring, message.recipient_enc, "recipient", message.id),
                 _dec(keyring, message.subject_enc, "subject", message.id),
                 _dec(keyring, message.body_enc, "body", message.id),
             )
-            message.attempts += 1
-            try:
-                if config.get("MAIL_SERVER"):
-                    client = client or _smtp(config)
-                    client.send_message(email)
-                else:
-                    outbox_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-                    (outbox_dir / f"{message.id}.eml").write_bytes(bytes(email))
-            except (OSError, smtplib.SMTPException) as error:
-                # The type only: SMTP errors can quote the recipient.
-                log.warning("mail not sent (%s); it stays queued", type(error).__name__)
-                failed += 1
-                session.commit()
-                client = None
-                break
-            message.sent_at = now
+            go_on = True
+            if not config.get("MAIL_SERVER"):
+                _write_file(outbox_dir, message, email)
+                message.attempts += 1
+                _sent(message, now, None)
+            elif not connection.may_open():
+                go_on = False
+            else:
+                try:
+                    go_on = _send_one(connection, message, email, now)
+                except (OSError, smtplib.SMTPException) as error:
+                    # Not reached at all: no message is to blame, so none is counted.
+                    log.warning("SMTP server unreachable (%s)", type(error).__name__)
+                    go_on = False
             session.commit()
-            sent += 1
+            outcome = state(message)
+            result.sent += outcome == SENT
+            result.failed += outcome == FAILED
+            result.waiting += outcome == WAITING
+            if not go_on:
+                result.stopped_early = True
+                result.waiting += len(pending) - index - 1  # not tried in this run
+                break
     finally:
-        if client is not None:
-            try:
-                client.quit()
-            except (OSError, smtplib.SMTPException):
-                log.warning("SMTP connection did not close cleanly")
-    return Delivery(sent, failed, len(pending) - sent)
+        connection.close()
+    return result

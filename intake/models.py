@@ -537,7 +537,11 @@ class Notification(Model):
 
 class OutboxMessage(Model):
     """A mail waiting to be sent (or sent). Recipient and body are encrypted: a
-    complainant's address is personal data, even when the mail itself says nothing."""
+    complainant's address is personal data, even when the mail itself says nothing.
+
+    Each message has its own state (intake.mail.state): sent, failed for good (the
+    server refused it permanently, or too many attempts), or waiting until
+    ``next_attempt_at`` (a temporary refusal backs off this message alone)."""
 
     __tablename__ = "outbox"
 
@@ -549,6 +553,11 @@ class OutboxMessage(Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # The SMTP server's last reply code for this message (e.g. 451, 550); never its text,
+    # which can quote the recipient.
+    last_code: Mapped[int | None] = mapped_column()
 
 
 class ReminderSent(Model):

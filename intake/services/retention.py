@@ -33,7 +33,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from intake import crypto, mail
+from intake import crypto
 from intake.models import (
     Attachment,
     Case,
@@ -171,12 +171,7 @@ def due_cases(session: DbSession, now: datetime) -> list[DueCase]:
 
 def _old_mail(now: datetime) -> sa.ColumnElement[bool]:
     before = now - timedelta(days=MAIL_KEEP_DAYS)
-    given_up = sa.and_(
-        OutboxMessage.sent_at.is_(None),
-        OutboxMessage.attempts >= mail.MAX_ATTEMPTS,
-        OutboxMessage.created_at <= before,
-    )
-    return sa.or_(OutboxMessage.sent_at <= before, given_up)
+    return sa.or_(OutboxMessage.sent_at <= before, OutboxMessage.failed_at <= before)
 
 
 def old_mail_count(session: DbSession, now: datetime) -> int:
