@@ -105,6 +105,8 @@ EXPECTED: dict[str, set[str]] = {
     "staff.admin_category_activate": {"admin"},
     "staff.admin_holidays": {"admin"},
     "staff.admin_holiday_remove": {"admin"},
+    "staff.admin_mail": {"admin"},
+    "staff.admin_mail_retry": {"admin"},
 }
 
 LIGHTING = "ไฟฟ้าส่องสว่าง"  # a demo complaint category routed to a department
@@ -213,6 +215,7 @@ def build_world(app: Flask) -> World:
             "department_id": spare_department,
             "category_id": category_id,
             "day": "2031-01-02",
+            "message_id": "00000000-0000-0000-0000-000000000000",
         },
         overrides={"staff.request_reveal": {"case_id": tip_id}},
     )

@@ -66,6 +66,7 @@ ACTIONS = frozenset(
         "admin.holiday_added",
         "admin.holiday_removed",
         "admin.demo_data_loaded",
+        "admin.mail_retried",
         "report.narrative_saved",
         "report.exported",
         "backup.created",

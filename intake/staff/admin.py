@@ -29,7 +29,7 @@ from intake.services import admin as admin_service
 from intake.services import admin_users as users_service
 from intake.services import auth as auth_service
 from intake.services.settings import get_organisation
-from intake.staff import admin_reference, bp  # noqa: F401  (admin_reference: its routes)
+from intake.staff import admin_mail, admin_reference, bp  # noqa: F401  (their routes)
 from intake.staff.admin_forms import (
     HTTPS_ONLY,
     ConfirmForm,
