@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -116,6 +117,24 @@ def database_url(url: str) -> str:
     return url
 
 
+def trusted_hosts(listed: str, base_url: str, env_name: str) -> list[str] | None:
+    """The host names requests may carry (Flask's TRUSTED_HOSTS; any other gets 400).
+
+    A Host header is the visitor's to choose: nothing may be built from one the
+    organisation did not name. Production takes the host of INTAKE_BASE_URL unless
+    INTAKE_TRUSTED_HOSTS lists them (comma-separated; ".example.org" takes its
+    subdomains too); development and tests take any host unless a list is given."""
+    names = [name.strip().lower() for name in listed.split(",") if name.strip()]
+    if names:
+        return names
+    if env_name != "production":
+        return None
+    host = urlsplit(base_url).hostname
+    if not host:
+        raise ConfigError("INTAKE_BASE_URL has no host name: set it, or INTAKE_TRUSTED_HOSTS")
+    return [host]
+
+
 def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> dict:
     """Build the settings dict for create_app() from the environment and test overrides."""
     overrides = dict(overrides or {})
@@ -178,4 +197,8 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
         settings["SECRET_KEY"] = _dev_secret(instance)
 
     settings.update(overrides)
+    if "TRUSTED_HOSTS" not in overrides:
+        settings["TRUSTED_HOSTS"] = trusted_hosts(
+            environ.get("INTAKE_TRUSTED_HOSTS", ""), settings["INTAKE_BASE_URL"], env_name
+        )
     return settings

@@ -1,4 +1,5 @@
-"""A small per-process cache of computed values, each kept for a number of seconds.
+"""Small per-process caches: computed values kept for a number of seconds (TimedCache),
+and expensive documents kept by key and computed once (RenderOnce).
 
 Public statistics are read far more often than they change, and every worker process
 computing them for every visitor is what would limit a national host. Each worker
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -44,3 +46,48 @@ class TimedCache:
     def clear(self) -> None:
         with self._lock:
             self._entries = {}
+
+
+class RenderOnce:
+    """A few expensive values (e.g. PDFs) by key, least recently used dropped first, each
+    computed at most once however many requests ask at the same moment: computing holds
+    one lock, so a burst of requests keeps one core busy, not all of them.
+
+    ``renders`` and ``hits`` count what happened (tests and operators read them)."""
+
+    def __init__(self, max_entries: int = 8) -> None:
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._compute_lock = threading.Lock()
+        self._max_entries = max_entries
+        self.renders = 0
+        self.hits = 0
+
+    def _cached(self, key: Hashable) -> tuple[bool, Any]:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return True, self._entries[key]
+        return False, None
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        found, value = self._cached(key)
+        if found:
+            return value
+        with self._compute_lock:
+            found, value = self._cached(key)  # computed while this request waited
+            if found:
+                return value
+            value = compute()
+            with self._lock:
+                self.renders += 1
+                self._entries[key] = value
+                while len(self._entries) > self._max_entries:
+                    self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.renders = self.hits = 0

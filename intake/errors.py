@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 TITLES = {
     400: _l("คำขอไม่ถูกต้อง"),
@@ -53,6 +53,10 @@ DATABASE_UNAVAILABLE_MESSAGE = _l(
 DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 RETRY_AFTER_SECONDS = 30
 
+UNTRUSTED_HOST_MESSAGE = _l(
+    "ที่อยู่เว็บไซต์นี้ไม่ใช่ที่อยู่ของระบบรับเรื่องร้องเรียน โปรดเข้าใช้งานจากที่อยู่ที่หน่วยงานประกาศไว้"
+)
+
 CSRF_MESSAGE = _l("แบบฟอร์มหมดอายุหรือไม่สมบูรณ์ โปรดกลับไปหน้าแบบฟอร์ม โหลดใหม่ แล้วส่งอีกครั้ง")
 
 
@@ -66,6 +70,14 @@ def _render(
 
 def handle_http_error(error: HTTPException) -> tuple[str, int]:
     return _render(error.code or 500)
+
+
+def handle_untrusted_host(error: SecurityError) -> tuple[str, int]:
+    # The Host header is not one of TRUSTED_HOSTS: no URL can be built for this request,
+    # so the page is one that builds none. The header itself is not logged (anyone sets it).
+    current_app.logger.info("request refused: untrusted Host header")
+    page = render_template("errors/plain.html", title=TITLES[400], message=UNTRUSTED_HOST_MESSAGE)
+    return page, 400
 
 
 def handle_csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -103,6 +115,7 @@ def describe_exception(exc_type: type[BaseException] | None, tb: TracebackType |
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     for fault in DATABASE_UNAVAILABLE:
         app.register_error_handler(fault, handle_database_unavailable)

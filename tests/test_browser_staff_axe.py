@@ -55,6 +55,7 @@ STAFF_PAGES: list[tuple[str, Role, list[str]]] = [
             "/staff/admin/departments",
             "/staff/admin/categories",
             "/staff/admin/holidays",
+            "/staff/admin/mail",
         ],
     ),
     ("auditor-axe", Role.AUDITOR, ["/staff/audit"]),

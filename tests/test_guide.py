@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from intake import deadlines, labels, pdf, thaidate
+from intake.cache import RenderOnce
 from intake.deadlines import CountingMode
 from intake.extensions import db
 from intake.models import Channel, Organisation
@@ -54,7 +54,7 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def empty_pdf_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts without PDFs rendered by another test."""
-    monkeypatch.setattr(guide, "_pdf_cache", OrderedDict())
+    monkeypatch.setattr(guide, "_pdf_cache", RenderOnce())
 
 
 def configure(app: Flask, **values: object) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections import OrderedDict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from staff_support import make_staff, staff_client
 from test_guide import pdf_text, plain, printed, section
 
 from intake import labels
+from intake.cache import RenderOnce
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import AuditEntry, Organisation, Role, User
@@ -47,7 +47,7 @@ DATE_HINT = "วันที่ไม่ถูกต้อง"
 
 @pytest.fixture(autouse=True)
 def empty_pdf_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guide, "_pdf_cache", OrderedDict())
+    monkeypatch.setattr(guide, "_pdf_cache", RenderOnce())
 
 
 @pytest.fixture

@@ -2,17 +2,19 @@
 
 One template holds the guideline's content; it extends the site layout for the page and
 the print layout (templates/public/guide_pdf.html) for the PDF, so the two never differ.
-A PDF is rendered once per distinct HTML (settings, categories, language and date all
-show in the HTML) and kept in a small cache: a public route must not let anyone keep the
-server busy rendering the same document over and over.
+
+The PDF is built from the settings alone: its absolute links start with INTAKE_BASE_URL,
+never with the Host header a request carries. It is rendered once per settings version
+(a digest of every setting, category and holiday it shows), language and Bangkok day, and
+kept: however the requests vary, a public route cannot keep the server busy rendering.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, make_response, render_template
 from flask.typing import ResponseReturnValue
@@ -20,7 +22,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from intake import deadlines, pdf, thaidate
-from intake.extensions import db, limiter
+from intake.cache import RenderOnce
+from intake.extensions import Model, db, limiter
 from intake.i18n import current_language
 from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public import bp
@@ -32,9 +35,7 @@ from intake.workflow import CLOSED, Status
 PAGE_LAYOUT = "base.html"
 PDF_LAYOUT = "public/guide_pdf.html"
 PDF_FILENAME = "intake-guide.pdf"
-_PDF_CACHE_SIZE = 8
-# Per client: enough for anyone reading or printing, too little to keep the renderer busy
-# with requests whose Host header varies (each host prints its own links, so its own PDF).
+# Per client: enough for anyone reading or printing.
 PDF_LIMIT = "30 per minute"
 
 # What happens at each status, in the order of the workflow (intake.workflow.Status).
@@ -58,8 +59,8 @@ PDF_UNAVAILABLE = _l(
     "โปรดลองดาวน์โหลดอีกครั้งภายหลัง"
 )
 
-_pdf_cache: OrderedDict[str, bytes] = OrderedDict()
-_pdf_lock = threading.Lock()
+# Two languages, a day or two around midnight, a settings change: a few entries suffice.
+_pdf_cache = RenderOnce(max_entries=8)
 
 
 def now() -> datetime:
@@ -79,13 +80,37 @@ def _in_reader_language(organisation: Organisation) -> dict[str, str]:
     return {name: ((english and en) or th or "").strip() for name, (th, en) in pairs.items()}
 
 
-def _render_guide(layout: str) -> str:
+def public_url(endpoint: str) -> str:
+    """The address of one of our pages as the organisation publishes it (INTAKE_BASE_URL),
+    whatever host the current request came in on."""
+    base = str(current_app.config["INTAKE_BASE_URL"])
+    path = current_app.url_map.bind(urlsplit(base).netloc or "localhost").build(endpoint)
+    return base + path
+
+
+def _columns(row: Model) -> list[tuple[str, Any]]:
+    return [(column.key, getattr(row, column.key)) for column in row.__table__.columns]
+
+
+def settings_version() -> str:
+    """A digest of everything from the database that the guideline shows: the settings
+    row, each channel's categories and the extra holidays (they move the example's due
+    date). Any change an administrator saves gives a new version, in every worker."""
+    shown = [
+        _columns(get_organisation(db.session)),
+        [_columns(c) for kind in CaseKind for c in categories_for(db.session, kind)],
+        sorted(extra_holidays(db.session)),
+    ]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _render_guide(layout: str, at: datetime) -> str:
     organisation = get_organisation(db.session)
-    at = now()
     return render_template(
         "public/guide.html",
         guide_layout=layout,
         for_pdf=layout == PDF_LAYOUT,
+        public_url=public_url,
         font_face_css=pdf.font_face_css() if layout == PDF_LAYOUT else "",
         # The announced date when the organisation set one, else the date of this copy.
         guide_published_on=organisation.guide_published_on,
@@ -111,31 +136,30 @@ def _render_guide(layout: str) -> str:
     )
 
 
-def _pdf_of(html: str) -> bytes:
-    key = hashlib.sha256(html.encode()).hexdigest()
-    with _pdf_lock:
-        cached = _pdf_cache.get(key)
-        if cached is not None:
-            _pdf_cache.move_to_end(key)
-            return cached
-    document = pdf.render(html)
-    with _pdf_lock:
-        _pdf_cache[key] = document
-        while len(_pdf_cache) > _PDF_CACHE_SIZE:
-            _pdf_cache.popitem(last=False)
-    return document
+def _pdf_key(at: datetime) -> tuple[str, str, date, str]:
+    """What the PDF depends on, and nothing a request can vary beyond the language."""
+    return (
+        settings_version(),
+        current_language(),
+        thaidate.local_date(at),  # "as of" and the worked example's dates
+        str(current_app.config["INTAKE_BASE_URL"]),
+    )
+
+
+def _guide_pdf(at: datetime) -> bytes:
+    return _pdf_cache.get(_pdf_key(at), lambda: pdf.render(_render_guide(PDF_LAYOUT, at)))
 
 
 @bp.get("/guide")
 def guide() -> ResponseReturnValue:
-    return _render_guide(PAGE_LAYOUT)
+    return _render_guide(PAGE_LAYOUT, now())
 
 
 @bp.get("/guide.pdf")
 @limiter.limit(PDF_LIMIT)
 def guide_pdf() -> ResponseReturnValue:
     try:
-        document = _pdf_of(_render_guide(PDF_LAYOUT))
+        document = _guide_pdf(now())
     except pdf.PdfUnavailable:
         current_app.logger.warning("guide.pdf: PDF rendering is unavailable (Pango missing?)")
         page = render_template(
