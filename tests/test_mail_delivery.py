@@ -26,6 +26,7 @@ FIRST_RUN = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 GONE = "gone@example.org"  # the server answers 550: no such mailbox
 BUSY = "busy@example.org"  # the server answers 451: try again later
 GOOD = ["first@example.org", "second@example.org", "third@example.org"]
+DROPPED = "dropped@example.org"  # the server answers 421 to its data and hangs up
 
 
 class PickyServer:
@@ -53,6 +54,9 @@ class PickyServer:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if DROPPED in envelope.rcpt_tos:
+            server.transport.close()
+            return "421 4.3.0 closing connection"
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -201,3 +205,20 @@ def test_while_the_server_is_down_no_message_uses_up_an_attempt(make_app: Any) -
 
     assert (down.sent, down.failed, down.waiting, down.stopped_early) == (0, 0, 3, True)
     assert {found[:2] for found in states(app, ids).values()} == {("waiting", 0)}
+
+
+def test_a_connection_lost_on_one_message_is_opened_again_for_the_rest(
+    mail_app: Flask, server: tuple[PickyServer, int]
+) -> None:
+    handler, _port = server
+    ids = queue(mail_app, GOOD[0], DROPPED, GOOD[1], GOOD[2])
+
+    result = run(mail_app, FIRST_RUN)
+
+    # The message the server hung up on waits; the rest go out over a new connection
+    assert sorted(handler.delivered_to()) == sorted(GOOD)
+    assert handler.connections == 2
+    assert (result.sent, result.failed, result.waiting) == (3, 0, 1)
+    found = states(mail_app, ids)[DROPPED]
+    assert found[0] == "waiting" and found[1] == 1
+    assert found[3] == FIRST_RUN + mail.FIRST_RETRY
