@@ -91,10 +91,14 @@ def _smtp(config: dict[str, Any]) -> smtplib.SMTP:
         client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout)
     else:
         client = smtplib.SMTP(host, port, timeout=timeout)
-        if config.get("MAIL_USE_TLS"):
+    try:
+        if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
             client.starttls()
-    if config.get("MAIL_USERNAME"):
-        client.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        if config.get("MAIL_USERNAME"):
+            client.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except (OSError, smtplib.SMTPException):
+        client.close()  # connected but not usable: no socket left open
+        raise
     return client
 
 
