@@ -3,9 +3,16 @@ works once, expires, is stored only as a keyed digest, and is never left in the 
 
 from __future__ import annotations
 
+import logging
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import pyotp
+import pytest
+from browser_support import serve
 from enrol_support import enrol, link_in_output, open_link, secret_on, token_of
 from flask import Flask
 from sqlalchemy import select
@@ -135,7 +142,9 @@ def test_mistakes_are_shown_beside_their_fields_and_the_link_still_works(app: Fl
         assert secret_on(text) == secret
     # And the link still works
     code = pyotp.TOTP(secret).now()
-    done = client.post("/staff/enrol", data={"password": PASSWORD, "confirm": PASSWORD, "otp": code})
+    done = client.post(
+        "/staff/enrol", data={"password": PASSWORD, "confirm": PASSWORD, "otp": code}
+    )
     assert done.status_code == 303
     assert sign_in(app, "noi")
 
@@ -181,3 +190,31 @@ def test_create_user_with_intake_password_keeps_the_provisioning_path(app: Flask
     assert "otpauth://totp/" in result.output and "/staff/enrol" not in result.output
     step = app.test_client().post("/staff/login", data={"username": "bot", "password": PASSWORD})
     assert step.status_code == 303 and step.headers["Location"].endswith("/staff/login/enrol")
+
+
+def test_the_token_stays_out_of_the_logs_and_the_address(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given a link, followed on a live development server that logs each request
+    caplog.set_level(logging.DEBUG)
+    url = _issue(app, "somchai")
+    token = token_of(url)
+    with serve(app) as server:
+        parts = urlsplit(url)
+        request = urllib.request.Request(server.at(f"{parts.path}?{parts.query}"))  # noqa: S310
+        opener = urllib.request.build_opener(_NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(request)  # noqa: S310 (loopback)
+        redirect.value.close()
+    # Then the browser is sent on to an address without the token
+    assert redirect.value.code == 303
+    assert redirect.value.headers["Location"] == "/staff/enrol"
+    # And no log line carries it
+    log_text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/staff/enrol" in log_text
+    assert token not in log_text
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from builders import complaint_form
+from enrol_support import enrol, link_on_page
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from enrol_support import enrol, link_on_page
 from staff_support import PASSWORD, sign_in, staff_client
 from test_public_filing import file_and_read_receipt
 
