@@ -198,7 +198,8 @@ def change_password(session: DbSession, user: User, current: str, new: str, now:
 
 
 def reset_two_factor(session: DbSession, keyring: crypto.Keyring, user: User) -> None:
-    """An administrator's reset: a new secret, enrolment again at next sign-in."""
+    """A new secret, shown at the next sign-in (development's demo accounts). People
+    otherwise get a new enrolment link instead: see ``services.enrolment``."""
     _new_totp_secret(keyring, user)
     user.session_version += 1
     session.commit()
