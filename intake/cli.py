@@ -115,9 +115,10 @@ def rotate_keys_command(retire: bool, batch_size: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    # Importing registers the commands: users and custodians, backups, demo data, reports,
+    # Importing registers the commands: custodians, staff accounts, backups, demo data, reports,
     # retention, stats.
     import intake.commands  # noqa: F401
+    import intake.commands_accounts  # noqa: F401
     import intake.commands_backup  # noqa: F401
     import intake.commands_demo  # noqa: F401
     import intake.commands_reports  # noqa: F401

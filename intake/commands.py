@@ -16,7 +16,8 @@ from intake.cli import intake_cli
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Role, User
-from intake.services import ServiceError
+from intake.services import ServiceError, enrolment
+from intake.services.audit import ACTOR_SYSTEM
 from intake.services.identity import (
     add_custodian,
     create_identity_key,
@@ -24,8 +25,9 @@ from intake.services.identity import (
     remove_custodian,
     rotate_identity_key,
 )
-from intake.services.users import create_user, find_user, hash_password
+from intake.services.users import create_user, find_user, has_usable_password
 
+FIRST_CUSTODIAN = "custodian"
 PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 # Development only: the generated passphrase is kept where `make run` can show it again.
 # A production instance never writes a passphrase anywhere.
@@ -51,19 +53,26 @@ def _fail(error: ServiceError) -> click.ClickException:
     return click.ClickException(MESSAGES.get(error.code, error.code))
 
 
-def _custodian_user(username: str, display_name: str | None) -> User:
+def _custodian_user(username: str, display_name: str | None) -> tuple[User, bool]:
+    """The custodian's account, and whether it was made just now (with no password: its
+    person enrols through a link)."""
     user = find_user(db.session, username)
+    created = user is None
     if user is None:
-        user = create_user(
-            db.session,
-            username,
-            display_name or username,
-            Role.CUSTODIAN,
-            secrets.token_urlsafe(18),
-        )
+        user = create_user(db.session, username, display_name or username, Role.CUSTODIAN, None)
     if user.role is not Role.CUSTODIAN:
         raise click.ClickException(f"{username} has the role {user.role.value}, not custodian")
-    return user
+    return user, created
+
+
+def _print_enrolment_link(user: User) -> None:
+    """Issue a link for a new account and print it, once, to stdout."""
+    from intake.commands_accounts import echo_link
+
+    issued = enrolment.issue_link(
+        db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=_now()
+    )
+    echo_link(issued)
 
 
 def setup_first_custodian() -> None:
@@ -74,6 +83,12 @@ def setup_first_custodian() -> None:
         click.echo("identity key: present")
         if development and dev_file.exists():
             click.echo(f"development custodian passphrase: {dev_file.read_text().strip()}")
+        first = find_user(db.session, FIRST_CUSTODIAN)
+        if not development and first is not None and not has_usable_password(first):
+            click.echo(
+                f"'{FIRST_CUSTODIAN}' has not enrolled yet; if the link is lost or expired: "
+                f"flask intake enrol-link {FIRST_CUSTODIAN}"
+            )
         return
     passphrase = os.environ.get(PASSPHRASE_ENV)
     generated = False
@@ -85,12 +100,16 @@ def setup_first_custodian() -> None:
             hide_input=True,
             confirmation_prompt=True,
         )
-    user = _custodian_user("custodian", "ผู้ดูแลข้อมูลตัวตน")
+    user, created = _custodian_user(FIRST_CUSTODIAN, "ผู้ดูแลข้อมูลตัวตน")
     try:
         create_identity_key(db.session, current_keyring(), user, passphrase, _now())
     except ServiceError as error:
         raise _fail(error) from error
-    click.echo("identity key: created, with the custodian 'custodian'")
+    click.echo(f"identity key: created, with the custodian '{FIRST_CUSTODIAN}'")
+    # Development gives every demo account a known password instead (below in `init`).
+    if created and current_app.config["ENV_NAME"] != "development":
+        click.echo(f"the custodian '{FIRST_CUSTODIAN}' sets a password and two-factor here:")
+        _print_enrolment_link(user)
     if generated:
         dev_file.write_text(passphrase + "\n")
         dev_file.chmod(0o600)
@@ -113,7 +132,7 @@ def setup_development_users() -> None:
     from sqlalchemy import select
 
     from intake.models import Department
-    from intake.services.auth import reset_two_factor
+    from intake.services.auth import reset_two_factor, set_password
 
     dev_file = Path(current_app.instance_path) / DEV_LOGINS_FILE
     if dev_file.exists():
@@ -131,8 +150,8 @@ def setup_development_users() -> None:
         if user is None:
             department_id = public_works if role is Role.DEPARTMENT else None
             user = create_user(db.session, username, display_name, role, password, department_id)
-        if user.totp_secret_enc is None or not user.password_hash:
-            user.password_hash = hash_password(password)
+        if user.totp_secret_enc is None or not has_usable_password(user):
+            set_password(db.session, user, password)
             reset_two_factor(db.session, keyring, user)
     db.session.commit()
     click.echo(
@@ -171,7 +190,7 @@ def custodian_add_command(
     granting = find_user(db.session, granting_username)
     if granting is None:
         raise click.ClickException(f"no user {granting_username}")
-    new = _custodian_user(username, display_name)
+    new, created = _custodian_user(username, display_name)
     try:
         add_custodian(
             db.session, current_keyring(), granting, by_passphrase, new, passphrase, _now()
@@ -179,6 +198,9 @@ def custodian_add_command(
     except ServiceError as error:
         raise _fail(error) from error
     click.echo(f"{username} is now a custodian")
+    if created:
+        click.echo(f"{username} sets a password and two-factor here:")
+        _print_enrolment_link(new)
 
 
 @intake_cli.command("custodian-remove")
@@ -229,75 +251,11 @@ def rotate_identity_key_command(username: str, passphrase: str, batch_size: int)
     )
 
 
-@intake_cli.command("create-user")
-@click.argument("username")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--name", "display_name", help="Name shown to staff; the username by default.")
-@click.option("--department", "department_name", help="Department (Thai name or id).")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    envvar="INTAKE_PASSWORD",
-    help="Read from INTAKE_PASSWORD when set.",
-)
-def create_user_command(
-    username: str,
-    role: str,
-    display_name: str | None,
-    department_name: str | None,
-    password: str,
-) -> None:
-    """Create a staff account and print its two-factor provisioning URI."""
-    from sqlalchemy import or_, select
-
-    from intake.models import Department
-    from intake.services.auth import register_user
-    from intake.services.settings import get_organisation
-
-    department_id = None
-    if department_name:
-        department = db.session.scalars(
-            select(Department).where(
-                or_(
-                    Department.name_th == department_name,
-                    Department.id == (int(department_name) if department_name.isdigit() else -1),
-                )
-            )
-        ).first()
-        if department is None:
-            raise click.ClickException(f"no department {department_name}")
-        department_id = department.id
-    try:
-        created = register_user(
-            db.session,
-            current_keyring(),
-            username,
-            display_name or username,
-            Role(role),
-            password,
-            get_organisation(db.session).name_en,
-            department_id,
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        raise click.ClickException(
-            {
-                "username_taken": f"{username} exists already",
-                "weak_password": "passwords must be at least 10 characters",
-                "department_required": "department officers need --department",
-            }.get(error.code, error.code)
-        ) from error
-    click.echo(f"user {username} created with the role {role}")
-    click.echo("add this to an authenticator app (or show it as a QR code):")
-    click.echo(created.provisioning_uri)
-
-
 @intake_cli.command("remind")
 @click.option("--dry-run", is_flag=True, help="Print who would get what; send nothing.")
 def remind_command(dry_run: bool) -> None:
-    """Daily: reminders of the 15-day rule, expired reveals wiped, queued mail sent."""
+    """Daily: reminders of the 15-day rule, expired reveals and enrolment links wiped,
+    queued mail sent."""
     from intake import mail
     from intake.services import reminders
     from intake.services.reveal import expire_reveals
@@ -313,10 +271,12 @@ def remind_command(dry_run: bool) -> None:
         return
     keyring = current_keyring()
     expired = expire_reveals(db.session, keyring, now)
+    links = enrolment.expire_links(db.session, keyring, now)
     run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
     outbox = Path(current_app.instance_path) / "outbox"
     delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
     click.echo(f"reveals expired: {expired}")
+    click.echo(f"enrolment links expired: {links}")
     click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")
     if run.without_address:
         click.echo(f"no e-mail address for: {', '.join(run.without_address)}")

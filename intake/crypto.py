@@ -190,6 +190,15 @@ def tracking_digest(keyring: Keyring, normalized_code: str) -> str:
     return mac.hexdigest()
 
 
+def enrolment_digest(keyring: Keyring, token: str) -> str:
+    """The only form in which a staff enrolment token is stored or looked up.
+
+    Keyed like tracking codes, with its own prefix so neither kind of value can stand in
+    for the other."""
+    mac = hmac.new(keyring.tracking_pepper, b"enrolment:" + token.encode(), "sha256")
+    return mac.hexdigest()
+
+
 def seal_token(keyring: Keyring, text: str, *, purpose: str) -> str:
     """Encrypt a short value to carry in the signed session cookie (which is not secret)."""
     blob = encrypt_field(keyring, text, table="session", column=purpose, row_id="-")

@@ -234,6 +234,11 @@ class User(Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # A pending enrolment link: only a keyed digest of its token is kept (like tracking
+    # codes), so the database alone cannot be used to enrol. One per user; issuing a new
+    # link replaces it, and using it clears it.
+    enrolment_digest: Mapped[str | None] = mapped_column(sa.String(64), index=True, unique=True)
+    enrolment_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     # Part of the session's user id: bumping it signs the user out everywhere.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)

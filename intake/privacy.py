@@ -10,6 +10,7 @@ import re
 from flask import current_app, request
 
 _ADDRESS_PREFIX = re.compile(r"^\S+ - - ")
+_QUERY_STRING = re.compile(r"\?[^\s\"\x1b]*")
 
 
 def client_key() -> str:
@@ -32,10 +33,21 @@ class DropClientAddress(logging.Filter):
         return True
 
 
+class DropQueryString(logging.Filter):
+    """Removes the query string from the development server's request lines, as the
+    production access log format does: a one-time enrolment token travels there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (_QUERY_STRING.sub("", record.args[0]), *record.args[1:])
+        return True
+
+
 def configure_logging() -> None:
     """Install the filters once per process; later calls are harmless."""
     werkzeug_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, DropClientAddress) for f in werkzeug_log.filters):
-        werkzeug_log.addFilter(DropClientAddress())
+    for kind in (DropClientAddress, DropQueryString):
+        if not any(isinstance(f, kind) for f in werkzeug_log.filters):
+            werkzeug_log.addFilter(kind())
     # Flask-Limiter logs the client key of every breach; the breach itself is enough.
     logging.getLogger("flask-limiter").setLevel(logging.ERROR)

@@ -55,6 +55,7 @@ EXPECTED: dict[str, set[str]] = {
     "staff.login": EVERYONE,
     "staff.two_factor": EVERYONE,
     "staff.enrol": EVERYONE,
+    "staff.enrolment": EVERYONE,
     # Permission.ACCOUNT
     "staff.home": SIGNED_IN,
     "staff.logout": SIGNED_IN,
@@ -88,12 +89,12 @@ EXPECTED: dict[str, set[str]] = {
     # Permission.ADMIN
     "staff.admin_users": {"admin"},
     "staff.admin_user_new": {"admin"},
-    "staff.admin_user_created": {"admin"},
+    "staff.admin_user_link": {"admin"},
     "staff.admin_user": {"admin"},
     "staff.admin_user_role": {"admin"},
     "staff.admin_user_disable": {"admin"},
     "staff.admin_user_enable": {"admin"},
-    "staff.admin_user_reset_2fa": {"admin"},
+    "staff.admin_user_enrolment": {"admin"},
     "staff.admin_settings": {"admin"},
     "staff.admin_departments": {"admin"},
     "staff.admin_department": {"admin"},

@@ -32,6 +32,8 @@ def test_custodian_add_remove_and_rotate(app: Flask) -> None:
     )
     assert added.exit_code == 0, added.output
     assert "somsri is now a custodian" in added.output
+    # ...with no password of anyone's choosing: somsri enrols through a one-time link
+    assert "/staff/enrol?token=" in added.output
 
     wrong = runner.invoke(
         args=["intake", "custodian-add", "other", "--by", CUSTODIAN],

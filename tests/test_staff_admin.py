@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from builders import complaint_form
+from enrol_support import enrol, link_on_page
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from staff_support import PASSWORD, sign_in, staff_client, totp_code
+from staff_support import PASSWORD, sign_in, staff_client
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
@@ -20,7 +21,6 @@ from intake.keystore import current_keyring
 from intake.models import AuditEntry, Category, Department, ExtraHoliday, Role, User
 from intake.services import audit
 
-NEW_PASSWORD = "a fresh password 42"
 DEPARTMENT_MESSAGE = "เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง"
 
 
@@ -47,7 +47,6 @@ def _new_user_form(**changes: Any) -> dict[str, Any]:
         "display_name": "สมชาย ใจดี",
         "role": "legal",
         "department": "",
-        "password": NEW_PASSWORD,
     }
     data.update(changes)
     return data
@@ -84,31 +83,36 @@ def _error_of(page: str, field_id: str) -> str:
 # --- accounts --------------------------------------------------------------------------
 
 
-def test_an_admin_creates_a_user_who_then_signs_in(app: Flask, admin: FlaskClient) -> None:
-    # Given an administrator on the new-user form
-    assert admin.get("/staff/admin/users/new").status_code == 200
+def test_an_admin_creates_a_user_who_then_enrols_and_signs_in(
+    app: Flask, admin: FlaskClient
+) -> None:
+    # Given an administrator on the new-user form, which asks for no password
+    form_page = admin.get("/staff/admin/users/new").get_data(as_text=True)
+    assert 'type="password"' not in form_page
     # When they create a legal officer
     created = admin.post("/staff/admin/users/new", data=_new_user_form())
-    # Then they are sent to a page that shows the enrolment secret once
+    # Then they are sent to a page that shows the one-time enrolment link, once
     assert created.status_code == 303
     user_id = _user_id(app, "somchai.j")
-    assert created.headers["Location"].endswith(f"/staff/admin/users/{user_id}/created")
+    assert created.headers["Location"].endswith(f"/staff/admin/users/{user_id}/link")
     first = admin.get(created.headers["Location"]).get_data(as_text=True)
-    assert "otpauth://totp/" in first and "somchai.j" in first and "<svg" in first
+    url = link_on_page(first)
+    assert url.startswith("http://127.0.0.1:5000/staff/enrol?token=")
+    # ...and never a password, a two-factor secret or its QR code
+    for page in (created.get_data(as_text=True), first):
+        assert "otpauth" not in page and "<svg" not in page and 'type="password"' not in page
     again = admin.get(created.headers["Location"]).get_data(as_text=True)
-    assert "otpauth://" not in again and "<svg" not in again
+    assert "/staff/enrol?token=" not in again
     # And the list shows the account, never a secret
     listing = admin.get("/staff/admin/users").get_data(as_text=True)
     assert "somchai.j" in listing and "นิติกร" in listing and "otpauth" not in listing
-    # And the creation is audited
+    # And the creation and the link are audited
     assert _actions(app, "admin.user_created") == ["somchai.j role=legal"]
-    # When the new user signs in with the password that was set and their authenticator
-    person = app.test_client()
-    step = person.post("/staff/login", data={"username": "somchai.j", "password": NEW_PASSWORD})
-    assert step.headers["Location"].endswith("/staff/login/enrol")
-    done = person.post("/staff/login/enrol", data={"otp": totp_code(app, "somchai.j")})
-    # Then they are in
-    assert done.status_code == 303
+    assert _actions(app, "user.enrolment_issued") == [f"user:{user_id}"]
+    # When the new user enrols through the link with a password of their own
+    enrol(app, url)
+    # Then they sign in with it and their authenticator
+    person = sign_in(app, "somchai.j")
     assert person.get("/staff/account/password").status_code == 200
 
 
@@ -122,7 +126,7 @@ def test_a_department_officer_needs_a_department(app: Flask, admin: FlaskClient)
     assert refused.status_code == 422
     assert _error_of(page, "department") == DEPARTMENT_MESSAGE
     assert 'aria-describedby="department-hint department-error"' in page
-    assert 'value="dept.one"' in page and NEW_PASSWORD not in page
+    assert 'value="dept.one"' in page
     with app.app_context():
         assert db.session.scalars(select(User).where(User.username == "dept.one")).first() is None
         department_id = db.session.scalars(select(Department.id).order_by(Department.id)).first()
@@ -141,7 +145,6 @@ def test_bad_account_input_is_refused_beside_its_field(app: Flask, admin: FlaskC
     cases = [
         (_new_user_form(username="Somchai J"), "username"),
         (_new_user_form(username="admin1"), "username"),  # taken
-        (_new_user_form(password="short"), "password"),
         (_new_user_form(display_name=""), "display_name"),
         (_new_user_form(role="overlord"), "role"),
         (_new_user_form(role="department", department="not-a-number"), "department"),
@@ -184,17 +187,43 @@ def test_an_admin_cannot_disable_or_demote_themselves(app: Flask, admin: FlaskCl
     assert _actions(app, "admin.user_disabled") == _actions(app, "admin.user_changed") == []
 
 
-def test_resetting_two_factor_forces_enrolment_again(app: Flask, admin: FlaskClient) -> None:
+def test_a_new_enrolment_link_ends_the_old_password_and_sessions(
+    app: Flask, admin: FlaskClient
+) -> None:
     # Given an enrolled officer, signed in
     officer = staff_client(app, "noi", Role.INTAKE)
     noi = _user_id(app, "noi")
-    # When an administrator resets their two-factor
-    assert admin.post(f"/staff/admin/users/{noi}/reset-2fa").status_code == 303
-    # Then they are signed out, and the next sign-in shows the enrolment again
+    # When an administrator issues a new enrolment link in place of a reset
+    issued = admin.post(f"/staff/admin/users/{noi}/enrolment")
+    assert issued.status_code == 303
+    url = link_on_page(admin.get(issued.headers["Location"]).get_data(as_text=True))
+    # Then the officer is signed out at once, and the old password no longer works
     assert officer.get("/staff/account/password").status_code == 303
-    step = app.test_client().post("/staff/login", data={"username": "noi", "password": PASSWORD})
-    assert step.headers["Location"].endswith("/staff/login/enrol")
-    assert _actions(app, "admin.two_factor_reset") == [f"user:{noi}"]
+    old = app.test_client().post("/staff/login", data={"username": "noi", "password": PASSWORD})
+    assert old.status_code == 422
+    assert _actions(app, "user.enrolment_issued") == [f"user:{noi}"]
+    # And a second link replaces the first, which stops working
+    again = admin.post(f"/staff/admin/users/{noi}/enrolment")
+    second = link_on_page(admin.get(again.headers["Location"]).get_data(as_text=True))
+    assert _actions(app, "user.enrolment_issued") == [f"user:{noi}", f"user:{noi} replaced"]
+    stale = app.test_client()
+    stale.get(url[url.index("/staff/") :])
+    assert stale.get("/staff/enrol").status_code == 410
+    # While the new one lets the officer choose a password and enrol again
+    enrol(app, second, password="a brand new password 7")
+    assert (
+        app.test_client()
+        .post("/staff/login", data={"username": "noi", "password": "a brand new password 7"})
+        .status_code
+        == 303
+    )
+
+
+def test_an_admin_cannot_issue_their_own_link(app: Flask, admin: FlaskClient) -> None:
+    own = _user_id(app, "admin1")
+    refused = admin.post(f"/staff/admin/users/{own}/enrolment", follow_redirects=True)
+    assert "ผู้ดูแลระบบออกลิงก์ลงทะเบียนให้ตนเองไม่ได้" in refused.get_data(as_text=True)
+    assert _actions(app, "user.enrolment_issued") == []
 
 
 def test_changing_a_role_is_audited_and_custodians_keep_their_key(

@@ -1,4 +1,4 @@
-"""Administration of staff accounts: create, change role, disable, reset two-factor.
+"""Administration of staff accounts: create, change role, disable, issue enrolment links.
 
 Administrators manage people, never cases: nothing here reads a case. The rules that keep
 the system usable live here: an administrator cannot disable or demote themselves (so at
@@ -6,8 +6,8 @@ least one administrator always remains), and a custodian who holds the identity 
 cannot be turned into another role or disabled while they are the last one who can open
 identities (``flask intake custodian-remove`` comes first).
 
-``auth.register_user`` and ``auth.reset_two_factor`` commit on their own; the audit entry
-is appended first so that it joins their transaction and a failure leaves neither behind.
+An administrator never sets a password nor sees a two-factor secret: a new account, and
+a "reset", get a one-time enrolment link (``services.enrolment``) that the person uses.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from intake import crypto
 from intake.models import Department, Role, User
-from intake.services import DbSession, ServiceError
-from intake.services import auth as auth_service
+from intake.services import DbSession, ServiceError, enrolment
 from intake.services.audit import actor_label, record
 from intake.services.identity import custodians
 from intake.services.users import find_user
@@ -67,18 +66,15 @@ def create_user(
     display_name: str,
     role: Role,
     department_id: int | None,
-    password: str,
-    organisation_name: str,
     now: datetime,
     email: str = "",
     is_lead: bool = False,
-) -> auth_service.NewUser:
-    """A new account with a fresh TOTP secret; commits. Returns the provisioning URI."""
+) -> enrolment.IssuedLink:
+    """A new account without password or two-factor, and its enrolment link; commits."""
     if USERNAME_PATTERN.fullmatch(username) is None:
         raise ServiceError("bad_username")
     if find_user(session, username) is not None:
         raise ServiceError("username_taken")
-    auth_service.check_password_strength(password)
     department_id = _check_department(session, role, department_id)
     record(
         session,
@@ -89,22 +85,22 @@ def create_user(
         detail=f"{username} role={role.value}",
     )
     try:
-        created = auth_service.register_user(
+        issued = enrolment.create_account(
             session,
             keyring,
-            username,
-            display_name,
-            role,
-            password,
-            organisation_name,
-            department_id,
+            username=username,
+            display_name=display_name,
+            role=role,
+            department_id=department_id,
+            actor=actor_label(admin),
+            now=now,
         )
     except ServiceError:
         session.rollback()
         raise
-    created.user.email, created.user.is_lead = email, is_lead
+    issued.user.email, issued.user.is_lead = email, is_lead
     session.commit()
-    return created
+    return issued
 
 
 def change_role(
@@ -178,18 +174,34 @@ def set_active(
     return user
 
 
-def reset_two_factor(
+def issue_enrolment_link(
     session: DbSession, keyring: crypto.Keyring, admin: User, user_id: int, *, now: datetime
-) -> User:
-    """A new TOTP secret: the user enrols again at the next sign-in and is signed out now."""
+) -> enrolment.IssuedLink:
+    """A fresh enrolment link: the old password, two-factor and link stop working and the
+    user is signed out everywhere now."""
     user = get_user(session, user_id)
-    record(
-        session,
-        keyring,
-        "admin.two_factor_reset",
-        actor=actor_label(admin),
-        now=now,
-        detail=f"user:{user.id}",
-    )
-    auth_service.reset_two_factor(session, keyring, user)
-    return user
+    if user.id == admin.id:
+        raise ServiceError("self_link")  # it would sign them out before they saw it
+    return enrolment.issue_link(session, keyring, user, actor=actor_label(admin), now=now)
+
+
+def seal_link(keyring: crypto.Keyring, issued: enrolment.IssuedLink) -> str:
+    """The link just issued, sealed for the administrator's session until shown once."""
+    text = f"{issued.user.id}|{issued.token}|{issued.expires_at.isoformat()}"
+    return crypto.seal_token(keyring, text, purpose="enrolment_link")
+
+
+def open_link(keyring: crypto.Keyring, sealed: str, user: User) -> enrolment.IssuedLink | None:
+    """The sealed link if it is ``user``'s; None otherwise (already shown, or another's)."""
+    if not sealed:
+        return None
+    try:
+        user_id, token, expires = crypto.open_token(
+            keyring, sealed, purpose="enrolment_link"
+        ).split("|")
+        expires_at = datetime.fromisoformat(expires)
+    except (crypto.CryptoError, ValueError):
+        return None
+    if user_id != str(user.id):
+        return None
+    return enrolment.IssuedLink(user, token, expires_at)

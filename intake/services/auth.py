@@ -18,7 +18,7 @@ from intake import crypto
 from intake.models import Role, User
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
-from intake.services.users import create_user, find_user, hash_password
+from intake.services.users import create_user, find_user, has_usable_password, hash_password
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -60,16 +60,46 @@ def _new_totp_secret(keyring: crypto.Keyring, user: User) -> str:
     return secret
 
 
-def provisioning_uri(keyring: crypto.Keyring, user: User, organisation_name: str) -> str:
+def new_totp_secret() -> str:
+    """A secret for an authenticator, not yet stored anywhere (see ``enrol_two_factor``)."""
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, username: str, organisation_name: str) -> str:
     issuer = f"{ISSUER} {organisation_name}".strip()[:60]
-    return pyotp.TOTP(_totp_secret(keyring, user)).provisioning_uri(
-        name=user.username, issuer_name=issuer
-    )
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+
+
+def provisioning_uri(keyring: crypto.Keyring, user: User, organisation_name: str) -> str:
+    return totp_uri(_totp_secret(keyring, user), user.username, organisation_name)
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise ServiceError("weak_password")
+
+
+def set_password(session: DbSession, user: User, password: str) -> None:
+    """The one place a person's password is set: at creation from the command line, at
+    enrolment and on a change. Anything that must follow a new password belongs here.
+    Does not commit."""
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+
+
+def enrol_two_factor(
+    keyring: crypto.Keyring, user: User, secret: str, code: str, now: datetime
+) -> None:
+    """Store ``secret`` as the user's, confirmed by a code the person's authenticator made
+    from it (so a mistyped secret cannot lock them out). Does not commit."""
+    step = _matching_step(secret, code, now)
+    if step is None:
+        raise ServiceError("bad_code")
+    user.totp_secret_enc = crypto.encrypt_field(
+        keyring, secret, table="users", column="totp_secret", row_id=str(user.id)
+    )
+    user.totp_confirmed = True
+    user.totp_last_step = step
 
 
 def register_user(
@@ -86,7 +116,8 @@ def register_user(
     check_password_strength(password)
     if role is Role.DEPARTMENT and department_id is None:
         raise ServiceError("department_required")
-    user = create_user(session, username, display_name, role, password, department_id)
+    user = create_user(session, username, display_name, role, None, department_id)
+    set_password(session, user, password)
     _new_totp_secret(keyring, user)
     session.commit()
     return NewUser(user, provisioning_uri(keyring, user, organisation_name))
@@ -110,7 +141,8 @@ def check_password(
 ) -> User:
     """First step. Raises ServiceError "invalid" (never says which part) or "locked"."""
     user = find_user(session, username.strip())
-    if user is None or not user.active:
+    # An account still waiting for its enrolment has no password that could match.
+    if user is None or not user.active or not has_usable_password(user):
         check_password_hash(_dummy_hash(), password)
         raise ServiceError("invalid")
     if _locked(user, now):
@@ -160,14 +192,14 @@ def change_password(session: DbSession, user: User, current: str, new: str, now:
     """Changing the password signs the user out of every other session."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError("invalid")
-    check_password_strength(new)
-    user.password_hash = hash_password(new)
+    set_password(session, user, new)
     user.session_version += 1
     session.commit()
 
 
 def reset_two_factor(session: DbSession, keyring: crypto.Keyring, user: User) -> None:
-    """An administrator's reset: a new secret, enrolment again at next sign-in."""
+    """A new secret, shown at the next sign-in (development's demo accounts). People
+    otherwise get a new enrolment link instead: see ``services.enrolment``."""
     _new_totp_secret(keyring, user)
     user.session_version += 1
     session.commit()

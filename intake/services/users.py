@@ -10,10 +10,17 @@ from intake.services import DbSession, ServiceError
 
 # werkzeug's scrypt (n=2^15, r=8, p=1). The test suite lowers it for speed.
 PASSWORD_METHOD = "scrypt"  # noqa: S105 (a hashing method, not a password)
+# Stored instead of a hash while a person has not set their own password (an account
+# waiting for its enrolment link): no password matches it.
+UNUSABLE_PASSWORD = "!"  # noqa: S105 (a marker, not a password)
 
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def has_usable_password(user: User) -> bool:
+    return user.password_hash != UNUSABLE_PASSWORD
 
 
 def create_user(
@@ -21,17 +28,19 @@ def create_user(
     username: str,
     display_name: str,
     role: Role,
-    password: str,
+    password: str | None,
     department_id: int | None = None,
 ) -> User:
-    """Add a staff account (not committed: the caller owns the transaction)."""
+    """Add a staff account (not committed: the caller owns the transaction).
+
+    With ``password=None`` the account has no usable password until its person enrols."""
     if session.scalars(select(User).where(User.username == username)).first() is not None:
         raise ServiceError("username_taken")
     user = User(
         username=username,
         display_name=display_name,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=UNUSABLE_PASSWORD if password is None else hash_password(password),
         department_id=department_id,
     )
     session.add(user)

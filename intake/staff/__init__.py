@@ -118,6 +118,7 @@ from intake.staff import (  # noqa: E402,F401
     auth,
     calendar,
     cases,
+    enrolment,
     register,
     reports,
     reveals,

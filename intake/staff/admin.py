@@ -10,13 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import segno
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 
 from intake import thaidate
 from intake.deadlines import CountingMode
@@ -24,11 +22,9 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.permissions import Permission, requires
-from intake.services import ServiceError
+from intake.services import ServiceError, enrolment
 from intake.services import admin as admin_service
 from intake.services import admin_users as users_service
-from intake.services import auth as auth_service
-from intake.services.settings import get_organisation
 from intake.staff import admin_mail, admin_reference, bp  # noqa: F401  (their routes)
 from intake.staff.admin_forms import (
     HTTPS_ONLY,
@@ -40,19 +36,27 @@ from intake.staff.admin_forms import (
     department_choices,
 )
 
-CREATED_KEY = "staff_admin_created_user"
+# The link just issued, sealed (the session cookie is signed, not secret), for the one
+# page that shows it once.
+LINK_KEY = "staff_admin_enrolment_link"
 
 USER_ERRORS: dict[str, tuple[str | None, Any]] = {
     # code: (field name or None for a flash, message)
     "bad_username": ("username", _l("ชื่อผู้ใช้ไม่ถูกต้อง")),
     "username_taken": ("username", _l("ชื่อผู้ใช้นี้มีอยู่แล้ว")),
-    "weak_password": ("password", _l("รหัสผ่านสั้นเกินไป")),
     "department_required": ("department", _l("เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง")),
     "holds_identity_key": (
         "role",
         _l("ผู้ใช้นี้ถือกุญแจเปิดข้อมูลตัวตน ต้องถอนสิทธิ์ด้วยคำสั่ง flask intake custodian-remove ก่อนเปลี่ยนบทบาท"),
     ),
     "self": (None, _l("ผู้ดูแลระบบไม่สามารถระงับหรือเปลี่ยนบทบาทของตนเองได้")),
+    "self_link": (
+        None,
+        _l(
+            "ผู้ดูแลระบบออกลิงก์ลงทะเบียนให้ตนเองไม่ได้ "
+            "โปรดให้ผู้ดูแลระบบคนอื่นออกให้ หรือใช้คำสั่ง flask intake enrol-link"
+        ),
+    ),
     "last_custodian": (
         None,
         _l("ไม่สามารถระงับผู้ดูแลข้อมูลตัวตนคนสุดท้ายที่เปิดข้อมูลตัวตนได้ โปรดเพิ่มผู้ดูแลอีกคนก่อน"),
@@ -90,6 +94,11 @@ def admin_users() -> ResponseReturnValue:
     return render_template("staff/admin/users.html", users=users_service.list_users(db.session))
 
 
+def _remember_link(issued: enrolment.IssuedLink) -> ResponseReturnValue:
+    session[LINK_KEY] = users_service.seal_link(current_keyring(), issued)
+    return redirect(url_for("staff.admin_user_link", user_id=issued.user.id), 303)
+
+
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @requires(Permission.ADMIN)
 def admin_user_new() -> ResponseReturnValue:
@@ -97,7 +106,7 @@ def admin_user_new() -> ResponseReturnValue:
     form.set_departments(department_choices(db.session))
     if form.validate_on_submit():
         try:
-            created = users_service.create_user(
+            issued = users_service.create_user(
                 db.session,
                 current_keyring(),
                 _admin(),
@@ -105,8 +114,6 @@ def admin_user_new() -> ResponseReturnValue:
                 display_name=form.display_name.data or "",
                 role=_role(form),
                 department_id=form.department.data,
-                password=form.password.data or "",
-                organisation_name=get_organisation(db.session).name_en,
                 now=_now(),
                 email=form.email.data or "",
                 is_lead=bool(form.is_lead.data),
@@ -114,25 +121,26 @@ def admin_user_new() -> ResponseReturnValue:
         except ServiceError as error:
             _show_user_error(form, error)
         else:
-            session[CREATED_KEY] = created.user.id
             flash(_("สร้างบัญชีผู้ใช้แล้ว"), "success")
-            return redirect(url_for("staff.admin_user_created", user_id=created.user.id), 303)
+            return _remember_link(issued)
     status = 422 if form.errors else 200
     return render_template("staff/admin/user_new.html", form=form), status
 
 
-@bp.get("/admin/users/<int:user_id>/created")
+@bp.get("/admin/users/<int:user_id>/link")
 @requires(Permission.ADMIN)
-def admin_user_created(user_id: int) -> ResponseReturnValue:
-    """The new account's two-factor secret, shown once, so it can be handed over."""
+def admin_user_link(user_id: int) -> ResponseReturnValue:
+    """The enrolment link just issued, shown once, to hand over to its person. Never a
+    password or a two-factor secret: those the person makes through the link."""
     user = _user_or_404(user_id)
-    uri = qr = None
-    if session.pop(CREATED_KEY, None) == user.id and not user.totp_confirmed:
-        uri = auth_service.provisioning_uri(
-            current_keyring(), user, get_organisation(db.session).name_en
-        )
-        qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, title="QR"))  # noqa: S704  # nosec B704 - SVG made by segno from our URI
-    return render_template("staff/admin/user_created.html", user=user, uri=uri, qr=qr)
+    link = users_service.open_link(current_keyring(), session.pop(LINK_KEY, ""), user)
+    url = link.url(current_app.config["INTAKE_BASE_URL"]) if link else None
+    return render_template(
+        "staff/admin/user_link.html",
+        user=user,
+        url=url,
+        expires_at=link.expires_at if link else None,
+    )
 
 
 def _user_or_404(user_id: int) -> User:
@@ -199,21 +207,23 @@ def admin_user_role(user_id: int) -> ResponseReturnValue:
     return _user_page(user, form, 422)
 
 
+def _confirmed() -> bool:
+    if ConfirmForm().validate_on_submit():
+        return True
+    flash(_("แบบฟอร์มหมดอายุ โปรดลองอีกครั้ง"), "error")
+    return False
+
+
 def _user_action(user_id: int, action: str) -> ResponseReturnValue:
-    """Disable, enable or reset two-factor: a button, a service call, back to the user."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        flash(_("แบบฟอร์มหมดอายุ โปรดลองอีกครั้ง"), "error")
+    """Disable or enable: a button, a service call, back to the user."""
+    if not _confirmed():
         return redirect(url_for("staff.admin_user", user_id=user_id), 303)
-    keyring, admin, now = current_keyring(), _admin(), _now()
+    active = action == "enable"
     try:
-        if action == "reset":
-            users_service.reset_two_factor(db.session, keyring, admin, user_id, now=now)
-            flash(_("รีเซ็ตการยืนยันตัวตนสองขั้นตอนแล้ว ผู้ใช้ต้องตั้งค่าใหม่เมื่อเข้าสู่ระบบครั้งถัดไป"), "success")
-        else:
-            active = action == "enable"
-            users_service.set_active(db.session, keyring, admin, user_id, active=active, now=now)
-            flash(_("เปิดใช้บัญชีแล้ว") if active else _("ระงับบัญชีแล้ว และออกจากระบบทันที"), "success")
+        users_service.set_active(
+            db.session, current_keyring(), _admin(), user_id, active=active, now=_now()
+        )
+        flash(_("เปิดใช้บัญชีแล้ว") if active else _("ระงับบัญชีแล้ว และออกจากระบบทันที"), "success")
     except ServiceError as error:
         db.session.rollback()
         if error.code == "not_found":
@@ -234,10 +244,27 @@ def admin_user_enable(user_id: int) -> ResponseReturnValue:
     return _user_action(user_id, "enable")
 
 
-@bp.post("/admin/users/<int:user_id>/reset-2fa")
+@bp.post("/admin/users/<int:user_id>/enrolment")
 @requires(Permission.ADMIN)
-def admin_user_reset_2fa(user_id: int) -> ResponseReturnValue:
-    return _user_action(user_id, "reset")
+def admin_user_enrolment(user_id: int) -> ResponseReturnValue:
+    """A new enrolment link in place of a password or two-factor reset."""
+    if not _confirmed():
+        return redirect(url_for("staff.admin_user", user_id=user_id), 303)
+    try:
+        issued = users_service.issue_enrolment_link(
+            db.session, current_keyring(), _admin(), user_id, now=_now()
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        if error.code == "not_found":
+            abort(404)
+        _show_user_error(None, error)
+        return redirect(url_for("staff.admin_user", user_id=user_id), 303)
+    flash(
+        _("ออกลิงก์ลงทะเบียนใหม่แล้ว รหัสผ่านและการยืนยันตัวตนสองขั้นตอนเดิมใช้ไม่ได้อีก และผู้ใช้ออกจากระบบแล้ว"),
+        "success",
+    )
+    return _remember_link(issued)
 
 
 # --- settings --------------------------------------------------------------------------

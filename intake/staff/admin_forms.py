@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
-    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -39,7 +38,6 @@ from intake.services.admin import (
 )
 from intake.services.admin_reference import POSITION_MAX
 from intake.services.audit import ACTIONS
-from intake.services.auth import PASSWORD_MIN
 from intake.services.settings import departments
 
 REQUIRED = _l("โปรดกรอกช่องนี้")
@@ -188,17 +186,6 @@ class UserCreateForm(_RoleFields):
         filters=[_strip],
     )
     display_name = _text(_l("ชื่อที่แสดง (ชื่อ–นามสกุล)"), 200, required=True)
-    password = PasswordField(
-        _l("รหัสผ่านเริ่มต้น"),
-        validators=[
-            DataRequired(REQUIRED),
-            Length(
-                min=PASSWORD_MIN,
-                max=200,
-                message=_l("อย่างน้อย %(min)d ตัวอักษร", min=PASSWORD_MIN),
-            ),
-        ],
-    )
 
     def validate_username(self, field: Field) -> None:
         from intake.services.admin_users import USERNAME_PATTERN

@@ -34,3 +34,25 @@ class PasswordChangeForm(FlaskForm):
         _l("ยืนยันรหัสผ่านใหม่"),
         validators=[DataRequired(REQUIRED), EqualTo("new", message=_l("รหัสผ่านทั้งสองช่องไม่ตรงกัน"))],
     )
+
+
+class EnrolmentForm(FlaskForm):
+    """The person's own password, typed twice, and the first code of their authenticator."""
+
+    password = PasswordField(
+        _l("รหัสผ่าน (อย่างน้อย 10 ตัวอักษร)"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=10, max=200, message=_l("อย่างน้อย 10 ตัวอักษร")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("ยืนยันรหัสผ่าน"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("รหัสผ่านทั้งสองช่องไม่ตรงกัน")),
+        ],
+    )
+    otp = StringField(
+        _l("รหัส 6 หลักจากแอปยืนยันตัวตน"), validators=[DataRequired(REQUIRED), Length(max=12)]
+    )

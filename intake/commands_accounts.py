@@ -1,0 +1,128 @@
+"""Commands for staff accounts: `create-user` and `enrol-link`.
+
+By default an account gets a one-time enrolment link, and its person sets their own
+password and two-factor through it. A provisioning script that sets INTAKE_PASSWORD is the
+person (or acts for them): it gets that password and the authenticator's otpauth:// URI.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+from sqlalchemy import or_, select
+
+from intake.cli import intake_cli
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import Department, Role
+from intake.services import ServiceError, enrolment
+from intake.services.audit import ACTOR_SYSTEM
+from intake.services.auth import register_user
+from intake.services.settings import get_organisation
+from intake.services.users import find_user
+
+MESSAGES = {
+    "weak_password": "passwords must be at least 10 characters",
+    "department_required": "department officers need --department",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def echo_link(issued: enrolment.IssuedLink) -> None:
+    """Print a link once; it is not written anywhere else."""
+    until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    click.echo(f"enrolment link for {issued.user.username} (one use, until {until}):")
+    click.echo(issued.url(current_app.config["INTAKE_BASE_URL"]))
+
+
+def _department_id(department_name: str | None) -> int | None:
+    if not department_name:
+        return None
+    number = int(department_name) if department_name.isdigit() else -1
+    department = db.session.scalars(
+        select(Department).where(
+            or_(Department.name_th == department_name, Department.id == number)
+        )
+    ).first()
+    if department is None:
+        raise click.ClickException(f"no department {department_name}")
+    return department.id
+
+
+@intake_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", "display_name", help="Name shown to staff; the username by default.")
+@click.option("--department", "department_name", help="Department (Thai name or id).")
+@click.option(
+    "--password",
+    envvar="INTAKE_PASSWORD",
+    help="For provisioning scripts: set this password (or INTAKE_PASSWORD) and print the "
+    "otpauth:// URI instead of an enrolment link.",
+)
+def create_user_command(
+    username: str,
+    role: str,
+    display_name: str | None,
+    department_name: str | None,
+    password: str | None,
+) -> None:
+    """Create a staff account and print its one-time enrolment link."""
+    keyring = current_keyring()
+    department_id = _department_id(department_name)
+    if find_user(db.session, username) is not None:
+        raise click.ClickException(f"{username} exists already")
+    try:
+        if password:
+            created = register_user(
+                db.session,
+                keyring,
+                username,
+                display_name or username,
+                Role(role),
+                password,
+                get_organisation(db.session).name_en,
+                department_id,
+            )
+        else:
+            issued = enrolment.create_account(
+                db.session,
+                keyring,
+                username=username,
+                display_name=display_name or username,
+                role=Role(role),
+                department_id=department_id,
+                actor=ACTOR_SYSTEM,
+                now=_now(),
+            )
+            db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(MESSAGES.get(error.code, error.code)) from error
+    click.echo(f"user {username} created with the role {role}")
+    if password:
+        click.echo("add this to an authenticator app (or show it as a QR code):")
+        click.echo(created.provisioning_uri)
+    else:
+        echo_link(issued)
+
+
+@intake_cli.command("enrol-link")
+@click.argument("username")
+def enrol_link_command(username: str) -> None:
+    """Issue USERNAME a new enrolment link (say, when one has expired). Their password,
+    two-factor and any earlier link stop working, and their sessions end."""
+    user = find_user(db.session, username)
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    if not user.active:
+        raise click.ClickException(f"{username} is disabled; enable the account first")
+    issued = enrolment.issue_link(
+        db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=_now()
+    )
+    echo_link(issued)
