@@ -133,7 +133,7 @@ def setup_development_users() -> None:
             user = create_user(db.session, username, display_name, role, password, department_id)
         if user.totp_secret_enc is None or not user.password_hash:
             user.password_hash = hash_password(password)
-            reset_two_factor(db.session, keyring, user)
+            reset_two_factor(db.session, keyring, user, _now())
     db.session.commit()
     click.echo(
         "development logins at /staff/login: "

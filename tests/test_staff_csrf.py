@@ -103,7 +103,6 @@ def snapshot(app: Flask) -> dict[str, Any]:
                 User.role,
                 User.active,
                 User.session_version,
-                User.failed_logins,
                 User.password_hash,
                 User.totp_secret_enc,
             ),
