@@ -33,6 +33,8 @@ DEV_PASSPHRASE_FILE = "DEVELOPMENT-custodian-passphrase.txt"  # noqa: S105 (a fi
 
 MESSAGES = {
     "wrong_passphrase": "that passphrase does not open the custodian's key",
+    "passphrase_locked": "too many wrong passphrases for this custodian: try again later "
+    "(the other custodians and the auditors have been told)",
     "not_custodian": "that user is not a custodian of the identity key",
     "weak_passphrase": "passphrases must be at least 12 characters",
     "last_custodian": "refusing to remove the last custodian: identities would be lost",
