@@ -141,3 +141,23 @@ def test_each_failure_is_audited_without_the_address(app: Flask) -> None:
     assert len(entries) == 3
     assert all("192.0.2" not in entry.detail + entry.actor for entry in entries)
     assert stored and all("192.0.2" not in client for client in stored)
+
+
+def test_old_rows_go_and_a_stale_pair_starts_afresh(app: Flask) -> None:
+    from intake.models import SignInFailures
+    from intake.services import sign_in_throttle as throttle
+
+    make_staff(app, "noi", Role.INTAKE)
+    now = datetime.now(UTC)
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.username == "noi")).one()
+        for client in ("old-a", "old-b", "office"):
+            throttle.record_failure(db.session, user, client, now)
+        db.session.commit()
+        later = now + timedelta(minutes=20)
+        assert not throttle.refused(db.session, user, "office", later)  # loads the stale row
+        throttle.record_success(db.session, user, "office", later)
+        db.session.commit()
+        rows = {row.client: row for row in db.session.scalars(select(SignInFailures))}
+        assert set(rows) == {"office"}
+        assert rows["office"].failures == 0 and rows["office"].trusted_until is not None

@@ -74,6 +74,7 @@ def record_failure(session: DbSession, user: User, client: str, now: datetime) -
 
 def record_success(session: DbSession, user: User, client: str, now: datetime) -> None:
     """A completed sign-in: the pair starts afresh and the client is known; not committed."""
+    _forget_stale(session, user, now)
     pair = _row(session, user, client, now)
     pair.failures, pair.window_started_at, pair.locked_until = 0, now, None
     pair.trusted_until = now + TRUSTED_FOR
