@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_
+from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.models import SignInFailures, User
 from intake.services import DbSession
@@ -30,10 +31,20 @@ ACCOUNT_WIDE = SignInFailures.ACCOUNT_WIDE
 
 
 def _row(session: DbSession, user: User, client: str, now: datetime) -> SignInFailures:
-    row = session.get(SignInFailures, (user.id, client))
-    if row is None:
-        row = SignInFailures(user_id=user.id, client=client, failures=0, window_started_at=now)
-        session.add(row)
+    """The counter row, created if missing and locked: two failures arriving together
+    (the very thing counted) must neither both insert it nor both read the same count."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(SignInFailures)
+        .values(user_id=user.id, client=client, failures=0, window_started_at=now)
+        .on_conflict_do_nothing()
+    )
+    row = session.get(
+        SignInFailures, (user.id, client), with_for_update=True, populate_existing=True
+    )
+    if row is None:  # not reachable: inserted just above in this transaction
+        raise RuntimeError("sign-in failure row missing")
     return row
 
 
