@@ -35,6 +35,8 @@ DEV_PASSPHRASE_FILE = "DEVELOPMENT-custodian-passphrase.txt"  # noqa: S105 (a fi
 
 MESSAGES = {
     "wrong_passphrase": "that passphrase does not open the custodian's key",
+    "passphrase_locked": "too many wrong passphrases for this custodian: try again later "
+    "(the other custodians and the auditors have been told)",
     "not_custodian": "that user is not a custodian of the identity key",
     "weak_passphrase": "passphrases must be at least 12 characters",
     "last_custodian": "refusing to remove the last custodian: identities would be lost",
@@ -152,7 +154,7 @@ def setup_development_users() -> None:
             user = create_user(db.session, username, display_name, role, password, department_id)
         if user.totp_secret_enc is None or not has_usable_password(user):
             set_password(db.session, user, password)
-            reset_two_factor(db.session, keyring, user)
+            reset_two_factor(db.session, keyring, user, _now())
     db.session.commit()
     click.echo(
         "development logins at /staff/login: "

@@ -232,14 +232,13 @@ class User(Model):
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
     # The last accepted TOTP time step: a code is accepted once.
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
     # A pending enrolment link: only a keyed digest of its token is kept (like tracking
     # codes), so the database alone cannot be used to enrol. One per user; issuing a new
     # link replaces it, and using it clears it.
     enrolment_digest: Mapped[str | None] = mapped_column(sa.String(64), index=True, unique=True)
     enrolment_expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
-    # Part of the session's user id: bumping it signs the user out everywhere.
+    # Part of the session's user id: bumping it signs the user out everywhere (a second
+    # wall behind the server-side ``StaffSession`` rows, which sign-out ends one by one).
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     active: Mapped[bool] = mapped_column(default=True)
@@ -262,6 +261,54 @@ class User(Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+class StaffSession(Model):
+    """A staff sign-in held on the server. The cookie carries a random id whose digest is
+    here: ending the row ends every copy of the cookie, wherever it was copied to."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class SignInFailures(Model):
+    """Failed sign-ins of one account from one client, counted to lock that pair only.
+
+    ``client`` is a keyed digest of the address (``privacy.client_key``), never the
+    address; the row with ``client == ACCOUNT_WIDE`` counts every client's failures for
+    the account-wide slow-down, which delays but never locks.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    ACCOUNT_WIDE = "*"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Set when this client completed a sign-in: the account-wide slow-down spares it.
+    trusted_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class EndedPublicToken(Model):
+    """A public-session token that was used up (a receipt shown) or ended ("leave").
+
+    Only a digest of the token's random id is kept, never the case or the code, and only
+    until every copy of that token has expired anyway, so the table stays small.
+    """
+
+    __tablename__ = "ended_public_tokens"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
 
 
 # The open statuses as SQL, for the partial index of open cases (the queue's condition
@@ -484,6 +531,11 @@ class CustodianKey(Model):
     public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
     private_wrapped: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    # Wrong passphrases since the last right one; reaching the limit refuses further
+    # tries until ``passphrase_locked_until``, for longer each time (``passphrase_lockouts``).
+    passphrase_failures: Mapped[int] = mapped_column(default=0)
+    passphrase_lockouts: Mapped[int] = mapped_column(default=0)
+    passphrase_locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     user: Mapped[User] = relationship()
 

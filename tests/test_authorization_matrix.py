@@ -149,8 +149,8 @@ def _prepare_custodian(app: Flask) -> None:
     """The test database's custodian holds the identity key but has no sign-in yet."""
     with app.app_context():
         user = db.session.scalars(select(User).where(User.username == CUSTODIAN)).one()
-        change_password(db.session, user, "pw", PASSWORD, datetime.now(UTC))
-        reset_two_factor(db.session, current_keyring(), user)
+        change_password(db.session, user, "pw", PASSWORD, datetime.now(UTC), keep_token=None)
+        reset_two_factor(db.session, current_keyring(), user, datetime.now(UTC))
 
 
 def build_world(app: Flask) -> World:

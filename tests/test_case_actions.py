@@ -467,7 +467,14 @@ def test_moving_a_complaint_to_the_tip_channel_seals_the_contact(staff: Flask) -
         assert case.kind is CaseKind.TIP and case.reference == reference
         assert case.contact_enc is None and case.identity_sealed is not None
         assert case.department_id is None
-        identity = open_case_identity(db.session, _user(CUSTODIAN), CUSTODIAN_PASSPHRASE, case)
+        identity = open_case_identity(
+            db.session,
+            current_keyring(),
+            _user(CUSTODIAN),
+            CUSTODIAN_PASSPHRASE,
+            case,
+            datetime.now(UTC),
+        )
         assert identity == {"name": "นางสาวผู้ร้อง กล้าหาญ", "phone": "0812345678"}
         moved = _events(case_id)[-1]
         assert (moved.type, moved.public) == (EventType.MOVED, False)

@@ -147,7 +147,9 @@ def test_staff_pages_open_demo_cases_and_identities_open_for_the_custodian(app: 
         )
         # Then the sealed identity opens with the custodian's passphrase, as a real one
         custodian = db.session.scalars(select(User).where(User.username == CUSTODIAN)).one()
-        identity = open_case_identity(db.session, custodian, CUSTODIAN_PASSPHRASE, tip)
+        identity = open_case_identity(
+            db.session, current_keyring(), custodian, CUSTODIAN_PASSPHRASE, tip, datetime.now(UTC)
+        )
         assert identity["name"]
     # When a legal officer opens the tip and an intake officer the complaint
     legal = staff_client(app, "demo-legal", Role.LEGAL)

@@ -80,14 +80,23 @@ def test_a_named_tip_is_sealed_and_a_custodian_opens_it(client: FlaskClient, app
         assert case.identity_key_id == current_identity_key(db.session).id  # type: ignore[union-attr]
         custodian = find_user(db.session, CUSTODIAN)
         assert custodian is not None
-        identity = open_case_identity(db.session, custodian, CUSTODIAN_PASSPHRASE, case)
+        identity = open_case_identity(
+            db.session, current_keyring(), custodian, CUSTODIAN_PASSPHRASE, case, datetime.now(UTC)
+        )
         assert identity == {
             "name": "นางสาวกล้า หาญ",
             "phone": "0812345678",
             "national_id": VALID_NATIONAL_ID,
         }
         with pytest.raises(ServiceError) as wrong:
-            open_case_identity(db.session, custodian, "not the passphrase at all", case)
+            open_case_identity(
+                db.session,
+                current_keyring(),
+                custodian,
+                "not the passphrase at all",
+                case,
+                datetime.now(UTC),
+            )
         assert wrong.value.code == "wrong_passphrase"
 
 
@@ -185,13 +194,29 @@ def test_custodians_can_be_added_and_removed_and_identities_survive(
             NOW,
         )
         case = _the_case()
-        assert open_case_identity(db.session, second, "second custodian passphrase", case)
+        assert open_case_identity(
+            db.session,
+            current_keyring(),
+            second,
+            "second custodian passphrase",
+            case,
+            datetime.now(UTC),
+        )
 
         remove_custodian(db.session, keyring, first, "system", NOW)
         with pytest.raises(ServiceError) as gone:
-            open_case_identity(db.session, first, CUSTODIAN_PASSPHRASE, case)
+            open_case_identity(
+                db.session, current_keyring(), first, CUSTODIAN_PASSPHRASE, case, datetime.now(UTC)
+            )
         assert gone.value.code == "not_custodian"
-        assert open_case_identity(db.session, second, "second custodian passphrase", case)
+        assert open_case_identity(
+            db.session,
+            current_keyring(),
+            second,
+            "second custodian passphrase",
+            case,
+            datetime.now(UTC),
+        )
 
         with pytest.raises(ServiceError) as last:
             remove_custodian(db.session, keyring, second, "system", NOW)
@@ -250,7 +275,12 @@ def test_identity_key_rotation_resumes_after_interruption(app: Flask) -> None:
         cases = db.session.scalars(select(Case)).all()
         assert {c.identity_key_id for c in cases} == {result.new_key_id}
         private = identity_private_key(
-            db.session, custodian, CUSTODIAN_PASSPHRASE, result.new_key_id
+            db.session,
+            current_keyring(),
+            custodian,
+            CUSTODIAN_PASSPHRASE,
+            result.new_key_id,
+            datetime.now(UTC),
         )
         names = {
             json.loads(crypto.open_identity(private, c.identity_sealed or b"", case_id=c.id))[

@@ -82,6 +82,7 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.admin_category_activate": {},
     "staff.admin_holidays": {"day": "2031-01-05", "name": "วันหยุดเพิ่มเติม"},
     "staff.admin_holiday_remove": {},
+    "staff.admin_mail_retry": {},
 }
 
 
@@ -103,7 +104,6 @@ def snapshot(app: Flask) -> dict[str, Any]:
                 User.role,
                 User.active,
                 User.session_version,
-                User.failed_logins,
                 User.password_hash,
                 User.totp_secret_enc,
                 User.enrolment_digest,

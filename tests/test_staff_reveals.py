@@ -43,8 +43,8 @@ def custodian_client(app: Flask) -> FlaskClient:
     with app.app_context():
         user = find_user(db.session, CUSTODIAN)
         assert user is not None
-        change_password(db.session, user, "pw", PASSWORD, datetime.now(UTC))
-        reset_two_factor(db.session, current_keyring(), user)
+        change_password(db.session, user, "pw", PASSWORD, datetime.now(UTC), keep_token=None)
+        reset_two_factor(db.session, current_keyring(), user, datetime.now(UTC))
     return sign_in(app, CUSTODIAN)
 
 

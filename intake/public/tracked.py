@@ -3,7 +3,8 @@
 After a correct code, the session holds access to that case for a short idle time
 (INTAKE_TRACK_SESSION_MINUTES, 30 by default), so the person can read and reply without
 typing the code again. The session holds the case id encrypted, never the code; "leave"
-ends it at once.
+ends it at once, on the server too: the token carries a random id that "leave" records
+as ended (``services.public_tokens``), so an older copy of the cookie follows nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import UTC, datetime
 from flask import current_app, session
 
 from intake import crypto
+from intake.extensions import db
 from intake.keystore import current_keyring
+from intake.services import public_tokens
 
 SESSION_KEY = "tracked_case"
 PURPOSE = "tracked-case"
@@ -24,29 +27,55 @@ def _now() -> float:
     return datetime.now(UTC).timestamp()
 
 
-def remember(case_id: str) -> None:
-    payload = json.dumps({"case": case_id, "seen": _now()})
+def _idle_limit() -> float:
+    return float(current_app.config["INTAKE_TRACK_SESSION_MINUTES"] * 60)
+
+
+def remember(case_id: str, token_id: str | None = None) -> None:
+    """Follow ``case_id``; a fresh follow gets a fresh token id, a renewal keeps it."""
+    payload = json.dumps(
+        {"case": case_id, "seen": _now(), "id": token_id or public_tokens.new_token_id()}
+    )
     session[SESSION_KEY] = crypto.seal_token(current_keyring(), payload, purpose=PURPOSE)
 
 
-def forget() -> None:
-    session.pop(SESSION_KEY, None)
-
-
-def tracked_case_id() -> str | None:
-    """The followed case, or None when there is none or it has been idle too long.
-    Each use renews the idle time."""
+def _opened() -> dict[str, object] | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
     try:
         data = json.loads(crypto.open_token(current_keyring(), token, purpose=PURPOSE))
     except (crypto.DecryptionFailed, ValueError):
-        forget()
         return None
-    idle_limit = current_app.config["INTAKE_TRACK_SESSION_MINUTES"] * 60
-    if _now() - float(data.get("seen", 0)) > idle_limit:
-        forget()
+    return data if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def forget() -> None:
+    """Stop following, for this cookie and every older copy of it."""
+    data = _opened()
+    session.pop(SESSION_KEY, None)
+    if data is None:
+        return
+    now = datetime.now(UTC)
+    # Every copy of this token was last renewed by now, so all are idle-expired by then.
+    expires = datetime.fromtimestamp(now.timestamp() + _idle_limit(), UTC)
+    public_tokens.end(db.session, str(data["id"]), expires_at=expires, now=now)
+
+
+def tracked_case_id() -> str | None:
+    """The followed case, or None when there is none, it has been idle too long or the
+    person left it. Each use renews the idle time."""
+    if not session.get(SESSION_KEY):
         return None
-    remember(str(data["case"]))
+    data = _opened()
+    if data is None:
+        session.pop(SESSION_KEY, None)
+        return None
+    if _now() - float(str(data.get("seen", 0))) > _idle_limit():
+        session.pop(SESSION_KEY, None)
+        return None
+    if public_tokens.is_ended(db.session, str(data["id"])):
+        session.pop(SESSION_KEY, None)
+        return None
+    remember(str(data["case"]), str(data["id"]))
     return str(data["case"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +32,13 @@ from intake.keystore import current_keyring
 from intake.models import CaseKind, Organisation
 from intake.public import bp
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
-from intake.services import ServiceError
+from intake.services import ServiceError, public_tokens
 from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 
 RECEIPT_KEY = "receipt"
+# A receipt not looked at within this time is gone (the redirect to it is immediate).
+RECEIPT_VALID = timedelta(hours=1)
 
 
 def now() -> datetime:
@@ -134,6 +136,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
             storage_failed = error.code == STORAGE_UNAVAILABLE
         else:
             receipt = {
+                "id": public_tokens.new_token_id(),
+                "issued": now().timestamp(),
                 "reference": filed.reference,
                 "code": filed.tracking_code,
                 "kind": filed.kind.value,
@@ -192,6 +196,13 @@ def receipt() -> ResponseReturnValue:
     try:
         data = json.loads(crypto.open_token(current_keyring(), token, purpose="receipt"))
     except crypto.DecryptionFailed:
+        abort(410)
+    # Shown once: an older copy of the cookie that still holds the receipt shows nothing.
+    issued = datetime.fromtimestamp(float(data.get("issued", 0)), UTC)
+    expires = issued + RECEIPT_VALID
+    if not isinstance(data.get("id"), str) or expires <= now():
+        abort(410)
+    if not public_tokens.use_up(db.session, data["id"], expires_at=expires, now=now()):
         abort(410)
     return render_template(
         "public/receipt.html",

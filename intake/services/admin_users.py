@@ -20,9 +20,10 @@ from sqlalchemy.orm import selectinload
 
 from intake import crypto
 from intake.models import Department, Role, User
-from intake.services import DbSession, ServiceError, enrolment
+from intake.services import DbSession, ServiceError, enrolment, sign_in_throttle
 from intake.services.audit import actor_label, record
 from intake.services.identity import custodians
+from intake.services.staff_sessions import end_all_sessions
 from intake.services.users import find_user
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9._-]{3,80}")
@@ -159,8 +160,7 @@ def set_active(
         return user
     if active:
         user.active = True
-        user.failed_logins = 0
-        user.locked_until = None
+        sign_in_throttle.lift(session, user)
         action = "admin.user_enabled"
     else:
         keyholders = custodians(session)
@@ -168,7 +168,7 @@ def set_active(
             raise ServiceError("last_custodian")
         user.active = False
         action = "admin.user_disabled"
-    user.session_version += 1
+    end_all_sessions(session, user, now)
     record(session, keyring, action, actor=actor_label(admin), now=now, detail=f"user:{user.id}")
     session.commit()
     return user

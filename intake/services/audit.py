@@ -53,6 +53,8 @@ ACTIONS = frozenset(
         "key.identity_rotated",
         "custodian.added",
         "custodian.removed",
+        "custodian.passphrase_failed",
+        "custodian.passphrase_locked",
         "user.signed_in",
         "user.sign_in_failed",
         "user.enrolment_issued",

@@ -1,7 +1,10 @@
-"""Staff sign-in: password, then a TOTP code; lockout; sign-out everywhere.
+"""Staff sign-in: password, then a TOTP code; throttling; sign-out everywhere.
 
 Passwords are hashed with werkzeug's scrypt. TOTP secrets are stored under the content
-key. A code is accepted once: the last accepted time step is remembered.
+key. A code is accepted once: the last accepted time step is remembered. Every refusal
+of the password step is the same error ("invalid") after the same work (one scrypt), so
+neither the text nor the time tells an unknown, disabled, locked-out or real account
+apart. Throttling is per account and client (``services.sign_in_throttle``).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import functools
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pyotp
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,11 +20,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from intake import crypto
 from intake.models import Role, User
 from intake.services import DbSession, ServiceError
+from intake.services import sign_in_throttle as throttle
 from intake.services.audit import actor_label, record
+from intake.services.staff_sessions import end_all_sessions, parse_user_id, start_session
 from intake.services.users import create_user, find_user, has_usable_password, hash_password
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 PASSWORD_MIN = 10
 ISSUER = "Intake"
 # A little drift either way between the server's clock and the phone's.
@@ -123,33 +126,36 @@ def register_user(
     return NewUser(user, provisioning_uri(keyring, user, organisation_name))
 
 
-def _locked(user: User, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
-
-
-def _fail(session: DbSession, keyring: crypto.Keyring, user: User, now: datetime) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILURES:
-        user.locked_until = now + LOCKOUT
-        user.failed_logins = 0
+def _fail(
+    session: DbSession, keyring: crypto.Keyring, user: User, client: str, now: datetime
+) -> None:
+    throttle.record_failure(session, user, client, now)
     record(session, keyring, "user.sign_in_failed", actor=actor_label(user), now=now)
     session.commit()
 
 
 def check_password(
-    session: DbSession, keyring: crypto.Keyring, username: str, password: str, now: datetime
+    session: DbSession,
+    keyring: crypto.Keyring,
+    username: str,
+    password: str,
+    client: str,
+    now: datetime,
 ) -> User:
-    """First step. Raises ServiceError "invalid" (never says which part) or "locked"."""
+    """First step. Raises ServiceError "invalid" whatever the reason."""
     user = find_user(session, username.strip())
     # An account still waiting for its enrolment has no password that could match.
-    if user is None or not user.active or not has_usable_password(user):
+    if (
+        user is None
+        or not user.active
+        or not has_usable_password(user)
+        or throttle.refused(session, user, client, now)
+    ):
         check_password_hash(_dummy_hash(), password)
         raise ServiceError("invalid")
-    if _locked(user, now):
-        raise ServiceError("locked")
     if not check_password_hash(user.password_hash, password):
-        _fail(session, keyring, user, now)
-        raise ServiceError("locked" if _locked(user, now) else "invalid")
+        _fail(session, keyring, user, client, now)
+        raise ServiceError("invalid")
     return user
 
 
@@ -166,21 +172,31 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 
 
 def check_code(
-    session: DbSession, keyring: crypto.Keyring, user: User, code: str, now: datetime
-) -> None:
-    """Second step: the code from the authenticator. A used code is refused."""
-    if _locked(user, now) or not user.active:
+    session: DbSession,
+    keyring: crypto.Keyring,
+    user: User,
+    code: str,
+    client: str,
+    now: datetime,
+) -> str:
+    """Second step: the code from the authenticator. A used code is refused.
+
+    Returns the id of the new server-side session, for the cookie.
+    """
+    if not user.active or throttle.refused(session, user, client, now):
         raise ServiceError("locked")
     step = _matching_step(_totp_secret(keyring, user), code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        _fail(session, keyring, user, now)
-        raise ServiceError("locked" if _locked(user, now) else "bad_code")
+        _fail(session, keyring, user, client, now)
+        raise ServiceError("locked" if throttle.refused(session, user, client, now) else "bad_code")
     user.totp_last_step = step
     user.totp_confirmed = True
-    user.failed_logins = 0
     user.last_login_at = now
+    throttle.record_success(session, user, client, now)
+    token = start_session(session, user, now)
     record(session, keyring, "user.signed_in", actor=actor_label(user), now=now)
     session.commit()
+    return token
 
 
 def development_code(keyring: crypto.Keyring, user: User, now: datetime) -> str:
@@ -188,29 +204,40 @@ def development_code(keyring: crypto.Keyring, user: User, now: datetime) -> str:
     return pyotp.TOTP(_totp_secret(keyring, user)).at(now)
 
 
-def change_password(session: DbSession, user: User, current: str, new: str, now: datetime) -> None:
-    """Changing the password signs the user out of every other session."""
+def change_password(
+    session: DbSession,
+    user: User,
+    current: str,
+    new: str,
+    now: datetime,
+    *,
+    keep_token: str | None,
+) -> None:
+    """Changing the password ends every other session of the user on the server."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError("invalid")
     set_password(session, user, new)
-    user.session_version += 1
+    end_all_sessions(session, user, now, keep_token=keep_token)
     session.commit()
 
 
-def reset_two_factor(session: DbSession, keyring: crypto.Keyring, user: User) -> None:
-    """A new secret, shown at the next sign-in (development's demo accounts). People
-    otherwise get a new enrolment link instead: see ``services.enrolment``."""
+def reset_two_factor(
+    session: DbSession, keyring: crypto.Keyring, user: User, now: datetime
+) -> None:
+    """A new secret, shown at the next sign-in (development's demo accounts), and every
+    session of the user ends now. People otherwise get a new enrolment link instead: see
+    ``services.enrolment``."""
     _new_totp_secret(keyring, user)
-    user.session_version += 1
+    end_all_sessions(session, user, now)
     session.commit()
 
 
-def load_user(session: DbSession, session_user_id: str) -> User | None:
-    """Flask-Login's loader: ``id:version``; an old version means signed out."""
-    user_id, _, version = session_user_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def pending_user(session: DbSession, session_user_id: str) -> User | None:
+    """The user between the password and the code step (``id:version``, no session yet)."""
+    parsed = parse_user_id(session_user_id)
+    if parsed is None:
         return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = session.get(User, parsed[0])
+    if user is None or not user.active or user.session_version != parsed[1]:
         return None
     return user

@@ -22,9 +22,10 @@ from sqlalchemy import select, update
 
 from intake import crypto
 from intake.models import Role, User
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, sign_in_throttle
 from intake.services import auth as auth_service
 from intake.services.audit import ACTOR_SYSTEM, actor_label, record
+from intake.services.staff_sessions import end_all_sessions
 from intake.services.users import UNUSABLE_PASSWORD, create_user
 
 LIFETIME = timedelta(hours=72)
@@ -73,9 +74,8 @@ def issue(
     user.totp_secret_enc = None
     user.totp_confirmed = False
     user.totp_last_step = None
-    user.failed_logins = 0
-    user.locked_until = None
-    user.session_version += 1
+    sign_in_throttle.lift(session, user)
+    end_all_sessions(session, user, now)
     detail = f"user:{user.id}" + (" replaced" if replaced else "")
     record(session, keyring, "user.enrolment_issued", actor=actor, now=now, detail=detail)
     return IssuedLink(user, token, user.enrolment_expires_at)
@@ -198,8 +198,8 @@ def complete(
         raise ServiceError("enrolment_invalid")
     user.enrolment_digest = None
     user.enrolment_expires_at = None
-    user.failed_logins = 0
-    user.session_version += 1
+    sign_in_throttle.lift(session, user)
+    end_all_sessions(session, user, now)
     record(
         session,
         keyring,

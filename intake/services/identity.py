@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from intake import crypto
 from intake.models import Case, CustodianKey, IdentityKey, IdentityKeyGrant, Role, User
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, passphrase_attempts
 from intake.services.audit import actor_label, record
 
 
@@ -88,36 +88,56 @@ def _enrol(session: DbSession, user: User, passphrase: str) -> CustodianKey:
     return custodian_key
 
 
-def _custodian_private(session: DbSession, user: User, passphrase: str) -> bytes:
+def _custodian_private(
+    session: DbSession, keyring: crypto.Keyring, user: User, passphrase: str, now: datetime
+) -> bytes:
+    """The one place a custodian's passphrase is checked: limited, and every failure
+    audited (``services.passphrase_attempts``)."""
     custodian_key = session.get(CustodianKey, user.id)
     if custodian_key is None or user.role is not Role.CUSTODIAN or not user.active:
         raise ServiceError("not_custodian")
+    passphrase_attempts.check_allowed(custodian_key, now)
     try:
-        return crypto.unwrap_with_passphrase(
+        private = crypto.unwrap_with_passphrase(
             custodian_key.private_wrapped, passphrase, context=_custodian_context(user.id)
         )
     except crypto.WrongPassphrase as exc:
+        passphrase_attempts.record_failure(session, keyring, user, now)
         raise ServiceError("wrong_passphrase") from exc
+    passphrase_attempts.record_success(custodian_key)
+    return private
 
 
 def identity_private_key(
-    session: DbSession, custodian: User, passphrase: str, identity_key_id: int
+    session: DbSession,
+    keyring: crypto.Keyring,
+    custodian: User,
+    passphrase: str,
+    identity_key_id: int,
+    now: datetime,
 ) -> bytes:
     """Open one generation's private key with a custodian's passphrase (memory only)."""
     grant = session.get(IdentityKeyGrant, (identity_key_id, custodian.id))
     if grant is None:
         raise ServiceError("not_custodian")
-    private = _custodian_private(session, custodian, passphrase)
+    private = _custodian_private(session, keyring, custodian, passphrase, now)
     context = _grant_context(identity_key_id, custodian.id)
     return crypto.open_sealed(private, grant.private_sealed, context=context)
 
 
 def open_case_identity(
-    session: DbSession, custodian: User, passphrase: str, case: Case
+    session: DbSession,
+    keyring: crypto.Keyring,
+    custodian: User,
+    passphrase: str,
+    case: Case,
+    now: datetime,
 ) -> dict[str, str]:
     if case.identity_sealed is None or case.identity_key_id is None:
         raise ServiceError("no_identity")
-    private = identity_private_key(session, custodian, passphrase, case.identity_key_id)
+    private = identity_private_key(
+        session, keyring, custodian, passphrase, case.identity_key_id, now
+    )
     opened = crypto.open_identity(private, case.identity_sealed, case_id=case.id)
     return dict(json.loads(opened))
 
@@ -184,7 +204,9 @@ def add_custodian(
         raise ServiceError("already_custodian")
     new_key = _enrol(session, new, new_passphrase)
     for key in keys:
-        private = identity_private_key(session, granting, granting_passphrase, key.id)
+        private = identity_private_key(
+            session, keyring, granting, granting_passphrase, key.id, now
+        )
         _grant(session, key.id, private, new_key)
     record(
         session,
@@ -261,7 +283,7 @@ def rotate_identity_key(
     started = not older
     if started:
         # Check the passphrase before creating anything.
-        identity_private_key(session, custodian, passphrase, current.id)
+        identity_private_key(session, keyring, custodian, passphrase, current.id, now)
         pair = crypto.generate_keypair()
         new_key = IdentityKey(public_key=pair.public, created_at=now)
         session.add(new_key)
@@ -276,7 +298,8 @@ def rotate_identity_key(
         older, current = [current], new_key
 
     old_private = {
-        key.id: identity_private_key(session, custodian, passphrase, key.id) for key in older
+        key.id: identity_private_key(session, keyring, custodian, passphrase, key.id, now)
+        for key in older
     }
     old_ids = list(old_private)
     total = (

@@ -159,7 +159,9 @@ def approve_reveal(
     """Open the identity with the custodian's passphrase and hand it to the requester."""
     request = _get(session, request_id)
     _check_decider(request, custodian)
-    identity = open_case_identity(session, custodian, passphrase, request.case)
+    identity = open_case_identity(
+        session, keyring, custodian, passphrase, request.case, now
+    )
     days = get_organisation(session).reveal_days
     request.status = RevealStatus.APPROVED
     request.decided_by_id = custodian.id

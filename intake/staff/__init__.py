@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     request,
     session,
@@ -23,18 +24,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 
 from intake.extensions import db, login_manager
+from intake.models import User
 from intake.permissions import OPEN_ATTRIBUTE, PERMISSION_ATTRIBUTE, has_permission
-from intake.services.auth import load_user
+from intake.services.staff_sessions import load_session_user
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-SEEN_KEY = "staff_seen_at"
-
-
-def _idle_too_long(now: datetime) -> bool:
-    seen = session.get(SEEN_KEY)
-    limit = current_app.config["INTAKE_STAFF_IDLE_MINUTES"] * 60
-    return seen is None or now.timestamp() - float(seen) > limit
+# The id of the server-side session (``services.staff_sessions``) in the cookie.
+STAFF_SESSION_KEY = "staff_session"
 
 
 @bp.before_request
@@ -47,18 +44,26 @@ def guard() -> ResponseReturnValue | None:
     permission = getattr(view, PERMISSION_ATTRIBUTE, None)
     if permission is None:
         abort(403)  # a staff route that declares nothing is open to no one
-    now = datetime.now(UTC)
     if not current_user.is_authenticated:
+        if g.get("staff_session_idle"):
+            logout_user()
+            session.clear()
+            flash(_("หมดเวลาการใช้งานเนื่องจากไม่มีการใช้งานนาน โปรดเข้าสู่ระบบอีกครั้ง"), "info")
         return redirect(url_for("staff.login"), code=303)
-    if _idle_too_long(now):
-        logout_user()
-        session.clear()
-        flash(_("หมดเวลาการใช้งานเนื่องจากไม่มีการใช้งานนาน โปรดเข้าสู่ระบบอีกครั้ง"), "info")
-        return redirect(url_for("staff.login"), code=303)
-    session[SEEN_KEY] = now.timestamp()
     if not has_permission(current_user.role, permission):
         abort(403)
     return None
+
+
+def _load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the cookie's user id must match a live server-side session."""
+    idle = timedelta(minutes=current_app.config["INTAKE_STAFF_IDLE_MINUTES"])
+    user, ended_idle = load_session_user(
+        db.session, user_id, session.get(STAFF_SESSION_KEY), datetime.now(UTC), idle
+    )
+    if ended_idle:
+        g.staff_session_idle = True
+    return user
 
 
 MENU = (
@@ -104,9 +109,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "staff.login"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def _load(user_id: str) -> Any:
-        return load_user(db.session, user_id)
+    login_manager.user_loader(_load_user)
 
     app.register_blueprint(bp)
 

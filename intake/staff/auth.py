@@ -13,22 +13,29 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
 from intake.extensions import db, limiter
-from intake.i18n import format_datetime
 from intake.keystore import current_keyring
 from intake.models import User
 from intake.permissions import Permission, open_route, requires
+from intake.privacy import client_key
 from intake.services import ServiceError
 from intake.services import auth as auth_service
 from intake.services.settings import get_organisation
-from intake.staff import SEEN_KEY, bp
+from intake.services.staff_sessions import end_session
+from intake.staff import STAFF_SESSION_KEY, bp
 from intake.staff.forms import CodeForm, LoginForm, PasswordChangeForm
 
 PENDING_KEY = "staff_pending_user"
 PENDING_SECONDS = 300
 
+# One message for a wrong password, an unknown or disabled account and a client that
+# tried too often: telling them apart would tell an attacker which usernames exist.
 LOGIN_ERRORS = {
-    "invalid": _l("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"),
+    "invalid": _l(
+        "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง หรือลองผิดหลายครั้งเกินไป "
+        "โปรดตรวจสอบแล้วลองอีกครั้งในภายหลัง หากยังเข้าไม่ได้ โปรดติดต่อผู้ดูแลระบบ"
+    ),
     "bad_code": _l("รหัสยืนยันไม่ถูกต้อง หมดอายุ หรือถูกใช้ไปแล้ว โปรดรอรหัสใหม่แล้วลองอีกครั้ง"),
+    "locked": _l("ลองผิดหลายครั้งเกินไป โปรดเข้าสู่ระบบใหม่ในภายหลัง หรือติดต่อผู้ดูแลระบบ"),
 }
 
 
@@ -40,20 +47,11 @@ def _login_limit() -> str:
     return str(current_app.config["INTAKE_LOGIN_LIMIT"])
 
 
-def _locked_message(user: User | None) -> str:
-    if user is not None and user.locked_until is not None:
-        return _(
-            "บัญชีนี้ถูกระงับชั่วคราวเพราะใส่ข้อมูลผิดหลายครั้ง โปรดลองใหม่หลัง %(time)s หรือติดต่อผู้ดูแลระบบ",
-            time=format_datetime(user.locked_until),
-        )
-    return _("บัญชีนี้ถูกระงับชั่วคราวเพราะใส่ข้อมูลผิดหลายครั้ง โปรดลองใหม่ภายหลัง")
-
-
 def _pending_user() -> User | None:
     pending = session.get(PENDING_KEY)
     if not pending or _now().timestamp() - pending["at"] > PENDING_SECONDS:
         return None
-    return auth_service.load_user(db.session, pending["id"])
+    return auth_service.pending_user(db.session, pending["id"])
 
 
 def _development_code(user: User) -> str | None:
@@ -78,17 +76,11 @@ def login() -> ResponseReturnValue:
                 current_keyring(),
                 form.username.data or "",
                 form.password.data or "",
+                client_key(),
                 _now(),
             )
-        except ServiceError as error:
-            if error.code == "locked":
-                from intake.services.users import find_user
-
-                form.password.errors = [
-                    _locked_message(find_user(db.session, form.username.data or ""))
-                ]
-            else:
-                form.password.errors = [str(LOGIN_ERRORS["invalid"])]
+        except ServiceError:
+            form.password.errors = [str(LOGIN_ERRORS["invalid"])]
         else:
             session.clear()
             session[PENDING_KEY] = {"id": user.get_id(), "at": _now().timestamp()}
@@ -100,16 +92,16 @@ def login() -> ResponseReturnValue:
 
 def _finish_code_step(form: CodeForm, user: User) -> ResponseReturnValue | None:
     try:
-        auth_service.check_code(db.session, current_keyring(), user, form.otp.data or "", _now())
+        token = auth_service.check_code(
+            db.session, current_keyring(), user, form.otp.data or "", client_key(), _now()
+        )
     except ServiceError as error:
-        form.otp.errors = [
-            _locked_message(user) if error.code == "locked" else str(LOGIN_ERRORS["bad_code"])
-        ]
+        form.otp.errors = [str(LOGIN_ERRORS.get(error.code, LOGIN_ERRORS["bad_code"]))]
         return None
     session.clear()
     session.permanent = True
     login_user(user)
-    session[SEEN_KEY] = _now().timestamp()
+    session[STAFF_SESSION_KEY] = token
     return redirect(url_for("staff.home"), code=303)
 
 
@@ -153,6 +145,7 @@ def enrol() -> ResponseReturnValue:
 @bp.post("/logout")
 @requires(Permission.ACCOUNT)
 def logout() -> ResponseReturnValue:
+    end_session(db.session, session.get(STAFF_SESSION_KEY), _now())
     logout_user()
     session.clear()
     flash(_("ออกจากระบบแล้ว"), "info")
@@ -166,7 +159,12 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             auth_service.change_password(
-                db.session, current_user, form.current.data or "", form.new.data or "", _now()
+                db.session,
+                current_user,
+                form.current.data or "",
+                form.new.data or "",
+                _now(),
+                keep_token=session.get(STAFF_SESSION_KEY),
             )
         except ServiceError as error:
             field = form.current if error.code == "invalid" else form.new

@@ -55,6 +55,10 @@ REQUEST_ERRORS = {
 
 DECISION_ERRORS = {
     "wrong_passphrase": _l("รหัสผ่านกุญแจไม่ถูกต้อง ไม่มีการเปลี่ยนแปลงใด ๆ โปรดลองอีกครั้ง"),
+    "passphrase_locked": _l(
+        "ใส่รหัสผ่านกุญแจผิดหลายครั้งเกินไป ระบบระงับการลองใหม่ชั่วคราว "
+        "และแจ้งผู้ดูแลข้อมูลตัวตนคนอื่นและผู้ตรวจสอบแล้ว โปรดลองใหม่ภายหลัง"
+    ),
     "same_person": _l("ผู้ขอไม่สามารถพิจารณาคำขอของตนเองได้ ต้องเป็นผู้ดูแลข้อมูลตัวตนอีกคนหนึ่ง"),
     "not_pending": _l("คำขอนี้ได้รับการพิจารณาไปแล้ว"),
     "not_custodian": _l("บัญชีของท่านยังไม่ได้รับมอบกุญแจข้อมูลตัวตน จึงอนุมัติไม่ได้"),
@@ -204,7 +208,7 @@ def reveals() -> ResponseReturnValue:
 
 def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: RefuseForm) -> int:
     message = str(DECISION_ERRORS.get(error.code, DECISION_ERRORS["not_allowed"]))
-    if error.code == "wrong_passphrase":
+    if error.code in ("wrong_passphrase", "passphrase_locked"):
         approve.passphrase.errors = [message]
         return 422
     if error.code.startswith("reason_"):
