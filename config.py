@@ -101,7 +101,9 @@ def _dev_secret(instance_path: Path) -> str:
     if path.exists() and not path.read_text().strip():
         path.unlink()  # an empty file left by an interrupted first run
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        from intake.filemodes import make_private_folder  # intake imports this module
+
+        make_private_folder(instance_path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))

@@ -12,8 +12,10 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from intake import durable
 from intake.cli import intake_cli
 from intake.extensions import db
+from intake.filemodes import OUTBOX_FOLDER
 from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.services import ServiceError
@@ -92,8 +94,7 @@ def setup_first_custodian() -> None:
         raise _fail(error) from error
     click.echo("identity key: created, with the custodian 'custodian'")
     if generated:
-        dev_file.write_text(passphrase + "\n")
-        dev_file.chmod(0o600)
+        durable.replace(dev_file, (passphrase + "\n").encode())
         click.echo(f"development custodian passphrase: {passphrase}")
 
 
@@ -120,8 +121,7 @@ def setup_development_users() -> None:
         password = dev_file.read_text().strip()
     else:
         password = secrets.token_urlsafe(12)
-        dev_file.write_text(password + "\n")
-        dev_file.chmod(0o600)
+        durable.replace(dev_file, (password + "\n").encode())
     public_works = db.session.scalars(
         select(Department.id).where(Department.name_th == "กองช่าง")
     ).first()
@@ -314,7 +314,7 @@ def remind_command(dry_run: bool) -> None:
     keyring = current_keyring()
     expired = expire_reveals(db.session, keyring, now)
     run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
-    outbox = Path(current_app.instance_path) / "outbox"
+    outbox = Path(current_app.instance_path) / OUTBOX_FOLDER
     delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
     click.echo(f"reveals expired: {expired}")
     click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")

@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from intake import crypto
+from intake import crypto, durable
+from intake.filemodes import make_private_folder
 from intake.models import OutboxMessage, new_id
 from intake.services import DbSession
 
@@ -125,8 +126,8 @@ def deliver(
                     client = client or _smtp(config)
                     client.send_message(email)
                 else:
-                    outbox_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-                    (outbox_dir / f"{message.id}.eml").write_bytes(bytes(email))
+                    make_private_folder(outbox_dir)
+                    durable.replace(outbox_dir / f"{message.id}.eml", bytes(email))
             except (OSError, smtplib.SMTPException) as error:
                 # The type only: SMTP errors can quote the recipient.
                 log.warning("mail not sent (%s); it stays queued", type(error).__name__)
