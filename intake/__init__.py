@@ -32,6 +32,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.filemodes import make_private_folder, refuse_loose_storage
     from intake.keystore import init_keys
     from intake.privacy import configure_logging
+    from intake.proxy import init_app as init_proxy
     from intake.public import bp as public_bp
     from intake.staff import init_app as init_staff
 
@@ -48,6 +49,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         refuse_loose_storage(app.config)
 
     configure_logging()
+    init_proxy(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
