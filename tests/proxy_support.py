@@ -125,7 +125,13 @@ class Gunicorn:
     """``gunicorn -c gunicorn.conf.py wsgi:app`` on a free loopback port."""
 
     def __init__(self, environ: Mapping[str, str], folder: Path) -> None:
-        self.environ = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **environ}
+        # HOME: gunicorn puts its control socket there; one per server, not one per machine.
+        self.environ = {
+            "PATH": os.environ.get("PATH", ""),
+            "LANG": "C.UTF-8",
+            "HOME": str(folder),
+            **environ,
+        }
         self.port = free_port()
         self.log = folder / "gunicorn.log"
         self.process: subprocess.Popen[bytes] | None = None

@@ -32,6 +32,7 @@ TRACK_LIMIT = 3
 WORKERS_TIMES_THREADS = 2 * 4
 SLOW_CLIENTS = WORKERS_TIMES_THREADS + 4
 CLIENT_BODY_TIMEOUT = 15  # seconds, as deploy/nginx/intake.conf sets it
+BODY_DEADLINE = 3  # seconds: gunicorn's whole-body deadline, shortened for the test
 
 
 @pytest.fixture
@@ -156,6 +157,59 @@ def test_slow_request_bodies_do_not_hold_the_application(deployment: Nginx) -> N
             connection.close()
         for drip in drips:
             drip.join(5)
+
+
+def test_without_a_proxy_a_slow_body_holds_a_gunicorn_thread_only_until_its_deadline(
+    make_app: Any, tmp_path: Path
+) -> None:
+    # Given gunicorn alone (gunicorn.conf.py), with a short body deadline for the test
+    app: Flask = make_app()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip(TIER_REASON)
+    gunicorn = Gunicorn(
+        {
+            "INTAKE_ENV": "development",
+            "INTAKE_INSTANCE_PATH": app.config["INTAKE_INSTANCE_PATH"],
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "proxy-test-secret-key-of-forty-characters",
+            "INTAKE_REQUEST_BODY_SECONDS": str(BODY_DEADLINE),
+        },
+        tmp_path,
+    ).start()
+    try:
+        # When a client sends a filing's headers, then its body a byte a second
+        client = socket.create_connection(("127.0.0.1", gunicorn.port), timeout=BODY_DEADLINE * 5)
+        started = time.monotonic()
+        client.sendall(
+            b"POST /complaints/new HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+        )
+        client.setblocking(False)
+        answer = b""
+        while not answer and time.monotonic() - started < BODY_DEADLINE * 5:
+            try:
+                client.sendall(b"a")
+            except BlockingIOError:
+                pass
+            except OSError:
+                break  # closed by the server: its answer, if any, is waiting to be read
+            time.sleep(1)
+            try:
+                answer = client.recv(200)
+            except BlockingIOError:
+                continue
+        client.settimeout(BODY_DEADLINE * 2)
+        try:
+            answer = answer or client.recv(200)
+        except TimeoutError:
+            pass  # no answer: the thread is still waiting for the body
+        elapsed = time.monotonic() - started
+        client.close()
+        # Then the server gives up on it at the deadline, with 408, freeing the thread
+        assert answer.startswith(b"HTTP/1.1 408"), answer
+        assert BODY_DEADLINE - 1 <= elapsed < BODY_DEADLINE * 4
+    finally:
+        gunicorn.stop()
 
 
 def test_the_shipped_nginx_site_takes_bodies_as_large_as_the_application_does() -> None:
