@@ -40,7 +40,10 @@ def make_private_folder(path: Path) -> None:
 def create_private_file(path: Path) -> None:
     """Create an empty ``path`` owner-only, unless it exists; SQLite gives its -wal and -shm
     files the mode of the database file, so creating that one first covers all three."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # never opened for writing: it may be read-only on purpose
     os.close(fd)
 
 
