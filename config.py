@@ -45,6 +45,10 @@ class BaseConfig:
     SESSION_COOKIE_NAME = "intake_session"
     PERMANENT_SESSION_LIFETIME = 3600
     WTF_CSRF_TIME_LIMIT = 4 * 3600  # a long tip takes time to write
+    # Flask-WTF's HTTPS check wants a Referer from the same site, but every page sends
+    # Referrer-Policy: no-referrer, so browsers send none and each form over HTTPS would be
+    # refused. The CSRF token and the SameSite session cookie remain the protection.
+    WTF_CSRF_SSL_STRICT = False
     # Larger than any allowed upload set, so an over-limit file gets a message beside the
     # field (with everything typed kept) rather than a bare 413.
     MAX_CONTENT_LENGTH = 80 * 1024 * 1024
@@ -102,7 +106,9 @@ def _dev_secret(instance_path: Path) -> str:
     if path.exists() and not path.read_text().strip():
         path.unlink()  # an empty file left by an interrupted first run
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        from intake.filemodes import make_private_folder  # intake imports this module
+
+        make_private_folder(instance_path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
@@ -162,6 +168,9 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     for key in ("INTAKE_FILING_LIMIT", "INTAKE_TRACK_LIMIT", "INTAKE_LOGIN_LIMIT"):
         if environ.get(key):
             settings[key] = environ[key]
+    settings["INTAKE_TRUSTED_PROXIES"] = _count(environ, "INTAKE_TRUSTED_PROXIES")
+    settings["INTAKE_TRUSTED_PROXIES_SET"] = bool(environ.get("INTAKE_TRUSTED_PROXIES", "").strip())
+    settings["INTAKE_WORKER_COUNT"] = _count(environ, "INTAKE_WORKER_COUNT") or 1
     settings["INTAKE_BASE_URL"] = environ.get("INTAKE_BASE_URL", "http://127.0.0.1:5000").rstrip(
         "/"
     )
@@ -201,4 +210,29 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
         settings["TRUSTED_HOSTS"] = trusted_hosts(
             environ.get("INTAKE_TRUSTED_HOSTS", ""), settings["INTAKE_BASE_URL"], env_name
         )
+    if env_name == "production":
+        _refuse_per_worker_limits(settings)
     return settings
+
+
+def _count(environ: Mapping[str, str], name: str) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {raw!r}")
+    return int(raw)
+
+
+def _refuse_per_worker_limits(settings: Mapping[str, Any]) -> None:
+    """With ``memory://`` each worker counts on its own: under N workers every limit is N
+    times what it says, and which worker a request lands on decides. gunicorn.conf.py
+    tells the application how many workers serve, so this fails closed rather than
+    warning into a log nobody reads."""
+    workers = settings["INTAKE_WORKER_COUNT"]
+    storage = str(settings.get("RATELIMIT_STORAGE_URI", ""))
+    if settings.get("RATELIMIT_ENABLED") and storage.startswith("memory://") and workers > 1:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI is memory:// but {workers} workers serve: each would "
+            "count apart; point it at Redis (e.g. redis+unix:///run/redis/redis-server.sock)"
+        )

@@ -41,7 +41,7 @@ class Instance:
     load_line: str = ""  # demo-data's own summary line
 
     def __post_init__(self) -> None:
-        self.folder.mkdir(parents=True)
+        self.folder.mkdir(parents=True, mode=0o700)  # production refuses a folder others may open
         self.env = {
             "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
             "LANG": "C.UTF-8",

@@ -29,8 +29,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.cli import init_app as init_cli
     from intake.database import configure_engine
     from intake.extensions import babel, csrf, db, limiter
+    from intake.filemodes import make_private_folder, refuse_loose_storage
     from intake.keystore import init_keys
     from intake.privacy import configure_logging
+    from intake.proxy import init_app as init_proxy
     from intake.public import bp as public_bp
     from intake.staff import init_app as init_staff
 
@@ -42,9 +44,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder="static",
     )
     app.config.update(settings)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_folder(Path(app.instance_path))
+    if app.config["ENV_NAME"] == "production":
+        refuse_loose_storage(app.config)
 
     configure_logging()
+    init_proxy(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

@@ -12,8 +12,10 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from intake import durable
 from intake.cli import intake_cli
 from intake.extensions import db
+from intake.filemodes import OUTBOX_FOLDER
 from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.services import ServiceError, enrolment
@@ -113,8 +115,7 @@ def setup_first_custodian() -> None:
         click.echo(f"the custodian '{FIRST_CUSTODIAN}' sets a password and two-factor here:")
         _print_enrolment_link(user)
     if generated:
-        dev_file.write_text(passphrase + "\n")
-        dev_file.chmod(0o600)
+        durable.replace(dev_file, (passphrase + "\n").encode())
         click.echo(f"development custodian passphrase: {passphrase}")
 
 
@@ -141,8 +142,7 @@ def setup_development_users() -> None:
         password = dev_file.read_text().strip()
     else:
         password = secrets.token_urlsafe(12)
-        dev_file.write_text(password + "\n")
-        dev_file.chmod(0o600)
+        durable.replace(dev_file, (password + "\n").encode())
     public_works = db.session.scalars(
         select(Department.id).where(Department.name_th == "กองช่าง")
     ).first()
@@ -275,7 +275,7 @@ def remind_command(dry_run: bool) -> None:
     expired = expire_reveals(db.session, keyring, now)
     links = enrolment.expire_links(db.session, keyring, now)
     run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
-    outbox = Path(current_app.instance_path) / "outbox"
+    outbox = Path(current_app.instance_path) / OUTBOX_FOLDER
     delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
     click.echo(f"reveals expired: {expired}")
     click.echo(f"enrolment links expired: {links}")

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from intake import durable
 from intake.cli import intake_cli
 from intake.extensions import db
 from intake.keystore import current_keyring
@@ -59,8 +60,7 @@ def _report(result: demo_data.LoadResult, environment: str) -> None:
     click.echo("\n".join(lines))
     if environment == "development":
         path = _codes_file()
-        path.write_text("\n".join(lines) + "\n", "utf-8")
-        path.chmod(0o600)
+        durable.replace(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 @intake_cli.command("demo-data")

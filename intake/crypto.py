@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from intake import durable
+from intake.filemodes import make_private_folder
 
 FORMAT_VERSION = 1
 CONTENT_KEYS_FILE = "content-keys.json"
@@ -88,7 +89,7 @@ def generate_keyring() -> Keyring:
 
 def _write_private(path: Path, data: bytes) -> None:
     """Write atomically with owner-only permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folder(path.parent)
     durable.replace(path, data)
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 
+from intake.filemodes import create_private_file, sqlite_file
+
 # Execution option for a connection that only reads, in one consistent snapshot.
 READ_SNAPSHOT = "intake_read_snapshot"
 # A pooled connection idle for longer than this is checked before use.
@@ -19,6 +21,7 @@ IDLE_BEFORE_PING = 10.0
 
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
+        _create_database_file(engine)
         _configure_sqlite(engine)
     else:
         _ping_after_idle(engine)
@@ -65,6 +68,14 @@ def _ping_after_idle(engine: Engine) -> None:
             raise DisconnectionError("pooled connection failed its ping") from error
         if not alive:
             raise DisconnectionError("pooled connection failed its ping")
+
+
+def _create_database_file(engine: Engine) -> None:
+    """SQLite would create the file with the umask's mode (often 0644) and give its -wal
+    and -shm files the same; created here first, all three are owner-only."""
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if path is not None and path.parent.is_dir():
+        create_private_file(path)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -26,7 +26,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from intake import crypto
+from intake import crypto, durable
+from intake.filemodes import make_private_folder
 from intake.models import OutboxMessage, new_id
 from intake.services import DbSession
 
@@ -242,8 +243,8 @@ def _send_one(
 
 
 def _write_file(folder: Path, message: OutboxMessage, email: EmailMessage) -> None:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (folder / f"{message.id}.eml").write_bytes(bytes(email))
+    make_private_folder(folder)
+    durable.replace(folder / f"{message.id}.eml", bytes(email))
 
 
 def deliver(

@@ -32,6 +32,7 @@ from intake.keystore import current_keyring
 from intake.models import CaseKind, Organisation
 from intake.public import bp
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
+from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
 from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
@@ -232,9 +233,7 @@ def healthz() -> ResponseReturnValue:
 def set_language(code: str) -> Response:
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
+    target = safe_next(request.args.get("next"))
     response = make_response(redirect(target, code=303))
     response.set_cookie(
         LANG_COOKIE,
