@@ -37,6 +37,7 @@ from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 
 RECEIPT_KEY = "receipt"
+RECEIPT_NAME_MAX = 40
 
 
 def now() -> datetime:
@@ -92,6 +93,8 @@ def _prepare_form(form: ComplaintForm | TipForm, kind: CaseKind) -> Organisation
     form.attachment_limits = _limits(organisation)
     # A photo's GPS can point at the person who took it: tips always lose it.
     form.scrub_images = kind is CaseKind.TIP or organisation.strip_image_metadata
+    # A document's author or a video's GPS can too: tips lose metadata of every type.
+    form.clean_all_types = kind is CaseKind.TIP
     return organisation
 
 
@@ -139,6 +142,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 "kind": filed.kind.value,
                 "received_at": filed.received_at.isoformat(),
                 "due_at": filed.due_at.isoformat(),
+                # Names are shortened: the sealed receipt travels in the session cookie.
+                "files": [[name[:RECEIPT_NAME_MAX], report] for name, report in filed.files],
             }
             session[RECEIPT_KEY] = crypto.seal_token(
                 current_keyring(), json.dumps(receipt), purpose="receipt"
@@ -200,6 +205,7 @@ def receipt() -> ResponseReturnValue:
         kind=CaseKind(data["kind"]),
         received_at=datetime.fromisoformat(data["received_at"]),
         due_at=datetime.fromisoformat(data["due_at"]),
+        files=data.get("files", []),
     )
 
 

@@ -65,6 +65,8 @@ class FiledCase:
     tracking_code: str
     received_at: datetime
     due_at: datetime
+    # Each stored file's name and what cleaning did to it (Report, encoded), for the receipt.
+    files: tuple[tuple[str, str], ...] = ()
 
 
 def _encrypt(keyring: crypto.Keyring, value: str, column: str, case_id: str) -> bytes:
@@ -128,6 +130,7 @@ def store_files(
                 size=len(prepared.data),
                 stored_name=secrets.token_hex(16),
                 metadata_removed=prepared.metadata_removed,
+                metadata_report=prepared.report.encode(),
                 event_id=event_id,
             )
             attachment.name_enc = crypto.encrypt_field(
@@ -222,7 +225,8 @@ def file_case(
             path.unlink(missing_ok=True)
         raise
     # `reference`, not `case.reference`: reading the expired case would cost a query.
-    return FiledCase(case_id, data.kind, reference, code, received_at, due)
+    files = tuple((a.name, a.report.encode()) for a in data.attachments)
+    return FiledCase(case_id, data.kind, reference, code, received_at, due, files)
 
 
 def find_by_code(session: DbSession, keyring: crypto.Keyring, typed: str) -> Case | None:
@@ -252,7 +256,8 @@ class PublicEvent:
     type: EventType
     to_status: Status | None
     message: str
-    files: tuple[str, ...] = ()  # names of the files the complainant sent with a reply
+    # The files the complainant sent with this filing or reply: (name, cleaning report).
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,32 +288,36 @@ def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
     )
 
 
-def _reply_files(keyring: crypto.Keyring, case: Case) -> dict[str, list[str]]:
-    """The names of the files each reply carried (only the complainant's own replies)."""
-    files: dict[str, list[str]] = {}
-    if not any(event.type is EventType.REPLY for event in case.events):
-        return files  # most cases have no reply: no need to load their attachments
+def _sent_files(keyring: crypto.Keyring, case: Case) -> dict[str | None, list[tuple[str, str]]]:
+    """The files the complainant sent, by the event that carried them (None: the filing),
+    with what cleaning did to each, so they can see it on their own page."""
+    files: dict[str | None, list[tuple[str, str]]] = {}
     for attachment in case.attachments:
-        if attachment.event_id is None:
-            continue
         name = crypto.decrypt_text(
             keyring, attachment.name_enc, table="attachments", column="name", row_id=attachment.id
         )
-        files.setdefault(attachment.event_id, []).append(name)
+        files.setdefault(attachment.event_id, []).append((name, attachment.metadata_report))
     return files
+
+
+def _files_key(event: CaseEvent) -> str | None:
+    """Files sent at filing have no event; a reply's files name it; others send none."""
+    if event.type is EventType.FILED:
+        return None
+    return event.id if event.type is EventType.REPLY else "-"
 
 
 def public_status(
     keyring: crypto.Keyring, case: Case, now: datetime, identity_disclosed: bool = False
 ) -> PublicStatus:
-    reply_files = _reply_files(keyring, case)
+    sent_files = _sent_files(keyring, case)
     events = [
         PublicEvent(
             at=event.at,
             type=event.type,
             to_status=event.to_status,
             message=_event_text(keyring, event),
-            files=tuple(reply_files.get(event.id, ())) if event.type is EventType.REPLY else (),
+            files=tuple(sent_files.get(_files_key(event), ())),
         )
         for event in case.events
         if event.public and event.type in PUBLIC_EVENT_TYPES
