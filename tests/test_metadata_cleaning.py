@@ -348,9 +348,7 @@ def test_tip_form_warns_before_upload_when_video_cannot_be_cleaned(
     assert "ขณะนี้ไม่รับไฟล์วิดีโอและเสียงชนิด MP4, M4A และ MOV" in page
 
 
-def test_a_tip_filed_with_files_stores_them_clean_and_says_so(
-    app: Flask, tmp_path: Path
-) -> None:
+def test_a_tip_filed_with_files_stores_them_clean_and_says_so(app: Flask, tmp_path: Path) -> None:
     # Given a tipster with a Word file, a PDF, a phone video and a recording
     client = app.test_client()
     files = [
@@ -410,9 +408,7 @@ def test_a_tip_with_a_file_that_cannot_be_cleaned_is_refused_beside_the_field(
 ) -> None:
     client = app.test_client()
 
-    response = _file_tip(
-        client, [(samples.pdf()[:400], "เสีย.pdf")], subject="ข้อความที่พิมพ์ไว้ต้องอยู่"
-    )
+    response = _file_tip(client, [(samples.pdf()[:400], "เสีย.pdf")], subject="ข้อความที่พิมพ์ไว้ต้องอยู่")
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -421,3 +417,32 @@ def test_a_tip_with_a_file_that_cannot_be_cleaned_is_refused_beside_the_field(
     assert "ข้อความที่พิมพ์ไว้ต้องอยู่" in page
     with app.app_context():
         assert db.session.scalars(select(Attachment)).first() is None
+
+
+def test_a_tipster_reply_with_a_document_is_cleaned_and_says_so(app: Flask) -> None:
+    # Given a tipster following their tip
+    client = app.test_client()
+    assert _file_tip(client, []).status_code == 303
+    code = CODE_PATTERN.search(client.get("/receipt").get_data(as_text=True))
+    assert code is not None
+    assert client.post("/track", data={"code": code.group(1)}).status_code == 200
+
+    # When they answer with a spreadsheet whose properties name its author
+    sent = client.post(
+        "/track/reply",
+        data={"message": "ส่งบัญชีเพิ่มเติม", "attachments": [(io.BytesIO(samples.xlsx()), "บัญชี.xlsx")]},
+        content_type="multipart/form-data",
+    )
+
+    # Then the stored copy has lost it, and their page says what was removed
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+    page = client.get("/track").get_data(as_text=True)
+    assert "บัญชี.xlsx" in page and 'data-cleaned="yes"' in page
+    with app.app_context():
+        attachment = db.session.scalars(select(Attachment)).one()
+        blob = (Path(app.config["INTAKE_UPLOADS_PATH"]) / attachment.stored_name).read_bytes()
+        data = decrypt_field(
+            current_keyring(), blob, table="attachments", column="data", row_id=attachment.id
+        )
+        _assert_members_say_nothing_identifying(_members(data))
+        assert attachment.event_id is not None and attachment.metadata_removed
