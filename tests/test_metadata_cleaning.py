@@ -446,3 +446,44 @@ def test_a_tipster_reply_with_a_document_is_cleaned_and_says_so(app: Flask) -> N
         )
         _assert_members_say_nothing_identifying(_members(data))
         assert attachment.event_id is not None and attachment.metadata_removed
+
+
+def test_a_chart_workbook_inside_a_document_is_cleaned_too() -> None:
+    # Given a Word file with a chart, whose data is a workbook by a named person
+    members = _members(samples.docx())
+    members["word/embeddings/Microsoft_Excel_Worksheet.xlsx"] = samples.xlsx()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+    # When it is cleaned
+    cleaned = _clean("กราฟ.docx", out.getvalue())
+
+    # Then the inner workbook lost its creator and comments but keeps its cells
+    inner = _members(cleaned.data)["word/embeddings/Microsoft_Excel_Worksheet.xlsx"]
+    _assert_members_say_nothing_identifying(_members(inner))
+    sheet = load_workbook(io.BytesIO(inner)).active
+    assert sheet is not None and sheet["A1"].value == samples.BODY_TEXT
+
+
+def test_an_ods_chart_is_cleaned_but_an_ole_object_is_refused() -> None:
+    members = _members(samples.odt())
+    members["Object 1/content.xml"] = b"<chart/>"
+    members["Object 1/meta.xml"] = f"<meta>{samples.PERSON}</meta>".encode()
+    members["ObjectReplacements/Object 1"] = b"preview"
+
+    def packed(extra: dict[str, bytes]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("mimetype", members["mimetype"])
+            for name, content in {**members, **extra}.items():
+                if name != "mimetype":
+                    archive.writestr(name, content)
+        return out.getvalue()
+
+    cleaned = _clean("ตาราง.odt", packed({}))
+    _assert_members_say_nothing_identifying(_members(cleaned.data))
+    with pytest.raises(AttachmentRejected) as refused:
+        _clean("ole.odt", packed({"Object 2": b"\xd0\xcf\x11\xe0 OLE"}))
+    assert refused.value.code == "embedded"

@@ -76,8 +76,13 @@ _OOXML_DROPPED = re.compile(
 )
 _OOXML_MEDIA = re.compile(r"^(word|xl|ppt)/media/")
 _OOXML_EMBEDDED = re.compile(r"^(word|xl|ppt)/(embeddings|activeX)/")
+# A chart's data is an embedded workbook: an office package of its own, cleaned the same
+# way (one level deep). Anything else embedded (OLE objects, ActiveX) is refused.
+_OOXML_PACKAGE_EXTENSIONS = (".xlsx", ".docx", ".pptx")
 _ODF_DROPPED = re.compile(r"^(Thumbnails/.*|Configurations2/.*)$")
-_ODF_EMBEDDED = re.compile(r"^(ObjectReplacements/.*|.*\.(ole|bin))$", re.IGNORECASE)
+# ODF keeps an OLE object as a bare "Object N" file (a chart is an "Object N/" folder of
+# XML parts, cleaned like the document).
+_ODF_EMBEDDED = re.compile(r"^(Object[^/]*|.*\.(ole|bin))$", re.IGNORECASE)
 
 # In the body: who made each tracked change, and when; Word's editing-session ids, which
 # link a document to others edited in the same session.
@@ -110,12 +115,16 @@ _ODF_MANIFEST_ENTRY = re.compile(rb"<manifest:file-entry\b[^>]*/>")
 _ODF_FULL_PATH = re.compile(rb'manifest:full-path="([^"]*)"')
 
 
-def clean_ooxml(data: bytes, clean_picture: PictureCleaner) -> tuple[bytes, Report]:
+def clean_ooxml(
+    data: bytes, clean_picture: PictureCleaner, *, nested: bool = False
+) -> tuple[bytes, Report]:
     """DOCX, XLSX, PPTX. Raises CleaningFailed for a broken zip or embedded files."""
     members = _read_members(data)
     names = [info.filename for info, _ in members]
-    if any(_OOXML_EMBEDDED.match(name) for name in names):
-        raise CleaningFailed("embedded")
+    for name in names:
+        if _OOXML_EMBEDDED.match(name):
+            if nested or not name.lower().endswith(_OOXML_PACKAGE_EXTENSIONS):
+                raise CleaningFailed("embedded")
     dropped = {name for name in names if _OOXML_DROPPED.match(name)}
     other_pictures = False
     cleaned: list[tuple[zipfile.ZipInfo, bytes]] = []
@@ -134,6 +143,9 @@ def clean_ooxml(data: bytes, clean_picture: PictureCleaner) -> tuple[bytes, Repo
         elif _OOXML_MEDIA.match(name):
             content, known = _picture(content, clean_picture)
             other_pictures = other_pictures or not known
+        elif _OOXML_EMBEDDED.match(name):
+            content, inner = clean_ooxml(content, clean_picture, nested=True)
+            other_pictures = other_pictures or OTHER_PICTURES in inner.kept
         elif name.endswith(".xml"):
             content = _clean_ooxml_part(content)
         cleaned.append((info, content))
