@@ -487,3 +487,25 @@ def test_an_ods_chart_is_cleaned_but_an_ole_object_is_refused() -> None:
     with pytest.raises(AttachmentRejected) as refused:
         _clean("ole.odt", packed({"Object 2": b"\xd0\xcf\x11\xe0 OLE"}))
     assert refused.value.code == "embedded"
+
+
+def test_the_receipt_of_many_long_named_files_still_fits_the_session_cookie(app: Flask) -> None:
+    # Given an organisation that takes ten files, and ten documents with long Thai names
+    from intake.services.settings import get_organisation
+
+    with app.app_context():
+        get_organisation(db.session).max_attachments = 10
+        db.session.commit()
+    document = samples.docx()
+    names = [f"{'หลักฐานการโอนเงินให้เจ้าหน้าที่' * 3}-{n}.docx" for n in range(10)]
+
+    # When a tipster files them all
+    client = app.test_client()
+    response = _file_tip(client, [(document, name) for name in names])
+
+    # Then the receipt comes (the session cookie stayed small) and names every file
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    assert len(response.headers.get("Set-Cookie", "")) < 4000
+    receipt = client.get("/receipt").get_data(as_text=True)
+    assert receipt.count('data-cleaned="yes"') == 10
+    assert all(name in receipt for name in names)

@@ -33,11 +33,10 @@ from intake.models import CaseKind, Organisation
 from intake.public import bp
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
 from intake.services import ServiceError
-from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case
+from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case, sent_files
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 
 RECEIPT_KEY = "receipt"
-RECEIPT_NAME_MAX = 40
 
 
 def now() -> datetime:
@@ -142,8 +141,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 "kind": filed.kind.value,
                 "received_at": filed.received_at.isoformat(),
                 "due_at": filed.due_at.isoformat(),
-                # Names are shortened: the sealed receipt travels in the session cookie.
-                "files": [[name[:RECEIPT_NAME_MAX], report] for name, report in filed.files],
+                # Ids only: names and reports would not fit the session cookie.
+                "files": list(filed.attachment_ids),
             }
             session[RECEIPT_KEY] = crypto.seal_token(
                 current_keyring(), json.dumps(receipt), purpose="receipt"
@@ -205,7 +204,7 @@ def receipt() -> ResponseReturnValue:
         kind=CaseKind(data["kind"]),
         received_at=datetime.fromisoformat(data["received_at"]),
         due_at=datetime.fromisoformat(data["due_at"]),
-        files=data.get("files", []),
+        files=sent_files(db.session, current_keyring(), data.get("files", [])),
     )
 
 

@@ -65,8 +65,8 @@ class FiledCase:
     tracking_code: str
     received_at: datetime
     due_at: datetime
-    # Each stored file's name and what cleaning did to it (Report, encoded), for the receipt.
-    files: tuple[tuple[str, str], ...] = ()
+    # The stored files, so the one-time receipt can say what cleaning did to each.
+    attachment_ids: tuple[str, ...] = ()
 
 
 def _encrypt(keyring: crypto.Keyring, value: str, column: str, case_id: str) -> bytes:
@@ -207,6 +207,7 @@ def file_case(
     )
 
     written = store_files(keyring, uploads, case, data.attachments)
+    attachment_ids = tuple(attachment.id for attachment in case.attachments)
     try:
         fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
         # Last before commit, so the counter row stays locked for as short a time as possible.
@@ -225,8 +226,27 @@ def file_case(
             path.unlink(missing_ok=True)
         raise
     # `reference`, not `case.reference`: reading the expired case would cost a query.
-    files = tuple((a.name, a.report.encode()) for a in data.attachments)
-    return FiledCase(case_id, data.kind, reference, code, received_at, due, files)
+    return FiledCase(case_id, data.kind, reference, code, received_at, due, attachment_ids)
+
+
+def sent_files(
+    session: DbSession, keyring: crypto.Keyring, attachment_ids: list[str]
+) -> list[tuple[str, str]]:
+    """The name and cleaning report (encoded) of each file just filed, in filing order."""
+    if not attachment_ids:
+        return []
+    found = session.scalars(select(Attachment).where(Attachment.id.in_(attachment_ids)))
+    by_id = {attachment.id: attachment for attachment in found}
+    return [
+        (
+            crypto.decrypt_text(
+                keyring, by_id[i].name_enc, table="attachments", column="name", row_id=i
+            ),
+            by_id[i].metadata_report,
+        )
+        for i in attachment_ids
+        if i in by_id
+    ]
 
 
 def find_by_code(session: DbSession, keyring: crypto.Keyring, typed: str) -> Case | None:
