@@ -275,6 +275,17 @@ def test_a_pdf_that_cannot_be_read_is_refused() -> None:
     assert refused.value.code == "not_cleanable" and refused.value.filename == "เสีย.pdf"
 
 
+def test_a_password_protected_pdf_is_refused() -> None:
+    with pikepdf.open(io.BytesIO(samples.pdf())) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+
+    with pytest.raises(AttachmentRejected) as refused:
+        _clean("ล็อก.pdf", out.getvalue())
+
+    assert refused.value.code == "not_cleanable"
+
+
 def test_a_document_holding_other_files_is_refused() -> None:
     members = _members(samples.docx())
     members["word/embeddings/oleObject1.bin"] = b"\xd0\xcf\x11\xe0 other file"
