@@ -2,7 +2,8 @@
 
 Files are allowed by what their bytes are, never by their name or the browser's content
 type, and photos lose their metadata because a photo's GPS position or camera serial can
-identify the whistleblower who took it.
+identify the whistleblower who took it. On the tip channel every type is cleaned
+(intake.cleaning); a file that cannot be cleaned is refused, never kept as sent.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from PIL import Image, ImageOps
+
+from intake.cleaning import AS_SENT, IMAGE_REPORT, CleaningFailed, Report
+from intake.cleaning.by_type import clean as clean_by_type
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,18 @@ class Limits:
     max_image_pixels: int = 40_000_000
 
 
-RejectionCode = Literal["empty", "too_big", "too_many", "total_too_big", "type", "image"]
+RejectionCode = Literal[
+    "empty",
+    "too_big",
+    "too_many",
+    "total_too_big",
+    "type",
+    "image",
+    # Cleaning: unreadable to the cleaner, holds other files, or the cleaner is missing.
+    "not_cleanable",
+    "embedded",
+    "cleaner_unavailable",
+]
 
 
 class AttachmentRejected(ValueError):
@@ -58,12 +73,14 @@ class AttachmentRejected(ValueError):
 
 @dataclass(frozen=True)
 class PreparedAttachment:
-    """An accepted file, ready for encryption; `data` is already scrubbed for images."""
+    """An accepted file, ready for encryption; `data` is already cleaned where `report`
+    says so."""
 
     name: str
     mime: str
     data: bytes
     metadata_removed: bool
+    report: Report = AS_SENT
 
 
 ALLOWED_DESCRIPTION = "JPG, PNG, GIF, WebP, PDF, DOCX, XLSX, PPTX, ODT, ODS, TXT, MP3, MP4/M4A/MOV"
@@ -292,12 +309,17 @@ def _encode_without_metadata(picture: Image.Image, pil_format: str) -> bytes:
 
 
 def prepare(
-    files: Sequence[tuple[str, bytes]], limits: Limits, scrub_images: bool = True
+    files: Sequence[tuple[str, bytes]],
+    limits: Limits,
+    scrub_images: bool = True,
+    clean_all_types: bool = False,
 ) -> list[PreparedAttachment]:
     """Check a whole upload and return what may be stored, in the order given.
 
-    Cheap checks (count, sizes, type) run for every file before any image is re-encoded,
-    so a rejected upload costs little.
+    `clean_all_types` (the tip channel) removes metadata from every type and refuses a
+    file it cannot clean; otherwise only images are scrubbed, when `scrub_images`.
+    Cheap checks (count, sizes, type) run for every file before any is cleaned, so a
+    rejected upload costs little.
     """
     entries = [(name, data) for name, data in files if name or data]
     if len(entries) > limits.max_files:
@@ -317,12 +339,35 @@ def prepare(
         raise AttachmentRejected("total_too_big")
     prepared: list[PreparedAttachment] = []
     for name, data, ftype in checked:
-        if ftype.is_image and scrub_images:
-            try:
-                stored = scrub_image(data, ftype, limits.max_image_pixels)
-            except AttachmentRejected as exc:
-                raise AttachmentRejected(exc.code, name) from exc
-            prepared.append(PreparedAttachment(name, ftype.mime, stored, True))
-        else:
-            prepared.append(PreparedAttachment(name, ftype.mime, data, False))
+        try:
+            if ftype.is_image and (scrub_images or clean_all_types):
+                stored, report = scrub_image(data, ftype, limits.max_image_pixels), IMAGE_REPORT
+            elif clean_all_types:
+                stored, report = _clean_document(data, ftype, limits)
+            else:
+                stored, report = data, AS_SENT
+        except AttachmentRejected as exc:
+            raise AttachmentRejected(exc.code, name) from exc
+        prepared.append(PreparedAttachment(name, ftype.mime, stored, report.cleaned, report))
     return prepared
+
+
+_CLEANING_REJECTIONS: dict[str, RejectionCode] = {
+    "unavailable": "cleaner_unavailable",
+    "embedded": "embedded",
+}
+
+
+def _clean_document(data: bytes, ftype: FileType, limits: Limits) -> tuple[bytes, Report]:
+    """Any type but a top-level image; pictures inside documents are scrubbed like photos."""
+
+    def clean_picture(picture: bytes) -> bytes | None:
+        inner = sniff(picture)
+        if inner is None or not inner.is_image:
+            return None
+        return scrub_image(picture, inner, limits.max_image_pixels)
+
+    try:
+        return clean_by_type(data, ftype.mime, clean_picture)
+    except CleaningFailed as exc:
+        raise AttachmentRejected(_CLEANING_REJECTIONS.get(exc.reason, "not_cleanable")) from exc

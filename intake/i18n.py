@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 
 from intake import labels, thaidate
+from intake.cleaning import Report
 
 LANG_COOKIE = "lang"
 
@@ -69,5 +70,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["thai_month"] = format_month
     app.jinja_env.filters["thai_date"] = format_date
     app.jinja_env.filters["thai_datetime"] = format_datetime
+    app.jinja_env.filters["metadata_report"] = Report.decode
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["labels"] = ResolvedLabels()

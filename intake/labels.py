@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from intake import cleaning
 from intake.deadlines import DeadlineState
 from intake.models import CaseKind, Channel, EventType, RevealStatus, Role
 from intake.workflow import Status
@@ -102,4 +103,23 @@ BREAKDOWN_COLUMN = {
     "channel": _l("ช่องทาง"),
     "department": _l("หน่วยงาน"),
     "outcome": _l("ผลการดำเนินการ"),
+}
+
+# What metadata cleaning removed from a file, or could not (intake.cleaning).
+METADATA = {
+    cleaning.LOCATION: _l("ตำแหน่ง (GPS)"),
+    cleaning.DEVICE: _l("ยี่ห้อและรุ่นของอุปกรณ์ และโปรแกรมที่ใช้"),
+    cleaning.DATES: _l("วันเวลาที่สร้างและแก้ไข"),
+    cleaning.AUTHOR: _l("ชื่อผู้สร้างและผู้แก้ไข"),
+    cleaning.ORGANISATION: _l("ชื่อบริษัทหรือหน่วยงาน"),
+    cleaning.PROPERTIES: _l("คุณสมบัติของไฟล์ (เช่น ชื่อเรื่อง EXIF XMP)"),
+    cleaning.COMMENTS: _l("ความคิดเห็นและชื่อผู้เขียนความคิดเห็น"),
+    cleaning.REVISIONS: _l("ประวัติการแก้ไขและชื่อผู้แก้ไข"),
+    cleaning.TAGS: _l("แท็ก (เช่น ชื่อศิลปิน ชื่อเรื่อง ความเห็น)"),
+    cleaning.THUMBNAIL: _l("ภาพตัวอย่างของไฟล์"),
+    cleaning.PRINTER: _l("ชื่อเครื่องพิมพ์"),
+    cleaning.SCRIPTS: _l("สคริปต์และไฟล์ที่แนบซ่อนไว้"),
+    cleaning.PICTURES: _l("ข้อมูลแฝงในรูปภาพที่อยู่ในไฟล์"),
+    cleaning.CONTENT: _l("สิ่งที่เห็นหรือได้ยินในไฟล์ (ข้อความ ภาพ เสียง)"),
+    cleaning.OTHER_PICTURES: _l("ข้อมูลแฝงในรูปภาพชนิดอื่นที่อยู่ในไฟล์ (เช่น TIFF, EMF)"),
 }

@@ -429,6 +429,9 @@ class Attachment(Model):
     size: Mapped[int]
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     metadata_removed: Mapped[bool] = mapped_column(default=False)
+    # What cleaning removed and what it could not (intake.cleaning.Report.encode): codes
+    # from a fixed list, never a value read from the file, so it needs no encryption.
+    metadata_report: Mapped[str] = mapped_column(sa.String(200), default="")
     # Files sent later with a complainant's reply belong to that message.
     event_id: Mapped[str | None] = mapped_column(sa.ForeignKey("case_events.id"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

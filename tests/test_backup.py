@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
@@ -76,8 +77,14 @@ def _instance(tmp_path: Path, name: str, postgres: Any, *, keys_from: Path | Non
 
 
 def _pdf(size: int) -> bytes:
-    """A PDF by its magic bytes; random inside, so the archive cannot compress it away."""
-    return b"%PDF-1.7\n" + secrets.token_bytes(size) + b"\n%%EOF\n"
+    """A real PDF (tips keep only files their metadata can be removed from), with random
+    bytes inside so the archive cannot compress it away."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    document.Root.Padding = document.make_stream(secrets.token_bytes(size))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def _file(client: FlaskClient, path: str, form: dict[str, Any]) -> str:

@@ -93,3 +93,39 @@ def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) ->
             events = connection.exec_driver_sql("SELECT count(*) FROM case_events").scalar()
         db.engine.dispose()
     assert (count, events) == (1, 1)
+
+
+def test_photos_stored_before_every_type_was_cleaned_keep_saying_so(
+    tmp_path: Path, postgres: Any
+) -> None:
+    """Attachments carried only a "metadata removed" flag (only images had it); after the
+    upgrade each says what was removed, and files kept as sent say that."""
+    from datetime import UTC, datetime
+
+    from intake.attachments import PreparedAttachment
+    from intake.cleaning import AS_SENT, IMAGE_REPORT, Report
+    from intake.keystore import current_keyring
+    from intake.models import CaseKind
+    from intake.services import setup
+    from intake.services.cases import FilingInput, file_case
+
+    app = _fresh_app(tmp_path, postgres)
+    with app.app_context():
+        upgrade()
+        setup.ensure_organisation(db.session)
+        files = [
+            PreparedAttachment("ภาพ.jpg", "image/jpeg", b"\xff\xd8\xff clean", True),
+            PreparedAttachment("เอกสาร.pdf", "application/pdf", b"%PDF-1.4 as sent", False),
+        ]
+        data = FilingInput(kind=CaseKind.TIP, subject="ก", details="ข", attachments=files)
+        file_case(db.session, current_keyring(), tmp_path / "uploads", data, datetime.now(UTC))
+        db.session.remove()
+        downgrade(revision="0010")
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = dict(
+                connection.exec_driver_sql("SELECT mime, metadata_report FROM attachments").all()
+            )
+        db.engine.dispose()
+    assert Report.decode(rows["image/jpeg"]) == IMAGE_REPORT
+    assert Report.decode(rows["application/pdf"]) == AS_SENT

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import sample_files as samples
 from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
@@ -274,3 +275,29 @@ def test_clock_times_are_read_as_offices_write_them(typed: str, expected: time) 
 def test_impossible_clock_times_are_refused(typed: str) -> None:
     with pytest.raises(InvalidValue):
         parse_clock_time(typed)
+
+
+def test_a_tip_typed_in_by_staff_has_its_documents_cleaned_a_complaint_keeps_them(
+    app: Flask,
+) -> None:
+    # Given a Word file whose properties name its author, brought in with a letter
+    document = samples.docx()
+    legal = staff_client(app, "legal1", Role.LEGAL)
+
+    # When a legal officer registers it once with a tip and once with a complaint
+    for kind in ("tip", "complaint"):
+        form = registration(kind=kind, channel="letter")
+        form["attachments"] = [(io.BytesIO(document), "เอกสาร.docx")]
+        response = legal.post("/staff/cases/new", data=form, content_type="multipart/form-data")
+        assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+
+    # Then the tip's copy lost its metadata and says so; the complaint's is kept as sent
+    with app.app_context():
+        stored = {
+            case.kind: case.attachments[0] for case in db.session.scalars(select(Case)).all()
+        }
+        assert stored[CaseKind.TIP].metadata_removed is True
+        assert "author" in stored[CaseKind.TIP].metadata_report
+        assert stored[CaseKind.COMPLAINT].metadata_report == ""
+        assert stored[CaseKind.COMPLAINT].size == len(document)
+        assert stored[CaseKind.TIP].size != len(document)

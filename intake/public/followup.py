@@ -75,6 +75,7 @@ def _reply_form(kind: CaseKind, *, posted: bool = False) -> ReplyForm:
     form = ReplyForm() if posted else ReplyForm(formdata=None)
     form.attachment_limits = _limits(get_organisation(db.session))
     form.scrub_images = followup_service.scrubs_images(db.session, kind)
+    form.clean_all_types = kind is CaseKind.TIP  # as at filing
     return form
 
 

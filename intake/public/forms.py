@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from intake import thaidate, validators
 from intake.attachments import AttachmentRejected, Limits, PreparedAttachment, prepare
+from intake.cleaning.by_type import unavailable_types
 
 SUBJECT_MAX = 200
 DETAILS_MAX = 5000
@@ -49,6 +50,19 @@ ATTACHMENT_MESSAGES = {
     "total_too_big": _l("ขนาดไฟล์รวมกันเกิน %(total_mb)d MB"),
     "type": _l("ไฟล์ “%(name)s” เป็นชนิดที่ไม่รับ (รับ: %(allowed)s)"),
     "image": _l("ไม่สามารถอ่านรูปภาพ “%(name)s” ได้ หรือภาพมีขนาดใหญ่เกินไป"),
+    # The tip channel never keeps a file it could not clean: it says so and why.
+    "not_cleanable": _l(
+        "ไม่สามารถลบข้อมูลแฝงในไฟล์ “%(name)s” ได้ (ไฟล์อาจเสียหายหรือมีรหัสผ่าน) "
+        "ระบบจึงไม่รับไฟล์นี้ เพื่อไม่ให้ข้อมูลที่อาจระบุตัวท่านถูกส่งไป"
+    ),
+    "embedded": _l(
+        "ไฟล์ “%(name)s” มีไฟล์อื่นฝังอยู่ภายใน ซึ่งระบบลบข้อมูลแฝงไม่ได้ ระบบจึงไม่รับไฟล์นี้ "
+        "โปรดนำไฟล์ที่ฝังไว้ออก หรือบันทึกเป็น PDF แล้วแนบใหม่"
+    ),
+    "cleaner_unavailable": _l(
+        "ขณะนี้ระบบลบข้อมูลแฝงในไฟล์ “%(name)s” ไม่ได้ จึงยังไม่รับไฟล์ชนิดนี้ "
+        "โปรดส่งโดยไม่แนบไฟล์นี้ หรือติดต่อศูนย์รับเรื่องโดยตรง"
+    ),
 }
 
 
@@ -220,6 +234,8 @@ class _FilingForm(PublicForm):
     prepared_attachments: list[PreparedAttachment]
     attachment_limits: Limits = Limits()
     scrub_images: bool = True
+    # The tip channel: every type loses its metadata, and what cannot be cleaned is refused.
+    clean_all_types: bool = False
 
     def validate_website(self, field: Field) -> None:
         if field.data:
@@ -233,10 +249,20 @@ class _FilingForm(PublicForm):
             limit = self.attachment_limits.max_bytes + 1
             files.append((storage.filename or "", storage.read(limit)))
         try:
-            self.prepared_attachments = prepare(files, self.attachment_limits, self.scrub_images)
+            self.prepared_attachments = prepare(
+                files, self.attachment_limits, self.scrub_images, self.cleans_all_types()
+            )
         except AttachmentRejected as exc:
             self.prepared_attachments = []
             raise ValidationError(self._attachment_message(exc)) from exc
+
+    def cleans_all_types(self) -> bool:
+        return self.clean_all_types
+
+    @property
+    def cleaner_missing(self) -> bool:
+        """Types this form would refuse now because their cleaner is not installed."""
+        return self.cleans_all_types() and bool(unavailable_types())
 
     def _attachment_message(self, exc: AttachmentRejected) -> str:
         from intake.attachments import ALLOWED_DESCRIPTION

@@ -34,7 +34,7 @@ from intake.public import bp
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
 from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
-from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case
+from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case, sent_files
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 
 RECEIPT_KEY = "receipt"
@@ -95,6 +95,8 @@ def _prepare_form(form: ComplaintForm | TipForm, kind: CaseKind) -> Organisation
     form.attachment_limits = _limits(organisation)
     # A photo's GPS can point at the person who took it: tips always lose it.
     form.scrub_images = kind is CaseKind.TIP or organisation.strip_image_metadata
+    # A document's author or a video's GPS can too: tips lose metadata of every type.
+    form.clean_all_types = kind is CaseKind.TIP
     return organisation
 
 
@@ -144,6 +146,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 "kind": filed.kind.value,
                 "received_at": filed.received_at.isoformat(),
                 "due_at": filed.due_at.isoformat(),
+                # Ids only: names and reports would not fit the session cookie.
+                "files": list(filed.attachment_ids),
             }
             session[RECEIPT_KEY] = crypto.seal_token(
                 current_keyring(), json.dumps(receipt), purpose="receipt"
@@ -212,6 +216,7 @@ def receipt() -> ResponseReturnValue:
         kind=CaseKind(data["kind"]),
         received_at=datetime.fromisoformat(data["received_at"]),
         due_at=datetime.fromisoformat(data["due_at"]),
+        files=sent_files(db.session, current_keyring(), data.get("files", [])),
     )
 
 

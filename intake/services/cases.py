@@ -65,6 +65,8 @@ class FiledCase:
     tracking_code: str
     received_at: datetime
     due_at: datetime
+    # The stored files, so the one-time receipt can say what cleaning did to each.
+    attachment_ids: tuple[str, ...] = ()
 
 
 def _encrypt(keyring: crypto.Keyring, value: str, column: str, case_id: str) -> bytes:
@@ -128,6 +130,7 @@ def store_files(
                 size=len(prepared.data),
                 stored_name=secrets.token_hex(16),
                 metadata_removed=prepared.metadata_removed,
+                metadata_report=prepared.report.encode(),
                 event_id=event_id,
             )
             attachment.name_enc = crypto.encrypt_field(
@@ -204,6 +207,7 @@ def file_case(
     )
 
     written = store_files(keyring, uploads, case, data.attachments)
+    attachment_ids = tuple(attachment.id for attachment in case.attachments)
     try:
         fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
         # Last before commit, so the counter row stays locked for as short a time as possible.
@@ -222,7 +226,27 @@ def file_case(
             path.unlink(missing_ok=True)
         raise
     # `reference`, not `case.reference`: reading the expired case would cost a query.
-    return FiledCase(case_id, data.kind, reference, code, received_at, due)
+    return FiledCase(case_id, data.kind, reference, code, received_at, due, attachment_ids)
+
+
+def sent_files(
+    session: DbSession, keyring: crypto.Keyring, attachment_ids: list[str]
+) -> list[tuple[str, str]]:
+    """The name and cleaning report (encoded) of each file just filed, in filing order."""
+    if not attachment_ids:
+        return []
+    found = session.scalars(select(Attachment).where(Attachment.id.in_(attachment_ids)))
+    by_id = {attachment.id: attachment for attachment in found}
+    return [
+        (
+            crypto.decrypt_text(
+                keyring, by_id[i].name_enc, table="attachments", column="name", row_id=i
+            ),
+            by_id[i].metadata_report,
+        )
+        for i in attachment_ids
+        if i in by_id
+    ]
 
 
 def find_by_code(session: DbSession, keyring: crypto.Keyring, typed: str) -> Case | None:
@@ -252,7 +276,8 @@ class PublicEvent:
     type: EventType
     to_status: Status | None
     message: str
-    files: tuple[str, ...] = ()  # names of the files the complainant sent with a reply
+    # The files the complainant sent with this filing or reply: (name, cleaning report).
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,32 +308,36 @@ def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
     )
 
 
-def _reply_files(keyring: crypto.Keyring, case: Case) -> dict[str, list[str]]:
-    """The names of the files each reply carried (only the complainant's own replies)."""
-    files: dict[str, list[str]] = {}
-    if not any(event.type is EventType.REPLY for event in case.events):
-        return files  # most cases have no reply: no need to load their attachments
+def _sent_files(keyring: crypto.Keyring, case: Case) -> dict[str | None, list[tuple[str, str]]]:
+    """The files the complainant sent, by the event that carried them (None: the filing),
+    with what cleaning did to each, so they can see it on their own page."""
+    files: dict[str | None, list[tuple[str, str]]] = {}
     for attachment in case.attachments:
-        if attachment.event_id is None:
-            continue
         name = crypto.decrypt_text(
             keyring, attachment.name_enc, table="attachments", column="name", row_id=attachment.id
         )
-        files.setdefault(attachment.event_id, []).append(name)
+        files.setdefault(attachment.event_id, []).append((name, attachment.metadata_report))
     return files
+
+
+def _files_key(event: CaseEvent) -> str | None:
+    """Files sent at filing have no event; a reply's files name it; others send none."""
+    if event.type is EventType.FILED:
+        return None
+    return event.id if event.type is EventType.REPLY else "-"
 
 
 def public_status(
     keyring: crypto.Keyring, case: Case, now: datetime, identity_disclosed: bool = False
 ) -> PublicStatus:
-    reply_files = _reply_files(keyring, case)
+    sent_files = _sent_files(keyring, case)
     events = [
         PublicEvent(
             at=event.at,
             type=event.type,
             to_status=event.to_status,
             message=_event_text(keyring, event),
-            files=tuple(reply_files.get(event.id, ())) if event.type is EventType.REPLY else (),
+            files=tuple(sent_files.get(_files_key(event), ())),
         )
         for event in case.events
         if event.public and event.type in PUBLIC_EVENT_TYPES

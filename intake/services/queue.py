@@ -401,6 +401,7 @@ class AttachmentInfo:
     name: str
     mime: str
     size: int
+    metadata_report: str = ""  # intake.cleaning.Report, encoded
 
 
 @dataclass(frozen=True)
@@ -436,6 +437,7 @@ def case_details(keyring: Keyring, case: Case) -> CaseDetails:
             ),
             a.mime,
             a.size,
+            a.metadata_report,
         )
         for a in case.attachments
     ]

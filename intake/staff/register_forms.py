@@ -160,6 +160,10 @@ class RegisterForm(_FilingForm):
         self.scrub_images = True  # a photo's GPS can point at whoever took it
         self.today = today
 
+    def cleans_all_types(self) -> bool:
+        """A tip typed in by staff is still a tip: its files lose metadata of every type."""
+        return self.kind.data is CaseKind.TIP
+
     def validate_category(self, field: Field) -> None:
         if field.errors or field.data is None or self.kind.data is None:
             return  # an unknown choice or kind has its own message
