@@ -157,8 +157,15 @@ def read_tables(page: str) -> Tables:
     return parser
 
 
-def figure(text: str) -> int | str:
+def figure(text: str) -> int | str | None:
+    if text == "":
+        return None  # not published (a tip breakdown gives received counts only)
     return text if text in (SMALL_CELL, HIDDEN_CELL) else int(text.replace(",", ""))
+
+
+def padded(values: list[Any]) -> list[Any]:
+    """A tip breakdown line on the page has its received count only."""
+    return [*values, *[None] * (len(COUNTS) - len(values))]
 
 
 def page_figures(tables: Tables, kind: str) -> dict[str, Any]:
@@ -175,7 +182,7 @@ def page_figures(tables: Tables, kind: str) -> dict[str, Any]:
         "totals": [figure(v) for v in (monthly or periods)["total"]],
         "breakdowns": {
             name: {
-                key: [figure(v) for v in values]
+                key: padded([figure(v) for v in values])
                 for key, values in tables.tables[f"{kind}-{name}"].items()
             }
             for name in BREAKDOWN_NAMES
@@ -397,6 +404,11 @@ def test_tip_figures_never_come_by_month(app: Flask, client: FlaskClient) -> Non
         assert not [r for r in rows if r["kind"] == "tip" and r["breakdown"] == "month"]
         tip_section = page.split('id="stats-tip"', 1)[1].split('id="data-dictionary"', 1)[0]
         assert "data-month" not in tip_section and "chart-tip-monthly" not in page
+        # and a tip breakdown line gives its received count and nothing that could be
+        # subtracted from the line's count (how many closed, how many on time)
+        for cells in data["kinds"]["tip"]["breakdowns"].values():
+            for cell in cells:
+                assert (cell["completed"], cell["in_progress"], cell["on_time"]) == (None,) * 3
         # and a whole year gives its two halves, each as the half itself gives it
         if half == 0:
             halves = data["kinds"]["tip"]["halves"]

@@ -76,6 +76,15 @@ def _line(cell: Cell, received: suppression.Shown) -> Cell:
 RANKED = ("category", "department")  # largest first; the others keep a fixed order
 
 
+def suppression_order(name: str, cells: list[Cell]) -> list[Cell]:
+    """The order the rule reads a breakdown in (its "earlier line" on ties): by name for
+    categories and departments, the fixed order for the others. A reader can rebuild
+    it from the published names, unlike the order by count the counted lines come in."""
+    if name not in RANKED:
+        return cells
+    return sorted(cells, key=lambda cell: (cell.label_th, cell.key))
+
+
 def _ranked(name: str, cells: list[Cell]) -> list[Cell]:
     """Shown lines largest first, then the hidden ones by name: an order by the hidden
     counts would tell which of two "< 3" is the 2."""
@@ -99,6 +108,7 @@ def half_cells(name: str, cells: list[Cell]) -> list[Cell]:
     The outcome "still open" is the period's in-progress total, published anyway: the
     closed outcomes are suppressed among themselves (their sum is the completed total),
     and the open line only shows a 1–2 as "< 3" like any other."""
+    cells = suppression_order(name, cells)
     fixed = [i for i, cell in enumerate(cells) if name == "outcome" and cell.key == tallies.OPEN]
     rest = [i for i in range(len(cells)) if i not in fixed]
     shown: dict[int, suppression.Shown] = {
