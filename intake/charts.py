@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from intake.pdf import FONT_FAMILY
-from intake.services.stats import SMALL_CELL, Cell, KindStats
+from intake.services.figures import HIDDEN_CELL, SMALL_CELL, Cell, KindStats
 
 # Explicit font: WeasyPrint does not inherit the page's font into SVG text. A browser
 # page overrides it with CSS (``font-family: inherit``), which beats presentation
@@ -348,6 +348,8 @@ def breakdown_chart(
     labelled "< 3", so that the chart never shows a count of 1 or 2. Cells are drawn in
     the order given; ``english`` picks ``label_en`` (or the Thai name if it has none).
     """
+    # A line hidden with a small one ("x") has no length that may be drawn.
+    cells = [cell for cell in cells if cell.received != HIDDEN_CELL]
     counts = [cell.received for cell in cells]
     numbers = [c for c in counts if isinstance(c, int)]
     # A hidden count is drawn as long as 3 on a scale that reaches at least 6, so that a

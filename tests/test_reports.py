@@ -88,7 +88,8 @@ DATA = [
     Filed(CaseKind.COMPLAINT, ROADS, bangkok_ten(2026, 3, 25)),  # overdue, not long-running
     # after the period: overdue by NOW, but not this report's
     Filed(CaseKind.COMPLAINT, ROADS, bangkok_ten(2026, 4, 2)),
-    # tips: four of one category, one of another (a cell of 1: "< 3")
+    # tips: four of one category, one of another (a line of 1, with too little beside it
+    # to hide it with: the breakdown is withheld as "x")
     Filed(CaseKind.TIP, BRIBERY, bangkok_ten(2025, 11, 3), close=("resolve", 5)),
     Filed(CaseKind.TIP, BRIBERY, bangkok_ten(2025, 11, 4), close=("resolve", 5)),
     Filed(CaseKind.TIP, BRIBERY, bangkok_ten(2025, 11, 5)),
@@ -286,7 +287,9 @@ def test_periods_name_their_files_and_the_period_before(
     assert key.start < key.end
 
 
-def test_a_tip_report_never_shows_one_or_two_in_a_breakdown(app: Flask, seeded: Seeded) -> None:
+def test_a_tip_report_never_shows_one_or_two_in_a_breakdown_nor_a_month(
+    app: Flask, seeded: Seeded
+) -> None:
     # Given tips whose categories, channels and outcomes hold 1 or 2 cases
     with app.app_context(), app.test_request_context():
         # When the tip report is made, as the PDF's HTML and as a workbook
@@ -294,12 +297,13 @@ def test_a_tip_report_never_shows_one_or_two_in_a_breakdown(app: Flask, seeded: 
         html = report_pdf.html(report, "th")
         book = openpyxl.load_workbook(io.BytesIO(reports.build(db.session, TIPS, "xlsx", NOW).data))
 
-    # Then every breakdown cell of the document is "< 3", 0 or 3 and more...
+    # Then every breakdown cell of the document is hidden, 0 or 3 and more: the 4 beside
+    # the 1 would give the 1 away (5 − 4), so the category table is withheld...
     tables = re.findall(r'<table class="breakdown".*?</table>', html, flags=re.S)
     recurring = re.findall(r'<table class="recurring">.*?</table>', html, flags=re.S)
     assert len(tables) == len(stats_service.BREAKDOWNS) and len(recurring) == 1
     cells = [c for t in tables + recurring for c in re.findall(r'<td class="n">(.*?)</td>', t)]
-    assert "&lt; 3" in cells
+    assert "x" in cells and "4" not in cells
     assert not [c for c in cells if c.strip() in ("1", "2")], cells
     # ...and of the workbook
     values = [
@@ -308,11 +312,14 @@ def test_a_tip_report_never_shows_one_or_two_in_a_breakdown(app: Flask, seeded: 
         for row in sheet_rows(book, title)
         for value in row[1:]
     ]
-    assert "< 3" in values
+    assert "x" in values and 4 not in values
     assert not [value for value in values if value in (1, 2)], values
-    # ...while the monthly totals are shown as they are
+    # ...while the period's totals are shown as they are, and no month at all (a tip
+    # report is meant for publication)
     assert re.search(r'รวม</th><td class="n">5</td><td class="n">2</td>', html)
-    assert count_rows(sheet_rows(book, "รายเดือน"), "รวม")[1:] == [
+    assert '<table class="months">' not in html and "พฤศจิกายน" not in html
+    assert "รายเดือน" not in book.sheetnames
+    assert count_rows(sheet_rows(book, "ช่วงเวลา"), "รวม")[1:] == [
         TIP_TOTALS[k] for k in stats_service.COUNT_KEYS
     ]
 
@@ -622,7 +629,7 @@ def test_the_command_writes_the_file_the_page_gives(
     # Then they are there, with the tip totals and the period named in the title
     assert workbook.exit_code == 0 and workbook.output.strip() == str(target)
     book = openpyxl.load_workbook(target)
-    assert count_rows(sheet_rows(book, "รายเดือน"), "รวม")[1] == TIP_TOTALS["received"]
+    assert count_rows(sheet_rows(book, "ช่วงเวลา"), "รวม")[1] == TIP_TOTALS["received"]
     assert year.exit_code == 0, year.output
     title = str(openpyxl.load_workbook(year_file)["สรุป"]["A2"].value)
     assert "รอบ 12 เดือน (ตุลาคม 2568 – กันยายน 2569)" in title

@@ -304,9 +304,10 @@ def test_tip_satisfaction_counts_of_one_or_two_are_shown_as_less_than_three(
     # When the statistics are read
     data = client.get("/stats.json?fy=2569").get_json()
 
-    # Then the tips' counts are hidden as "< 3" and so is their share
+    # Then the tips' answer count is hidden as "< 3", what they said with it ("x": it
+    # could be 0) and so is their share
     tip = data["kinds"]["tip"]["satisfaction"]
-    assert (tip["responses"], tip["satisfied"], tip["share"]) == ("< 3", "< 3", None)
+    assert (tip["responses"], tip["satisfied"], tip["share"]) == ("< 3", "x", None)
     assert tip["target_met"] is None
     # but a complaint's single answer is shown (the rule protects tipsters)
     assert data["kinds"]["complaint"]["satisfaction"]["responses"] == 1
@@ -319,11 +320,23 @@ def test_tip_satisfaction_counts_of_one_or_two_are_shown_as_less_than_three(
 def test_a_tip_satisfied_count_of_one_or_two_is_hidden_even_among_more_answers(
     app: Flask,
 ) -> None:
+    # Given four answers about tips of one half: two satisfied, two not
     _rated_cases(app, CaseKind.TIP, [5, 4, 1, 2], FY2569_FIRST_DAY)
     with app.app_context():
         tip = stats_service.monthly(db.session, 2569, [CaseKind.TIP])["tip"].satisfaction
-    assert (tip.responses, tip.satisfied, tip.share) == (4, "< 3", None)
-    assert tip.target_met is False
+    # Then "satisfied" is hidden, and not as "< 3": 4 − "< 3" would leave the other 2
+    # as the only other line, so the pair is withheld; no share, no verdict
+    assert (tip.responses, tip.satisfied, tip.share) == (4, "x", None)
+    assert tip.target_met is None
+
+
+def test_a_lone_satisfied_tipster_among_many_shows_as_less_than_three(app: Flask) -> None:
+    # Given six answers about tips of one half, one of them satisfied
+    _rated_cases(app, CaseKind.TIP, [5, 1, 1, 2, 1, 2], FY2569_FIRST_DAY)
+    with app.app_context():
+        tip = stats_service.compute(db.session, 2569, [CaseKind.TIP], 1)["tip"].satisfaction
+    # Then the 1 is "< 3", and 6 − "< 3" (the unsatisfied, 4 or 5) tells nothing
+    assert (tip.responses, tip.satisfied, tip.share, tip.target_met) == (6, "< 3", None, None)
 
 
 @pytest.mark.parametrize(

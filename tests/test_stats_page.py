@@ -18,19 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import Markup
 from sqlalchemy import select
-from test_public_filing import file_and_read_receipt
 
-from intake import charts, thaidate
+from intake import charts, suppression, thaidate
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Category, Channel, Department
 from intake.services.cases import FilingInput, file_case
-from intake.services.stats import SMALL_CELL, Cell
+from intake.services.figures import HIDDEN_CELL, SMALL_CELL, Cell
 from intake.workflow import CLOSED, Status
 
 FY = 2569
@@ -108,7 +106,8 @@ TIPS = (
 
 
 class Tables(HTMLParser):
-    """Rows of the page's tables by table id, each keyed by its data-month/data-key."""
+    """Rows of the page's tables by table id, each keyed by its data-month, data-half
+    or data-key."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -127,7 +126,7 @@ class Tables(HTMLParser):
             self.tables[self._table] = {}
             self.row_labels[self._table] = {}
         elif tag == "tr" and self._table is not None:
-            self._row = found.get("data-month") or found.get("data-key")
+            self._row = found.get("data-month") or found.get("data-half") or found.get("data-key")
             self._cells = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
@@ -158,20 +157,32 @@ def read_tables(page: str) -> Tables:
     return parser
 
 
-def figure(text: str) -> int | str:
-    return text if text == SMALL_CELL else int(text.replace(",", ""))
+def figure(text: str) -> int | str | None:
+    if text == "":
+        return None  # not published (a tip breakdown gives received counts only)
+    return text if text in (SMALL_CELL, HIDDEN_CELL) else int(text.replace(",", ""))
+
+
+def padded(values: list[Any]) -> list[Any]:
+    """A tip breakdown line on the page has its received count only."""
+    return [*values, *[None] * (len(COUNTS) - len(values))]
 
 
 def page_figures(tables: Tables, kind: str) -> dict[str, Any]:
-    monthly = tables.tables[f"monthly-{kind}"]
+    """Months (complaints) or halves (tips over a year), totals and breakdowns."""
+    monthly = tables.tables.get(f"monthly-{kind}", {})
+    periods = tables.tables.get(f"periods-{kind}", {})
     return {
         "months": {
             key: [figure(v) for v in values] for key, values in monthly.items() if key != "total"
         },
-        "totals": [figure(v) for v in monthly["total"]],
+        "halves": {
+            key: [figure(v) for v in values] for key, values in periods.items() if key != "total"
+        },
+        "totals": [figure(v) for v in (monthly or periods)["total"]],
         "breakdowns": {
             name: {
-                key: [figure(v) for v in values]
+                key: padded([figure(v) for v in values])
                 for key, values in tables.tables[f"{kind}-{name}"].items()
             }
             for name in BREAKDOWN_NAMES
@@ -182,7 +193,8 @@ def page_figures(tables: Tables, kind: str) -> dict[str, Any]:
 def json_figures(data: dict[str, Any], kind: str) -> dict[str, Any]:
     stats = data["kinds"][kind]
     return {
-        "months": {row["month"]: [row[k] for k in COUNTS] for row in stats["months"]},
+        "months": {row["month"]: [row[k] for k in COUNTS] for row in stats.get("months", [])},
+        "halves": {str(row["half"]): [row[k] for k in COUNTS] for row in stats.get("halves", [])},
         "totals": [stats["totals"][k] for k in COUNTS],
         "breakdowns": {
             name: {cell["key"]: [cell[k] for k in COUNTS] for cell in cells}
@@ -201,6 +213,9 @@ def csv_figures(rows: list[dict[str, str]], kind: str) -> dict[str, Any]:
     return {
         "months": {
             r["key"]: [figure(r[k]) for k in COUNTS] for r in mine if r["breakdown"] == "month"
+        },
+        "halves": {
+            r["key"]: [figure(r[k]) for k in COUNTS] for r in mine if r["breakdown"] == "half"
         },
         "totals": [figure(total[k]) for k in COUNTS],
         "breakdowns": {
@@ -264,12 +279,16 @@ def test_page_json_and_csv_give_the_same_figures(
     data = client.get(f"/stats.json?{query}").get_json()
     rows = read_csv(client.get(f"/stats.csv?{query}").data)
 
-    # Then every month, total and breakdown cell agrees, for both kinds
+    # Then every month, half, total and breakdown cell agrees, for both kinds
     assert data["fiscal_year"] == FY and data["half"] == (half or None)
     for kind in ("complaint", "tip"):
         shown = page_figures(tables, kind)
         assert shown == json_figures(data, kind) == csv_figures(rows, kind)
-        assert len(shown["months"]) == (12 if half == 0 else 6)
+    # complaints month by month; tips never, but a whole year of them by half
+    assert len(page_figures(tables, "complaint")["months"]) == (12 if half == 0 else 6)
+    tips = page_figures(tables, "tip")
+    assert tips["months"] == {} and "months" not in data["kinds"]["tip"]
+    assert tips["halves"] == ({"1": [2, 1, 1, 1], "2": [2, 0, 2, 0]} if half == 0 else {})
     assert {r["half"] for r in rows} == {str(half) if half else ""}
 
 
@@ -293,72 +312,137 @@ def test_each_half_has_its_six_months(app: Flask, client: FlaskClient) -> None:
     assert len(read_tables(page).tables["monthly-complaint"]) == 7  # six months and รวม
 
 
-def test_tip_breakdown_cells_of_one_or_two_show_as_less_than_three(
+# Tips of FY 2569, filed through the service: in the first half one category holds a single
+# tip, beside 5 and 8 in two others; in the second half that category holds 3 and another 4.
+# The old rule showed the single tip as "< 3" beside the 5 and the 8 (14 - 5 - 8 = 1), and
+# the year as 4 beside the second half's 3 (4 - 3 = 1).
+LONE, FIVE, EIGHT = 0, 1, 2
+SUBTRACTION_TIPS = (
+    Filing(CaseKind.TIP, OCTOBER, LONE),
+    *[Filing(CaseKind.TIP, NOVEMBER, FIVE, status=Status.RESOLVED)] * 5,
+    *[Filing(CaseKind.TIP, NOVEMBER + timedelta(days=30), EIGHT)] * 8,
+    *[Filing(CaseKind.TIP, APRIL, LONE, Channel.LETTER)] * 3,
+    *[Filing(CaseKind.TIP, SEPTEMBER, FIVE, Channel.PHONE)] * 4,
+)
+
+
+def tip_categories(app: Flask) -> list[str]:
+    with app.app_context():
+        ids = db.session.scalars(
+            select(Category.id).where(Category.kind == CaseKind.TIP).order_by(Category.id)
+        )
+        return [str(i) for i in ids]
+
+
+def published_tips(client: FlaskClient, fmt: str, half: int) -> tuple[dict[str, Any], int]:
+    """The tip category lines ({key: received as published}) and the period's total
+    received, as one format gives them."""
+    query = f"fy={FY}&kind=tip&half={half}"
+    if fmt == "json":
+        tips = client.get(f"/stats.json?{query}").get_json()["kinds"]["tip"]
+        assert "months" not in tips
+        lines = {c["key"]: c["received"] for c in tips["breakdowns"]["category"]}
+        return lines, tips["totals"]["received"]
+    if fmt == "csv":
+        rows = read_csv(client.get(f"/stats.csv?{query}").data)
+        assert not [r for r in rows if r["breakdown"] == "month"]
+        shown = csv_figures(rows, "tip")
+        return {k: v[0] for k, v in shown["breakdowns"]["category"].items()}, shown["totals"][0]
+    page = client.get(f"/stats?{query}").get_data(as_text=True)
+    tip_section = page.split('id="stats-tip"', 1)[1].split('id="data-dictionary"', 1)[0]
+    assert "data-month" not in tip_section and 'id="monthly-tip"' not in page
+    shown = page_figures(read_tables(page), "tip")
+    return {k: v[0] for k, v in shown["breakdowns"]["category"].items()}, shown["totals"][0]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "page"])
+def test_a_lone_tip_cannot_be_worked_out_by_subtraction(
+    app: Flask, client: FlaskClient, fmt: str
+) -> None:
+    # Given one tip in a category beside 5 and 8 in others, and 3 more in the next half
+    file_cases(app, *SUBTRACTION_TIPS)
+    lone, five, eight = tip_categories(app)[:3]
+
+    # When the first half, the second half and the year are read in one format
+    first, first_total = published_tips(client, fmt, 1)
+    second, second_total = published_tips(client, fmt, 2)
+    year, year_total = published_tips(client, fmt, 0)
+
+    # Then the totals are the real counts
+    assert (first_total, second_total, year_total) == (14, 7, 21)
+    # and in the first half the lone tip is "< 3", the next-smallest line is hidden too,
+    # and total − shown lines leaves a sum that the "< 3" could take as 1 or as 2
+    assert first[lone] == SMALL_CELL and first[five] == HIDDEN_CELL and first[eight] == 8
+    hidden_sum = first_total - sum(v for v in first.values() if isinstance(v, int))
+    assert hidden_sum == 6  # 1 + 5, or 2 + 4: the old rule left 14 - 5 - 8 = 1 here
+    lines = list(first.values())
+    possible = suppression.possible_values(lines, first_total)
+    assert possible[list(first).index(lone)] == {1, 2}
+    # and the year shows a line only where both halves show it, so year − half gives
+    # nothing hidden back (the old rule showed 4 here, beside the second half's 3)
+    assert second[lone] == 3 and year[lone] == HIDDEN_CELL
+    for key, value in year.items():
+        if isinstance(value, int):
+            assert value == first.get(key, 0) + second.get(key, 0)
+            assert isinstance(first.get(key, 0), int) and isinstance(second.get(key, 0), int)
+    # and nothing published anywhere is a 1 or a 2
+    for shown in (first, second, year):
+        assert not {1, 2} & {v for v in shown.values() if isinstance(v, int)}
+
+
+def test_tip_figures_never_come_by_month(app: Flask, client: FlaskClient) -> None:
+    # Given tips in both halves
+    file_cases(app, *SUBTRACTION_TIPS)
+
+    for half in (0, 1, 2):
+        # When the statistics are read for the year or a half
+        data = client.get(f"/stats.json?fy={FY}&half={half}").get_json()
+        rows = read_csv(client.get(f"/stats.csv?fy={FY}&half={half}").data)
+        page = client.get(f"/stats?fy={FY}&half={half}").get_data(as_text=True)
+        # Then tips carry no month, while complaints keep theirs
+        assert "months" not in data["kinds"]["tip"] and "months" in data["kinds"]["complaint"]
+        assert not [r for r in rows if r["kind"] == "tip" and r["breakdown"] == "month"]
+        tip_section = page.split('id="stats-tip"', 1)[1].split('id="data-dictionary"', 1)[0]
+        assert "data-month" not in tip_section and "chart-tip-monthly" not in page
+        # and a tip breakdown line gives its received count and nothing that could be
+        # subtracted from the line's count (how many closed, how many on time)
+        for cells in data["kinds"]["tip"]["breakdowns"].values():
+            for cell in cells:
+                assert (cell["completed"], cell["in_progress"], cell["on_time"]) == (None,) * 3
+        # and a whole year gives its two halves, each as the half itself gives it
+        if half == 0:
+            halves = data["kinds"]["tip"]["halves"]
+            assert [row["received"] for row in halves] == [14, 7]
+            tables = read_tables(page)
+            assert tables.tables["periods-tip"]["1"][0] == "14"
+            assert tables.row_labels["periods-tip"]["2"] == "ครึ่งปีหลัง (เม.ย.–ก.ย.)"
+            half_rows = [r for r in rows if r["kind"] == "tip" and r["breakdown"] == "half"]
+            assert [(r["key"], r["received"]) for r in half_rows] == [("1", "14"), ("2", "7")]
+
+
+def test_the_tip_page_explains_the_rule_and_draws_no_hidden_line(
     app: Flask, client: FlaskClient
 ) -> None:
-    # Given two tips filed on the public form in one category, and three more (one
-    # closed) in another
-    with app.app_context():
-        procurement, bribery = db.session.scalars(
-            select(Category.id).where(Category.kind == CaseKind.TIP).order_by(Category.id).limit(2)
-        )
-    for _ in range(2):
-        file_and_read_receipt(client, "/tips/new", tip_form(category=str(procurement)))
-    at = datetime.now(UTC)
-    file_cases(
-        app,
-        Filing(CaseKind.TIP, at, 1),
-        Filing(CaseKind.TIP, at, 1),
-        Filing(CaseKind.TIP, at, 1, status=Status.RESOLVED, answered_in_days=0),
-        now=at,
-    )
-    fiscal_year = thaidate.fiscal_year(thaidate.local_date(at))
+    file_cases(app, *SUBTRACTION_TIPS)
 
-    # When the statistics of that fiscal year are read in every form
-    query = f"fy={fiscal_year}&kind=tip"
-    page = client.get(f"/stats?{query}").get_data(as_text=True)
-    tables = read_tables(page)
-    data = client.get(f"/stats.json?{query}").get_json()
-    rows = read_csv(client.get(f"/stats.csv?{query}").data)
+    page = client.get(f"/stats?fy={FY}&half=1&kind=tip").get_data(as_text=True)
 
-    # Then no breakdown cell shows 1 or 2, and the small ones say "< 3"
-    shown = page_figures(tables, "tip")
-    cells = [
-        v
-        for name in BREAKDOWN_NAMES
-        for values in shown["breakdowns"][name].values()
-        for v in values
-    ]
-    assert SMALL_CELL in cells and not {1, 2} & {c for c in cells if isinstance(c, int)}
-    assert shown["breakdowns"]["category"][str(procurement)] == [SMALL_CELL, 0, SMALL_CELL, 0]
-    assert shown["breakdowns"]["category"][str(bribery)] == [3, *[SMALL_CELL] * 3]
-    json_cells = [
-        cell[k]
-        for cells in data["kinds"]["tip"]["breakdowns"].values()
-        for cell in cells
-        for k in COUNTS
-    ]
-    assert SMALL_CELL in json_cells and 1 not in json_cells and 2 not in json_cells
-    csv_cells = [r[k] for r in rows if r["breakdown"] not in ("month", "total") for k in COUNTS]
-    assert SMALL_CELL in csv_cells and "1" not in csv_cells and "2" not in csv_cells
-    # and the monthly total is the real count (never hidden)
-    assert shown["totals"][0] == 5 == data["kinds"]["tip"]["totals"]["received"]
-    # and the page explains the rule, and the chart draws no 1 or 2 either
-    assert "ช่องที่มี 1–2 เรื่องแสดงเป็น" in page
+    assert "รายการที่เล็กรองลงมาของตารางเดียวกันถูกปกปิดด้วย" in page
     chart = page.split('id="chart-tip-category"', 1)[1].split("</svg>", 1)[0]
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
-    assert "&lt; 3" in texts and "3" in texts and "1" not in texts and "2" not in texts
+    # the 8 is drawn, the "< 3" hatched, the hidden 5 not at all
+    assert "8" in texts and "&lt; 3" in texts and "x" not in texts and "5" not in texts
 
 
 def test_charts_are_accessible_images_with_title_and_description(
     app: Flask, client: FlaskClient
 ) -> None:
-    file_cases(app, *COMPLAINTS, *TIPS)
+    file_cases(app, *COMPLAINTS, *SUBTRACTION_TIPS)
 
-    page = client.get(f"/stats?fy={FY}").get_data(as_text=True)
+    page = client.get(f"/stats?fy={FY}&half=1").get_data(as_text=True)
 
     svgs = re.findall(r"<svg [^>]*>.*?</svg>", page, flags=re.DOTALL)
-    assert len(svgs) == 10  # per kind: the months and four breakdowns
+    assert len(svgs) == 9  # complaints: the months and four breakdowns; tips: no months
     for svg in svgs:
         head = svg.split(">", 1)[0]
         assert 'role="img"' in head and "viewBox=" in head
@@ -376,6 +460,7 @@ def test_charts_escape_labels_and_never_draw_a_small_count() -> None:
     cells = [
         Cell("1", "<script>alert(1)</script>", "A & B", 7, 7, 0, 7),
         Cell("2", "เล็ก", "Small", SMALL_CELL, SMALL_CELL, 0, SMALL_CELL),
+        Cell("3", "ซ่อน", "Hidden", HIDDEN_CELL, HIDDEN_CELL, HIDDEN_CELL, HIDDEN_CELL),
     ]
 
     thai = charts.breakdown_chart(cells, "ชื่อ <b>", "คำอธิบาย “< 3”")
@@ -387,6 +472,8 @@ def test_charts_escape_labels_and_never_draw_a_small_count() -> None:
     assert "A &amp; B" in english and "Small" in english and "เล็ก" not in english
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", thai)
     assert "&lt; 3" in texts and "7" in texts
+    # a line hidden with a small one has no bar: its length would give its count away
+    assert "ซ่อน" not in thai and "x" not in texts
 
 
 def test_the_selector_keeps_the_choices_and_the_downloads_carry_them(
@@ -456,9 +543,11 @@ def test_a_period_without_cases_says_so_and_draws_no_chart(client: FlaskClient) 
     assert '<p class="empty-stats">ไม่มีเรื่องร้องเรียน</p>' in page
     assert '<p class="empty-stats">ไม่มีเรื่องแจ้งเบาะแสการทุจริต</p>' in page
     assert "<svg" not in page
-    # and the monthly tables are still there, with zeros, for ITA
+    # and the tables are still there, with zeros, for ITA (tips by half-year)
     tables = read_tables(page)
-    assert tables.tables["monthly-tip"]["total"] == ["0", "0", "0", "0"]
+    assert tables.tables["monthly-complaint"]["total"] == ["0", "0", "0", "0"]
+    assert tables.tables["periods-tip"]["total"] == ["0", "0", "0", "0"]
+    assert tables.tables["periods-tip"]["1"] == ["0", "0", "0", "0"]
 
 
 def test_the_data_dictionary_defines_the_figures_and_the_open_data(client: FlaskClient) -> None:
@@ -470,4 +559,21 @@ def test_the_data_dictionary_defines_the_figures_and_the_open_data(client: Flask
     for column in ("fiscal_year", "breakdown", "label_th", "on_time", "satisfaction_share"):
         assert f"<code>{column}</code>" in dictionary
     assert "<code>on_time_rate</code>" in dictionary
+    assert "<code>halves</code>" in dictionary
     assert "ไม่ต้องขออนุญาต" in dictionary
+    # and it states the tip rule: halves and years, never months; complementary
+    # suppression; the year made of the published halves
+    rule = dictionary.split('id="suppression-rule"', 1)[1].split("</dd>", 1)[0]
+    assert "ไม่เผยแพร่รายเดือน" in dictionary.split('id="tip-periods-rule"', 1)[1]
+    assert "การปกปิดเสริม" in rule and "ทั้งสองครึ่งปี" in rule
+
+
+def test_the_data_dictionary_states_the_tip_rule_in_english(client: FlaskClient) -> None:
+    client.set_cookie("lang", "en")
+
+    page = client.get(f"/stats?fy={FY}").get_data(as_text=True)
+
+    dictionary = page.split('id="data-dictionary"', 1)[1]
+    assert "never by month" in dictionary.split('id="tip-periods-rule"', 1)[1]
+    rule = dictionary.split('id="suppression-rule"', 1)[1].split("</dd>", 1)[0]
+    assert "complementary suppression" in rule and "both halves" in rule

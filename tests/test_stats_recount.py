@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from staff_support import make_staff
 
-from intake import tallies
+from intake import suppression, tallies
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Category, Channel, Department, Role, SatisfactionResponse
-from intake.services import ServiceError, stats
+from intake.services import ServiceError, stats, tip_figures
 from intake.services import case_actions as actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services.cases import FilingInput, file_case
@@ -179,8 +179,59 @@ def _expected(fiscal_year: int, half: int, kind: CaseKind) -> dict[str, Any]:
     }
 
 
-def _shown(kind: CaseKind, count: int) -> int | str:
-    return "< 3" if kind is CaseKind.TIP and count in (1, 2) else count
+def _check_counted(got: stats.KindStats, want: dict[str, Any]) -> None:
+    """Figures as counted (complaints as published; tips on the staff side)."""
+    assert [
+        (r.month, r.received, r.completed, r.in_progress, r.on_time) for r in got.months
+    ] == want["months"]
+    for name in stats.BREAKDOWNS:
+        received = {c.key: c.received for c in got.breakdowns[name] if c.received}
+        assert received == dict(want["by"][name]), name
+    satisfaction = got.satisfaction
+    assert (satisfaction.responses, satisfaction.satisfied) == (
+        want["responses"],
+        want["satisfied"],
+    )
+
+
+def _check_published_tips(got: stats.KindStats, want: dict[str, Any]) -> None:
+    """Published tips: no months; every shown line count is the count; every line of
+    1–2 is hidden; and no "< 3" can be worked out from the shown lines and the total."""
+    assert got.months == []
+    received_total = sum(row[1] for row in want["months"])
+    assert got.totals["received"] == received_total
+    for name in stats.BREAKDOWNS:
+        lines = got.breakdowns[name]
+        shown = {c.key: c.received for c in lines}
+        counted = want["by"][name]
+        assert {k for k, v in shown.items() if v != 0} >= {k for k, n in counted.items() if n}
+        for key, value in shown.items():
+            if isinstance(value, int):
+                assert value == counted.get(key, 0) and not suppression.is_small(value), name
+        # the total the hidden lines are taken from: outcomes leave "still open" (the
+        # in-progress total, published anyway) aside
+        rows = [
+            c
+            for c in tip_figures.suppression_order(name, lines)
+            if not (name == "outcome" and c.key == "open")
+        ]
+        total = sum(counted.get(c.key, 0) for c in rows)
+        possible = suppression.possible_values([c.received for c in rows], total)
+        for cell, values in zip(rows, possible, strict=True):
+            assert counted.get(cell.key, 0) in values, name
+            if cell.received == suppression.SMALL:
+                assert values == {1, 2}, name
+
+
+def _check_year_of_halves(year: stats.KindStats, halves: list[stats.KindStats]) -> None:
+    """A published tip year shows a line only where both halves show it."""
+    assert [h.received for h in year.halves] == [h.totals["received"] for h in halves]
+    for name in stats.BREAKDOWNS:
+        first, second = ({c.key: c.received for c in h.breakdowns[name]} for h in halves)
+        for cell in year.breakdowns[name]:
+            a, b = first.get(cell.key, 0), second.get(cell.key, 0)
+            if isinstance(cell.received, int):
+                assert isinstance(a, int) and isinstance(b, int) and cell.received == a + b
 
 
 def _check_against_recount(app: Flask) -> None:
@@ -188,28 +239,23 @@ def _check_against_recount(app: Flask) -> None:
         connection = db.session.connection()
         assert tallies.stored(connection) == tallies.recount(connection)
         for fiscal_year in (2568, 2569, 2570):
+            published = {
+                half: stats.compute(db.session, fiscal_year, list(CaseKind), half)
+                for half in stats.HALVES
+            }
             for half in stats.HALVES:
-                computed = stats.compute(db.session, fiscal_year, list(CaseKind), half)
+                counted = stats.compute(db.session, fiscal_year, list(CaseKind), half, public=False)
                 for kind in CaseKind:
                     want = _expected(fiscal_year, half, kind)
-                    got = computed[kind.value]
-                    assert [
-                        (r.month, r.received, r.completed, r.in_progress, r.on_time)
-                        for r in got.months
-                    ] == want["months"]
-                    for name in stats.BREAKDOWNS:
-                        received = {c.key: c.received for c in got.breakdowns[name] if c.received}
-                        assert received == {
-                            key: _shown(kind, n) for key, n in want["by"][name].items()
-                        }, name
-                    satisfaction = got.satisfaction
-                    if want["responses"] and _shown(kind, want["responses"]) != "< 3":
-                        assert satisfaction.responses == want["responses"]
-                        assert satisfaction.satisfied == _shown(kind, want["satisfied"])
-                    elif want["responses"]:
-                        assert satisfaction.responses == "< 3"
-                    else:
-                        assert satisfaction.responses == 0
+                    _check_counted(counted[kind.value], want)
+                _check_counted(
+                    published[half]["complaint"], _expected(fiscal_year, half, CaseKind.COMPLAINT)
+                )
+                if half:
+                    _check_published_tips(
+                        published[half]["tip"], _expected(fiscal_year, half, CaseKind.TIP)
+                    )
+            _check_year_of_halves(published[0]["tip"], [published[1]["tip"], published[2]["tip"]])
 
 
 @settings(
@@ -255,15 +301,19 @@ def test_a_reopened_case_moves_back_to_in_progress_and_a_move_to_tip_changes_its
         actions.reopen(db.session, keyring, actor, case_id, reason="มีข้อมูลใหม่", now=at)
         actions.move_to_tip(db.session, keyring, actor, case_id, now=at)
         after = stats.compute(db.session, 2568, list(CaseKind))
+        staff = stats.compute(db.session, 2568, list(CaseKind), public=False)
 
     # Then it counted in September 2568 (BE) as completed, with its rating
     assert before.months[-1].month == "2025-09"
     assert (before.months[-1].received, before.months[-1].completed) == (1, 1)
     assert before.satisfaction.responses == 1
-    # and now it is an open tip of that month, its rating with it, hidden as "< 3"
+    # and now it is an open tip of that month for staff, its rating with it; the public
+    # sees the second half's tip and its rating, hidden as "< 3", and no month
     assert after["complaint"].totals["received"] == 0
-    assert after["tip"].months[-1].received == 1 and after["tip"].months[-1].in_progress == 1
+    assert staff["tip"].months[-1].received == 1 and staff["tip"].months[-1].in_progress == 1
+    assert after["tip"].months == [] and after["tip"].halves[1].received == 1
     assert after["tip"].satisfaction.responses == "< 3"
+    assert staff["tip"].satisfaction.responses == 1
     _check_against_recount(app)
 
 
@@ -281,14 +331,18 @@ def test_no_tip_breakdown_cell_shows_one_or_two(app: Flask) -> None:
     )
     with app.app_context():
         tip = stats.compute(db.session, 2569, [CaseKind.TIP])["tip"]
-    # Then monthly totals are exact (never hidden)
-    assert tip.totals["received"] == 3
+    # Then the totals are exact (never hidden), and there is no month
+    assert tip.totals["received"] == 3 and tip.months == []
     # and no breakdown cell anywhere holds 1 or 2
     for cells in tip.breakdowns.values():
         for cell in cells:
             for value in (cell.received, cell.completed, cell.in_progress, cell.on_time):
                 assert value not in (1, 2)
-    assert any(cell.received == "< 3" for cell in tip.breakdowns["channel"])
+    # the channels (2 and 1) have nothing to hide the small ones with: withheld whole
+    assert {cell.received for cell in tip.breakdowns["channel"]} == {"x"}
+    # "still open" is the in-progress total anyway; the closed outcomes (1 and 1) withheld
+    outcome = {cell.key: cell.received for cell in tip.breakdowns["outcome"]}
+    assert outcome == {"open": "< 3", "resolved": "x", "rejected": "x", "referred": "x"}
 
 
 @pytest.mark.parametrize("workers", [4])

@@ -24,6 +24,7 @@ from intake.extensions import db
 from intake.i18n import current_language
 from intake.models import CaseKind
 from intake.public import bp
+from intake.services import figures
 from intake.services import stats as stats_service
 from intake.spreadsheet import safe_rows
 
@@ -138,7 +139,8 @@ def stats() -> ResponseReturnValue:
         monthly_chart=charts.monthly_chart,
         breakdown_chart=charts.breakdown_chart,
         english=current_language() == "en",
-        small_cell=stats_service.SMALL_CELL,
+        small_cell=figures.SMALL_CELL,
+        hidden_cell=figures.HIDDEN_CELL,
         csv_header=stats_service.CSV_HEADER,
     )
 

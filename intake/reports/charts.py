@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from intake import charts, thaidate
 from intake.reports import text
+from intake.services.figures import BREAKDOWNS, HIDDEN_CELL
 from intake.services.reports import Report
-from intake.services.stats import BREAKDOWNS
 
 
 def month_labels(report: Report, language: str) -> list[str]:
@@ -30,8 +30,9 @@ def for_report(report: Report, language: str) -> dict[str, Markup]:
     if not report.stats.totals.get("received"):
         return {}
     key = report.key.slug
-    result = {
-        "monthly": charts.monthly_chart(
+    result = {}
+    if report.stats.months:  # a tip report has none: tips are published by half-year
+        result["monthly"] = charts.monthly_chart(
             report.stats,
             month_labels(report, language),
             _("แผนภูมิจำนวนเรื่องรายเดือน"),
@@ -41,10 +42,12 @@ def for_report(report: Report, language: str) -> dict[str, Markup]:
             ),
             chart_id=f"chart-{key}-monthly",
         )
-    }
     for name in BREAKDOWNS:
-        # Lines with no case stay in the table; in a chart they are only noise.
-        cells = [cell for cell in report.stats.breakdowns[name] if cell.received != 0]
+        # Lines with no case stay in the table; in a chart they are only noise, and a
+        # line hidden with a small one ("x") has no length to draw.
+        cells = [
+            cell for cell in report.stats.breakdowns[name] if cell.received not in (0, HIDDEN_CELL)
+        ]
         if not cells:
             continue
         heading = str(text.BREAKDOWN_TITLES[name])

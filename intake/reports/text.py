@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from intake import labels, thaidate
 from intake.models import CaseKind
+from intake.services.figures import SMALL_CELL, Count
 from intake.services.reports import LONG_RUNNING_DAYS, Report, ReportKey
-from intake.services.stats import SMALL_CELL, Count
 
 KIND_NAMES = {
     CaseKind.COMPLAINT: _l("เรื่องร้องเรียน/ร้องทุกข์"),
@@ -132,9 +132,17 @@ def month_columns(response_days: int) -> list[str]:
     ]
 
 
-def breakdown_columns(name: str, response_days: int) -> list[str]:
+def received_only(kind: CaseKind, name: str) -> bool:
+    """Whether a breakdown gives the number of cases alone: outcomes, and every tip
+    breakdown (published tips give each line's received count only)."""
+    return name == "outcome" or kind is CaseKind.TIP
+
+
+def breakdown_columns(
+    name: str, response_days: int, kind: CaseKind = CaseKind.COMPLAINT
+) -> list[str]:
     first = str(BREAKDOWN_COLUMN[name])
-    if name == "outcome":
+    if received_only(kind, name):
         return [first, _("จำนวนเรื่อง")]
     return [first, *month_columns(response_days)[1:]]
 
@@ -203,7 +211,18 @@ def on_time_sentence(report: Report) -> str:
 
 
 def small_cell_note() -> str:
-    return _("เพื่อคุ้มครองผู้แจ้ง ช่องที่มี 1–2 เรื่องแสดงเป็น “< 3” (ยอดรายเดือนและยอดรวมแสดงตามจริง)")
+    return _(
+        "เพื่อคุ้มครองผู้แจ้ง รายการที่มี 1–2 เรื่องแสดงเป็น “< 3” และรายการที่เล็กรองลงมา"
+        "ของตารางเดียวกันแสดงเป็น “x” เพื่อไม่ให้หาตัวเลขที่ปกปิดได้จากการลบยอดรวม"
+        " (ยอดรวมแสดงตามจริง)"
+    )
+
+
+def tip_periods_note() -> str:
+    return _(
+        "รายงานเรื่องแจ้งเบาะแสเผยแพร่ได้: ตัวเลขเป็นรายครึ่งปีและรายปีเท่านั้น ไม่แสดงรายเดือน"
+        " ตามหลักเดียวกับสถิติที่เผยแพร่บนเว็บไซต์"
+    )
 
 
 def yes() -> str:

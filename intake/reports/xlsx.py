@@ -122,6 +122,9 @@ def _summary(wb: Workbook, report: Report, language: str) -> None:
 
 
 def _months(wb: Workbook, report: Report, language: str) -> None:
+    if not report.stats.months:
+        _periods(wb, report, language)
+        return
     ws = _sheet(wb, _("รายเดือน"), report, language)
     rows = [
         [text.month(m, language), *(getattr(r, k) for k in COUNT_KEYS)]
@@ -132,14 +135,29 @@ def _months(wb: Workbook, report: Report, language: str) -> None:
     _widths(ws)
 
 
+def _periods(wb: Workbook, report: Report, language: str) -> None:
+    """Tips: the halves and the total, never the months (the report may be published)."""
+    ws = _sheet(wb, _("ช่วงเวลา"), report, language)
+    rows = [
+        [str(text.PERIOD_NAMES[row.half]), *(getattr(row, k) for k in COUNT_KEYS)]
+        for row in report.stats.halves
+    ]
+    total = [_("รวม"), *(report.stats.totals[k] for k in COUNT_KEYS)]
+    columns = [_("ช่วงเวลา"), *text.month_columns(report.response_days)[1:]]
+    next_row = _table(ws, columns, rows, total)
+    _put(ws, next_row + 1, 1, text.tip_periods_note())
+    _widths(ws)
+
+
 def _breakdown(wb: Workbook, report: Report, language: str, name: str) -> None:
     ws = _sheet(wb, str(text.BREAKDOWN_COLUMN[name]), report, language)
-    keys = ("received",) if name == "outcome" else COUNT_KEYS
+    kind = report.key.kind
+    keys = ("received",) if text.received_only(kind, name) else COUNT_KEYS
     rows = [
         [text.label(cell, language), *(getattr(cell, k) for k in keys)]
         for cell in report.stats.breakdowns[name]
     ]
-    next_row = _table(ws, text.breakdown_columns(name, report.response_days), rows)
+    next_row = _table(ws, text.breakdown_columns(name, report.response_days, kind), rows)
     if report.key.kind.value == "tip":
         _put(ws, next_row + 1, 1, text.small_cell_note())
     _widths(ws)

@@ -2,7 +2,8 @@
 
 A report is one kind of case, one fiscal year and one period of it (half 1 = Oct–Mar,
 half 2 = Apr–Sep, 0 = the whole year). Its figures come from ``stats.compute``, so they
-are the ones /stats publishes (small tip cells already "< 3"); its case lists come from
+are the ones /stats publishes (a tip report is meant for publication: tips by half-year,
+never by month, breakdowns suppressed as on /stats); its case lists come from
 two small indexed queries; its written sections are what staff saved for that period.
 Nothing here formats for a reader: ``intake.reports`` turns a ``Report`` into PDF or XLSX.
 """
@@ -23,8 +24,8 @@ from intake.models import Case, CaseKind, Category, Department, ReportNarrative,
 from intake.services import DbSession, ServiceError
 from intake.services import stats as stats_service
 from intake.services.audit import ACTOR_SYSTEM, actor_label, record
+from intake.services.figures import Count, KindStats
 from intake.services.settings import get_organisation
-from intake.services.stats import SMALL_CELL, Count, KindStats
 from intake.workflow import Status
 
 LONG_RUNNING_DAYS = 60
@@ -256,8 +257,9 @@ def case_list(session: DbSession, key: ReportKey, now: datetime) -> CaseList:
 
 
 def _weight(count: Count) -> int:
-    """A published count as a number to rank by; "< 3" ranks below every shown count."""
-    return 1 if count == SMALL_CELL else int(count)
+    """A published count as a number to rank by; a hidden one ("< 3", "x") ranks below
+    every shown count."""
+    return count if isinstance(count, int) else 1
 
 
 def _largest(cells: list[stats_service.Cell]) -> list[stats_service.Cell]:

@@ -6,10 +6,14 @@ whose first response (closure or interim notice) came by the first due date. Tot
 sums of the rows; the on-time rate is on_time ÷ received.
 
 Breakdowns (category, channel, department, outcome) count the period's cases the same
-way. For tips, every breakdown cell of 1 or 2 is shown as "< 3" so that a count cannot
-point at a person; monthly rows and totals are never hidden (ITA asks for them).
-Satisfaction (measure 44: at least 80% rate 4–5 overall) counts the answers about the
-period's cases, hidden the same way for tips.
+way. Satisfaction (measure 44: at least 80% rate 4–5 overall) counts the answers about
+the period's cases.
+
+Complaints are published per month, as counted. Tips are published coarser, so that a
+count cannot point at a person (``intake.services.tip_figures``): per half-year and per
+fiscal year, never per month, their breakdown lines suppressed by the rule in
+``intake.suppression``. ``compute(..., public=False)`` gives staff the tips as counted,
+month by month.
 
 Everything is summed from ``case_tallies`` (kept by ``intake.tallies``), never from a scan
 of the case table.
@@ -18,7 +22,7 @@ of the case table.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -29,91 +33,29 @@ from sqlalchemy import func, select
 
 from intake import labels, tallies, thaidate
 from intake.models import CaseKind, CaseTally, Category, Channel, Department
-from intake.services import DbSession
+from intake.services import DbSession, figures, tip_figures
+from intake.services.figures import (
+    BREAKDOWNS,
+    COUNT_KEYS,
+    HALVES,
+    OUTCOMES,
+    SATISFACTION_KEYS,
+    SATISFACTION_TARGET,
+    SHARE_DIGITS,
+    WHOLE_YEAR,
+    Cell,
+    KindStats,
+    MonthRow,
+    Satisfaction,
+)
 from intake.services.satisfaction import Tally
 from intake.workflow import Status
 
-COUNT_KEYS = ("received", "completed", "in_progress", "on_time")
-SATISFACTION_KEYS = ("responses", "satisfied", "share")
-SATISFACTION_TARGET = Fraction(4, 5)  # measure 44: at least 80% rate 4–5 overall
-SMALL_CELL = "< 3"
-SHARE_DIGITS = 4
-WHOLE_YEAR = 0
-HALVES = (WHOLE_YEAR, 1, 2)
-BREAKDOWNS = ("category", "channel", "department", "outcome")
-OUTCOMES = (tallies.OPEN, Status.RESOLVED.value, Status.REJECTED.value, Status.REFERRED.value)
-
-Count = int | str  # a number, or SMALL_CELL
-
-
-@dataclass
-class MonthRow:
-    month: str  # "2025-10"
-    received: int = 0
-    completed: int = 0
-    in_progress: int = 0
-    on_time: int = 0
-
-
-@dataclass
-class Cell:
-    """One line of a breakdown: a category, channel, department or outcome."""
-
-    key: str
-    label_th: str
-    label_en: str
-    received: Count = 0
-    completed: Count = 0
-    in_progress: Count = 0
-    on_time: Count = 0
-
-    @property
-    def suppressed(self) -> bool:
-        return SMALL_CELL in (self.received, self.completed, self.in_progress, self.on_time)
-
-
-@dataclass
-class Satisfaction:
-    """What may be published of one kind's survey answers in one period.
-
-    ``responses`` and ``satisfied`` are counts, or SMALL_CELL where a tip count is 1–2;
-    ``share`` is satisfied/responses, None when there are no answers or it would give a
-    hidden count away; ``target_met`` is None when there is nothing to judge.
-    """
-
-    responses: Count = 0
-    satisfied: Count = 0
-    share: float | None = None
-    target_met: bool | None = None
-
-    @property
-    def target_percent(self) -> int:
-        return int(SATISFACTION_TARGET * 100)
-
-    @property
-    def suppressed(self) -> bool:
-        return SMALL_CELL in (self.responses, self.satisfied)
-
-
-@dataclass
-class KindStats:
-    months: list[MonthRow]
-    totals: dict[str, int] = field(default_factory=dict)
-    satisfaction: Satisfaction = field(default_factory=Satisfaction)
-    breakdowns: dict[str, list[Cell]] = field(default_factory=dict)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        received = self.totals.get("received", 0)
-        if not received:
-            return None
-        return round(self.totals["on_time"] / received, SHARE_DIGITS)
-
-    @property
-    def suppressed(self) -> bool:
-        return self.satisfaction.suppressed or any(
-            cell.suppressed for cells in self.breakdowns.values() for cell in cells
-        )
+# Still importable from here, as before the shapes moved to ``figures``.
+SMALL_CELL = figures.SMALL_CELL
+HIDDEN_CELL = figures.HIDDEN_CELL
+Count = figures.Count
+HalfRow = figures.HalfRow
 
 
 def period_months(fiscal_year: int, half: int = WHOLE_YEAR) -> list[date]:
@@ -128,30 +70,19 @@ def _month_key(d: date) -> str:
     return d.strftime("%Y-%m")
 
 
-def _small(kind: CaseKind, count: int) -> bool:
-    return kind is CaseKind.TIP and 1 <= count <= 2
-
-
-def _shown(kind: CaseKind, count: int) -> Count:
-    return SMALL_CELL if _small(kind, count) else count
-
-
 def publishable(kind: CaseKind, tally: Tally) -> Satisfaction:
-    """The tally as it may be shown: small tip counts hidden, and the share with them."""
+    """One period's survey answers as they may be shown (tips: one half's, suppressed)."""
+    if kind is CaseKind.TIP:
+        return tip_figures.half_satisfaction(tally)
     responses, satisfied = tally.responses, tally.satisfied
     if responses == 0:
         return Satisfaction()
-    if _small(kind, responses):
-        return Satisfaction(responses=SMALL_CELL, satisfied=SMALL_CELL)
-    # Exact comparison: a rounded share must not turn 79.99% into "met".
-    met = Fraction(satisfied, responses) >= SATISFACTION_TARGET
-    if _small(kind, satisfied):
-        return Satisfaction(responses=responses, satisfied=SMALL_CELL, target_met=met)
     return Satisfaction(
         responses=responses,
         satisfied=satisfied,
         share=round(satisfied / responses, SHARE_DIGITS),
-        target_met=met,
+        # Exact comparison: a rounded share must not turn 79.99% into "met".
+        target_met=Fraction(satisfied, responses) >= SATISFACTION_TARGET,
     )
 
 
@@ -191,7 +122,6 @@ UNSPECIFIED = ("ไม่ระบุ", "Not specified")
 
 
 def _cells(
-    kind: CaseKind,
     sums: dict[str, _Sums],
     names: dict[str, tuple[str, str]],
     fixed_order: Sequence[str] = (),
@@ -213,10 +143,10 @@ def _cells(
                 key=key,
                 label_th=th,
                 label_en=en,
-                received=_shown(kind, s.received),
-                completed=_shown(kind, s.completed),
-                in_progress=_shown(kind, s.received - s.completed),
-                on_time=_shown(kind, s.on_time),
+                received=s.received,
+                completed=s.completed,
+                in_progress=s.received - s.completed,
+                on_time=s.on_time,
             )
         )
     return cells
@@ -255,48 +185,82 @@ def _sums(
     return found
 
 
+def _counted(
+    found: dict[tuple[str, str, str, str], tuple[_Sums, int, int]],
+    kind: CaseKind,
+    months: list[str],
+    names: dict[str, dict[str, tuple[str, str]]],
+) -> tuple[KindStats, Tally]:
+    """One kind's figures over ``months`` exactly as counted, and its survey answers."""
+    fixed: dict[str, Sequence[str]] = {"channel": [c.value for c in Channel], "outcome": OUTCOMES}
+    by_month = {m: _Sums() for m in months}
+    by: dict[str, dict[str, _Sums]] = {name: {} for name in BREAKDOWNS}
+    responses = satisfied = 0
+    for (k, dimension, value, month), (s, answered, happy) in found.items():
+        if k != kind.value or month not in by_month:
+            continue
+        if dimension == tallies.TOTAL:
+            by_month[month] = s
+            responses += answered
+            satisfied += happy
+        elif dimension in by:
+            total = by[dimension].setdefault(value, _Sums())
+            total.received += s.received
+            total.completed += s.completed
+            total.on_time += s.on_time
+    month_rows = [
+        MonthRow(m, s.received, s.completed, s.received - s.completed, s.on_time)
+        for m, s in by_month.items()
+    ]
+    totals = {key: sum(getattr(r, key) for r in month_rows) for key in COUNT_KEYS}
+    breakdowns = {
+        name: _cells(
+            {key: s for key, s in by[name].items() if s.received},
+            names[name],
+            fixed.get(name, ()),
+        )
+        for name in BREAKDOWNS
+    }
+    answers = Tally(responses, satisfied)
+    counted = KindStats(month_rows, totals, publishable(CaseKind.COMPLAINT, answers), breakdowns)
+    return counted, answers
+
+
+def _published_tips(
+    found: dict[tuple[str, str, str, str], tuple[_Sums, int, int]],
+    fiscal_year: int,
+    half: int,
+    names: dict[str, dict[str, tuple[str, str]]],
+) -> KindStats:
+    """Tips as the public sees them: a half, or a year made of its two published halves."""
+    halves = [1, 2] if half == WHOLE_YEAR else [half]
+    published = []
+    for number in halves:
+        months = [_month_key(m) for m in period_months(fiscal_year, number)]
+        counted, answers = _counted(found, CaseKind.TIP, months, names)
+        published.append(tip_figures.publish_half(counted, answers))
+    return published[0] if len(published) == 1 else tip_figures.year(*published)
+
+
 def compute(
-    session: DbSession, fiscal_year: int, kinds: list[CaseKind], half: int = WHOLE_YEAR
+    session: DbSession,
+    fiscal_year: int,
+    kinds: list[CaseKind],
+    half: int = WHOLE_YEAR,
+    *,
+    public: bool = True,
 ) -> dict[str, KindStats]:
-    """The statistics of each kind for the fiscal year or one of its halves."""
+    """The statistics of each kind for the fiscal year or one of its halves: as
+    published (``public``), or for staff, tips too month by month as counted."""
     months = [_month_key(m) for m in period_months(fiscal_year, half)]
     found = _sums(session, kinds, months)
     names = _label_pairs(session)
-    fixed: dict[str, Sequence[str]] = {"channel": [c.value for c in Channel], "outcome": OUTCOMES}
     result: dict[str, KindStats] = {}
     for kind in kinds:
-        by_month = {m: _Sums() for m in months}
-        by: dict[str, dict[str, _Sums]] = {name: {} for name in BREAKDOWNS}
-        responses = satisfied = 0
-        for (k, dimension, value, month), (s, answered, happy) in found.items():
-            if k != kind.value:
-                continue
-            if dimension == tallies.TOTAL:
-                by_month[month] = s
-                responses += answered
-                satisfied += happy
-            elif dimension in by:
-                total = by[dimension].setdefault(value, _Sums())
-                total.received += s.received
-                total.completed += s.completed
-                total.on_time += s.on_time
-        month_rows = [
-            MonthRow(m, s.received, s.completed, s.received - s.completed, s.on_time)
-            for m, s in by_month.items()
-        ]
-        totals = {key: sum(getattr(r, key) for r in month_rows) for key in COUNT_KEYS}
-        breakdowns = {
-            name: _cells(
-                kind,
-                {key: s for key, s in by[name].items() if s.received},
-                names[name],
-                fixed.get(name, ()),
-            )
-            for name in BREAKDOWNS
-        }
-        result[kind.value] = KindStats(
-            month_rows, totals, publishable(kind, Tally(responses, satisfied)), breakdowns
-        )
+        if public and kind is CaseKind.TIP:
+            result[kind.value] = _published_tips(found, fiscal_year, half, names)
+        else:
+            result[kind.value] = _counted(found, kind, months, names)[0]
     return result
 
 
@@ -328,24 +292,37 @@ def _satisfaction_json(answers: Satisfaction) -> dict[str, Any]:
     }
 
 
+def _kind_json(kind_stats: KindStats) -> dict[str, Any]:
+    """One kind's figures; published tips carry no ``months`` (a whole year of tips
+    carries its two ``halves`` instead)."""
+    shown: dict[str, Any] = {}
+    if kind_stats.months:
+        shown["months"] = [asdict(r) for r in kind_stats.months]
+    if kind_stats.halves:
+        shown["halves"] = [asdict(r) for r in kind_stats.halves]
+    return {
+        **shown,
+        "totals": kind_stats.totals,
+        "on_time_rate": kind_stats.on_time_rate,
+        "breakdowns": {
+            name: [asdict(cell) for cell in cells] for name, cells in kind_stats.breakdowns.items()
+        },
+        "satisfaction": _satisfaction_json(kind_stats.satisfaction),
+    }
+
+
 def as_json(fiscal_year: int, stats: dict[str, KindStats], half: int = WHOLE_YEAR) -> dict:
     return {
         "fiscal_year": fiscal_year,
         "half": half or None,
-        "kinds": {
-            kind: {
-                "months": [asdict(r) for r in s.months],
-                "totals": s.totals,
-                "on_time_rate": s.on_time_rate,
-                "breakdowns": {
-                    name: [asdict(cell) for cell in cells] for name, cells in s.breakdowns.items()
-                },
-                "satisfaction": _satisfaction_json(s.satisfaction),
-            }
-            for kind, s in stats.items()
-        },
+        "kinds": {kind: _kind_json(s) for kind, s in stats.items()},
     }
 
+
+HALF_NAMES = {
+    1: ("ครึ่งปีแรก (ต.ค.–มี.ค.)", "First half (Oct–Mar)"),
+    2: ("ครึ่งปีหลัง (เม.ย.–ก.ย.)", "Second half (Apr–Sep)"),
+}
 
 CSV_HEADER = [
     "fiscal_year",
@@ -363,9 +340,10 @@ CSV_HEADER = [
 def csv_rows(
     fiscal_year: int, stats: dict[str, KindStats], half: int = WHOLE_YEAR
 ) -> list[list[Any]]:
-    """The open-data table, long format: ``breakdown`` is ``month`` (key 2025-10),
-    ``total`` (which also carries the period's satisfaction), ``category``, ``channel``,
-    ``department`` or ``outcome``. Satisfaction columns are empty except on the total."""
+    """The open-data table, long format: ``breakdown`` is ``month`` (key 2025-10; never
+    for tips), ``half`` (key 1 or 2; tips over a whole year), ``total`` (which also
+    carries the period's satisfaction), ``category``, ``channel``, ``department`` or
+    ``outcome``. Satisfaction columns are empty except on the total."""
     rows: list[list[Any]] = [CSV_HEADER]
     blank = [""] * len(SATISFACTION_KEYS)
     period = half or ""
@@ -383,6 +361,20 @@ def csv_rows(
                     thaidate.format_month(first, "th"),
                     thaidate.format_month(first, "en"),
                     *(getattr(row, k) for k in COUNT_KEYS),
+                    *blank,
+                ]
+            )
+        for half_row in kind_stats.halves:
+            rows.append(
+                [
+                    fiscal_year,
+                    period,
+                    kind,
+                    "half",
+                    half_row.half,
+                    HALF_NAMES[half_row.half][0],
+                    HALF_NAMES[half_row.half][1],
+                    *(getattr(half_row, k) for k in COUNT_KEYS),
                     *blank,
                 ]
             )
