@@ -6,6 +6,10 @@ least one administrator always remains), and a custodian who holds the identity 
 cannot be turned into another role or disabled while they are the last one who can open
 identities (``flask intake custodian-remove`` comes first).
 
+Resetting someone's sign-in, disabling them, or giving them a role that may not ask for
+reveals deletes their personal key (``services.personal_keys``), and so ends every reveal
+handed to them: whoever signs in next with a new credential must not find one waiting.
+
 ``auth.register_user`` and ``auth.reset_two_factor`` commit on their own; the audit entry
 is appended first so that it joins their transaction and a failure leaves neither behind.
 """
@@ -19,11 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intake import crypto
+from intake.database import forget_freed_pages
 from intake.models import Department, Role, User
 from intake.services import DbSession, ServiceError
 from intake.services import auth as auth_service
 from intake.services.audit import actor_label, record
 from intake.services.identity import custodians
+from intake.services.personal_keys import may_hold, withdraw_personal_key
 from intake.services.users import find_user
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9._-]{3,80}")
@@ -142,8 +148,17 @@ def change_role(
     if department_id is not None:
         detail += f" department={department_id}"
     record(session, keyring, "admin.user_changed", actor=actor_label(admin), now=now, detail=detail)
+    wiped = 0 if may_hold(user) else _withdraw(session, keyring, admin, user, now)
     session.commit()
+    if wiped:
+        forget_freed_pages(session)
     return user
+
+
+def _withdraw(
+    session: DbSession, keyring: crypto.Keyring, admin: User, user: User, now: datetime
+) -> int:
+    return withdraw_personal_key(session, keyring, user, actor=actor_label(admin), now=now)
 
 
 def set_active(
@@ -174,14 +189,18 @@ def set_active(
         action = "admin.user_disabled"
     user.session_version += 1
     record(session, keyring, action, actor=actor_label(admin), now=now, detail=f"user:{user.id}")
+    wiped = 0 if active else _withdraw(session, keyring, admin, user, now)
     session.commit()
+    if wiped:
+        forget_freed_pages(session)
     return user
 
 
 def reset_two_factor(
     session: DbSession, keyring: crypto.Keyring, admin: User, user_id: int, *, now: datetime
 ) -> User:
-    """A new TOTP secret: the user enrols again at the next sign-in and is signed out now."""
+    """A new TOTP secret: the user enrols again at the next sign-in and is signed out now.
+    Their personal key goes too, with every reveal handed to them."""
     user = get_user(session, user_id)
     record(
         session,
@@ -191,5 +210,8 @@ def reset_two_factor(
         now=now,
         detail=f"user:{user.id}",
     )
+    wiped = _withdraw(session, keyring, admin, user, now)
     auth_service.reset_two_factor(session, keyring, user)
+    if wiped:
+        forget_freed_pages(session)
     return user

@@ -18,6 +18,7 @@ from intake import crypto
 from intake.models import Role, User
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
+from intake.services.personal_keys import ensure_personal_key, rewrap_personal_key
 from intake.services.users import create_user, find_user, hash_password
 
 MAX_FAILURES = 5
@@ -118,6 +119,10 @@ def check_password(
     if not check_password_hash(user.password_hash, password):
         _fail(session, keyring, user, now)
         raise ServiceError("locked" if _locked(user, now) else "invalid")
+    # The password is in hand only now: a legal officer's personal key is made (or
+    # checked) with it, for what a reveal hands over.
+    if ensure_personal_key(session, keyring, user, password, now) is not None:
+        session.commit()
     return user
 
 
@@ -157,11 +162,13 @@ def development_code(keyring: crypto.Keyring, user: User, now: datetime) -> str:
 
 
 def change_password(session: DbSession, user: User, current: str, new: str, now: datetime) -> None:
-    """Changing the password signs the user out of every other session."""
+    """Changing the password signs the user out of every other session, and re-wraps
+    the personal key under the new password."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError("invalid")
     check_password_strength(new)
     user.password_hash = hash_password(new)
+    rewrap_personal_key(session, user, current, new)
     user.session_version += 1
     session.commit()
 

@@ -1,5 +1,6 @@
 """Identity reveal screens: a legal officer asks with a reason, a custodian decides with
-their passphrase, the requester alone reads the identity for a limited time.
+their passphrase, the requester alone reads the identity for a limited time, entering
+their password again each time (it opens the key the identity is sealed to).
 
 The rules, the audit and the cryptography live in ``intake.services.reveal``. What the
 pages need to list (who asked, when, why) is read here through the small read model
@@ -12,16 +13,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, select
 
 from intake import crypto
-from intake.extensions import db
+from intake.extensions import db, limiter
 from intake.i18n import format_datetime
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Notification, RevealRequest, RevealStatus, User
@@ -30,7 +31,13 @@ from intake.services import ServiceError
 from intake.services import reveal as reveal_service
 from intake.services.cases import REPORTER_FIELDS
 from intake.staff import bp
-from intake.staff.reveal_forms import ApproveForm, RefuseForm, RevealRequestForm, RevokeForm
+from intake.staff.reveal_forms import (
+    ApproveForm,
+    RefuseForm,
+    RevealRequestForm,
+    RevokeForm,
+    ViewIdentityForm,
+)
 
 # The tipster's identity fields, named as on the public tip form.
 IDENTITY_LABELS = {
@@ -51,6 +58,10 @@ REQUEST_ERRORS = {
     "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
     "reason_too_long": _l("เหตุผลยาวเกินไป"),
     "already_pending": _l("ท่านมีคำขอสำหรับเรื่องนี้ที่รอการพิจารณาอยู่แล้ว"),
+    "no_personal_key": _l(
+        "บัญชีของท่านยังไม่มีกุญแจส่วนตัวสำหรับรับข้อมูลตัวตน โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"
+        " ระบบจะสร้างกุญแจให้ แล้วจึงส่งคำขอ"
+    ),
 }
 
 DECISION_ERRORS = {
@@ -60,6 +71,10 @@ DECISION_ERRORS = {
     "not_custodian": _l("บัญชีของท่านยังไม่ได้รับมอบกุญแจข้อมูลตัวตน จึงอนุมัติไม่ได้"),
     "not_allowed": _l("ท่านไม่มีสิทธิ์พิจารณาคำขอนี้"),
     "no_identity": _l("เรื่องนี้ไม่มีข้อมูลตัวตนที่ปิดผนึกไว้"),
+    "requester_has_no_key": _l(
+        "ผู้ขอยังไม่มีกุญแจส่วนตัว (เช่น เพิ่งถูกรีเซ็ตการเข้าสู่ระบบ) จึงส่งข้อมูลตัวตนให้ไม่ได้"
+        " ผู้ขอต้องเข้าสู่ระบบใหม่ก่อน แล้วจึงอนุมัติได้ ไม่มีการเปลี่ยนแปลงใด ๆ"
+    ),
     "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
     "reason_too_long": _l("เหตุผลยาวเกินไป"),
 }
@@ -79,8 +94,19 @@ UNAVAILABLE = {
 }
 
 
+VIEW_ERRORS = {
+    "wrong_password": _l("รหัสผ่านไม่ถูกต้อง ข้อมูลตัวตนยังไม่ถูกเปิด และความพยายามนี้ถูกบันทึกไว้"),
+    "no_personal_key": _l("บัญชีของท่านไม่มีกุญแจส่วนตัวที่ข้อมูลตัวตนนี้ปิดผนึกไว้ โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"),
+}
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _step_up_limit() -> str:
+    """Asking for the password again is throttled like signing in."""
+    return str(current_app.config["INTAKE_LOGIN_LIMIT"])
 
 
 # --- read model: what the pages list -------------------------------------------------
@@ -207,6 +233,9 @@ def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: Refu
     if error.code == "wrong_passphrase":
         approve.passphrase.errors = [message]
         return 422
+    if error.code == "requester_has_no_key":
+        flash(message, "error")
+        return 409
     if error.code.startswith("reason_"):
         refuse.refusal_reason.errors = [message]
         return 422
@@ -340,24 +369,66 @@ def my_reveals() -> ResponseReturnValue:
     return render_template("staff/reveals.html", mode="mine", notices=notices, mine=mine)
 
 
-@bp.get("/reveals/<string(length=36):request_id>/identity")
+def _unavailable(request_id: str) -> ResponseReturnValue:
+    (row,) = _rows([_request_or_404(request_id)])
+    message, status = UNAVAILABLE.get(row.status, UNAVAILABLE[RevealStatus.EXPIRED])
+    return render_template(
+        "staff/reveal.html", mode="unavailable", row=row, message=message
+    ), status
+
+
+def _refused(error: ServiceError, request_id: str) -> ResponseReturnValue | None:
+    """What to answer when the service says no, apart from a wrong password."""
+    db.session.rollback()
+    if error.code == "not_found":
+        abort(404)
+    if error.code == "not_running":
+        return _unavailable(request_id)
+    if error.code == "locked":
+        # Too many wrong passwords: the account is locked and its sessions have ended.
+        logout_user()
+        session.clear()
+        flash(_("ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกระงับชั่วคราวและออกจากระบบแล้ว"), "error")
+        return redirect(url_for("staff.login"), code=303)
+    if error.code not in VIEW_ERRORS:
+        abort(403)
+    return None
+
+
+@bp.route("/reveals/<string(length=36):request_id>/identity", methods=["GET", "POST"])
 @requires(Permission.REVEAL_REQUEST)
+@limiter.limit(_step_up_limit, methods=["POST"])
 def view_identity(request_id: str) -> ResponseReturnValue:
+    """GET asks for the password; POST with it shows the identity, never stored anywhere."""
+    form = ViewIdentityForm()
+    status = 200
     try:
-        seen = reveal_service.view_identity(
+        found = reveal_service.running_request(
             db.session, current_keyring(), current_user, request_id, _now()
         )
+        if form.validate_on_submit():
+            seen = reveal_service.view_identity(
+                db.session,
+                current_keyring(),
+                current_user,
+                request_id,
+                form.password.data or "",
+                _now(),
+            )
+            return _show_identity(request_id, seen)
     except ServiceError as error:
-        db.session.rollback()
-        if error.code == "not_found":
-            abort(404)
-        if error.code != "not_running":
-            abort(403)
-        (row,) = _rows([_request_or_404(request_id)])
-        message, status = UNAVAILABLE.get(row.status, UNAVAILABLE[RevealStatus.EXPIRED])
-        return render_template(
-            "staff/reveal.html", mode="unavailable", row=row, message=message
-        ), status
+        answer = _refused(error, request_id)
+        if answer is not None:
+            return answer
+        form.password.errors = [str(VIEW_ERRORS[error.code])]
+        found = _request_or_404(request_id)
+    if form.errors:
+        status = 422
+    (row,) = _rows([found])
+    return render_template("staff/reveal.html", mode="step_up", row=row, form=form), status
+
+
+def _show_identity(request_id: str, seen: reveal_service.RevealedIdentity) -> ResponseReturnValue:
     (row,) = _rows([_request_or_404(request_id)])
     known = [
         (str(IDENTITY_LABELS[key]), seen.fields[key])
