@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import event
@@ -120,12 +120,9 @@ def forget_freed_pages(session: Any) -> None:
     try:
         cursor = raw.cursor()
         cursor.execute(f"PRAGMA busy_timeout={FORGET_WAIT_MS}")
-        try:
+        with suppress(engine.dialect.dbapi.Error):  # busy: see above
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except engine.dialect.dbapi.Error:
-            pass  # busy: see above
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cursor.close()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
     finally:
         raw.close()
