@@ -82,8 +82,9 @@ def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) ->
     with app.app_context():
         upgrade()
         setup.ensure_organisation(db.session)
-        data = FilingInput(kind=CaseKind.COMPLAINT, subject="ก", details="ข",
-                           reporter={"name": "ค"})
+        data = FilingInput(
+            kind=CaseKind.COMPLAINT, subject="ก", details="ข", reporter={"name": "ค"}
+        )
         file_case(db.session, current_keyring(), tmp_path / "uploads", data, datetime.now(UTC))
         db.session.remove()
         downgrade(revision="0002")
@@ -119,8 +120,9 @@ def test_reveals_running_at_the_upgrade_to_sealed_reveals_end_and_are_wiped(
         filed = file_case(db.session, current_keyring(), tmp_path / "uploads", data, now)
         legal = create_user(db.session, "legal1", "นิติกร", Role.LEGAL, "pw")
         db.session.add(
-            RevealRequest(case_id=filed.case_id, requester_id=legal.id, reason_enc=b"r",
-                          requested_at=now)
+            RevealRequest(
+                case_id=filed.case_id, requester_id=legal.id, reason_enc=b"r", requested_at=now
+            )
         )
         db.session.commit()
         db.session.remove()

@@ -56,14 +56,17 @@ def _a_sweep_interval_passes(app: Flask) -> None:
     app.extensions[reveal_sweep.EXTENSION].next_at = time.monotonic() - 1
 
 
+def db_is_sqlite(app: Flask) -> bool:
+    with app.app_context():
+        return db.engine.dialect.name == "sqlite"
+
+
 def _bytes_on_disk(app: Flask) -> bytes:
     return b"".join(path.read_bytes() for path in database_files(app))
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/staff/login"])
-def test_the_next_request_after_the_interval_wipes_an_expired_reveal(
-    app: Flask, path: str
-) -> None:
+def test_the_next_request_after_the_interval_wipes_an_expired_reveal(app: Flask, path: str) -> None:
     request_id, sealed = _approved_reveal(app)
     if db_is_sqlite(app):
         assert sealed in _bytes_on_disk(app)  # the control: the scan below can see it
@@ -95,6 +98,10 @@ def test_a_worker_sweeps_at_most_once_per_interval(app: Flask) -> None:
     assert not schedule.due()
 
 
-def db_is_sqlite(app: Flask) -> bool:
+def test_sqlite_zeroes_what_is_deleted(app: Flask) -> None:
+    """secure_delete: a wiped value does not stay behind in the file's free space."""
     with app.app_context():
-        return db.engine.dialect.name == "sqlite"
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only: PostgreSQL relies on what was wiped being sealed")
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
