@@ -82,9 +82,8 @@ def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) ->
     with app.app_context():
         upgrade()
         setup.ensure_organisation(db.session)
-        data = FilingInput(
-            kind=CaseKind.COMPLAINT, subject="ก", details="ข", reporter={"name": "ค"}
-        )
+        data = FilingInput(kind=CaseKind.COMPLAINT, subject="ก", details="ข",
+                           reporter={"name": "ค"})
         file_case(db.session, current_keyring(), tmp_path / "uploads", data, datetime.now(UTC))
         db.session.remove()
         downgrade(revision="0002")
