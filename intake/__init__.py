@@ -25,7 +25,7 @@ class IntakeFlask(Flask):
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Wire configuration, extensions, blueprints, error handlers and commands."""
-    from intake import errors, i18n, security, tallies  # noqa: F401  (tallies: flush hooks)
+    from intake import errors, i18n, reveal_sweep, security, tallies  # noqa: F401  (tallies: flush hooks)
     from intake.cli import init_app as init_cli
     from intake.database import configure_engine
     from intake.extensions import babel, csrf, db, limiter
@@ -63,6 +63,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    reveal_sweep.init_app(app)
     app.register_blueprint(public_bp)
     init_staff(app)
     init_cli(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import event
@@ -17,6 +17,9 @@ from intake.filemodes import create_private_file, sqlite_file
 READ_SNAPSHOT = "intake_read_snapshot"
 # A pooled connection idle for longer than this is checked before use.
 IDLE_BEFORE_PING = 10.0
+# How long emptying SQLite's write-ahead log after a wipe may wait for readers to finish.
+FORGET_WAIT_MS = 1000
+BUSY_TIMEOUT_MS = 30000
 
 
 def configure_engine(engine: Engine) -> None:
@@ -93,8 +96,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten values are zeroed in the file, not left in free space:
+        # a wiped identity must not stay readable in the database file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -105,3 +111,29 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN DEFERRED")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def forget_freed_pages(session: Any) -> None:
+    """After a commit that wiped something (a revealed identity): on SQLite, also empty the
+    write-ahead log, which still holds the pages as they were before the wipe.
+
+    secure_delete has zeroed the bytes in the pages themselves; a TRUNCATE checkpoint
+    copies the log into the database and cuts the log file to nothing. It waits at most
+    FORGET_WAIT_MS for readers: when it cannot finish now, the log is overwritten as
+    writing goes on, and the next wipe tries again. PostgreSQL keeps old row versions
+    until VACUUM, so there the wipe relies on what was wiped being sealed.
+    """
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={FORGET_WAIT_MS}")
+        with suppress(engine.dialect.dbapi.Error):  # busy: see above
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+    finally:
+        raw.close()

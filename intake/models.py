@@ -556,11 +556,27 @@ class IdentityKeyGrant(Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
+class PersonalKey(Model):
+    """A staff member's own key pair, for what a reveal hands to them alone.
+
+    Only people whose role may ask for reveals hold one. The private half is wrapped
+    under their sign-in password (scrypt), which the server never keeps.
+    """
+
+    __tablename__ = "personal_keys"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    private_wrapped: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+
 class RevealRequest(Model):
     """A legal officer's request to see one tipster's identity, and its decision.
 
-    While an approval runs, the opened identity is kept under the content key for the
-    requester alone (``revealed_enc``); it is wiped on expiry or revocation.
+    While an approval runs, the opened identity is sealed to the requester's personal key
+    (``revealed_sealed``), never kept under a key the server holds; it is wiped on expiry
+    or revocation. The name does not end in ``_enc``: content-key rotation must leave it.
     """
 
     __tablename__ = "reveal_requests"
@@ -576,7 +592,7 @@ class RevealRequest(Model):
     decision_reason_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     approved_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
-    revealed_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    revealed_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
     case: Mapped[Case] = relationship()
 

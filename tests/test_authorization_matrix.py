@@ -40,6 +40,7 @@ from intake.services import ServiceError, case_actions
 from intake.services import reveal as reveal_service
 from intake.services.auth import change_password, reset_two_factor
 from intake.services.cases import FilingInput, file_case
+from intake.services.personal_keys import ensure_personal_key
 
 ANONYMOUS = "anonymous"
 ROLES = [role.value for role in Role]
@@ -197,6 +198,8 @@ def build_world(app: Flask) -> World:
     _prepare_custodian(app)
     with app.app_context():
         users = {u.username: u for u in db.session.scalars(select(User))}
+        # the key the legal officer's first sign-in makes
+        ensure_personal_key(db.session, current_keyring(), users["legal1"], PASSWORD, now)
         asked = reveal_service.request_reveal(
             db.session, current_keyring(), users["legal1"], tip_id, REVEAL_REASON, now
         )

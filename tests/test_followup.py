@@ -42,6 +42,7 @@ from intake.models import (
     User,
 )
 from intake.services import case_actions
+from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.settings import get_organisation
 from intake.services.users import create_user, find_user
@@ -507,6 +508,7 @@ def test_the_tip_status_page_hides_the_reveal_and_the_identity(app: Flask) -> No
     with app.app_context():
         keyring = current_keyring()
         legal = create_user(db.session, "legalzz", STAFF_NAME, Role.LEGAL, "pw")
+        ensure_personal_key(db.session, keyring, legal, "pw", now)  # as signing in does
         db.session.commit()
         case_id = db.session.scalars(select(Case.id)).one()
         request = request_reveal(db.session, keyring, legal, case_id, REVEAL_REASON, now)

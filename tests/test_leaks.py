@@ -145,6 +145,7 @@ def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
     from intake.models import Case, Role
     from intake.services import keys
     from intake.services.identity import rotate_identity_key
+    from intake.services.personal_keys import ensure_personal_key
     from intake.services.reveal import approve_reveal, request_reveal, view_identity
     from intake.services.users import create_user, find_user
 
@@ -159,13 +160,14 @@ def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
     with app.app_context():
         keyring = current_keyring()
         legal = create_user(db.session, "legal", "นิติกร", Role.LEGAL, "pw")
+        ensure_personal_key(db.session, keyring, legal, "pw", now)  # as signing in does
         db.session.commit()
         custodian = find_user(db.session, CUSTODIAN)
         assert custodian is not None
         case_id = db.session.scalars(select(Case.id)).one()
         request = request_reveal(db.session, keyring, legal, case_id, REASON, now)
         approve_reveal(db.session, keyring, custodian, CUSTODIAN_PASSPHRASE, request.id, now)
-        seen = view_identity(db.session, keyring, legal, request.id, now)
+        seen = view_identity(db.session, keyring, legal, request.id, "pw", now)
         assert seen.fields["name"] == NAME
         keys.rotate_content_key(db.session, keyring, Path(app.config["INTAKE_KEYS_PATH"]),
                                 Path(app.config["INTAKE_UPLOADS_PATH"]))

@@ -129,3 +129,53 @@ def test_photos_stored_before_every_type_was_cleaned_keep_saying_so(
         db.engine.dispose()
     assert Report.decode(rows["image/jpeg"]) == IMAGE_REPORT
     assert Report.decode(rows["application/pdf"]) == AS_SENT
+
+
+def test_reveals_running_at_the_upgrade_to_sealed_reveals_end_and_are_wiped(
+    tmp_path: Path, postgres: Any
+) -> None:
+    """Revision 0012: an identity kept under the content key cannot be sealed to a key
+    that does not exist yet, so a reveal running at the upgrade ends and is wiped."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import inspect, text
+
+    from intake.keystore import current_keyring
+    from intake.models import CaseKind, RevealRequest, Role
+    from intake.services import setup
+    from intake.services.cases import FilingInput, file_case
+    from intake.services.users import create_user
+
+    app = _fresh_app(tmp_path, postgres)
+    with app.app_context():
+        upgrade()
+        setup.ensure_organisation(db.session)
+        now = datetime.now(UTC)
+        data = FilingInput(kind=CaseKind.TIP, subject="ก", details="ข")
+        filed = file_case(db.session, current_keyring(), tmp_path / "uploads", data, now)
+        legal = create_user(db.session, "legal1", "นิติกร", Role.LEGAL, "pw")
+        db.session.add(
+            RevealRequest(
+                case_id=filed.case_id, requester_id=legal.id, reason_enc=b"r", requested_at=now
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+        # Given a reveal running before the upgrade, its identity under the content key
+        downgrade(revision="0010")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE reveal_requests SET status = 'approved', revealed_enc = :blob"),
+                {"blob": b"an identity under the content key"},
+            )
+        # When the database is upgraded
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT status, revealed_sealed FROM reveal_requests"
+            ).all()
+            columns = {c["name"] for c in inspect(connection).get_columns("reveal_requests")}
+        db.engine.dispose()
+    # Then it has ended, nothing of it is kept, and the old column is gone
+    assert [tuple(row) for row in rows] == [("expired", None)]
+    assert "revealed_enc" not in columns

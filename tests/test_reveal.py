@@ -1,4 +1,5 @@
-"""A reveal needs a reason, a second person with the passphrase, and leaves a trail."""
+"""A reveal needs a reason, a second person with the passphrase, and leaves a trail; what
+it hands over opens only with the requester's own password."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, Notification, RevealRequest, RevealStatus, Role, User
 from intake.services import ServiceError
+from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import (
     approve_reveal,
     expire_reveals,
@@ -27,6 +29,7 @@ from intake.services.users import create_user, find_user
 
 NOW = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 REASON = "ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริงตามมาตรา 59"
+PASSWORD = "pw"  # the legal officers' sign-in password, which wraps their personal keys
 
 
 class World:
@@ -40,8 +43,10 @@ class World:
         self.client = client
         with app.app_context():
             self.case_id = db.session.scalars(select(Case.id)).one()
-            create_user(db.session, "legal1", "นิติกรหนึ่ง", Role.LEGAL, "pw")
-            create_user(db.session, "legal2", "นิติกรสอง", Role.LEGAL, "pw")
+            for username in ("legal1", "legal2"):
+                officer = create_user(db.session, username, username, Role.LEGAL, PASSWORD)
+                # as their first sign-in does, with the password in hand
+                ensure_personal_key(db.session, current_keyring(), officer, PASSWORD, NOW)
             db.session.commit()
 
     @staticmethod
@@ -77,7 +82,12 @@ def test_full_reveal_path_and_its_audit_trail(app: Flask, world: World) -> None:
 
         approve_reveal(db.session, keyring, custodian, CUSTODIAN_PASSPHRASE, request_id, NOW)
         seen = view_identity(
-            db.session, keyring, world.user("legal1"), request_id, NOW + timedelta(hours=1)
+            db.session,
+            keyring,
+            world.user("legal1"),
+            request_id,
+            PASSWORD,
+            NOW + timedelta(hours=1),
         )
         assert seen.fields == {"name": "นายผู้แจ้ง กล้าหาญ"}
         assert seen.expires_at == NOW + timedelta(days=7)
@@ -98,7 +108,7 @@ def test_only_the_requester_sees_the_identity(app: Flask, world: World, viewer: 
             db.session, keyring, world.user(CUSTODIAN), CUSTODIAN_PASSPHRASE, request_id, NOW
         )
         with pytest.raises(ServiceError) as refused:
-            view_identity(db.session, keyring, world.user(viewer), request_id, NOW)
+            view_identity(db.session, keyring, world.user(viewer), request_id, PASSWORD, NOW)
         assert refused.value.code == "not_allowed"
         assert "identity.viewed" not in _actions(world.case_id)
 
@@ -148,7 +158,7 @@ def test_a_wrong_passphrase_changes_nothing(app: Flask, world: World) -> None:
         db.session.rollback()
         request = db.session.get(RevealRequest, request_id)
         assert request is not None
-        assert request.status is RevealStatus.PENDING and request.revealed_enc is None
+        assert request.status is RevealStatus.PENDING and request.revealed_sealed is None
 
 
 def test_a_refused_request_shows_nothing(app: Flask, world: World) -> None:
@@ -164,7 +174,7 @@ def test_a_refused_request_shows_nothing(app: Flask, world: World) -> None:
             NOW,
         )
         with pytest.raises(ServiceError) as refused:
-            view_identity(db.session, keyring, world.user("legal1"), request_id, NOW)
+            view_identity(db.session, keyring, world.user("legal1"), request_id, PASSWORD, NOW)
         assert refused.value.code == "not_running"
         assert _actions(world.case_id)[-1] == "reveal.refused"
 
@@ -178,11 +188,11 @@ def test_an_expired_grant_is_wiped_and_shows_nothing(app: Flask, world: World) -
         )
         later = NOW + timedelta(days=7, seconds=1)
         with pytest.raises(ServiceError) as expired:
-            view_identity(db.session, keyring, world.user("legal1"), request_id, later)
+            view_identity(db.session, keyring, world.user("legal1"), request_id, PASSWORD, later)
         assert expired.value.code == "not_running"
         request = db.session.get(RevealRequest, request_id)
         assert request is not None
-        assert request.status is RevealStatus.EXPIRED and request.revealed_enc is None
+        assert request.status is RevealStatus.EXPIRED and request.revealed_sealed is None
         assert _actions(world.case_id)[-1] == "reveal.expired"
 
 
@@ -202,9 +212,9 @@ def test_expiry_sweep_and_early_revocation_wipe_the_identity(app: Flask, world: 
         revoke_reveal(db.session, keyring, custodian, second, NOW + timedelta(hours=2))
         request = db.session.get(RevealRequest, second)
         assert request is not None
-        assert request.status is RevealStatus.REVOKED and request.revealed_enc is None
+        assert request.status is RevealStatus.REVOKED and request.revealed_sealed is None
         with pytest.raises(ServiceError):
-            view_identity(db.session, keyring, world.user("legal2"), second, NOW)
+            view_identity(db.session, keyring, world.user("legal2"), second, PASSWORD, NOW)
 
 
 def _status_page(world: World) -> str:

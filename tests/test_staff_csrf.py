@@ -62,6 +62,7 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.request_reveal": {"reason": REVEAL_REASON},
     "staff.decide_reveal": {"decision": "refuse", "refusal_reason": REVEAL_REASON},
     "staff.revoke_reveal": {},
+    "staff.view_identity": {"password": PASSWORD},
     "staff.admin_user_new": {
         "username": "newofficer",
         "display_name": "เจ้าหน้าที่ใหม่",

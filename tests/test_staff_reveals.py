@@ -1,5 +1,6 @@
 """The reveal screens: a legal officer asks with a reason, the custodian decides with the
-passphrase, only the requester reads the identity, and every step leaves a trail."""
+passphrase, only the requester reads the identity (entering their password again), and
+every step leaves a trail."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 import pytest
 from builders import complaint_form, tip_form
@@ -14,7 +16,7 @@ from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import PASSWORD, sign_in, staff_client
+from staff_support import PASSWORD, make_staff, sign_in, staff_client
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
@@ -29,13 +31,16 @@ from intake.models import (
     Role,
     User,
 )
+from intake.services import admin_users
 from intake.services.auth import change_password, reset_two_factor
+from intake.services.sign_in_throttle import PAIR_MAX_FAILURES as MAX_FAILURES
 from intake.services.users import find_user
 
 REASON = "ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริงตามมาตรา 59 ก่อนส่งเรื่องให้ ป.ป.ช."
 REFUSAL = "ยังสอบพยานอื่นได้ จึงยังไม่จำเป็นต้องทราบตัวผู้แจ้งในขั้นนี้"
 TIPSTER = "นายผู้แจ้ง กล้าหาญ"
 WRONG_PASSPHRASE_MESSAGE = "รหัสผ่านกุญแจไม่ถูกต้อง"
+NEW_PASSWORD = "another staff password 2"
 
 
 def custodian_client(app: Flask) -> FlaskClient:
@@ -82,6 +87,13 @@ class World:
     def approve(self, request_id: str) -> None:
         status, page = self.decide(request_id, decision="approve", passphrase=CUSTODIAN_PASSPHRASE)
         assert status == 303, page[:1000]
+
+    def view(self, request_id: str, password: str = PASSWORD) -> tuple[int, str]:
+        """The requester opens the identity: the page asks for the password, then shows it."""
+        response = self.legal.post(
+            f"/staff/reveals/{request_id}/identity", data={"password": password}
+        )
+        return response.status_code, response.get_data(as_text=True)
 
     def status_of(self, request_id: str) -> RevealStatus:
         with self.app.app_context():
@@ -133,15 +145,22 @@ def test_request_approve_view_and_the_tipster_is_told(
     # Then the requester alone reads the identity, for a limited time
     mine = world.legal.get("/staff/reveals/mine").get_data(as_text=True)
     assert "อนุมัติแล้ว" in mine and f"/staff/reveals/{request_id}/identity" in mine
-    shown = world.legal.get(f"/staff/reveals/{request_id}/identity")
+    asked = world.legal.get(f"/staff/reveals/{request_id}/identity")
+    form_page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and TIPSTER not in form_page
+    assert 'id="step-up"' in form_page and 'type="password"' in form_page
+    shown = world.legal.post(f"/staff/reveals/{request_id}/identity", data={"password": PASSWORD})
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200
     assert TIPSTER in page and "0812345678" in page and "ชื่อ–นามสกุล" in page
     assert 'id="visible-until"' in page and "ดูได้ถึง" in page
     assert shown.headers["Cache-Control"] == "no-store"
     other = staff_client(app, "legal2", Role.LEGAL)
-    refused = other.get(f"/staff/reveals/{request_id}/identity")
-    assert refused.status_code in (403, 404) and TIPSTER not in refused.get_data(as_text=True)
+    for refused in (
+        other.get(f"/staff/reveals/{request_id}/identity"),
+        other.post(f"/staff/reveals/{request_id}/identity", data={"password": PASSWORD}),
+    ):
+        assert refused.status_code in (403, 404) and TIPSTER not in refused.get_data(as_text=True)
 
     # And the tipster's status page says the identity was disclosed
     status_page = world.public.post("/track", data={"code": world.code}).get_data(as_text=True)
@@ -160,7 +179,7 @@ def test_request_approve_view_and_the_tipster_is_told(
         actors = {action: actor for action, actor in db.session.execute(query)}
     assert actors["reveal.requested"] == f"user:{_user_id(app, 'legal1')}"
     assert actors["reveal.approved"] == f"user:{_user_id(app, CUSTODIAN)}"
-    for secret in (REASON, CUSTODIAN_PASSPHRASE, TIPSTER):
+    for secret in (REASON, CUSTODIAN_PASSPHRASE, TIPSTER, PASSWORD):
         assert secret not in caplog.text
 
 
@@ -281,3 +300,71 @@ def test_no_reveal_form_without_a_sealed_identity(app: Flask, world: World) -> N
     for case_id in ids:
         assert world.legal.get(f"/staff/cases/{case_id}/reveal").status_code == 404
     assert world.legal.get("/staff/cases/not-a-case/reveal").status_code == 404
+
+
+def test_a_wrong_password_is_refused_beside_the_field_and_repeated_ones_sign_out(
+    app: Flask, world: World
+) -> None:
+    request_id = world.ask()
+    world.approve(request_id)
+
+    status, page = world.view(request_id, "not my password at all")
+
+    assert status == 422
+    assert re.search(r'id="password-error"[^>]*>[^<]*รหัสผ่านไม่ถูกต้อง', page)
+    assert "not my password at all" not in page and TIPSTER not in page
+    assert world.actions()[-1] == "identity.view_refused"
+    for attempt in range(MAX_FAILURES - 2):
+        assert world.view(request_id, f"guess {attempt}")[0] == 422
+    # The last allowed guess locks the account and ends the session it came from
+    locked = world.legal.post(
+        f"/staff/reveals/{request_id}/identity", data={"password": "one guess too many"}
+    )
+    assert locked.status_code == 303 and locked.headers["Location"].endswith("/staff/login")
+    assert world.legal.get("/staff/reveals/mine").headers["Location"].endswith("/staff/login")
+    assert world.actions().count("identity.view_refused") == MAX_FAILURES
+    assert "identity.viewed" not in world.actions()
+
+
+def test_after_a_password_change_the_new_password_opens_the_identity(world: World) -> None:
+    request_id = world.ask()
+    world.approve(request_id)
+    changed = world.legal.post(
+        "/staff/account/password",
+        data={"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert changed.status_code == 303
+
+    assert world.view(request_id, PASSWORD)[0] == 422
+    status, page = world.view(request_id, NEW_PASSWORD)
+
+    assert status == 200 and TIPSTER in page
+
+
+def test_approval_is_refused_clearly_when_the_requester_has_no_key(
+    app: Flask, world: World
+) -> None:
+    request_id = world.ask()
+    make_staff(app, "admin1", Role.ADMIN)
+    with app.app_context():  # an administrator resets the officer's sign-in meanwhile
+        admin = find_user(db.session, "admin1")
+        officer = find_user(db.session, "legal1")
+        assert admin is not None and officer is not None
+        now = datetime.now(UTC)
+        admin_users.issue_enrolment_link(db.session, current_keyring(), admin, officer.id, now=now)
+
+    status, page = world.decide(request_id, decision="approve", passphrase=CUSTODIAN_PASSPHRASE)
+
+    assert status == 409 and "ผู้ขอยังไม่มีกุญแจส่วนตัว" in page
+    assert world.status_of(request_id) is RevealStatus.PENDING
+    assert "reveal.approved" not in world.actions()
+
+
+def test_asking_for_the_password_again_is_throttled_per_client(make_app: Any) -> None:
+    app = make_app(RATELIMIT_ENABLED=True, INTAKE_LOGIN_LIMIT="3 per minute")
+    legal = staff_client(app, "legal1", Role.LEGAL)
+    url = f"/staff/reveals/{'0' * 36}/identity"
+
+    answers = [legal.post(url, data={"password": "a guess"}).status_code for _ in range(4)]
+
+    assert answers == [404, 404, 404, 429]

@@ -8,6 +8,10 @@ identities (``flask intake custodian-remove`` comes first).
 
 An administrator never sets a password nor sees a two-factor secret: a new account, and
 a "reset", get a one-time enrolment link (``services.enrolment``) that the person uses.
+
+Issuing a link, disabling someone, or giving them a role that may not ask for reveals
+deletes their personal key (``services.personal_keys``), and so ends every reveal handed
+to them: whoever signs in next with a new credential must not find one waiting.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intake import crypto
+from intake.database import forget_freed_pages
 from intake.models import Department, Role, User
 from intake.services import DbSession, ServiceError, enrolment, sign_in_throttle
 from intake.services.audit import actor_label, record
 from intake.services.identity import custodians
+from intake.services.personal_keys import may_hold, withdraw_personal_key
 from intake.services.staff_sessions import end_all_sessions
 from intake.services.users import find_user
 
@@ -139,8 +145,17 @@ def change_role(
     if department_id is not None:
         detail += f" department={department_id}"
     record(session, keyring, "admin.user_changed", actor=actor_label(admin), now=now, detail=detail)
+    wiped = 0 if may_hold(user) else _withdraw(session, keyring, admin, user, now)
     session.commit()
+    if wiped:
+        forget_freed_pages(session)
     return user
+
+
+def _withdraw(
+    session: DbSession, keyring: crypto.Keyring, admin: User, user: User, now: datetime
+) -> int:
+    return withdraw_personal_key(session, keyring, user, actor=actor_label(admin), now=now)
 
 
 def set_active(
@@ -170,7 +185,10 @@ def set_active(
         action = "admin.user_disabled"
     end_all_sessions(session, user, now)
     record(session, keyring, action, actor=actor_label(admin), now=now, detail=f"user:{user.id}")
+    wiped = 0 if active else _withdraw(session, keyring, admin, user, now)
     session.commit()
+    if wiped:
+        forget_freed_pages(session)
     return user
 
 

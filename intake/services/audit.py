@@ -42,6 +42,7 @@ ACTIONS = frozenset(
         "case.exported",
         "identity.sealed",
         "identity.viewed",
+        "identity.view_refused",
         "reveal.requested",
         "reveal.approved",
         "reveal.refused",

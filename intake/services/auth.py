@@ -22,6 +22,7 @@ from intake.models import Role, User
 from intake.services import DbSession, ServiceError
 from intake.services import sign_in_throttle as throttle
 from intake.services.audit import actor_label, record
+from intake.services.personal_keys import ensure_personal_key, rewrap_personal_key
 from intake.services.staff_sessions import end_all_sessions, parse_user_id, start_session
 from intake.services.users import create_user, find_user, has_usable_password, hash_password
 
@@ -156,6 +157,10 @@ def check_password(
     if not check_password_hash(user.password_hash, password):
         _fail(session, keyring, user, client, now)
         raise ServiceError("invalid")
+    # The password is in hand only now: a legal officer's personal key is made (or
+    # checked) with it, for what a reveal hands over.
+    if ensure_personal_key(session, keyring, user, password, now) is not None:
+        session.commit()
     return user
 
 
@@ -213,10 +218,12 @@ def change_password(
     *,
     keep_token: str | None,
 ) -> None:
-    """Changing the password ends every other session of the user on the server."""
+    """Changing the password ends every other session of the user on the server and
+    re-wraps the personal key under the new password."""
     if not check_password_hash(user.password_hash, current):
         raise ServiceError("invalid")
     set_password(session, user, new)
+    rewrap_personal_key(session, user, current, new)
     end_all_sessions(session, user, now, keep_token=keep_token)
     session.commit()
 

@@ -21,10 +21,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from intake import crypto
+from intake.database import forget_freed_pages
 from intake.models import Role, User
 from intake.services import DbSession, ServiceError, sign_in_throttle
 from intake.services import auth as auth_service
 from intake.services.audit import ACTOR_SYSTEM, actor_label, record
+from intake.services.personal_keys import withdraw_personal_key
 from intake.services.staff_sessions import end_all_sessions
 from intake.services.users import UNUSABLE_PASSWORD, create_user
 
@@ -76,6 +78,8 @@ def issue(
     user.totp_last_step = None
     sign_in_throttle.lift(session, user)
     end_all_sessions(session, user, now)
+    # A key wrapped under the old password must not wait for whoever enrols next.
+    withdraw_personal_key(session, keyring, user, actor=actor, now=now)
     detail = f"user:{user.id}" + (" replaced" if replaced else "")
     record(session, keyring, "user.enrolment_issued", actor=actor, now=now, detail=detail)
     return IssuedLink(user, token, user.enrolment_expires_at)
@@ -84,9 +88,10 @@ def issue(
 def issue_link(
     session: DbSession, keyring: crypto.Keyring, user: User, *, actor: str, now: datetime
 ) -> IssuedLink:
-    """``issue``, committed."""
+    """``issue``, committed; on SQLite the pages a withdrawn reveal freed are emptied."""
     issued = issue(session, keyring, user, actor=actor, now=now)
     session.commit()
+    forget_freed_pages(session)
     return issued
 
 

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from intake import crypto
+from intake.database import forget_freed_pages
 from intake.models import (
     Attachment,
     Case,
@@ -111,7 +112,7 @@ def _has_identity() -> sa.ColumnElement[bool]:
         Case.contact_enc.is_not(None),
         Case.notice_address_enc.is_not(None),
         sa.exists().where(
-            RevealRequest.case_id == Case.id, RevealRequest.revealed_enc.is_not(None)
+            RevealRequest.case_id == Case.id, RevealRequest.revealed_sealed.is_not(None)
         ),
     )
 
@@ -237,7 +238,9 @@ def _purge_identity(session: DbSession, keyring: crypto.Keyring, case: Case, now
         .values(status=RevealStatus.EXPIRED)
     )
     session.execute(
-        sa.update(RevealRequest).where(RevealRequest.case_id == case.id).values(revealed_enc=None)
+        sa.update(RevealRequest)
+        .where(RevealRequest.case_id == case.id)
+        .values(revealed_sealed=None)
     )
 
 
@@ -316,4 +319,5 @@ def purge(
         detail=f"contents {contents}, identity {identity}, files {files}, mail {deleted_mail}",
     )
     session.commit()
+    forget_freed_pages(session)
     return PurgeReport(contents, identity, files, missing, deleted_mail)

@@ -1,6 +1,12 @@
 """Revealing a tipster's identity: asked for by a legal officer with a reason, decided by a
 different person who is a custodian, readable by the requester alone for a limited time.
-Every step and every view leaves an audit entry."""
+Every step and every view leaves an audit entry.
+
+At approval the custodian's passphrase opens the identity, which is then sealed to the
+requester's personal key (``services.personal_keys``) and to nothing the server holds:
+viewing takes the requester's password again. Expiry and revocation delete the sealed
+copy; on SQLite the freed bytes are zeroed and the write-ahead log emptied after it.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +17,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from intake import crypto
+from intake.database import forget_freed_pages
 from intake.models import (
     Case,
     CaseKind,
     Notification,
     RevealRequest,
     RevealStatus,
-    Role,
     User,
     new_id,
 )
-from intake.services import DbSession, ServiceError
+from intake.permissions import Permission, has_permission
+from intake.services import DbSession, ServiceError, sign_in_throttle
+from intake.services import personal_keys as personal_keys_service
 from intake.services.audit import actor_label, record
 from intake.services.identity import custodians, open_case_identity
 from intake.services.settings import get_organisation
+from intake.services.staff_sessions import end_all_sessions
 
 REASON_MIN = 20
 REASON_MAX = 2000
@@ -34,6 +43,10 @@ def _encrypt(keyring: crypto.Keyring, value: str, column: str, request_id: str) 
     return crypto.encrypt_field(
         keyring, value, table="reveal_requests", column=column, row_id=request_id
     )
+
+
+def _revealed_context(request: RevealRequest) -> str:
+    return f"intake:revealed:{request.id}:{request.case_id}"
 
 
 def _check_reason(reason: str) -> str:
@@ -60,8 +73,11 @@ def request_reveal(
     reason: str,
     now: datetime,
 ) -> RevealRequest:
-    if requester.role is not Role.LEGAL or not requester.active:
+    if not requester.active or not has_permission(requester.role, Permission.REVEAL_REQUEST):
         raise ServiceError("not_allowed")
+    if personal_keys_service.public_key(session, requester.id) is None:
+        # Nothing could be handed over: the key is made when the officer next signs in.
+        raise ServiceError("no_personal_key")
     # Locked: a purge running meanwhile waits, or is seen (services.retention).
     case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None or case.kind is not CaseKind.TIP:
@@ -140,7 +156,7 @@ def _tell_requester_and_commit(
 
 
 def _check_decider(request: RevealRequest, custodian: User) -> None:
-    if custodian.role is not Role.CUSTODIAN or not custodian.active:
+    if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
         raise ServiceError("not_allowed")
     if custodian.id == request.requester_id:
         raise ServiceError("same_person")
@@ -156,9 +172,12 @@ def approve_reveal(
     request_id: str,
     now: datetime,
 ) -> RevealRequest:
-    """Open the identity with the custodian's passphrase and hand it to the requester."""
+    """Open the identity with the custodian's passphrase and seal it to the requester."""
     request = _get(session, request_id)
     _check_decider(request, custodian)
+    requester_key = personal_keys_service.public_key(session, request.requester_id)
+    if requester_key is None:
+        raise ServiceError("requester_has_no_key")
     identity = open_case_identity(
         session, keyring, custodian, passphrase, request.case, now
     )
@@ -167,9 +186,8 @@ def approve_reveal(
     request.decided_by_id = custodian.id
     request.decided_at = request.approved_at = now
     request.expires_at = now + timedelta(days=days)
-    request.revealed_enc = _encrypt(
-        keyring, json.dumps(identity, ensure_ascii=False), "revealed", request.id
-    )
+    opened = json.dumps(identity, ensure_ascii=False).encode("utf-8")
+    request.revealed_sealed = crypto.seal(requester_key, opened, context=_revealed_context(request))
     _tell_requester_and_commit(
         session, keyring, request, custodian, "reveal.approved", now, f"; {days} days"
     )
@@ -200,12 +218,12 @@ def revoke_reveal(
 ) -> RevealRequest:
     """A custodian ends a running approval early; the opened identity is wiped."""
     request = _get(session, request_id)
-    if custodian.role is not Role.CUSTODIAN or not custodian.active:
+    if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
         raise ServiceError("not_allowed")
     if request.status is not RevealStatus.APPROVED:
         raise ServiceError("not_running")
     request.status = RevealStatus.REVOKED
-    request.revealed_enc = None
+    request.revealed_sealed = None
     record(
         session,
         keyring,
@@ -216,6 +234,7 @@ def revoke_reveal(
         detail=f"request {request.id}",
     )
     session.commit()
+    forget_freed_pages(session)
     return request
 
 
@@ -223,7 +242,7 @@ def _expire(
     session: DbSession, keyring: crypto.Keyring, request: RevealRequest, now: datetime
 ) -> None:
     request.status = RevealStatus.EXPIRED
-    request.revealed_enc = None
+    request.revealed_sealed = None
     record(
         session,
         keyring,
@@ -236,7 +255,8 @@ def _expire(
 
 
 def expire_reveals(session: DbSession, keyring: crypto.Keyring, now: datetime) -> int:
-    """Wipe every approval whose time is up (run from `intake remind` and on view)."""
+    """Wipe every approval whose time is up (run from `intake remind`, on view, and by
+    each worker soon after the time is up: ``intake.reveal_sweep``)."""
     due = list(
         session.scalars(
             select(RevealRequest).where(
@@ -247,6 +267,8 @@ def expire_reveals(session: DbSession, keyring: crypto.Keyring, now: datetime) -
     for request in due:
         _expire(session, keyring, request, now)
     session.commit()
+    if due:
+        forget_freed_pages(session)
     return len(due)
 
 
@@ -257,27 +279,76 @@ class RevealedIdentity:
     expires_at: datetime
 
 
-def view_identity(
+def running_request(
     session: DbSession, keyring: crypto.Keyring, requester: User, request_id: str, now: datetime
-) -> RevealedIdentity:
-    """The requester alone, while the approval runs; each view is audited."""
+) -> RevealRequest:
+    """The requester's approval, while it runs (one whose time is up is wiped here)."""
     request = _get(session, request_id)
     if request.requester_id != requester.id or not requester.active:
         raise ServiceError("not_allowed")
     if request.status is RevealStatus.APPROVED and request.expires_at and request.expires_at <= now:
         _expire(session, keyring, request, now)
         session.commit()
-    if request.status is not RevealStatus.APPROVED or request.revealed_enc is None:
+        forget_freed_pages(session)
+    if request.status is not RevealStatus.APPROVED or request.revealed_sealed is None:
         raise ServiceError("not_running")
-    fields = json.loads(
-        crypto.decrypt_text(
-            keyring,
-            request.revealed_enc,
-            table="reveal_requests",
-            column="revealed",
-            row_id=request.id,
-        )
+    return request
+
+
+def _refuse_view(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    requester: User,
+    request: RevealRequest,
+    client: str,
+    now: datetime,
+) -> bool:
+    """A wrong password counts as a failed sign-in from this client: once the client is
+    locked out of the account, every session of it ends, so an unattended session cannot
+    be used to guess. Returns whether that happened."""
+    sign_in_throttle.record_failure(session, requester, client, now)
+    locked = sign_in_throttle.refused(session, requester, client, now)
+    if locked:
+        end_all_sessions(session, requester, now)
+    record(
+        session,
+        keyring,
+        "identity.view_refused",
+        actor=actor_label(requester),
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}; wrong password",
     )
+    session.commit()
+    return locked
+
+
+def view_identity(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    requester: User,
+    request_id: str,
+    password: str,
+    now: datetime,
+    *,
+    client: str = "",
+) -> RevealedIdentity:
+    """The requester alone, with their password, while the approval runs; each view and
+    each refused password is audited. Raises "not_allowed", "not_running", "locked",
+    "wrong_password" or "no_personal_key"."""
+    request = running_request(session, keyring, requester, request_id, now)
+    if sign_in_throttle.refused(session, requester, client, now):
+        raise ServiceError("locked")
+    try:
+        private = personal_keys_service.open_private_key(session, requester, password)
+    except ServiceError as error:
+        if error.code == "wrong_password":
+            if _refuse_view(session, keyring, requester, request, client, now):
+                raise ServiceError("locked") from error
+        raise
+    sealed = request.revealed_sealed or b""
+    opened = crypto.open_sealed(private, sealed, context=_revealed_context(request))
+    fields = json.loads(opened.decode("utf-8"))
     record(
         session,
         keyring,

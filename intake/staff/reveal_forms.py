@@ -1,5 +1,5 @@
-"""Forms of the identity-reveal screens. Reasons and passphrases travel only in POST
-bodies; a passphrase field is never filled back in."""
+"""Forms of the identity-reveal screens. Reasons, passphrases and passwords travel only in
+POST bodies; a passphrase or password field is never filled back in."""
 
 from __future__ import annotations
 
@@ -51,3 +51,13 @@ class RefuseForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     """Carries only the CSRF token."""
+
+
+class ViewIdentityForm(FlaskForm):
+    """The requester's own sign-in password, asked again at each view: it opens the key
+    the identity is sealed to, and an unattended session cannot show it."""
+
+    password = PasswordField(
+        _l("รหัสผ่านเข้าสู่ระบบของท่าน"),
+        validators=[DataRequired(REQUIRED), Length(max=PASSPHRASE_MAX)],
+    )

@@ -1,36 +1,47 @@
 """Identity reveal screens: a legal officer asks with a reason, a custodian decides with
-their passphrase, the requester alone reads the identity for a limited time.
+their passphrase, the requester alone reads the identity for a limited time, entering
+their password again each time (it opens the key the identity is sealed to).
 
 The rules, the audit and the cryptography live in ``intake.services.reveal``. What the
-pages need to list (who asked, when, why) is read here through the small read model
-below; nothing from these pages goes into a URL but a request or case id.
+pages need to list (who asked, when, why) comes from ``intake.staff.reveal_rows``;
+nothing from these pages goes into a URL but a request or case id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import ColumnElement, select
 
-from intake import crypto
-from intake.extensions import db
+from intake.extensions import db, limiter
 from intake.i18n import format_datetime
 from intake.keystore import current_keyring
-from intake.models import Case, CaseKind, Notification, RevealRequest, RevealStatus, User
+from intake.models import RevealRequest, RevealStatus
 from intake.permissions import Permission, requires
+from intake.privacy import client_key
 from intake.services import ServiceError
 from intake.services import reveal as reveal_service
 from intake.services.cases import REPORTER_FIELDS
 from intake.staff import bp
-from intake.staff.reveal_forms import ApproveForm, RefuseForm, RevealRequestForm, RevokeForm
+from intake.staff.reveal_forms import (
+    ApproveForm,
+    RefuseForm,
+    RevealRequestForm,
+    RevokeForm,
+    ViewIdentityForm,
+)
+from intake.staff.reveal_rows import (
+    request_or_404,
+    request_rows,
+    requests_where,
+    sealed_tip_or_404,
+    take_notices,
+)
 
 # The tipster's identity fields, named as on the public tip form.
 IDENTITY_LABELS = {
@@ -41,16 +52,14 @@ IDENTITY_LABELS = {
     "national_id": _l("เลขประจำตัวประชาชน"),
 }
 
-NOTICE_LABELS = {
-    "reveal.requested": _l("มีคำขอเปิดเผยตัวตนใหม่"),
-    "reveal.approved": _l("คำขอเปิดเผยตัวตนของท่านได้รับอนุมัติ"),
-    "reveal.refused": _l("คำขอเปิดเผยตัวตนของท่านไม่ได้รับอนุมัติ"),
-}
-
 REQUEST_ERRORS = {
     "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
     "reason_too_long": _l("เหตุผลยาวเกินไป"),
     "already_pending": _l("ท่านมีคำขอสำหรับเรื่องนี้ที่รอการพิจารณาอยู่แล้ว"),
+    "no_personal_key": _l(
+        "บัญชีของท่านยังไม่มีกุญแจส่วนตัวสำหรับรับข้อมูลตัวตน โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"
+        " ระบบจะสร้างกุญแจให้ แล้วจึงส่งคำขอ"
+    ),
 }
 
 DECISION_ERRORS = {
@@ -64,6 +73,10 @@ DECISION_ERRORS = {
     "not_custodian": _l("บัญชีของท่านยังไม่ได้รับมอบกุญแจข้อมูลตัวตน จึงอนุมัติไม่ได้"),
     "not_allowed": _l("ท่านไม่มีสิทธิ์พิจารณาคำขอนี้"),
     "no_identity": _l("เรื่องนี้ไม่มีข้อมูลตัวตนที่ปิดผนึกไว้"),
+    "requester_has_no_key": _l(
+        "ผู้ขอยังไม่มีกุญแจส่วนตัว (เช่น เพิ่งถูกรีเซ็ตการเข้าสู่ระบบ) จึงส่งข้อมูลตัวตนให้ไม่ได้"
+        " ผู้ขอต้องเข้าสู่ระบบใหม่ก่อน แล้วจึงอนุมัติได้ ไม่มีการเปลี่ยนแปลงใด ๆ"
+    ),
     "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
     "reason_too_long": _l("เหตุผลยาวเกินไป"),
 }
@@ -83,107 +96,19 @@ UNAVAILABLE = {
 }
 
 
+VIEW_ERRORS = {
+    "wrong_password": _l("รหัสผ่านไม่ถูกต้อง ข้อมูลตัวตนยังไม่ถูกเปิด และความพยายามนี้ถูกบันทึกไว้"),
+    "no_personal_key": _l("บัญชีของท่านไม่มีกุญแจส่วนตัวที่ข้อมูลตัวตนนี้ปิดผนึกไว้ โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"),
+}
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-# --- read model: what the pages list -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RequestRow:
-    id: str
-    case_id: str
-    reference: str
-    requester: str
-    requested_at: datetime
-    status: RevealStatus
-    expires_at: datetime | None
-    decided_at: datetime | None
-    reason: str = ""
-    refusal: str = ""
-
-
-@dataclass(frozen=True)
-class Notice:
-    label: str
-    reference: str
-    at: datetime
-
-
-def _decrypt(blob: bytes | None, column: str, request_id: str) -> str:
-    if blob is None:
-        return ""
-    return crypto.decrypt_text(
-        current_keyring(), blob, table="reveal_requests", column=column, row_id=request_id
-    )
-
-
-def _rows(
-    requests: Sequence[RevealRequest], *, reasons: bool = False, refusals: bool = False
-) -> list[RequestRow]:
-    ids = {r.requester_id for r in requests}
-    query = select(User.id, User.display_name).where(User.id.in_(ids))
-    names = {user_id: name for user_id, name in db.session.execute(query)}
-    return [
-        RequestRow(
-            id=r.id,
-            case_id=r.case_id,
-            reference=r.case.reference,
-            requester=names.get(r.requester_id, ""),
-            requested_at=r.requested_at,
-            status=r.status,
-            expires_at=r.expires_at,
-            decided_at=r.decided_at,
-            reason=_decrypt(r.reason_enc, "reason", r.id) if reasons else "",
-            refusal=(_decrypt(r.decision_reason_enc, "decision_reason", r.id) if refusals else ""),
-        )
-        for r in requests
-    ]
-
-
-def _requests(*conditions: ColumnElement[bool], newest_first: bool = False) -> list[RevealRequest]:
-    order = RevealRequest.requested_at.desc() if newest_first else RevealRequest.requested_at.asc()
-    query = select(RevealRequest).where(*conditions).order_by(order).limit(500)
-    return list(db.session.scalars(query))
-
-
-def _take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice]:
-    """Unread notifications for ``user``, marked read because this page shows them."""
-    query = (
-        select(Notification, Case.reference)
-        .join(Case, Case.id == Notification.case_id)
-        .where(
-            Notification.user_id == user.id,
-            Notification.read_at.is_(None),
-            Notification.kind.in_(list(kinds)),
-        )
-        .order_by(Notification.created_at)
-    )
-    found = [(note, reference) for note, reference in db.session.execute(query)]
-    notices = []
-    for note, reference in found:
-        note.read_at = now
-        notices.append(
-            Notice(str(NOTICE_LABELS.get(note.kind, note.kind)), reference, note.created_at)
-        )
-    if found:
-        db.session.commit()
-    return notices
-
-
-def _request_or_404(request_id: str) -> RevealRequest:
-    found = db.session.get(RevealRequest, request_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _sealed_tip_or_404(case_id: str) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None or case.kind is not CaseKind.TIP or case.identity_sealed is None:
-        abort(404)
-    return case
+def _step_up_limit() -> str:
+    """Asking for the password again is throttled like signing in."""
+    return str(current_app.config["INTAKE_LOGIN_LIMIT"])
 
 
 # --- the custodian's side --------------------------------------------------------------
@@ -194,9 +119,11 @@ def _sealed_tip_or_404(case_id: str) -> Case:
 def reveals() -> ResponseReturnValue:
     now = _now()
     reveal_service.expire_reveals(db.session, current_keyring(), now)
-    notices = _take_notices(current_user, ["reveal.requested"], now)
-    pending = _rows(_requests(RevealRequest.status == RevealStatus.PENDING), reasons=True)
-    running = _rows(_requests(RevealRequest.status == RevealStatus.APPROVED))
+    notices = take_notices(current_user, ["reveal.requested"], now)
+    pending = request_rows(
+        requests_where(RevealRequest.status == RevealStatus.PENDING), reasons=True
+    )
+    running = request_rows(requests_where(RevealRequest.status == RevealStatus.APPROVED))
     return render_template(
         "staff/reveals.html",
         mode="custodian",
@@ -211,6 +138,9 @@ def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: Refu
     if error.code in ("wrong_passphrase", "passphrase_locked"):
         approve.passphrase.errors = [message]
         return 422
+    if error.code == "requester_has_no_key":
+        flash(message, "error")
+        return 409
     if error.code.startswith("reason_"):
         refuse.refusal_reason.errors = [message]
         return 422
@@ -221,7 +151,7 @@ def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: Refu
 @bp.route("/reveals/<string(length=36):request_id>/decide", methods=["GET", "POST"])
 @requires(Permission.REVEAL_DECIDE)
 def decide_reveal(request_id: str) -> ResponseReturnValue:
-    found = _request_or_404(request_id)
+    found = request_or_404(request_id)
     approve, refuse = ApproveForm(), RefuseForm()
     status = 200
     if request.method == "POST":
@@ -239,7 +169,7 @@ def decide_reveal(request_id: str) -> ResponseReturnValue:
                 status = _show_decision_error(error, approve, refuse)
             else:
                 return redirect(url_for("staff.reveals"), code=303)
-    (row,) = _rows([found], reasons=True)
+    (row,) = request_rows([found], reasons=True)
     return render_template(
         "staff/reveal.html", mode="decide", row=row, approve=approve, refuse=refuse
     ), status
@@ -274,7 +204,7 @@ def _decide(request_id: str, approve: ApproveForm, refuse: RefuseForm, approving
 @bp.post("/reveals/<string(length=36):request_id>/revoke")
 @requires(Permission.REVEAL_DECIDE)
 def revoke_reveal(request_id: str) -> ResponseReturnValue:
-    _request_or_404(request_id)
+    request_or_404(request_id)
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
@@ -300,7 +230,7 @@ def revoke_reveal(request_id: str) -> ResponseReturnValue:
 @bp.route("/cases/<string(length=36):case_id>/reveal", methods=["GET", "POST"])
 @requires(Permission.REVEAL_REQUEST)
 def request_reveal(case_id: str) -> ResponseReturnValue:
-    case = _sealed_tip_or_404(case_id)
+    case = sealed_tip_or_404(case_id)
     form = RevealRequestForm()
     if form.validate_on_submit():
         try:
@@ -317,8 +247,8 @@ def request_reveal(case_id: str) -> ResponseReturnValue:
         else:
             flash(_("ส่งคำขอแล้ว ผู้ดูแลข้อมูลตัวตนจะพิจารณาและท่านจะได้รับแจ้งผล"), "success")
             return redirect(url_for("staff.my_reveals"), code=303)
-    history = _rows(
-        _requests(
+    history = request_rows(
+        requests_where(
             RevealRequest.case_id == case_id,
             RevealRequest.requester_id == current_user.id,
             newest_first=True,
@@ -336,33 +266,76 @@ def request_reveal(case_id: str) -> ResponseReturnValue:
 def my_reveals() -> ResponseReturnValue:
     now = _now()
     reveal_service.expire_reveals(db.session, current_keyring(), now)
-    notices = _take_notices(current_user, ["reveal.approved", "reveal.refused"], now)
-    mine = _rows(
-        _requests(RevealRequest.requester_id == current_user.id, newest_first=True),
+    notices = take_notices(current_user, ["reveal.approved", "reveal.refused"], now)
+    mine = request_rows(
+        requests_where(RevealRequest.requester_id == current_user.id, newest_first=True),
         refusals=True,
     )
     return render_template("staff/reveals.html", mode="mine", notices=notices, mine=mine)
 
 
-@bp.get("/reveals/<string(length=36):request_id>/identity")
+def _unavailable(request_id: str) -> ResponseReturnValue:
+    (row,) = request_rows([request_or_404(request_id)])
+    message, status = UNAVAILABLE.get(row.status, UNAVAILABLE[RevealStatus.EXPIRED])
+    return render_template(
+        "staff/reveal.html", mode="unavailable", row=row, message=message
+    ), status
+
+
+def _refused(error: ServiceError, request_id: str) -> ResponseReturnValue | None:
+    """What to answer when the service says no, apart from a wrong password."""
+    db.session.rollback()
+    if error.code == "not_found":
+        abort(404)
+    if error.code == "not_running":
+        return _unavailable(request_id)
+    if error.code == "locked":
+        # Too many wrong passwords: the account is locked and its sessions have ended.
+        logout_user()
+        session.clear()
+        flash(_("ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกระงับชั่วคราวและออกจากระบบแล้ว"), "error")
+        return redirect(url_for("staff.login"), code=303)
+    if error.code not in VIEW_ERRORS:
+        abort(403)
+    return None
+
+
+@bp.route("/reveals/<string(length=36):request_id>/identity", methods=["GET", "POST"])
 @requires(Permission.REVEAL_REQUEST)
+@limiter.limit(_step_up_limit, methods=["POST"])
 def view_identity(request_id: str) -> ResponseReturnValue:
+    """GET asks for the password; POST with it shows the identity, never stored anywhere."""
+    form = ViewIdentityForm()
+    status = 200
     try:
-        seen = reveal_service.view_identity(
+        found = reveal_service.running_request(
             db.session, current_keyring(), current_user, request_id, _now()
         )
+        if form.validate_on_submit():
+            seen = reveal_service.view_identity(
+                db.session,
+                current_keyring(),
+                current_user,
+                request_id,
+                form.password.data or "",
+                _now(),
+                client=client_key(),
+            )
+            return _show_identity(request_id, seen)
     except ServiceError as error:
-        db.session.rollback()
-        if error.code == "not_found":
-            abort(404)
-        if error.code != "not_running":
-            abort(403)
-        (row,) = _rows([_request_or_404(request_id)])
-        message, status = UNAVAILABLE.get(row.status, UNAVAILABLE[RevealStatus.EXPIRED])
-        return render_template(
-            "staff/reveal.html", mode="unavailable", row=row, message=message
-        ), status
-    (row,) = _rows([_request_or_404(request_id)])
+        answer = _refused(error, request_id)
+        if answer is not None:
+            return answer
+        form.password.errors = [str(VIEW_ERRORS[error.code])]
+        found = request_or_404(request_id)
+    if form.errors:
+        status = 422
+    (row,) = request_rows([found])
+    return render_template("staff/reveal.html", mode="step_up", row=row, form=form), status
+
+
+def _show_identity(request_id: str, seen: reveal_service.RevealedIdentity) -> ResponseReturnValue:
+    (row,) = request_rows([request_or_404(request_id)])
     known = [
         (str(IDENTITY_LABELS[key]), seen.fields[key])
         for key in REPORTER_FIELDS
