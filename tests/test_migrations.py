@@ -134,7 +134,7 @@ def test_photos_stored_before_every_type_was_cleaned_keep_saying_so(
 def test_reveals_running_at_the_upgrade_to_sealed_reveals_end_and_are_wiped(
     tmp_path: Path, postgres: Any
 ) -> None:
-    """Revision 0012: an identity kept under the content key cannot be sealed to a key
+    """Revision 0015: an identity kept under the content key cannot be sealed to a key
     that does not exist yet, so a reveal running at the upgrade ends and is wiped."""
     from datetime import UTC, datetime
 

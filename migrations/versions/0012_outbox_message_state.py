@@ -5,7 +5,7 @@ longer holds back every other mail: when it may be tried again (back-off per mes
 when it failed for good, and the server's last reply code. Messages that had already
 used up their attempts count as failed from when they were queued.
 
-Revision ID: 0015
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06 22:20:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0015"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None

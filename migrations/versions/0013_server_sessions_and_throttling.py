@@ -6,8 +6,8 @@ and client (the lock is on the pair; the account-wide row slows down, never lock
 replace the account-wide counter on ``users``; and a per-custodian passphrase failure
 counter with a growing lockout.
 
-Revision ID: 0014
-Revises: 0015
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06 22:40:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0014"
-down_revision = "0015"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -13,8 +13,8 @@ wipe runs with secure_delete on, so the old values are zeroed, not left in free 
 The downgrade ends running reveals the same way (nothing sealed can go back under the
 content key) and drops every personal key.
 
-Revision ID: 0012
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 23:00:00
 
 """
@@ -24,8 +24,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0012"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ What cleaning removed from each attachment and what it could not remove, as shor
 (intake.cleaning.Report). Files stored before this revision were cleaned only when they
 were images, which the old flag says.
 
-Revision ID: 0013
-Revises: 0014
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-06 22:40:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0013"
-down_revision = "0014"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
