@@ -253,8 +253,8 @@ def test_empty_settings_keep_the_general_wording(
     # And nothing empty is announced
     for element in ("guide-centre-location", "guide-hotline", "guide-line-id", "guide-facebook"):
         assert f'id="{element}"' not in page, element
-    for element in ("guide-officer-title", "guide-tip-location", "guide-tip-phone", "guide-tip-email"):
-        assert f'id="{element}"' not in tips, element
+    for element in ("officer-title", "tip-location", "tip-phone", "tip-email"):
+        assert f'id="guide-{element}"' not in tips, element
     # And both guidelines are dated today
     for document in (page, tips):
         assert "ข้อมูล ณ วันที่" in document and "ประกาศใช้ ณ วันที่" not in document

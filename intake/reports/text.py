@@ -78,16 +78,13 @@ def span(key: ReportKey, language: str) -> str:
     return f"{month(months[0], language)} – {month(months[-1], language)}"
 
 
-def title_parts(key: ReportKey, language: str) -> tuple[str, str, str]:
-    """The title in three parts that a line should not break inside (the PDF keeps each
-    of the last two on one line): what and which round, the months, the fiscal year."""
-    head = _(
-        "รายงานผลการดำเนินงาน%(kind)s %(period)s",
-        kind=kind_name(key.kind),
-        period=str(PERIOD_NAMES[key.half]),
-    )
+def title_parts(key: ReportKey, language: str) -> tuple[str, str, str, str]:
+    """The title in the parts a line may break between, never inside (the PDF keeps each
+    of the last three on one line, so "รอบ 6 เดือน" is never split after the 6): what is
+    reported, the round, the months, the fiscal year."""
+    head = _("รายงานผลการดำเนินงาน%(kind)s", kind=kind_name(key.kind))
     year = _("ปีงบประมาณ พ.ศ. %(year)d", year=key.fiscal_year)
-    return head, f"({span(key, language)})", year
+    return head, str(PERIOD_NAMES[key.half]), f"({span(key, language)})", year
 
 
 def title(key: ReportKey, language: str) -> str:
