@@ -147,6 +147,15 @@ def test_report_titles_break_only_between_whole_units(
         assert_set_well(title, printed, THAI_UNITS if language == "th" else ())
 
 
+def test_a_number_in_a_column_header_keeps_its_unit(app: Flask, tmp_path: Path) -> None:
+    # When a report is printed, its narrow column "ตอบภายใน 15 วัน" wrapping
+    printed = layout_text(report_pdf(app, ReportKey(CaseKind.TIP, 2569, 1)), tmp_path)
+
+    # Then "15 วัน" moves to the next line whole, never "15" above and "วัน" below
+    assert "ตอบภายใน" in printed
+    assert not re.search(r"ภายใน 15(?![ \t]*วัน)", printed), printed
+
+
 @pytest.mark.parametrize("path", list(GUIDE_TITLES))
 def test_guideline_titles_and_headings_stay_on_one_line(
     client: FlaskClient, tmp_path: Path, path: str

@@ -5,11 +5,13 @@ Call under ``flask_babel.force_locale``: every function reads the current locale
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from intake import labels, thaidate
 from intake.models import CaseKind
@@ -76,6 +78,17 @@ def kind_name(kind: CaseKind) -> str:
 def span(key: ReportKey, language: str) -> str:
     months = key.months
     return f"{month(months[0], language)} – {month(months[-1], language)}"
+
+
+_NUMBER_AND_UNIT = re.compile(r"(\d[\d,.]*) (\S+)")
+
+
+def keep_units(label: str) -> Markup:
+    """``label`` with each number held on one line with the word after it ("15 วัน"): a
+    narrow column header must not leave the unit alone on the next line."""
+    return Markup(  # noqa: S704  # nosec B704 - the label is escaped; only our span is markup
+        _NUMBER_AND_UNIT.sub(r'<span class="keep">\1 \2</span>', str(escape(label)))
+    )
 
 
 def title_parts(key: ReportKey, language: str) -> tuple[str, str, str, str]:
