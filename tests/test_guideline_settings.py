@@ -344,3 +344,32 @@ def test_the_guide_links_only_https_whatever_is_stored(app: Flask, client: Flask
     # Then the guide does not link to it
     page = client.get("/guide").get_data(as_text=True)
     assert "javascript:" not in page and 'id="guide-facebook"' not in page
+
+
+def test_thai_numerals_in_pdfs_are_a_setting_off_by_default(
+    app: Flask, admin: FlaskClient
+) -> None:
+    # Given the settings page, which offers the choice unticked
+    page = admin.get("/staff/admin/settings").get_data(as_text=True)
+    assert "ใช้เลขไทยในไฟล์ PDF ภาษาไทย (คู่มือและรายงาน)" in page
+    assert not thai_digits_ticked(page)
+    with app.app_context():
+        assert current_settings(db.session).pdf_thai_digits is False
+
+    # When an administrator ticks it
+    assert admin.post("/staff/admin/settings", data=settings_form()).status_code == 303
+    saved = admin.post("/staff/admin/settings", data=settings_form(pdf_thai_digits="y"))
+
+    # Then it is stored and audited by name
+    assert saved.status_code == 303
+    with app.app_context():
+        assert current_settings(db.session).pdf_thai_digits is True
+    assert settings_details(app)[-1] == "pdf_thai_digits"
+    again = admin.get("/staff/admin/settings").get_data(as_text=True)
+    assert thai_digits_ticked(again)
+
+
+def thai_digits_ticked(page: str) -> bool:
+    tag = re.search(r'<input[^>]*\bid="pdf_thai_digits"[^>]*>', page)
+    assert tag
+    return " checked" in tag.group(0)
