@@ -239,3 +239,23 @@ def test_the_report_download_offers_thai_numerals(app: Flask, tmp_path: Path) ->
     assert "รอบ 6 เดือน" in arabic_text and "๖" not in arabic_text
     # But a case reference, which staff type to find the case, keeps its digits
     assert late_reference in thai_text and re.search(r"\d", late_reference)
+
+
+def test_the_report_command_takes_the_same_choice(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake import commands_reports
+
+    monkeypatch.setattr(commands_reports, "_now", lambda: NOW)
+    runner = app.test_cli_runner()
+    base = ["intake", "report", "--fy", "2569", "--half", "1", "--kind", "tip"]
+
+    # When the command writes the report in Thai numerals, and by default
+    thai_path, default_path = tmp_path / "thai.pdf", tmp_path / "default.pdf"
+    thai = runner.invoke(args=[*base, "--digits", "thai", "--output", str(thai_path)])
+    default = runner.invoke(args=[*base, "--output", str(default_path)])
+
+    # Then the first is in Thai numerals, the second in the organisation's default (Arabic)
+    assert thai.exit_code == 0 and default.exit_code == 0, (thai.output, default.output)
+    assert "รอบ ๖ เดือน" in layout_text(thai_path.read_bytes(), tmp_path, "t.pdf")
+    assert "รอบ 6 เดือน" in layout_text(default_path.read_bytes(), tmp_path, "d.pdf")
