@@ -46,12 +46,23 @@ def _now() -> datetime:
 )
 @click.option("--lang", type=click.Choice(list(reports.LANGUAGES)), default="th", show_default=True)
 @click.option(
+    "--digits",
+    type=click.Choice(list(reports.DIGITS)),
+    help="Numerals in a Thai PDF; default: the organisation's setting.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write; default: the download's file name in the current directory.",
 )
 def report_command(
-    fiscal_year: int, half: str, kind: str, fmt: str, lang: str, output: Path | None
+    fiscal_year: int,
+    half: str,
+    kind: str,
+    fmt: str,
+    lang: str,
+    digits: str | None,
+    output: Path | None,
 ) -> None:
     """Write a 6-month or 12-month report for executives as PDF or XLSX."""
     try:
@@ -61,7 +72,9 @@ def report_command(
             "fiscal year must be a BE year such as 2569", param_hint="--fy"
         ) from error
     try:
-        file = reports.export(db.session, current_keyring(), None, key, fmt, _now(), lang)
+        file = reports.export(
+            db.session, current_keyring(), None, key, fmt, _now(), lang, digits
+        )
     except PdfUnavailable as error:
         db.session.rollback()
         raise click.ClickException(

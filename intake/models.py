@@ -160,6 +160,15 @@ class Organisation(Model):
     address_en: Mapped[str] = mapped_column(sa.String(500), default="")
     # When the guideline was announced; the guide shows today's date while it is unset.
     guide_published_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The corruption-tip guideline (/guide/tips) is its own document with its own contacts:
+    # a tipster reaches the tip unit directly, not the complaint centre's switchboard.
+    tip_phone: Mapped[str] = mapped_column(sa.String(50), default="")
+    tip_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    tip_location_th: Mapped[str] = mapped_column(sa.String(300), default="")
+    tip_location_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    tip_guide_published_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Thai numerals (๐–๙) in the Thai PDFs, as the organisation's own documents print them.
+    pdf_thai_digits: Mapped[bool] = mapped_column(default=False)
 
 
 class Department(Model):

@@ -122,6 +122,19 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+SCREENSHOT_WIDTHS = (375, 1280)  # a small phone and a desktop
+
+
+def screenshot_widths(page: Any, name: str) -> list[Path]:
+    """The page as it stands, screenshot at each of SCREENSHOT_WIDTHS (``name-375.png``…)."""
+    height = page.viewport_size["height"] if page.viewport_size else 900
+    paths = []
+    for width in SCREENSHOT_WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        paths.append(screenshot(page, f"{name}-{width}"))
+    return paths
+
+
 def tiny_png(path: Path) -> Path:
     """A real (decodable) 24x16 PNG, like a phone photo only much smaller."""
     from PIL import Image

@@ -75,7 +75,7 @@ def write_and_download(browser: Any, server: LiveServer) -> dict[str, Any]:
         screenshot(page, "reports-03-saved")
 
         with page.expect_download() as pdf:
-            page.get_by_role("link", name="ดาวน์โหลด PDF").click()
+            page.get_by_role("link", name="ดาวน์โหลด PDF", exact=True).click()
         with page.expect_download() as xlsx:
             page.get_by_role("link", name="ดาวน์โหลด XLSX").click()
         return {

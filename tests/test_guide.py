@@ -1,4 +1,5 @@
-"""The published handling guideline: /guide filled in from the settings, and /guide.pdf.
+"""The published guideline for general complaints: /guide filled in from the settings, and
+/guide.pdf (the separate guideline for corruption tips: tests/test_guide_tips.py).
 
 The page and the PDF share one template, so what the page tests show about the content
 holds for the PDF; the PDF test reads the text back out with pdftotext to be sure.
@@ -30,16 +31,15 @@ from intake.workflow import Status
 # Wednesday 1 October 2025, 10:00 in Bangkok: day one of fiscal year 2569.
 FIXED_NOW = datetime(2025, 10, 1, 3, 0, tzinfo=UTC)
 
-# The headings a reader of the printed guideline looks for (ITA measures 36, 43, 44).
+# The headings a reader of the printed guideline looks for (ITA, measures 36 and 44).
 THAI_HEADINGS = [
-    "คู่มือการจัดการเรื่องร้องเรียน/ร้องทุกข์ และการแจ้งเบาะแสการทุจริต",
+    "คู่มือการจัดการเรื่องร้องเรียน/ร้องทุกข์",
     "หน่วยงานที่รับผิดชอบ",
     "ช่องทางการร้องเรียน",
-    "ทำไมช่องทางแจ้งเบาะแสการทุจริตจึงแยกจากช่องทางทั่วไป",
     "ข้อมูลที่ควรระบุ",
     "ขั้นตอนการดำเนินการ",
     "ระยะเวลาในการดำเนินการ",
-    "การคุ้มครองผู้แจ้ง",
+    "การคุ้มครองข้อมูลของผู้ร้องเรียน",
     "การติดตามเรื่องและการประเมินความพึงพอใจ",
     "สถิติและการรายงานผล",
     "หลักเกณฑ์อ้างอิง",
@@ -141,9 +141,9 @@ def test_every_channel_of_receipt_is_explained(app: Flask, client: FlaskClient) 
             channels,
         )
         assert heading, channel
-    # The two web forms are linked, and the tip channel says why it is separate
+    # The complaint form is linked; tips are sent to their own channel and guideline
     assert 'href="/complaints/new"' in channels and 'href="/tips/new"' in channels
-    assert "เพื่อคุ้มครองข้อมูลของผู้แจ้งเบาะแส" in channels
+    assert 'href="/guide/tips"' in channels
     # Referrals name ศูนย์ดำรงธรรม
     assert "ศูนย์ดำรงธรรม" in plain(channels)
 
@@ -193,28 +193,17 @@ def test_the_time_frame_follows_the_counting_setting(app: Flask, client: FlaskCl
     assert f"ภายในวันที่ {thaidate.format_date(due)}" in time
 
 
-def test_the_guide_says_how_a_tipsters_identity_is_protected(
-    app: Flask, client: FlaskClient
-) -> None:
-    protection = plain(section(page_of(client), "protection"))
+def test_the_guide_says_how_a_complainants_data_is_protected(client: FlaskClient) -> None:
+    protection = section(page_of(client), "protection")
+    text = plain(protection)
 
-    # Anonymous tips; identity sealed; no one alone; a second person's approval, a written
-    # reason and an audit record; the code never stored; no IP address logged
-    assert "ไม่ประสงค์ออกนาม" in protection
-    assert "ปิดผนึกด้วยการเข้ารหัส" in protection
-    assert "ระบบไม่ให้เจ้าหน้าที่คนใดเปิดดูข้อมูลตัวตนได้ตามลำพัง" in protection
-    assert "เหตุผลเป็นลายลักษณ์อักษร" in protection and "ต้องเป็นบุคคลอื่น" in protection
-    assert "บันทึกการตรวจสอบ (audit log)" in protection
-    assert "รหัสติดตามเรื่องไม่ถูกเก็บไว้ในระบบ" in protection
-    assert "ระบบไม่บันทึกหมายเลข IP" in protection
-    # The reveal window and the tipster's notice follow the settings
-    assert "ไม่เกิน 7 วัน" in protection
-    assert "หน้าติดตามเรื่องของผู้แจ้งจะแจ้งให้ทราบ" in protection
-
-    configure(app, reveal_days=3, tell_tipster_of_reveal=False)
-    protection = plain(section(page_of(client), "protection"))
-    assert "ไม่เกิน 3 วัน" in protection and "ไม่เกิน 7 วัน" not in protection
-    assert "หน้าติดตามเรื่องของผู้แจ้งจะแจ้งให้ทราบ" not in protection
+    # Contents encrypted, the code never stored, no IP address logged
+    assert "ถูกเข้ารหัสเมื่อจัดเก็บ" in text and "ผู้ดูแลระบบไม่เห็นเนื้อหาของเรื่อง" in text
+    assert "รหัสติดตามเรื่องไม่ถูกเก็บไว้ในระบบ" in text
+    assert "ระบบไม่บันทึกหมายเลข IP" in text
+    # And the tipster's protection is the other guideline's subject, linked from here
+    assert "ไม่ประสงค์ออกนาม" not in text
+    assert 'href="/guide/tips"' in protection
 
 
 def test_the_guide_links_tracking_survey_statistics_and_the_pdf(client: FlaskClient) -> None:
@@ -227,7 +216,7 @@ def test_the_guide_links_tracking_survey_statistics_and_the_pdf(client: FlaskCli
     assert "ITA" in section(page, "basis")
     # The categories each channel takes
     assert re.search(r'id="guide-complaint-categories"><li>', page)
-    assert re.search(r'id="guide-tip-categories"><li>', page)
+    assert 'id="guide-tip-categories"' not in page
 
 
 def test_the_guide_in_english(app: Flask, client: FlaskClient) -> None:
@@ -250,7 +239,7 @@ def test_the_guide_in_english(app: Flask, client: FlaskClient) -> None:
     assert "Legal Affairs, Office of the Permanent Secretary" in page
     assert "Mon–Fri 8.30–16.30" in page
     assert "1 October 2025" in page  # dates in the reader's calendar
-    for msgid in ("หน่วยงานที่รับผิดชอบ", "การคุ้มครองผู้แจ้ง", "ติดต่อด้วยตนเอง", "รับเรื่อง"):
+    for msgid in ("หน่วยงานที่รับผิดชอบ", "การคุ้มครองข้อมูลของผู้ร้องเรียน", "ติดต่อด้วยตนเอง", "รับเรื่อง"):
         english = translated(app, msgid, "en")
         assert english != msgid and english in page
 

@@ -1,5 +1,5 @@
-"""/guide.pdf is built from the settings alone, whatever Host header a request carries,
-and production refuses hosts the organisation did not name."""
+"""/guide.pdf and /guide/tips.pdf are built from the settings alone, whatever Host header
+a request carries, and production refuses hosts the organisation did not name."""
 
 from __future__ import annotations
 
@@ -23,24 +23,27 @@ def empty_pdf_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(guide, "_pdf_cache", type(guide._pdf_cache)())
 
 
+@pytest.mark.parametrize(
+    ("path", "form"), [("/guide.pdf", "/complaints/new"), ("/guide/tips.pdf", "/tips/new")]
+)
 def test_the_pdf_is_rendered_once_for_every_host_with_links_from_the_base_url(
-    make_app: Any, tmp_path: Path
+    make_app: Any, tmp_path: Path, path: str, form: str
 ) -> None:
     # Given the published address in the settings (any host is let in outside production)
     app = make_app(INTAKE_BASE_URL=BASE_URL)
     client = app.test_client()
 
-    # When the guideline PDF is asked for under several Host headers
+    # When a guideline PDF is asked for under several Host headers
     documents = []
     for host in HOSTS:
-        response = client.get("/guide.pdf", base_url=f"http://{host}")
+        response = client.get(path, base_url=f"http://{host}")
         assert response.status_code == 200
         documents.append(response.data)
 
     # Then every request gets the same document, whose links are the published ones
     assert documents[1:] == documents[:-1]
     text = pdf_text(documents[0], tmp_path)
-    assert f"{BASE_URL}/track" in text and f"{BASE_URL}/complaints/new" in text
+    assert f"{BASE_URL}/track" in text and f"{BASE_URL}{form}" in text
     for host in HOSTS:
         assert host.split(":")[0] not in text and host.encode() not in documents[0]
     # ...rendered once: the other requests were served from the cache

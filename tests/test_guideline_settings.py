@@ -40,6 +40,12 @@ GUIDE_VALUES = {
     "address_en": "99 Moo 1, Nong Bua, Mueang, Khon Kaen 40000",
     # Thai digits and a Thai month name, Buddhist era: 15 January 2026
     "guide_published_on": "๑๕ มกราคม ๒๕๖๙",
+    # The tip guideline's own contacts and date
+    "tip_location_th": "ชั้น 2 ห้องงานนิติการ",
+    "tip_location_en": "First floor, legal affairs room",
+    "tip_phone": "043-999-222",
+    "tip_email": "legal@nongbua.go.th",
+    "tip_guide_published_on": "1/2/2569",
 }
 HTTPS_ONLY = "ต้องเป็นที่อยู่เว็บที่ขึ้นต้นด้วย https://"
 DATE_HINT = "วันที่ไม่ถูกต้อง"
@@ -136,19 +142,16 @@ def test_saved_guideline_settings_appear_on_the_guide_and_in_its_pdf(
     again = admin.get("/staff/admin/settings").get_data(as_text=True)
     assert typed_value(again, "guide_published_on") == "15 มกราคม 2569"
 
-    # When the public opens the guideline
+    # When the public opens the general guideline
     page = client.get("/guide").get_data(as_text=True)
     unit = plain(section(page, "unit"))
     channels = section(page, "channels")
 
-    # Then the unit section names the responsible units and the officer's title
+    # Then the unit section names the complaint centre and how to reach it, not the tip unit
     assert "ศูนย์รับเรื่องร้องเรียน สำนักปลัด" in unit
-    tip_unit = re.search(r'<dd id="guide-tip-unit">([^<]*)</dd>', page)
-    assert tip_unit and tip_unit.group(1) == "งานนิติการ สำนักปลัด อบต.หนองบัว"
-    assert "ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ นิติกรปฏิบัติการ" in unit
+    assert "งานนิติการ สำนักปลัด อบต.หนองบัว" not in page and "043-999-222" not in page
     # And the channels section says where the centre is and how to reach it
     assert "ที่ตั้งศูนย์รับเรื่อง: ชั้น 1 อาคารสำนักงาน ห้องประชาสัมพันธ์" in plain(channels)
-    assert "งานนิติการ สำนักปลัด อบต.หนองบัว" in plain(channels)
     assert "สายด่วนรับเรื่องร้องเรียน 043-999-111" in plain(channels)
     assert "บัญชี LINE ทางการ (LINE ID): @nongbua" in plain(channels)
     assert re.search(
@@ -161,16 +164,32 @@ def test_saved_guideline_settings_appear_on_the_guide_and_in_its_pdf(
     assert not re.search(r'(?:src|srcset|data)="(?:https?:)?//', page)
     assert not re.search(r'<link[^>]+href="(?:https?:)?//', page)
 
-    # When the guideline is downloaded as a PDF
+    # When the public opens the tip guideline
+    tips = client.get("/guide/tips").get_data(as_text=True)
+    tip_unit_section = plain(section(tips, "unit"))
+
+    # Then it names the tip unit, the officer's title and the tip unit's own contacts
+    tip_unit = re.search(r'<dd id="guide-tip-unit">([^<]*)</dd>', tips)
+    assert tip_unit and tip_unit.group(1) == "งานนิติการ สำนักปลัด อบต.หนองบัว"
+    assert "ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ นิติกรปฏิบัติการ" in tip_unit_section
+    assert "ชั้น 2 ห้องงานนิติการ" in tip_unit_section
+    assert "043-999-222" in tip_unit_section and "legal@nongbua.go.th" in tip_unit_section
+    assert "โทร. 043-999-222 ถึงงานนิติการ สำนักปลัด อบต.หนองบัว" in plain(section(tips, "channels"))
+    # And not the complaint centre's hotline, LINE or Facebook page
+    assert "043-999-111" not in tips and "LINE ID" not in tips and "facebook.com" not in tips
+    # And its own date of announcement
+    assert "ประกาศใช้ ณ วันที่ 1 กุมภาพันธ์ 2569" in tips
+
+    # When the guidelines are downloaded as PDFs
     document = client.get("/guide.pdf")
     assert document.status_code == 200
     text = pdf_text(document.data, tmp_path)
+    tips_document = client.get("/guide/tips.pdf")
+    assert tips_document.status_code == 200
+    tips_text = pdf_text(tips_document.data, tmp_path)
 
-    # Then it carries the same settings
+    # Then each carries its own settings
     for phrase in (
-        "ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ",
-        "นิติกรปฏิบัติการ",
-        "งานนิติการ สำนักปลัด อบต.หนองบัว",
         "ที่ตั้งศูนย์รับเรื่อง: ชั้น 1 อาคารสำนักงาน ห้องประชาสัมพันธ์",
         "สายด่วนรับเรื่องร้องเรียน 043-999-111",
         "@nongbua",
@@ -178,6 +197,15 @@ def test_saved_guideline_settings_appear_on_the_guide_and_in_its_pdf(
         "ประกาศใช้ ณ วันที่ 15 มกราคม 2569",
     ):
         assert printed(phrase).search(text), phrase
+    for phrase in (
+        "ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ",
+        "นิติกรปฏิบัติการ",
+        "งานนิติการ สำนักปลัด อบต.หนองบัว",
+        "043-999-222",
+        "legal@nongbua.go.th",
+        "ประกาศใช้ ณ วันที่ 1 กุมภาพันธ์ 2569",
+    ):
+        assert printed(phrase).search(tips_text), phrase
 
 
 def test_english_pages_show_the_english_settings(
@@ -186,17 +214,19 @@ def test_english_pages_show_the_english_settings(
     # Given saved guideline settings in both languages
     assert admin.post("/staff/admin/settings", data=settings_form()).status_code == 303
 
-    # When a reader opens the guideline in English
+    # When a reader opens the guidelines in English
     client.get("/lang/en?next=/guide")
     page = client.get("/guide").get_data(as_text=True)
     unit = plain(section(page, "unit"))
     channels = plain(section(page, "channels"))
+    tips_unit = plain(section(client.get("/guide/tips").get_data(as_text=True), "unit"))
 
-    # Then the unit section has the English address, title and unit, not the Thai ones
+    # Then the unit sections have the English address, title and unit, not the Thai ones
     assert "99 Moo 1, Nong Bua, Mueang, Khon Kaen 40000" in unit
     assert "ตำบลหนองบัว" not in unit
-    assert "Senior Legal Officer" in unit and "นิติกรปฏิบัติการ" not in unit
-    assert "Legal Affairs Section" in unit
+    assert "Senior Legal Officer" in tips_unit and "นิติกรปฏิบัติการ" not in tips_unit
+    assert "Legal Affairs Section" in tips_unit
+    assert "First floor, legal affairs room" in tips_unit
     # And the channels section the English location and the English address for letters
     assert "Ground floor, main office, public relations desk" in channels
     assert "99 Moo 1, Nong Bua" in channels
@@ -213,18 +243,21 @@ def test_empty_settings_keep_the_general_wording(
     with app.app_context():
         assert current_settings(db.session).guide_published_on is None
 
-    # When the public opens the guideline
+    # When the public opens the guidelines
     page = client.get("/guide").get_data(as_text=True)
+    tips = client.get("/guide/tips").get_data(as_text=True)
 
     # Then the tip unit is the legal officer of the organisation, as before
-    tip_unit = re.search(r'<dd id="guide-tip-unit">([^<]*)</dd>', page)
+    tip_unit = re.search(r'<dd id="guide-tip-unit">([^<]*)</dd>', tips)
     assert tip_unit and tip_unit.group(1) == f"{legal_title(app)}ของ{ORGANISATION}"
     # And nothing empty is announced
-    for element in ("guide-officer-title", "guide-centre-location", "guide-hotline"):
+    for element in ("guide-centre-location", "guide-hotline", "guide-line-id", "guide-facebook"):
         assert f'id="{element}"' not in page, element
-    assert 'id="guide-line-id"' not in page and 'id="guide-facebook"' not in page
-    # And the guideline is dated today
-    assert "ข้อมูล ณ วันที่" in page and "ประกาศใช้ ณ วันที่" not in page
+    for element in ("officer-title", "tip-location", "tip-phone", "tip-email"):
+        assert f'id="guide-{element}"' not in tips, element
+    # And both guidelines are dated today
+    for document in (page, tips):
+        assert "ข้อมูล ณ วันที่" in document and "ประกาศใช้ ณ วันที่" not in document
 
 
 # ------------------------------------------------------------------------------ bad input
@@ -237,6 +270,8 @@ BAD_GUIDE_SETTINGS = [
     ("guide_published_on", "๓๑ กุมภาพันธ์ ๒๕๖๙", DATE_HINT),
     ("guide_published_on", "เดือนหน้า", DATE_HINT),
     ("hotline", "0" * 51, "ยาวเกินไป"),
+    ("tip_email", "legal at nongbua", "อีเมลไม่ถูกต้อง"),
+    ("tip_guide_published_on", "๓๐ กุมภาพันธ์ ๒๕๖๙", DATE_HINT),
 ]
 
 
@@ -260,7 +295,7 @@ def test_bad_guideline_settings_are_refused_beside_the_field(
     assert typed_value(page, "line_id") == "@nongbua"
     # And nothing was saved or audited
     assert settings_details(app) == []
-    assert "นิติกรปฏิบัติการ" not in client.get("/guide").get_data(as_text=True)
+    assert "นิติกรปฏิบัติการ" not in client.get("/guide/tips").get_data(as_text=True)
 
 
 def test_the_service_refuses_a_link_that_is_not_https(app: Flask) -> None:
@@ -309,3 +344,32 @@ def test_the_guide_links_only_https_whatever_is_stored(app: Flask, client: Flask
     # Then the guide does not link to it
     page = client.get("/guide").get_data(as_text=True)
     assert "javascript:" not in page and 'id="guide-facebook"' not in page
+
+
+def test_thai_numerals_in_pdfs_are_a_setting_off_by_default(
+    app: Flask, admin: FlaskClient
+) -> None:
+    # Given the settings page, which offers the choice unticked
+    page = admin.get("/staff/admin/settings").get_data(as_text=True)
+    assert "ใช้เลขไทยในไฟล์ PDF ภาษาไทย (คู่มือและรายงาน)" in page
+    assert not thai_digits_ticked(page)
+    with app.app_context():
+        assert current_settings(db.session).pdf_thai_digits is False
+
+    # When an administrator ticks it
+    assert admin.post("/staff/admin/settings", data=settings_form()).status_code == 303
+    saved = admin.post("/staff/admin/settings", data=settings_form(pdf_thai_digits="y"))
+
+    # Then it is stored and audited by name
+    assert saved.status_code == 303
+    with app.app_context():
+        assert current_settings(db.session).pdf_thai_digits is True
+    assert settings_details(app)[-1] == "pdf_thai_digits"
+    again = admin.get("/staff/admin/settings").get_data(as_text=True)
+    assert thai_digits_ticked(again)
+
+
+def thai_digits_ticked(page: str) -> bool:
+    tag = re.search(r'<input[^>]*\bid="pdf_thai_digits"[^>]*>', page)
+    assert tag
+    return " checked" in tag.group(0)

@@ -23,7 +23,7 @@ from intake.services.cases import FilingInput, file_case
 from intake.services.users import find_user
 
 NOW = datetime.now(UTC)
-PAGES = ["/", "/stats", "/stats.json", "/stats.csv", "/guide"]
+PAGES = ["/", "/stats", "/stats.json", "/stats.csv", "/guide", "/guide/tips"]
 STAFF_PAGES = ["/staff/dashboard", "/staff/cases", "/staff/cases?sort=newest&status=open"]
 
 

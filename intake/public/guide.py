@@ -1,6 +1,11 @@
-"""The published handling guideline (ITA), filled in from the organisation's settings.
+"""The published handling guidelines (ITA), filled in from the organisation's settings.
 
-One template holds the guideline's content; it extends the site layout for the page and
+Two documents: the guideline for general complaints (/guide) and, apart from it, the one
+for corruption and misconduct tips (/guide/tips) — the anti-corruption action plan asks
+that the manual for corruption complaints be separate from the general one, each naming
+its own responsible unit, steps and time frames.
+
+One template holds each guideline's content; it extends the site layout for the page and
 the print layout (templates/public/guide_pdf.html) for the PDF, so the two never differ.
 
 The PDF is built from the settings alone: its absolute links start with INTAKE_BASE_URL,
@@ -19,14 +24,14 @@ from urllib.parse import urlsplit
 from flask import current_app, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from intake import deadlines, pdf, thaidate
+from intake import deadlines, pdf, thaidate, thaidigits
 from intake.cache import RenderOnce
 from intake.extensions import Model, db, limiter
 from intake.i18n import current_language
 from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public import bp
+from intake.public.guide_text import PDF_UNAVAILABLE, STEP_DETAILS, TIP_STEP_DETAILS
 from intake.services.admin import is_https_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation
 from intake.services.stats import SATISFACTION_TARGET
@@ -35,32 +40,15 @@ from intake.workflow import CLOSED, Status
 PAGE_LAYOUT = "base.html"
 PDF_LAYOUT = "public/guide_pdf.html"
 PDF_FILENAME = "intake-guide.pdf"
+TIPS_PDF_FILENAME = "intake-guide-tips.pdf"
+COMPLAINTS = "complaints"
+TIPS = "tips"
+TEMPLATES = {COMPLAINTS: "public/guide.html", TIPS: "public/guide_tips.html"}
 # Per client: enough for anyone reading or printing.
 PDF_LIMIT = "30 per minute"
 
-# What happens at each status, in the order of the workflow (intake.workflow.Status).
-STEP_DETAILS = {
-    Status.RECEIVED: _l("ลงทะเบียนรับเรื่อง ออกเลขที่เรื่องและรหัสติดตามเรื่องให้ผู้แจ้งทันที"),
-    Status.SCREENING: _l("เจ้าหน้าที่ตรวจสอบข้อเท็จจริงและพิจารณาว่าอยู่ในอำนาจหน้าที่หรือไม่"),
-    Status.ASSIGNED: _l("ส่งเรื่องให้กองหรือหน่วยงานที่รับผิดชอบ"),
-    Status.IN_PROGRESS: _l("หน่วยงานดำเนินการแก้ไข และแจ้งความคืบหน้า"),
-    Status.RESOLVED: _l("แจ้งผลการดำเนินการให้ผู้ร้องเรียนทราบ"),
-    Status.REJECTED: _l(
-        "เรื่องที่ไม่อยู่ในอำนาจหน้าที่ หรือไม่อาจรับพิจารณาได้ จะยุติเรื่อง โดยแจ้งเหตุผลให้ผู้ร้องเรียนทราบทุกครั้ง"
-    ),
-    Status.REFERRED: _l(
-        "เรื่องที่หน่วยงานอื่นมีอำนาจดำเนินการ จะส่งต่อไปยังหน่วยงานนั้น และแจ้งให้ผู้ร้องเรียนทราบว่าส่งต่อไปที่ใด"
-    ),
-}
-
-PDF_UNAVAILABLE = _l(
-    "ขณะนี้ระบบยังสร้างไฟล์ PDF ของคู่มือไม่ได้ ท่านอ่านคู่มือฉบับเต็มได้ที่หน้า "
-    "“คู่มือการจัดการเรื่องร้องเรียน” ของเว็บไซต์นี้ และพิมพ์จากเบราว์เซอร์ได้ "
-    "โปรดลองดาวน์โหลดอีกครั้งภายหลัง"
-)
-
-# Two languages, a day or two around midnight, a settings change: a few entries suffice.
-_pdf_cache = RenderOnce(max_entries=8)
+# Two guidelines, two languages, a day or two around midnight, a settings change.
+_pdf_cache = RenderOnce(max_entries=16)
 
 
 def now() -> datetime:
@@ -74,6 +62,7 @@ def _in_reader_language(organisation: Organisation) -> dict[str, str]:
     pairs = {
         "officer_title": (organisation.officer_title_th, organisation.officer_title_en),
         "tip_unit_name": (organisation.tip_unit_name_th, organisation.tip_unit_name_en),
+        "tip_location": (organisation.tip_location_th, organisation.tip_location_en),
         "centre_location": (organisation.centre_location_th, organisation.centre_location_en),
         "address": (organisation.address, organisation.address_en),
     }
@@ -104,16 +93,27 @@ def settings_version() -> str:
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
-def _render_guide(layout: str, at: datetime) -> str:
+def thai_digits_in_pdf(organisation: Organisation) -> bool:
+    """Thai numerals in the Thai PDFs when the organisation chose them (never in English)."""
+    return bool(organisation.pdf_thai_digits) and current_language() == "th"
+
+
+def _render_guide(which: str, layout: str, at: datetime) -> str:
     organisation = get_organisation(db.session)
+    for_pdf = layout == PDF_LAYOUT
+    published_on = (
+        organisation.tip_guide_published_on if which == TIPS else organisation.guide_published_on
+    )
     return render_template(
-        "public/guide.html",
+        TEMPLATES[which],
         guide_layout=layout,
-        for_pdf=layout == PDF_LAYOUT,
+        for_pdf=for_pdf,
         public_url=public_url,
-        font_face_css=pdf.font_face_css() if layout == PDF_LAYOUT else "",
+        font_face_css=pdf.font_face_css() if for_pdf else "",
+        # CSS counters (page numbers, the contents) in the digits the text is printed in.
+        counter_style="thai" if for_pdf and thai_digits_in_pdf(organisation) else "decimal",
         # The announced date when the organisation set one, else the date of this copy.
-        guide_published_on=organisation.guide_published_on,
+        guide_published_on=published_on,
         today=thaidate.local_date(at),
         **_in_reader_language(organisation),
         # Only ever a link to an https:// page, whatever reached the database.
@@ -128,7 +128,7 @@ def _render_guide(layout: str, at: datetime) -> str:
         statuses=Status,
         main_steps=[*(status for status in Status if status not in CLOSED), Status.RESOLVED],
         closing_alternatives=[s for s in Status if s in CLOSED and s is not Status.RESOLVED],
-        step_details=STEP_DETAILS,
+        step_details=TIP_STEP_DETAILS if which == TIPS else STEP_DETAILS,
         channels=Channel,
         legal_officer=Role.LEGAL,
         custodian=Role.CUSTODIAN,
@@ -136,9 +136,10 @@ def _render_guide(layout: str, at: datetime) -> str:
     )
 
 
-def _pdf_key(at: datetime) -> tuple[str, str, date, str]:
+def _pdf_key(which: str, at: datetime) -> tuple[str, str, str, date, str]:
     """What the PDF depends on, and nothing a request can vary beyond the language."""
     return (
+        which,
         settings_version(),
         current_language(),
         thaidate.local_date(at),  # "as of" and the worked example's dates
@@ -146,22 +147,44 @@ def _pdf_key(at: datetime) -> tuple[str, str, date, str]:
     )
 
 
-def _guide_pdf(at: datetime) -> bytes:
-    return _pdf_cache.get(_pdf_key(at), lambda: pdf.render(_render_guide(PDF_LAYOUT, at)))
+def _build_pdf(which: str, at: datetime) -> bytes:
+    html = _render_guide(which, PDF_LAYOUT, at)
+    if thai_digits_in_pdf(get_organisation(db.session)):
+        html = thaidigits.in_html(html)
+    return pdf.render(html)
+
+
+def _guide_pdf(which: str, at: datetime) -> bytes:
+    return _pdf_cache.get(_pdf_key(which, at), lambda: _build_pdf(which, at))
 
 
 @bp.get("/guide")
 def guide() -> ResponseReturnValue:
-    return _render_guide(PAGE_LAYOUT, now())
+    return _render_guide(COMPLAINTS, PAGE_LAYOUT, now())
+
+
+@bp.get("/guide/tips")
+def guide_tips() -> ResponseReturnValue:
+    return _render_guide(TIPS, PAGE_LAYOUT, now())
 
 
 @bp.get("/guide.pdf")
 @limiter.limit(PDF_LIMIT)
 def guide_pdf() -> ResponseReturnValue:
+    return _pdf_response(COMPLAINTS, PDF_FILENAME)
+
+
+@bp.get("/guide/tips.pdf")
+@limiter.limit(PDF_LIMIT)
+def guide_tips_pdf() -> ResponseReturnValue:
+    return _pdf_response(TIPS, TIPS_PDF_FILENAME)
+
+
+def _pdf_response(which: str, filename: str) -> ResponseReturnValue:
     try:
-        document = _guide_pdf(now())
+        document = _guide_pdf(which, now())
     except pdf.PdfUnavailable:
-        current_app.logger.warning("guide.pdf: PDF rendering is unavailable (Pango missing?)")
+        current_app.logger.warning("guide PDF: PDF rendering is unavailable (Pango missing?)")
         page = render_template(
             "errors/error.html",
             code=503,
@@ -171,5 +194,5 @@ def guide_pdf() -> ResponseReturnValue:
         return page, 503
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{PDF_FILENAME}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -5,11 +5,13 @@ Call under ``flask_babel.force_locale``: every function reads the current locale
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from intake import labels, thaidate
 from intake.models import CaseKind
@@ -78,16 +80,24 @@ def span(key: ReportKey, language: str) -> str:
     return f"{month(months[0], language)} – {month(months[-1], language)}"
 
 
-def title_parts(key: ReportKey, language: str) -> tuple[str, str, str]:
-    """The title in three parts that a line should not break inside (the PDF keeps each
-    of the last two on one line): what and which round, the months, the fiscal year."""
-    head = _(
-        "รายงานผลการดำเนินงาน%(kind)s %(period)s",
-        kind=kind_name(key.kind),
-        period=str(PERIOD_NAMES[key.half]),
+_NUMBER_AND_UNIT = re.compile(r"(\d[\d,.]*) (\S+)")
+
+
+def keep_units(label: str) -> Markup:
+    """``label`` with each number held on one line with the word after it ("15 วัน"): a
+    narrow column header must not leave the unit alone on the next line."""
+    return Markup(  # noqa: S704  # nosec B704 - the label is escaped; only our span is markup
+        _NUMBER_AND_UNIT.sub(r'<span class="keep">\1 \2</span>', str(escape(label)))
     )
+
+
+def title_parts(key: ReportKey, language: str) -> tuple[str, str, str, str]:
+    """The title in the parts a line may break between, never inside (the PDF keeps each
+    of the last three on one line, so "รอบ 6 เดือน" is never split after the 6): what is
+    reported, the round, the months, the fiscal year."""
+    head = _("รายงานผลการดำเนินงาน%(kind)s", kind=kind_name(key.kind))
     year = _("ปีงบประมาณ พ.ศ. %(year)d", year=key.fiscal_year)
-    return head, f"({span(key, language)})", year
+    return head, str(PERIOD_NAMES[key.half]), f"({span(key, language)})", year
 
 
 def title(key: ReportKey, language: str) -> str:

@@ -81,6 +81,12 @@ class OrganisationSettings:
     centre_location_en: str
     address_en: str
     guide_published_on: date | None
+    tip_phone: str
+    tip_email: str
+    tip_location_th: str
+    tip_location_en: str
+    tip_guide_published_on: date | None
+    pdf_thai_digits: bool
 
     @classmethod
     def of(cls, organisation: Organisation) -> OrganisationSettings:
@@ -134,6 +140,7 @@ def current_settings(session: DbSession) -> OrganisationSettings:
             strip_image_metadata=True,
             reveal_days=7,
             tell_tipster_of_reveal=True,
+            pdf_thai_digits=False,
             **dict.fromkeys(RETENTION_FIELDS, DEFAULT_RETENTION_YEARS),
         )
     return OrganisationSettings.of(organisation)

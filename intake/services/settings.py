@@ -30,6 +30,11 @@ DEFAULT_ORGANISATION = {
     "centre_location_th": "ชั้น 1 อาคารสำนักงาน องค์การบริหารส่วนตำบลตัวอย่าง (ห้องประชาสัมพันธ์)",
     "centre_location_en": "Ground floor, Example SAO office building (public relations desk)",
     "address_en": "",
+    # The tip unit's own contacts; empty: the tip guideline sends people to the unit by name.
+    "tip_phone": "",
+    "tip_email": "",
+    "tip_location_th": "",
+    "tip_location_en": "",
 }
 
 

@@ -289,7 +289,12 @@ TEXT_FIELDS = (
     "centre_location_th",
     "centre_location_en",
     "address_en",
+    "tip_phone",
+    "tip_email",
+    "tip_location_th",
+    "tip_location_en",
 )
+DATE_FIELDS = ("guide_published_on", "tip_guide_published_on")
 NUMBER_FIELDS = (
     "response_days",
     "due_soon_days",
@@ -305,8 +310,9 @@ def _settings_form_data(current: admin_service.OrganisationSettings) -> dict[str
     for name in NUMBER_FIELDS:
         data[name] = str(data[name])
     data["deadline_mode"] = current.deadline_mode.value
-    published = current.guide_published_on
-    data["guide_published_on"] = thaidate.format_date(published) if published else ""
+    for name in DATE_FIELDS:
+        published = getattr(current, name)
+        data[name] = thaidate.format_date(published) if published else ""
     return data
 
 
@@ -319,7 +325,8 @@ def _settings_from(form: SettingsForm) -> admin_service.OrganisationSettings:
         deadline_mode=CountingMode(form.deadline_mode.data),
         strip_image_metadata=bool(form.strip_image_metadata.data),
         tell_tipster_of_reveal=bool(form.tell_tipster_of_reveal.data),
-        guide_published_on=clean(form.guide_published_on),
+        pdf_thai_digits=bool(form.pdf_thai_digits.data),
+        **{name: clean(getattr(form, name)) for name in DATE_FIELDS},
     )
 
 

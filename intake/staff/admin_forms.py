@@ -253,11 +253,17 @@ class SettingsForm(FlaskForm):
         validators=[Optional(), Length(max=500, message=TOO_LONG)],
         filters=[_strip],
     )
-    # What the published guideline (/guide) names.
+    # What the two published guidelines (/guide and /guide/tips) name.
     officer_title_th = _text(_l("ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ (ภาษาไทย)"), 200)
     officer_title_en = _text(_l("ตำแหน่งเจ้าหน้าที่ผู้รับผิดชอบ (ภาษาอังกฤษ)"), 200)
     tip_unit_name_th = _text(_l("หน่วยงานที่รับผิดชอบเรื่องแจ้งเบาะแสการทุจริต (ภาษาไทย)"), 200)
     tip_unit_name_en = _text(_l("หน่วยงานที่รับผิดชอบเรื่องแจ้งเบาะแสการทุจริต (ภาษาอังกฤษ)"), 200)
+    tip_location_th = _text(_l("ที่ตั้งหน่วยงานรับแจ้งเบาะแส (ภาษาไทย)"), 300)
+    tip_location_en = _text(_l("ที่ตั้งหน่วยงานรับแจ้งเบาะแส (ภาษาอังกฤษ)"), 300)
+    tip_phone = _text(_l("โทรศัพท์ของหน่วยงานรับแจ้งเบาะแส"), 50)
+    tip_email = _text(_l("อีเมลของหน่วยงานรับแจ้งเบาะแส"), 254)
+    tip_guide_published_on = _date(_l("วันที่ประกาศใช้คู่มือการจัดการเรื่องร้องเรียนการทุจริต"))
+    pdf_thai_digits = BooleanField(_l("ใช้เลขไทยในไฟล์ PDF ภาษาไทย (คู่มือและรายงาน)"))
     centre_location_th = _text(_l("ที่ตั้งศูนย์รับเรื่อง (ภาษาไทย)"), 300)
     centre_location_en = _text(_l("ที่ตั้งศูนย์รับเรื่อง (ภาษาอังกฤษ)"), 300)
     hotline = _text(_l("สายด่วน"), 50)
@@ -295,6 +301,9 @@ class SettingsForm(FlaskForm):
             field.data = validators.normalize_email(field.data)
         except validators.InvalidValue as exc:
             raise ValidationError(_l("อีเมลไม่ถูกต้อง เช่น name@example.com")) from exc
+
+    def validate_tip_email(self, field: Field) -> None:
+        self.validate_email(field)
 
     def validate_facebook_url(self, field: Field) -> None:
         if field.data and not is_https_url(field.data):

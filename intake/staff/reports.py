@@ -104,6 +104,7 @@ def report() -> ResponseReturnValue:
             formats=reports.FORMATS,
             t=text,
             language=_language(),
+            thai_digits=reports.thai_digits(db.session, _language(), None),
         ),
         status,
     )
@@ -114,11 +115,12 @@ def report() -> ResponseReturnValue:
 def report_download() -> ResponseReturnValue:
     key = _key()
     fmt = request.args.get("format", "")
-    if fmt not in reports.FORMATS:
+    digits = request.args.get("digits") or None
+    if fmt not in reports.FORMATS or (digits is not None and digits not in reports.DIGITS):
         abort(404)
     try:
         file = reports.export(
-            db.session, current_keyring(), current_user, key, fmt, _now(), _language()
+            db.session, current_keyring(), current_user, key, fmt, _now(), _language(), digits
         )
     except PdfUnavailable:
         db.session.rollback()
