@@ -158,6 +158,20 @@ def test_slip_is_refused_in_the_same_browser_without_the_pages_token(
         assert receipt_slip.SESSION_KEY not in state
 
 
+@pytest.mark.parametrize("elsewhere", ["/", "/track", "/receipt"])
+def test_slip_ends_when_the_person_leaves_the_receipt(client: FlaskClient, elsewhere: str) -> None:
+    # Given a receipt shown in this browser
+    token = _found(SLIP_TOKEN, file_and_open_receipt(client, "/complaints/new", complaint_form()))
+
+    # When any other page is opened (the receipt itself is gone after one showing)
+    client.get(elsewhere)
+
+    # Then the session no longer holds the receipt, and the page's token gets nothing
+    with client.session_transaction() as state:
+        assert receipt_slip.SESSION_KEY not in state
+    assert client.post("/receipt/slip", data={"slip": token}).status_code == 410
+
+
 def test_slip_is_refused_before_any_receipt(client: FlaskClient) -> None:
     assert client.post("/receipt/slip", data={"slip": "x"}).status_code == 410
     assert client.get("/receipt/slip").status_code == 405

@@ -5,8 +5,8 @@ not a link: the receipt view keeps the receipt sealed in the session for a short
 with a random token that only the page it rendered holds, and the page's download button
 posts that token back. Both must match and the time must not have run out; a reload of
 the receipt, another browser, or someone coming to the same browser later without the
-page gets nothing. Plain text opens on every phone and computer without an app and
-without asking another service.
+page gets nothing, and opening any other page ends it. Plain text opens on every phone
+and computer without an app and without asking another service.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import abort, make_response, render_template, session, url_for
+from flask import abort, make_response, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from wtforms import HiddenField
 
@@ -82,6 +82,14 @@ def slip_context(receipt: dict[str, Any]) -> dict[str, Any]:
         "track_url": url_for("public.track", _external=True),
         "slip_minutes": SLIP_MINUTES,
     }
+
+
+@bp.before_app_request
+def _forget_on_leaving() -> None:
+    """Leaving the receipt page ends the slip: the session cookie then holds no trace of
+    the code, even encrypted, and going back to the page (which is gone) gets nothing."""
+    if SESSION_KEY in session and request.endpoint not in ("public.receipt_slip", "static"):
+        session.pop(SESSION_KEY, None)
 
 
 @bp.post("/receipt/slip")
