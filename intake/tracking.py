@@ -1,7 +1,9 @@
 """Tracking codes: random, readable aloud, with a check digit.
 
 27 random decimal digits (about 89.7 bits from ``secrets``) and a Damm check digit make
-28 digits, shown as seven groups of four. Digits are easy to read over the phone and to
+28 digits, shown as seven groups of four on two lines (four groups, then three), so a
+person can read it aloud line by line and copy it onto paper without losing their place.
+Digits are easy to read over the phone and to
 type on any keyboard; Thai digits, spaces and dashes are accepted back. The Damm
 algorithm catches every single-digit error and every swap of two neighbouring digits,
 so a typo says "check the code" instead of "not found".
@@ -17,6 +19,7 @@ from intake.thaidate import to_arabic_digits
 RANDOM_DIGITS = 27
 CODE_LENGTH = RANDOM_DIGITS + 1
 GROUP = 4
+GROUPS_PER_LINE = 4
 _SEPARATORS = re.compile(r"[\s\-–—_.]+")
 
 # Damm's totally anti-symmetric quasigroup of order 10.
@@ -59,6 +62,14 @@ def new_code() -> str:
 def group(code: str) -> str:
     """For display: ``1234 5678 …``."""
     return " ".join(code[i : i + GROUP] for i in range(0, len(code), GROUP))
+
+
+def display_lines(code: str) -> list[str]:
+    """The grouped code cut into the lines it is printed on: four groups, then the rest."""
+    groups = group(code).split(" ")
+    return [
+        " ".join(groups[i : i + GROUPS_PER_LINE]) for i in range(0, len(groups), GROUPS_PER_LINE)
+    ]
 
 
 def normalize(typed: str) -> str:

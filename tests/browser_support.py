@@ -122,16 +122,15 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
-SCREENSHOT_WIDTHS = (375, 1280)  # a small phone and a desktop
-
-
-def screenshot_widths(page: Any, name: str) -> list[Path]:
-    """The page as it stands, screenshot at each of SCREENSHOT_WIDTHS (``name-375.png``…)."""
-    height = page.viewport_size["height"] if page.viewport_size else 900
+def screenshot_widths(page: Any, name: str, widths: tuple[int, ...] = (375, 1280)) -> list[Path]:
+    """The page as it is now, at a phone's and a desktop's width (``name-375.png``, ...);
+    the viewport is put back afterwards. Resizing does not reload, so once-only pages work."""
+    before = page.viewport_size or DESKTOP
     paths = []
-    for width in SCREENSHOT_WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": before["height"]})
         paths.append(screenshot(page, f"{name}-{width}"))
+    page.set_viewport_size(before)
     return paths
 
 

@@ -6,13 +6,18 @@ import math
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from intake.public.forms import CODE_INPUT_MAX
 from intake.tracking import (
     CODE_LENGTH,
     GROUP,
+    GROUPS_PER_LINE,
     RANDOM_DIGITS,
     CodeFormatError,
     damm_digit,
+    display_lines,
     group,
     new_code,
     normalize,
@@ -114,6 +119,67 @@ def test_group_shows_seven_groups_of_four() -> None:
     assert shown[:9] == "1234 5678"
     # And grouping survives normalisation
     assert normalize(shown) == RUNS
+
+
+def test_display_lines_are_four_groups_then_three() -> None:
+    # When a code is cut into the lines the receipt and the slip show
+    lines = display_lines(RUNS)
+    # Then the first line has four groups and the second the other three
+    assert GROUPS_PER_LINE == 4
+    assert lines == ["1234 5678 9012 3456", "7890 1234 5678"]
+    assert " ".join(lines) == group(RUNS)
+    # And each way the lines may be copied (one line, two lines, a file) normalises back
+    for copied in (" ".join(lines), "\n".join(lines), "\r\n".join(lines) + "\r\n"):
+        assert normalize(copied) == RUNS
+
+
+def test_every_displayed_form_fits_the_tracking_field() -> None:
+    # The slip's indented two lines are the longest form a person may paste
+    slip_form = "".join(f"    {line}\r\n" for line in display_lines(RUNS))
+    assert len(slip_form) <= CODE_INPUT_MAX
+
+
+# Codes drawn from the real generator's alphabet: 27 random digits and their Damm digit.
+codes = st.text(alphabet="0123456789", min_size=RANDOM_DIGITS, max_size=RANDOM_DIGITS).map(
+    lambda body: body + str(damm_digit(body))
+)
+separators = st.text(alphabet=" -–—_.\n\r\t\u00a0", min_size=1, max_size=3)
+
+
+@given(
+    code=codes,
+    cuts=st.lists(st.integers(min_value=1, max_value=CODE_LENGTH - 1), unique=True, max_size=12),
+    data=st.data(),
+    thai=st.lists(st.booleans(), min_size=CODE_LENGTH, max_size=CODE_LENGTH),
+)
+def test_any_grouping_of_a_code_normalises_back(
+    code: str, cuts: list[int], data: st.DataObject, thai: list[bool]
+) -> None:
+    # Given a code cut into chunks of any length, joined by any run of separators, with
+    # any of its digits written in Thai, and whitespace around it
+    digits = "".join(
+        d.translate(THAI_DIGITS) if as_thai else d for d, as_thai in zip(code, thai, strict=True)
+    )
+    bounds = [0, *sorted(cuts), CODE_LENGTH]
+    chunks = [digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    typed = chunks[0]
+    for chunk in chunks[1:]:
+        typed += data.draw(separators) + chunk
+    typed = (
+        data.draw(st.sampled_from(["", " ", "\n"]))
+        + typed
+        + data.draw(st.sampled_from(["", " ", "\r\n"]))
+    )
+    # When it is normalised
+    # Then the code comes back
+    assert normalize(typed) == code
+
+
+@given(code=codes)
+def test_every_display_of_a_code_normalises_back(code: str) -> None:
+    # Every form the receipt and the slip show the code in is accepted back as it is
+    for shown in (group(code), "\n".join(display_lines(code)), "\r\n".join(display_lines(code))):
+        assert normalize(shown) == code
 
 
 # --- normalising what people type -------------------------------------------------------

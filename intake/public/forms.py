@@ -313,6 +313,13 @@ class TipForm(_FilingForm):
     reporter_address = _reporter_address()
     reporter_national_id = _reporter_national_id()
 
+    def identity_open(self) -> bool:
+        """Whether the identity fields are shown open: closed while the tip is anonymous,
+        open when the person unticked it, typed something there, or must correct it."""
+        if not self.anonymous.data or self.anonymous.errors:
+            return True
+        return any(self[name].data or self[name].errors for name in IDENTITY_FIELDS)
+
     def validate_anonymous(self, field: Field) -> None:
         """Never store an identity someone typed while asking to stay anonymous."""
         if field.data and any(self[name].data for name in IDENTITY_FIELDS):

@@ -23,14 +23,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from intake import crypto, tracking
+from intake import crypto
 from intake.attachments import ALLOWED_DESCRIPTION, Limits
 from intake.errors import RETRY_AFTER_SECONDS
 from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language
 from intake.keystore import current_keyring
 from intake.models import CaseKind, Organisation
-from intake.public import bp
+from intake.public import bp, receipt_slip
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
 from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
@@ -209,14 +209,12 @@ def receipt() -> ResponseReturnValue:
         abort(410)
     if not public_tokens.use_up(db.session, data["id"], expires_at=expires, now=now()):
         abort(410)
+    slip = receipt_slip.SlipForm(slip=receipt_slip.remember(data, now()))
     return render_template(
         "public/receipt.html",
-        reference=data["reference"],
-        code=tracking.group(data["code"]),
-        kind=CaseKind(data["kind"]),
-        received_at=datetime.fromisoformat(data["received_at"]),
-        due_at=datetime.fromisoformat(data["due_at"]),
+        slip_form=slip,
         files=sent_files(db.session, current_keyring(), data.get("files", [])),
+        **receipt_slip.slip_context(data),
     )
 
 
