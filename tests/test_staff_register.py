@@ -117,7 +117,7 @@ def test_walk_in_complaint_keeps_its_real_receipt_time_and_prints_a_slip_once(
     code = CODE_PATTERN.search(page)
     assert reference and reference.group(1) == case.reference
     assert code and len(code.group(1).replace(" ", "")) == 28
-    assert "ติดต่อด้วยตนเอง" in page and "http://localhost/track" in page
+    assert "ติดต่อด้วยตนเอง" in page and "http://127.0.0.1:5000/track" in page
     again = intake.get("/staff/cases/slip")
     assert again.status_code == 410
     assert CODE_PATTERN.search(again.get_data(as_text=True)) is None

@@ -24,6 +24,7 @@ from intake.i18n import current_language
 from intake.keystore import current_keyring
 from intake.models import CaseKind, Channel
 from intake.permissions import Permission, has_permission, requires
+from intake.public.guide import public_url
 from intake.public.views import _limits
 from intake.services import ServiceError
 from intake.services.cases import file_case
@@ -161,5 +162,5 @@ def registration_slip() -> ResponseReturnValue:
         channel=Channel(slip["channel"]),
         received_at=datetime.fromisoformat(slip["received_at"]),
         due_at=datetime.fromisoformat(slip["due_at"]),
-        track_url=url_for("public.track", _external=True),
+        track_url=public_url("public.track"),
     )
