@@ -9,7 +9,6 @@ timeline event (texts encrypted, bound to the event's row), records an audit ent
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -37,7 +36,7 @@ from intake.services.identity import seal_case_identity
 from intake.services.notices import notify_complainant
 from intake.services.queue import contact_details, may_view
 from intake.services.settings import extra_holidays, get_organisation
-from intake.workflow import Status
+from intake.workflow import Action, Status
 
 MAX_TEXT = 5000
 REFERRAL_OTHER = "other"
@@ -45,53 +44,8 @@ REFERRAL_OTHER = "other"
 MOVERS = frozenset({Role.LEGAL, Role.INTAKE})
 
 
-class Action(enum.StrEnum):
-    ACCEPT = "accept"
-    ASSIGN = "assign"
-    START = "start"
-    UPDATE = "update"
-    QUESTION = "question"  # ask the complainant something; they answer on their page
-    NOTE = "note"
-    INTERIM = "interim"
-    RESOLVE = "resolve"
-    REJECT = "reject"
-    REFER = "refer"
-    RETURN = "return"  # a department sends a misrouted case back to screening
-    REOPEN = "reopen"
-    MOVE_TO_TIP = "move_to_tip"
-
-
-# Where each moving action leads; the others leave the status alone.
-TARGET = {
-    Action.ACCEPT: Status.SCREENING,
-    Action.ASSIGN: Status.ASSIGNED,
-    Action.START: Status.IN_PROGRESS,
-    Action.RESOLVE: Status.RESOLVED,
-    Action.REJECT: Status.REJECTED,
-    Action.REFER: Status.REFERRED,
-    Action.RETURN: Status.SCREENING,
-    Action.REOPEN: Status.SCREENING,
-}
 # Accepting and routing are the intake desk's work (and the legal officers' for tips).
 ROUTING = frozenset({Action.ACCEPT, Action.ASSIGN, Action.REOPEN})
-
-
-def _from_ok(action: Action, status: Status) -> bool:
-    """Three actions lead to screening; which one applies depends on where the case is."""
-    if action is Action.ACCEPT:
-        return status is Status.RECEIVED
-    if action is Action.RETURN:
-        return not workflow.is_closed(status) and status is not Status.RECEIVED
-    if action is Action.REOPEN:
-        return workflow.is_closed(status)
-    if action in (Action.INTERIM, Action.QUESTION):
-        return not workflow.is_closed(status)  # a closed thread is read-only
-    return True
-
-
-def _status_allows(action: Action, status: Status) -> bool:
-    target = TARGET.get(action)
-    return _from_ok(action, status) and (target is None or workflow.can_move(status, target))
 
 
 def _may_do(actor: User, case: Case, action: Action) -> bool:
@@ -108,7 +62,7 @@ def _may_do(actor: User, case: Case, action: Action) -> bool:
 
 def available_actions(actor: User, case: Case) -> list[Action]:
     """What the case page offers: allowed to this person and by the workflow, now."""
-    return [a for a in Action if _may_do(actor, case, a) and _status_allows(a, case.status)]
+    return [a for a in workflow.valid_actions(case.status) if _may_do(actor, case, a)]
 
 
 @contextmanager
@@ -125,7 +79,7 @@ def _working(session: DbSession, actor: User, case_id: str, action: Action) -> I
             raise ServiceError("not_found")  # never confirm that a hidden case exists
         if not _may_do(actor, case, action):
             raise ServiceError("forbidden")
-        if not _from_ok(action, case.status):
+        if not workflow.starts_from(action, case.status):
             raise ServiceError("not_allowed_move")
         yield case
     except BaseException:
