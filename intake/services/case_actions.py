@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from intake import crypto, deadlines, workflow
+from intake import crypto, deadlines, thaidate, workflow
 from intake.crypto import Keyring
 from intake.labels import REFERRAL
 from intake.models import (
@@ -30,7 +30,7 @@ from intake.models import (
     new_id,
 )
 from intake.permissions import WORK_PERMISSION, Permission, can_view_kind, has_permission
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.identity import seal_case_identity
 from intake.services.notices import notify_complainant
@@ -165,10 +165,7 @@ def _close(case: Case, now: datetime) -> None:
 
 
 def _new_period(session: DbSession, case: Case, now: datetime) -> None:
-    organisation = get_organisation(session)
-    case.due_at = deadlines.due_at(
-        now, organisation.deadline_mode, extra_holidays(session), organisation.response_days
-    )
+    case.due_at = next_period_due(session, now)
 
 
 def _finish(
@@ -331,17 +328,46 @@ def add_note(
         return _finish(session, keyring, actor, case, now, "note", "case.noted")
 
 
+def next_period_due(session: DbSession, now: datetime) -> datetime:
+    """When a period started now ends: an interim notice's next word is due by then."""
+    organisation = get_organisation(session)
+    return deadlines.due_at(
+        now, organisation.deadline_mode, extra_holidays(session), organisation.response_days
+    )
+
+
 def interim_notice(
-    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    reason: str,
+    progress: str,
+    expected: date | None,
+    date_reason: str = "",
+    message: str = "",
+    now: datetime,
 ) -> Case:
-    """The 15-day rule: telling the complainant how it stands meets this period's duty and
-    starts a new period from now."""
+    """The 15-day rule: explaining to the complainant why it takes longer (the reason,
+    the progress so far, the expected date) meets this period's duty and starts a new
+    period from now. An expected date past the new period's end needs its own reason."""
     with _working(session, actor, case_id, Action.INTERIM) as case:
-        message = _text(message, "message_required")
-        _event(keyring, case, actor, now, EventType.INTERIM_NOTICE, public=True, message=message)
+        due = next_period_due(session, now)
+        notice = interim.build(
+            reason=reason,
+            progress=progress,
+            expected=expected,
+            date_reason=date_reason,
+            message=message,
+            now=now,
+            next_word_by=thaidate.local_date(due),
+        )
+        body = interim.to_body(notice)
+        _event(keyring, case, actor, now, EventType.INTERIM_NOTICE, public=True, message=body)
         if case.first_response_at is None:
             case.first_response_at = now
-        _new_period(session, case, now)
+        case.due_at = due
         return _finish(session, keyring, actor, case, now, "interim")
 
 

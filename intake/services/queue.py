@@ -28,6 +28,7 @@ from intake.deadlines import DeadlineState
 from intake.models import (
     Attachment,
     Case,
+    CaseEvent,
     CaseKind,
     Category,
     Channel,
@@ -37,7 +38,7 @@ from intake.models import (
     User,
 )
 from intake.permissions import Permission, can_view_kind, has_permission, visible_kinds
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.settings import get_organisation
 from intake.workflow import OPEN, Status
@@ -460,6 +461,16 @@ class TimelineEntry:
     actor_name: str  # "" for the public (a filing through the web form)
 
 
+def _event_text(keyring: Keyring, event: CaseEvent) -> str:
+    if not event.body_enc:
+        return ""
+    text = crypto.decrypt_text(
+        keyring, event.body_enc, table="case_events", column="body", row_id=event.id
+    )
+    # Staff read an interim notice as the complainant does.
+    return interim.readable(text) if event.type is EventType.INTERIM_NOTICE else text
+
+
 def staff_timeline(keyring: Keyring, case: Case) -> list[TimelineEntry]:
     """Every event, public and internal, oldest first, with who did it."""
     actor_ids = {e.actor_id for e in case.events if e.actor_id is not None}
@@ -475,13 +486,7 @@ def staff_timeline(keyring: Keyring, case: Case) -> list[TimelineEntry]:
             from_status=e.from_status,
             to_status=e.to_status,
             public=e.public,
-            message=(
-                crypto.decrypt_text(
-                    keyring, e.body_enc, table="case_events", column="body", row_id=e.id
-                )
-                if e.body_enc
-                else ""
-            ),
+            message=_event_text(keyring, e),
             actor_name=names.get(e.actor_id, "") if e.actor_id is not None else "",
         )
         for e in case.events
