@@ -144,9 +144,7 @@ def test_a_date_past_the_next_period_needs_a_reason_the_complainant_reads(app: F
     officer = staff_client(app, "intake1", Role.INTAKE)
     far = _typed(_today() + timedelta(days=60))
 
-    status, page = _post(
-        officer, case_id, reason=REASON, progress=PROGRESS, expected_date=far
-    )
+    status, page = _post(officer, case_id, reason=REASON, progress=PROGRESS, expected_date=far)
     assert status == 422
     assert "เลยรอบการแจ้งถัดไป" in _error(page, "date_reason")
     assert REASON in page and PROGRESS in page  # kept

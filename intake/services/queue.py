@@ -53,6 +53,11 @@ NEWEST = 10
 AUDITED_VIEWS = frozenset(CaseKind)
 STATUS_OPEN = "open"
 STATUS_CLOSED = "closed"
+STATUS_ANY = "all"
+# The queue starts where the work is: open cases, the most urgent first (overdue, then
+# due soon, then by due date, which is what ``Sort.DUE`` gives on open cases). Closed
+# cases show only when asked for.
+DEFAULT_STATUS = STATUS_OPEN
 
 
 class Sort(enum.StrEnum):
@@ -87,9 +92,22 @@ def _scope(actor: User, *, counts: bool = False) -> list[ColumnElement[bool]]:
     return conditions
 
 
+# The partial index of open cases names them in this order, as literals.
+_OPEN_IN_ORDER = [status for status in Status if status in OPEN]
+
+
+def _is_open() -> ColumnElement[bool]:
+    """"The case is open", written as the partial index's own condition: literal values in
+    the same order. SQLite's planner cannot see through bound parameters, and would
+    otherwise sort the open cases instead of reading them off the index in order."""
+    return Case.status.in_(
+        sa.bindparam("open_statuses", _OPEN_IN_ORDER, expanding=True, literal_execute=True)
+    )
+
+
 def _deadline(state: DeadlineState, now: datetime, soon_days: int) -> ColumnElement[bool]:
     """``deadlines.deadline_state`` as a condition on due_at, for open cases."""
-    is_open = Case.status.in_(OPEN)
+    is_open = _is_open()
     soon = deadlines.due_soon_limit(now, soon_days)
     if state is DeadlineState.OVERDUE:
         return sa.and_(is_open, Case.due_at < now)
@@ -112,7 +130,7 @@ def _start_of(day: date) -> datetime:
 @dataclass(frozen=True)
 class QueueFilters:
     kind: CaseKind | None = None
-    status: str = ""  # a Status value, "open" or "closed"; "" for any
+    status: str = ""  # a Status value, "open" or "closed"; "" or "all" for any
     department_id: int | None = None
     category_id: int | None = None
     channel: Channel | None = None
@@ -128,7 +146,7 @@ def _conditions(filters: QueueFilters, now: datetime, soon_days: int) -> list[Co
     if filters.kind is not None:
         conditions.append(Case.kind == filters.kind)
     if filters.status == STATUS_OPEN:
-        conditions.append(Case.status.in_(OPEN))
+        conditions.append(_is_open())
     elif filters.status == STATUS_CLOSED:
         conditions.append(Case.status.not_in(OPEN))
     elif filters.status:

@@ -22,7 +22,14 @@ from intake.labels import CHANNEL, DEADLINE, KIND, REFERRAL, STATUS
 from intake.models import CaseKind, Channel
 from intake.services import interim
 from intake.services.case_actions import MAX_TEXT, Action
-from intake.services.queue import STATUS_CLOSED, STATUS_OPEN, QueueFilters, Sort
+from intake.services.queue import (
+    DEFAULT_STATUS,
+    STATUS_ANY,
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    QueueFilters,
+    Sort,
+)
 from intake.workflow import Status
 
 REQUIRED = _l("โปรดกรอกช่องนี้")
@@ -74,7 +81,11 @@ class QueueFilterForm(FlaskForm):
     ) -> None:
         self.kind.choices = options([ANY] + [(k.value, KIND[k]) for k in kinds])
         self.status.choices = options(
-            [ANY, (STATUS_OPEN, _l("ยังไม่เสร็จ")), (STATUS_CLOSED, _l("เสร็จ/ยุติแล้ว"))]
+            [
+                ("", _l("ยังไม่เสร็จ")),  # the default: see chosen_status
+                (STATUS_CLOSED, _l("เสร็จ/ยุติแล้ว")),
+                (STATUS_ANY, _l("ทั้งหมด (รวมที่ปิดแล้ว)")),
+            ]
             + [(s.value, STATUS[s]) for s in Status]
         )
         self.deadline.choices = options(
@@ -105,6 +116,24 @@ class QueueFilterForm(FlaskForm):
         except thaidate.DateParseError as exc:
             raise ValidationError(str(BAD_DATE)) from exc
 
+    def chosen_status(self) -> str:
+        """The status filter: open cases unless another (or "all") was chosen. A case
+        looked up by its reference is found whatever its status."""
+        status = self.status.data or ""
+        known = {STATUS_OPEN, STATUS_CLOSED, *(s.value for s in Status)}
+        if status == STATUS_ANY or (not status and (self.reference.data or "").strip()):
+            return ""
+        return status if status in known else DEFAULT_STATUS
+
+    def active_filters(self) -> int:
+        """How many filters narrow the list beyond the default (for the toggle's label)."""
+        fields = (
+            self.reference, self.kind, self.deadline, self.department, self.category,
+            self.channel, self.received_from, self.received_to,
+        )  # fmt: skip
+        narrowed = sum(1 for f in fields if f.data)
+        return narrowed + (self.status.data not in (None, "", DEFAULT_STATUS))
+
     def filters(self) -> QueueFilters:
         """The filters as the service takes them; call after a successful validate()."""
 
@@ -117,11 +146,9 @@ class QueueFilterForm(FlaskForm):
         def number(value: str | None) -> int | None:
             return int(value) if value and value.isdigit() else None
 
-        status = self.status.data or ""
-        known = {STATUS_OPEN, STATUS_CLOSED, *(s.value for s in Status)}
         return QueueFilters(
             kind=choice(self.kind.data, CaseKind),  # type: ignore[arg-type]
-            status=status if status in known else "",
+            status=self.chosen_status(),
             department_id=number(self.department.data),
             category_id=number(self.category.data),
             channel=choice(self.channel.data, Channel),  # type: ignore[arg-type]
