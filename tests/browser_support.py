@@ -122,6 +122,19 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+def screenshot_widths(page: Any, name: str) -> list[Path]:
+    """The page at a phone's width (375 px) and a desktop's (1280 px), as
+    ``<name>-375.png`` and ``<name>-1280.png``; the viewport is put back afterwards."""
+    before = page.viewport_size
+    paths = []
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        paths.append(screenshot(page, f"{name}-{width}"))
+    if before:
+        page.set_viewport_size(before)
+    return paths
+
+
 def tiny_png(path: Path) -> Path:
     """A real (decodable) 24x16 PNG, like a phone photo only much smaller."""
     from PIL import Image
