@@ -33,51 +33,8 @@ from intake.services import ServiceError, case_actions, case_clock, queue
 from intake.services.case_actions import Action
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
-from intake.staff.case_forms import (
-    ACTION_TEXT,
-    PLACEHOLDER,
-    TOO_LONG,
-    QueueFilterForm,
-    action_form,
-    options,
-)
+from intake.staff.case_forms import ACTION_TEXT, ERRORS, QueueFilterForm, action_form, options
 
-# Service error codes → (the field the message goes beside, or None to flash it).
-ERRORS: dict[str, tuple[str | None, Any]] = {
-    "message_required": ("message", _l("โปรดเขียนข้อความถึงผู้ร้องเรียน")),
-    "note_required": ("note", _l("โปรดเขียนบันทึก")),
-    "reason_required": ("reason", _l("โปรดระบุเหตุผล")),
-    "department_required": ("department", _l("โปรดเลือกหน่วยงาน")),
-    "referral_required": ("destination", _l("โปรดเลือกหน่วยงานที่ส่งต่อ")),
-    "referral_name_required": ("destination_name", _l("โปรดระบุชื่อหน่วยงานที่ส่งต่อ")),
-    "progress_required": ("progress", _l("โปรดเขียนความคืบหน้าที่ทำไปแล้ว")),
-    "reason_placeholder": ("reason", PLACEHOLDER),
-    "progress_placeholder": ("progress", PLACEHOLDER),
-    "date_reason_placeholder": ("date_reason", PLACEHOLDER),
-    "message_placeholder": ("message", PLACEHOLDER),
-    "expected_date_required": ("expected_date", _l("โปรดระบุวันที่คาดว่าจะแล้วเสร็จ")),
-    "expected_date_past": ("expected_date", _l("วันที่คาดว่าจะแล้วเสร็จต้องไม่ก่อนวันนี้")),
-    "expected_date_too_far": (
-        "expected_date",
-        _l("วันที่คาดว่าจะแล้วเสร็จต้องไม่เกิน 1 ปีนับจากวันนี้ โปรดตรวจสอบปี พ.ศ."),
-    ),
-    "date_reason_required": (
-        "date_reason",
-        _l(
-            "วันที่คาดว่าจะแล้วเสร็จเลยรอบการแจ้งถัดไป "
-            "โปรดระบุเหตุผลที่ต้องใช้เวลานานกว่านั้น (ผู้ร้อง/ผู้แจ้งจะเห็นเหตุผลนี้)"
-        ),
-    ),
-    "text_too_long": (None, TOO_LONG),
-    "not_allowed_move": (
-        None,
-        _l("ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของเรื่อง (สถานะอาจเพิ่งถูกเปลี่ยนโดยผู้อื่น) โปรดตรวจสอบอีกครั้ง"),
-    ),
-    "identity_unavailable": (
-        None,
-        _l("ยังย้ายเรื่องไม่ได้ เพราะระบบยังไม่มีกุญแจสำหรับปิดผนึกข้อมูลตัวตน โปรดติดต่อผู้ดูแลระบบ"),
-    ),
-}
 CONTACT_LABELS = (
     ("name", _l("ชื่อ-นามสกุล")),
     ("phone", _l("โทรศัพท์")),
