@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 VALID_NATIONAL_ID = "1101700230708"
@@ -42,4 +43,17 @@ def tip_form(**changes: Any) -> dict[str, Any]:
     data.update(changes)
     if data.get("anonymous") in (None, False, ""):
         data.pop("anonymous", None)
+    return data
+
+
+def interim_parts(now: datetime, **changes: Any) -> dict[str, Any]:
+    """An interim notice's parts as the service takes them: finished within a week."""
+    from intake.thaidate import local_date
+
+    data: dict[str, Any] = {
+        "reason": "รอผลตรวจสอบจากสำนักงานที่ดิน",
+        "progress": "เจ้าหน้าที่ลงพื้นที่ตรวจแล้ว",
+        "expected": local_date(now) + timedelta(days=7),
+    }
+    data.update(changes)
     return data

@@ -90,6 +90,7 @@ def act(page: Any, action: str, text: dict[str, str], choose: tuple[str, ...]) -
     option) and send it; returns the case's status after."""
     form = f"#action-{action}"
     assert page.locator(form).count() == 1, f"the case page offers no {action!r}"
+    unfold(page, action)
     for selector, value in text.items():
         page.fill(selector, value)
     for selector in choose:
@@ -99,6 +100,15 @@ def act(page: Any, action: str, text: dict[str, str], choose: tuple[str, ...]) -
     assert posted.status == 303, page.content()[:3000]
     assert page.url == url, page.url
     return str(page.locator("#case-facts").get_attribute("data-status"))
+
+
+def unfold(page: Any, action: str) -> None:
+    """Open the folded groups and the panel that hold an action's form (no JavaScript:
+    a click on a <details> summary opens it natively)."""
+    for group in ("#more-actions", "#closing-actions", f"#panel-{action}"):
+        details = page.locator(group)
+        if details.count() and details.get_attribute("open") is None:
+            page.click(f"{group} > summary")
 
 
 def offered(page: Any) -> list[str]:

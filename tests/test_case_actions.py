@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from builders import complaint_form
+from builders import complaint_form, interim_parts
 from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from sqlalchemy import select
@@ -287,14 +287,19 @@ def test_interim_notice_meets_the_duty_and_starts_a_new_period(staff: Flask) -> 
         day_twenty = NOW + timedelta(days=20)
 
         case = case_actions.interim_notice(
-            db.session, current_keyring(), intake, case_id, message="รอผลตรวจ", now=day_ten
+            db.session, current_keyring(), intake, case_id, **interim_parts(day_ten), now=day_ten
         )
         assert case.first_response_at == day_ten
         assert case.due_at == deadlines.due_at(day_ten) and case.due_at > first_due
         assert case.first_due_at == first_due
 
         case = case_actions.interim_notice(
-            db.session, current_keyring(), intake, case_id, message="ยังรอ", now=day_twenty
+            db.session,
+            current_keyring(),
+            intake,
+            case_id,
+            **interim_parts(day_twenty),
+            now=day_twenty,
         )
         assert case.first_response_at == day_ten  # the first answer stays the first
         assert case.due_at == deadlines.due_at(day_twenty)
@@ -305,7 +310,8 @@ def test_interim_notice_meets_the_duty_and_starts_a_new_period(staff: Flask) -> 
         _put(case_id, RESOLVED)
         with pytest.raises(ServiceError, match="not_allowed_move"):
             case_actions.interim_notice(
-                db.session, current_keyring(), intake, case_id, message="x", now=day_twenty
+                db.session, current_keyring(), intake, case_id, **interim_parts(day_twenty),
+                now=day_twenty,
             )
 
 
@@ -313,7 +319,10 @@ def test_interim_notice_meets_the_duty_and_starts_a_new_period(staff: Flask) -> 
     ("call", "code"),
     [
         (lambda a: case_actions.post_update(*a, message="  ", now=NOW), "message_required"),
-        (lambda a: case_actions.interim_notice(*a, message="", now=NOW), "message_required"),
+        (
+            lambda a: case_actions.interim_notice(*a, **interim_parts(NOW, reason=""), now=NOW),
+            "reason_required",
+        ),
         (lambda a: case_actions.resolve(*a, message="", now=NOW), "message_required"),
         (lambda a: case_actions.add_note(*a, note="\n", now=NOW), "note_required"),
         (lambda a: case_actions.reject(*a, reason="", now=NOW), "reason_required"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from builders import complaint_form, tip_form
+from builders import complaint_form, interim_parts, tip_form
 from flask import Flask
 from sqlalchemy import select
 from staff_support import make_staff, staff_client
@@ -36,7 +36,8 @@ def test_an_interim_notice_mails_check_with_your_code_and_nothing_more(
         case_id = db.session.scalars(select(Case.id)).one()
         case_actions.accept(db.session, current_keyring(), officer, case_id, note="", now=now)
         case_actions.interim_notice(db.session, current_keyring(), officer, case_id,
-                                    message="ZZINTERIMMARKER กำลังจัดซื้อหลอดไฟ", now=now)
+                                    **interim_parts(now, progress="ZZINTERIMMARKER กำลังจัดซื้อหลอดไฟ"),
+                                    now=now)
         queued = db.session.scalars(select(OutboxMessage)).all()
         assert [m.kind for m in queued] == ["complainant.update", "complainant.update"]
         assert all(EMAIL.encode() not in m.recipient_enc for m in queued)
@@ -79,4 +80,6 @@ def test_the_case_page_shows_the_countdown_and_the_periods(app: Flask) -> None:
     page = officer.get(f"/staff/cases/{case_id}").get_data(as_text=True)
     assert 'id="days-left"' in page and "เหลืออีก" in page
     assert 'id="response-periods"' in page and "รอบการแจ้งผู้ร้องเรียน (1 รอบ)" in page
-    assert "ยังไม่แล้วเสร็จภายใน 15 วัน เนื่องจาก" in page  # the interim notice's starting text
+    # the interim notice asks for its parts and pre-fills none of them
+    assert 'id="interim-reason"' in page and 'id="interim-expected_date"' in page
+    assert "[เหตุผล]" not in page

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import complaint_form, tip_form
+from builders import complaint_form, interim_parts, tip_form
 from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE, database_files
 from flask import Flask
 from flask.testing import FlaskClient
@@ -94,6 +94,9 @@ def _reply(client: FlaskClient, message: str, *files: tuple[bytes, str]) -> Test
     if files:
         data["attachments"] = [(io.BytesIO(body), name) for body, name in files]
     return client.post("/track/reply", data=data, content_type="multipart/form-data")
+
+
+INTERIM_START = "เรื่องของท่านยังดำเนินการไม่แล้วเสร็จ เนื่องจากรอผลตรวจสอบจากสำนักงานที่ดิน"
 
 
 def _timeline(page: str) -> list[tuple[str, str]]:
@@ -456,7 +459,7 @@ def test_the_complaint_status_page_shows_only_what_the_complainant_may_see(
         act(case_actions.add_note, note=NOTE + " 2")
         act(case_actions.assign, department_id=department.id, note=NOTE + " 3")
         act(case_actions.post_update, message="ข้อความจากเจ้าหน้าที่ถึงผู้ร้อง")
-        act(case_actions.interim_notice, message="ชี้แจงความคืบหน้า")
+        act(case_actions.interim_notice, **interim_parts(datetime.now(UTC), progress="ตรวจแล้ว"))
         act(case_actions.ask_question, message=QUESTION)
         act(case_actions.start_work, note=NOTE + " 4")
         act(case_actions.resolve, message="ซ่อมแล้วเสร็จ")
@@ -470,11 +473,16 @@ def test_the_complaint_status_page_shows_only_what_the_complainant_may_see(
     assert reference in main and "เรื่องร้องเรียน/ร้องทุกข์" in main
     assert 'data-status="resolved"' in main
     assert _facts(main) == ["ได้รับเรื่องเมื่อ", "ดำเนินการเสร็จเมื่อ"]
-    assert _timeline(main) == [
+    # (the interim notice is read as a paragraph built from its parts: its first sentence)
+    entries = [
+        (kind, text.split(" ความคืบหน้า")[0] if kind == "interim_notice" else text)
+        for kind, text in _timeline(main)
+    ]
+    assert entries == [
         ("status", "ซ่อมแล้วเสร็จ"),
         ("status", ""),  # in progress
         ("question", QUESTION),
-        ("interim_notice", "ชี้แจงความคืบหน้า"),
+        ("interim_notice", INTERIM_START),
         ("update", "ข้อความจากเจ้าหน้าที่ถึงผู้ร้อง"),
         ("status", ""),  # assigned (to which department is not said)
         ("status", ""),  # screening

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import interim_parts
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -110,7 +111,7 @@ def _apply(
         ),
         "start": lambda: actions.start_work(db.session, keyring, actor, case_id, now=at),
         "interim": lambda: actions.interim_notice(
-            db.session, keyring, actor, case_id, message="ยังดำเนินการ", now=at
+            db.session, keyring, actor, case_id, **interim_parts(at), now=at
         ),
         "resolve": lambda: actions.resolve(
             db.session, keyring, actor, case_id, message="เสร็จแล้ว", now=at

@@ -9,14 +9,13 @@ timeline event (texts encrypted, bound to the event's row), records an audit ent
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
-from intake import crypto, deadlines, workflow
+from intake import crypto, deadlines, thaidate, workflow
 from intake.crypto import Keyring
 from intake.labels import REFERRAL
 from intake.models import (
@@ -31,13 +30,13 @@ from intake.models import (
     new_id,
 )
 from intake.permissions import WORK_PERMISSION, Permission, can_view_kind, has_permission
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.identity import seal_case_identity
 from intake.services.notices import notify_complainant
 from intake.services.queue import contact_details, may_view
 from intake.services.settings import extra_holidays, get_organisation
-from intake.workflow import Status
+from intake.workflow import Action, Status
 
 MAX_TEXT = 5000
 REFERRAL_OTHER = "other"
@@ -45,53 +44,8 @@ REFERRAL_OTHER = "other"
 MOVERS = frozenset({Role.LEGAL, Role.INTAKE})
 
 
-class Action(enum.StrEnum):
-    ACCEPT = "accept"
-    ASSIGN = "assign"
-    START = "start"
-    UPDATE = "update"
-    QUESTION = "question"  # ask the complainant something; they answer on their page
-    NOTE = "note"
-    INTERIM = "interim"
-    RESOLVE = "resolve"
-    REJECT = "reject"
-    REFER = "refer"
-    RETURN = "return"  # a department sends a misrouted case back to screening
-    REOPEN = "reopen"
-    MOVE_TO_TIP = "move_to_tip"
-
-
-# Where each moving action leads; the others leave the status alone.
-TARGET = {
-    Action.ACCEPT: Status.SCREENING,
-    Action.ASSIGN: Status.ASSIGNED,
-    Action.START: Status.IN_PROGRESS,
-    Action.RESOLVE: Status.RESOLVED,
-    Action.REJECT: Status.REJECTED,
-    Action.REFER: Status.REFERRED,
-    Action.RETURN: Status.SCREENING,
-    Action.REOPEN: Status.SCREENING,
-}
 # Accepting and routing are the intake desk's work (and the legal officers' for tips).
 ROUTING = frozenset({Action.ACCEPT, Action.ASSIGN, Action.REOPEN})
-
-
-def _from_ok(action: Action, status: Status) -> bool:
-    """Three actions lead to screening; which one applies depends on where the case is."""
-    if action is Action.ACCEPT:
-        return status is Status.RECEIVED
-    if action is Action.RETURN:
-        return not workflow.is_closed(status) and status is not Status.RECEIVED
-    if action is Action.REOPEN:
-        return workflow.is_closed(status)
-    if action in (Action.INTERIM, Action.QUESTION):
-        return not workflow.is_closed(status)  # a closed thread is read-only
-    return True
-
-
-def _status_allows(action: Action, status: Status) -> bool:
-    target = TARGET.get(action)
-    return _from_ok(action, status) and (target is None or workflow.can_move(status, target))
 
 
 def _may_do(actor: User, case: Case, action: Action) -> bool:
@@ -108,7 +62,7 @@ def _may_do(actor: User, case: Case, action: Action) -> bool:
 
 def available_actions(actor: User, case: Case) -> list[Action]:
     """What the case page offers: allowed to this person and by the workflow, now."""
-    return [a for a in Action if _may_do(actor, case, a) and _status_allows(a, case.status)]
+    return [a for a in workflow.valid_actions(case.status) if _may_do(actor, case, a)]
 
 
 @contextmanager
@@ -125,7 +79,7 @@ def _working(session: DbSession, actor: User, case_id: str, action: Action) -> I
             raise ServiceError("not_found")  # never confirm that a hidden case exists
         if not _may_do(actor, case, action):
             raise ServiceError("forbidden")
-        if not _from_ok(action, case.status):
+        if not workflow.starts_from(action, case.status):
             raise ServiceError("not_allowed_move")
         yield case
     except BaseException:
@@ -211,10 +165,7 @@ def _close(case: Case, now: datetime) -> None:
 
 
 def _new_period(session: DbSession, case: Case, now: datetime) -> None:
-    organisation = get_organisation(session)
-    case.due_at = deadlines.due_at(
-        now, organisation.deadline_mode, extra_holidays(session), organisation.response_days
-    )
+    case.due_at = next_period_due(session, now)
 
 
 def _finish(
@@ -377,17 +328,46 @@ def add_note(
         return _finish(session, keyring, actor, case, now, "note", "case.noted")
 
 
+def next_period_due(session: DbSession, now: datetime) -> datetime:
+    """When a period started now ends: an interim notice's next word is due by then."""
+    organisation = get_organisation(session)
+    return deadlines.due_at(
+        now, organisation.deadline_mode, extra_holidays(session), organisation.response_days
+    )
+
+
 def interim_notice(
-    session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case_id: str,
+    *,
+    reason: str,
+    progress: str,
+    expected: date | None,
+    date_reason: str = "",
+    message: str = "",
+    now: datetime,
 ) -> Case:
-    """The 15-day rule: telling the complainant how it stands meets this period's duty and
-    starts a new period from now."""
+    """The 15-day rule: explaining to the complainant why it takes longer (the reason,
+    the progress so far, the expected date) meets this period's duty and starts a new
+    period from now. An expected date past the new period's end needs its own reason."""
     with _working(session, actor, case_id, Action.INTERIM) as case:
-        message = _text(message, "message_required")
-        _event(keyring, case, actor, now, EventType.INTERIM_NOTICE, public=True, message=message)
+        due = next_period_due(session, now)
+        notice = interim.build(
+            reason=reason,
+            progress=progress,
+            expected=expected,
+            date_reason=date_reason,
+            message=message,
+            now=now,
+            next_word_by=thaidate.local_date(due),
+        )
+        body = interim.to_body(notice)
+        _event(keyring, case, actor, now, EventType.INTERIM_NOTICE, public=True, message=body)
         if case.first_response_at is None:
             case.first_response_at = now
-        _new_period(session, case, now)
+        case.due_at = due
         return _finish(session, keyring, actor, case, now, "interim")
 
 

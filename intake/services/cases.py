@@ -26,7 +26,7 @@ from intake.models import (
     User,
     new_id,
 )
-from intake.services import DbSession, ServiceError, references
+from intake.services import DbSession, ServiceError, interim, references
 from intake.services.audit import ACTOR_PUBLIC, actor_label, record
 from intake.services.identity import seal_case_identity
 from intake.services.settings import extra_holidays, get_organisation
@@ -303,9 +303,11 @@ class PublicStatus:
 def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
     if not event.body_enc:
         return ""
-    return crypto.decrypt_text(
+    text = crypto.decrypt_text(
         keyring, event.body_enc, table="case_events", column="body", row_id=event.id
     )
+    # An interim notice is kept in parts and read as one paragraph.
+    return interim.readable(text) if event.type is EventType.INTERIM_NOTICE else text
 
 
 def _sent_files(keyring: crypto.Keyring, case: Case) -> dict[str | None, list[tuple[str, str]]]:

@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 from intake import thaidate, workflow
 from intake.models import CaseKind, Channel, EventType
 from intake.services import demo_texts as texts
-from intake.services.demo_topics import PROGRESS, Topic
+from intake.services import interim
+from intake.services.demo_topics import DELAY_REASONS, LONGER_REASONS, PROGRESS, Topic
 from intake.services.demo_world import CategoryRef, Staff, World
 from intake.workflow import Status
 
@@ -161,6 +162,20 @@ def _outcome(rng: random.Random, kind: CaseKind) -> tuple[Status, float]:
     return outcome, rng.uniform(low, high)
 
 
+def _interim_body(rng: random.Random, world: World, at: datetime, progress: str) -> str:
+    """An interim notice in parts, as an officer fills the form."""
+    next_word = thaidate.local_date(world.due(at))
+    expected = thaidate.local_date(at) + timedelta(days=rng.randint(5, 30))
+    notice = interim.InterimNotice(
+        reason=rng.choice(DELAY_REASONS),
+        progress=progress,
+        expected=expected,
+        date_reason=rng.choice(LONGER_REASONS) if expected > next_word else "",
+        next_word_by=next_word,
+    )
+    return interim.to_body(notice)
+
+
 def _interims(
     rng: random.Random,
     world: World,
@@ -183,7 +198,7 @@ def _interims(
         if at >= close - _days(1):  # on an earlier day than the answer
             break
         lines = topic.progress if not notices else topic.progress + PROGRESS
-        body = texts.fill(rng, rng.choice(lines))
+        body = _interim_body(rng, world, at, texts.fill(rng, rng.choice(lines)))
         notices.append(Step(_office(at), EventType.INTERIM_NOTICE, body=body, actor_id=actor))
         start = at
     return notices

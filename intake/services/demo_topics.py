@@ -353,5 +353,19 @@ PROGRESS = (
 )
 
 
+# Why a case takes longer than a period, as staff would write it in an interim notice.
+DELAY_REASONS = (
+    "ต้องรอผลการตรวจสอบจากหน่วยงานอื่น",
+    "ต้องรอการอนุมัติงบประมาณ",
+    "ต้องรอผู้รับจ้างเข้าดำเนินการตามสัญญา",
+    "ต้องสอบข้อเท็จจริงจากผู้เกี่ยวข้องหลายราย",
+)
+# Why the expected date is later than the next period's end.
+LONGER_REASONS = (
+    "ต้องรอบรรจุในแผนงบประมาณปีถัดไป",
+    "ต้องรอฤดูฝนผ่านไปก่อนจึงซ่อมได้",
+)
+
+
 def topics(kind: CaseKind) -> tuple[Topic, ...]:
     return COMPLAINT_TOPICS if kind is CaseKind.COMPLAINT else TIP_TOPICS

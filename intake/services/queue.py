@@ -28,6 +28,7 @@ from intake.deadlines import DeadlineState
 from intake.models import (
     Attachment,
     Case,
+    CaseEvent,
     CaseKind,
     Category,
     Channel,
@@ -37,7 +38,7 @@ from intake.models import (
     User,
 )
 from intake.permissions import Permission, can_view_kind, has_permission, visible_kinds
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.settings import get_organisation
 from intake.workflow import OPEN, Status
@@ -52,6 +53,11 @@ NEWEST = 10
 AUDITED_VIEWS = frozenset(CaseKind)
 STATUS_OPEN = "open"
 STATUS_CLOSED = "closed"
+STATUS_ANY = "all"
+# The queue starts where the work is: open cases, the most urgent first (overdue, then
+# due soon, then by due date, which is what ``Sort.DUE`` gives on open cases). Closed
+# cases show only when asked for.
+DEFAULT_STATUS = STATUS_OPEN
 
 
 class Sort(enum.StrEnum):
@@ -86,9 +92,22 @@ def _scope(actor: User, *, counts: bool = False) -> list[ColumnElement[bool]]:
     return conditions
 
 
+# The partial index of open cases names them in this order, as literals.
+_OPEN_IN_ORDER = [status for status in Status if status in OPEN]
+
+
+def _is_open() -> ColumnElement[bool]:
+    """"The case is open", written as the partial index's own condition: literal values in
+    the same order. SQLite's planner cannot see through bound parameters, and would
+    otherwise sort the open cases instead of reading them off the index in order."""
+    return Case.status.in_(
+        sa.bindparam("open_statuses", _OPEN_IN_ORDER, expanding=True, literal_execute=True)
+    )
+
+
 def _deadline(state: DeadlineState, now: datetime, soon_days: int) -> ColumnElement[bool]:
     """``deadlines.deadline_state`` as a condition on due_at, for open cases."""
-    is_open = Case.status.in_(OPEN)
+    is_open = _is_open()
     soon = deadlines.due_soon_limit(now, soon_days)
     if state is DeadlineState.OVERDUE:
         return sa.and_(is_open, Case.due_at < now)
@@ -111,7 +130,7 @@ def _start_of(day: date) -> datetime:
 @dataclass(frozen=True)
 class QueueFilters:
     kind: CaseKind | None = None
-    status: str = ""  # a Status value, "open" or "closed"; "" for any
+    status: str = ""  # a Status value, "open" or "closed"; "" or "all" for any
     department_id: int | None = None
     category_id: int | None = None
     channel: Channel | None = None
@@ -127,7 +146,7 @@ def _conditions(filters: QueueFilters, now: datetime, soon_days: int) -> list[Co
     if filters.kind is not None:
         conditions.append(Case.kind == filters.kind)
     if filters.status == STATUS_OPEN:
-        conditions.append(Case.status.in_(OPEN))
+        conditions.append(_is_open())
     elif filters.status == STATUS_CLOSED:
         conditions.append(Case.status.not_in(OPEN))
     elif filters.status:
@@ -462,6 +481,16 @@ class TimelineEntry:
     actor_name: str  # "" for the public (a filing through the web form)
 
 
+def _event_text(keyring: Keyring, event: CaseEvent) -> str:
+    if not event.body_enc:
+        return ""
+    text = crypto.decrypt_text(
+        keyring, event.body_enc, table="case_events", column="body", row_id=event.id
+    )
+    # Staff read an interim notice as the complainant does.
+    return interim.readable(text) if event.type is EventType.INTERIM_NOTICE else text
+
+
 def staff_timeline(keyring: Keyring, case: Case) -> list[TimelineEntry]:
     """Every event, public and internal, oldest first, with who did it."""
     actor_ids = {e.actor_id for e in case.events if e.actor_id is not None}
@@ -477,13 +506,7 @@ def staff_timeline(keyring: Keyring, case: Case) -> list[TimelineEntry]:
             from_status=e.from_status,
             to_status=e.to_status,
             public=e.public,
-            message=(
-                crypto.decrypt_text(
-                    keyring, e.body_enc, table="case_events", column="body", row_id=e.id
-                )
-                if e.body_enc
-                else ""
-            ),
+            message=_event_text(keyring, e),
             actor_name=names.get(e.actor_id, "") if e.actor_id is not None else "",
         )
         for e in case.events

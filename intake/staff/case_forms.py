@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -20,13 +20,23 @@ from intake import thaidate
 from intake.deadlines import DeadlineState
 from intake.labels import CHANNEL, DEADLINE, KIND, REFERRAL, STATUS
 from intake.models import CaseKind, Channel
+from intake.services import interim
 from intake.services.case_actions import MAX_TEXT, Action
-from intake.services.queue import STATUS_CLOSED, STATUS_OPEN, QueueFilters, Sort
+from intake.services.queue import (
+    DEFAULT_STATUS,
+    STATUS_ANY,
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    QueueFilters,
+    Sort,
+)
 from intake.workflow import Status
 
 REQUIRED = _l("โปรดกรอกช่องนี้")
 TOO_LONG = _l("ข้อความยาวเกินไป (ไม่เกิน 5,000 ตัวอักษร)")
 BAD_DATE = _l("อ่านวันที่ไม่ได้ โปรดพิมพ์เช่น 5/1/2569 หรือ 5 ม.ค. 2569")
+PLACEHOLDER = _l("ข้อความนี้ยังเป็นข้อความแม่แบบ (เช่น [เหตุผล]) โปรดเขียนข้อความจริงที่ผู้ร้อง/ผู้แจ้งจะอ่าน")
+CONFIRM = _l("โปรดทำเครื่องหมายยืนยันก่อน")
 ANY = ("", _l("ทั้งหมด"))
 
 
@@ -71,7 +81,11 @@ class QueueFilterForm(FlaskForm):
     ) -> None:
         self.kind.choices = options([ANY] + [(k.value, KIND[k]) for k in kinds])
         self.status.choices = options(
-            [ANY, (STATUS_OPEN, _l("ยังไม่เสร็จ")), (STATUS_CLOSED, _l("เสร็จ/ยุติแล้ว"))]
+            [
+                ("", _l("ยังไม่เสร็จ")),  # the default: see chosen_status
+                (STATUS_CLOSED, _l("เสร็จ/ยุติแล้ว")),
+                (STATUS_ANY, _l("ทั้งหมด (รวมที่ปิดแล้ว)")),
+            ]
             + [(s.value, STATUS[s]) for s in Status]
         )
         self.deadline.choices = options(
@@ -102,6 +116,24 @@ class QueueFilterForm(FlaskForm):
         except thaidate.DateParseError as exc:
             raise ValidationError(str(BAD_DATE)) from exc
 
+    def chosen_status(self) -> str:
+        """The status filter: open cases unless another (or "all") was chosen. A case
+        looked up by its reference is found whatever its status."""
+        status = self.status.data or ""
+        known = {STATUS_OPEN, STATUS_CLOSED, *(s.value for s in Status)}
+        if status == STATUS_ANY or (not status and (self.reference.data or "").strip()):
+            return ""
+        return status if status in known else DEFAULT_STATUS
+
+    def active_filters(self) -> int:
+        """How many filters narrow the list beyond the default (for the toggle's label)."""
+        fields = (
+            self.reference, self.kind, self.deadline, self.department, self.category,
+            self.channel, self.received_from, self.received_to,
+        )  # fmt: skip
+        narrowed = sum(1 for f in fields if f.data)
+        return narrowed + (self.status.data not in (None, "", DEFAULT_STATUS))
+
     def filters(self) -> QueueFilters:
         """The filters as the service takes them; call after a successful validate()."""
 
@@ -114,11 +146,9 @@ class QueueFilterForm(FlaskForm):
         def number(value: str | None) -> int | None:
             return int(value) if value and value.isdigit() else None
 
-        status = self.status.data or ""
-        known = {STATUS_OPEN, STATUS_CLOSED, *(s.value for s in Status)}
         return QueueFilters(
             kind=choice(self.kind.data, CaseKind),  # type: ignore[arg-type]
-            status=status if status in known else "",
+            status=self.chosen_status(),
             department_id=number(self.department.data),
             category_id=number(self.category.data),
             channel=choice(self.channel.data, Channel),  # type: ignore[arg-type]
@@ -131,6 +161,44 @@ class QueueFilterForm(FlaskForm):
 
 
 # --- Actions ------------------------------------------------------------------------------
+
+# Service error codes → (the field the message goes beside, or None to flash it).
+ERRORS: dict[str, tuple[str | None, Any]] = {
+    "message_required": ("message", _l("โปรดเขียนข้อความถึงผู้ร้องเรียน")),
+    "note_required": ("note", _l("โปรดเขียนบันทึก")),
+    "reason_required": ("reason", _l("โปรดระบุเหตุผล")),
+    "department_required": ("department", _l("โปรดเลือกหน่วยงาน")),
+    "referral_required": ("destination", _l("โปรดเลือกหน่วยงานที่ส่งต่อ")),
+    "referral_name_required": ("destination_name", _l("โปรดระบุชื่อหน่วยงานที่ส่งต่อ")),
+    "progress_required": ("progress", _l("โปรดเขียนความคืบหน้าที่ทำไปแล้ว")),
+    "reason_placeholder": ("reason", PLACEHOLDER),
+    "progress_placeholder": ("progress", PLACEHOLDER),
+    "date_reason_placeholder": ("date_reason", PLACEHOLDER),
+    "message_placeholder": ("message", PLACEHOLDER),
+    "expected_date_required": ("expected_date", _l("โปรดระบุวันที่คาดว่าจะแล้วเสร็จ")),
+    "expected_date_past": ("expected_date", _l("วันที่คาดว่าจะแล้วเสร็จต้องไม่ก่อนวันนี้")),
+    "expected_date_too_far": (
+        "expected_date",
+        _l("วันที่คาดว่าจะแล้วเสร็จต้องไม่เกิน 1 ปีนับจากวันนี้ โปรดตรวจสอบปี พ.ศ."),
+    ),
+    "date_reason_required": (
+        "date_reason",
+        _l(
+            "วันที่คาดว่าจะแล้วเสร็จเลยรอบการแจ้งถัดไป "
+            "โปรดระบุเหตุผลที่ต้องใช้เวลานานกว่านั้น (ผู้ร้อง/ผู้แจ้งจะเห็นเหตุผลนี้)"
+        ),
+    ),
+    "text_too_long": (None, TOO_LONG),
+    "not_allowed_move": (
+        None,
+        _l("ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของเรื่อง (สถานะอาจเพิ่งถูกเปลี่ยนโดยผู้อื่น) โปรดตรวจสอบอีกครั้ง"),
+    ),
+    "identity_unavailable": (
+        None,
+        _l("ยังย้ายเรื่องไม่ได้ เพราะระบบยังไม่มีกุญแจสำหรับปิดผนึกข้อมูลตัวตน โปรดติดต่อผู้ดูแลระบบ"),
+    ),
+}
+
 
 # "ผู้ร้อง/ผู้แจ้ง": the same forms serve complaints and tips.
 NOTE_LABEL = _l("บันทึกภายใน (ผู้ร้อง/ผู้แจ้งไม่เห็น)")
@@ -153,11 +221,59 @@ class AssignForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    """Public update and interim notice: a message the complainant reads."""
+    """Public update: a message the complainant reads."""
 
     message = _long_text(
         _l("ข้อความถึงผู้ร้อง/ผู้แจ้ง"), required=True, message=_l("โปรดเขียนข้อความถึงผู้ร้อง/ผู้แจ้ง")
     )
+
+
+def _written_over(form: FlaskForm, field: Field) -> None:
+    """Template text left as it was never reaches a complainant."""
+    if field.data and interim.is_placeholder(field.data):
+        raise ValidationError(str(PLACEHOLDER))
+
+
+class InterimForm(FlaskForm):
+    """The interim notice in parts; the complainant reads a paragraph built from them."""
+
+    reason = TextAreaField(
+        _l("เหตุผลที่ยังไม่แล้วเสร็จ"),
+        validators=[
+            DataRequired(_l("โปรดระบุเหตุผลที่ยังไม่แล้วเสร็จ")),
+            Length(max=MAX_TEXT, message=TOO_LONG),
+            _written_over,
+        ],
+        description=_l("เช่น รอผลตรวจสอบจากสำนักงานที่ดิน ผู้ร้อง/ผู้แจ้งจะอ่านต่อจากคำว่า “เนื่องจาก”"),
+    )
+    progress = TextAreaField(
+        _l("ความคืบหน้าที่ทำไปแล้ว"),
+        validators=[
+            DataRequired(_l("โปรดเขียนความคืบหน้าที่ทำไปแล้ว")),
+            Length(max=MAX_TEXT, message=TOO_LONG),
+            _written_over,
+        ],
+        description=_l("เช่น เจ้าหน้าที่ลงพื้นที่ตรวจแล้วเมื่อ 3 มี.ค. 2569 และส่งหนังสือสอบถามแล้ว"),
+    )
+    expected_date = StringField(
+        _l("คาดว่าจะแล้วเสร็จภายในวันที่"),
+        validators=[DataRequired(_l("โปรดระบุวันที่คาดว่าจะแล้วเสร็จ")), Length(max=40)],
+    )
+    date_reason = TextAreaField(
+        _l("เหตุผลที่ต้องใช้เวลานานกว่ารอบถัดไป"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG), _written_over],
+    )
+    message = TextAreaField(
+        _l("ข้อความเพิ่มเติมถึงผู้ร้อง/ผู้แจ้ง"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG), _written_over],
+    )
+
+    def validate_expected_date(self, field: Field) -> None:
+        QueueFilterForm._date(field)
+
+    def expected(self) -> date | None:
+        """The typed date (Thai digits and BE years welcome); call after validate()."""
+        return QueueFilterForm._date(self.expected_date)
 
 
 class QuestionForm(FlaskForm):
@@ -186,6 +302,11 @@ class RejectForm(FlaskForm):
         required=True,
         message=_l("โปรดระบุเหตุผลที่จะแจ้งผู้ร้อง/ผู้แจ้ง"),
     )
+    # A closing without handling: asked once more, in the form itself (works without JS).
+    confirm = BooleanField(
+        _l("ยืนยันว่าจะยุติเรื่องนี้ เรื่องจะถูกปิดและผู้ร้อง/ผู้แจ้งจะเห็นเหตุผลนี้"),
+        validators=[DataRequired(CONFIRM)],
+    )
 
 
 class ReferForm(FlaskForm):
@@ -197,6 +318,10 @@ class ReferForm(FlaskForm):
     )
     destination_name = StringField(_l("ชื่อหน่วยงาน (เมื่อเลือกหน่วยงานอื่น)"), validators=[Length(max=200)])
     message = _long_text(_l("ข้อความถึงผู้ร้อง/ผู้แจ้ง"), required=False)
+    confirm = BooleanField(
+        _l("ยืนยันว่าจะส่งต่อเรื่องนี้ไปหน่วยงานภายนอก เรื่องจะถูกปิดในระบบนี้"),
+        validators=[DataRequired(CONFIRM)],
+    )
 
 
 class ReturnForm(FlaskForm):
@@ -221,7 +346,7 @@ ACTION_FORMS: dict[Action, type[FlaskForm]] = {
     Action.UPDATE: MessageForm,
     Action.QUESTION: QuestionForm,
     Action.NOTE: NoteForm,
-    Action.INTERIM: MessageForm,
+    Action.INTERIM: InterimForm,
     Action.RESOLVE: ResolveForm,
     Action.REJECT: RejectForm,
     Action.REFER: ReferForm,
@@ -271,21 +396,10 @@ ACTION_TEXT = {
 }
 
 
-# The interim notice starts from a text the officer edits (measure 36: tell the
-# complainant why it is taking longer, and by when).
-INTERIM_TEMPLATE = _l(
-    "เรื่องของท่านอยู่ระหว่างดำเนินการ ยังไม่แล้วเสร็จภายใน 15 วัน เนื่องจาก [เหตุผล] "
-    "ขณะนี้ [ความคืบหน้า] คาดว่าจะแล้วเสร็จภายใน [วันที่] หากมีความคืบหน้าจะแจ้งให้ทราบอีกครั้ง"
-)
-
-
 def action_form(action: Action, *, posted: bool = False) -> FlaskForm:
-    """The posted form (read from the request), or a fresh one for the case page."""
+    """The posted form (read from the request), or a fresh, empty one for the case page.
+    Nothing is pre-filled: a template left unedited must never reach a complainant."""
     form_class = ACTION_FORMS[action]
     if posted:
         return form_class(prefix=action.value)
-    if action is Action.INTERIM:
-        return form_class(
-            prefix=action.value, formdata=None, data={"message": str(INTERIM_TEMPLATE)}
-        )
     return form_class(prefix=action.value, formdata=None)

@@ -21,6 +21,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from intake import thaidate, workflow
+from intake.deadlines import DeadlineState
 from intake.extensions import db
 from intake.i18n import current_language
 from intake.keystore import current_keyring
@@ -31,26 +33,8 @@ from intake.services import ServiceError, case_actions, case_clock, queue
 from intake.services.case_actions import Action
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
-from intake.staff.case_forms import ACTION_TEXT, TOO_LONG, QueueFilterForm, action_form, options
+from intake.staff.case_forms import ACTION_TEXT, ERRORS, QueueFilterForm, action_form, options
 
-# Service error codes → (the field the message goes beside, or None to flash it).
-ERRORS: dict[str, tuple[str | None, Any]] = {
-    "message_required": ("message", _l("โปรดเขียนข้อความถึงผู้ร้องเรียน")),
-    "note_required": ("note", _l("โปรดเขียนบันทึก")),
-    "reason_required": ("reason", _l("โปรดระบุเหตุผล")),
-    "department_required": ("department", _l("โปรดเลือกหน่วยงาน")),
-    "referral_required": ("destination", _l("โปรดเลือกหน่วยงานที่ส่งต่อ")),
-    "referral_name_required": ("destination_name", _l("โปรดระบุชื่อหน่วยงานที่ส่งต่อ")),
-    "text_too_long": (None, TOO_LONG),
-    "not_allowed_move": (
-        None,
-        _l("ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของเรื่อง (สถานะอาจเพิ่งถูกเปลี่ยนโดยผู้อื่น) โปรดตรวจสอบอีกครั้ง"),
-    ),
-    "identity_unavailable": (
-        None,
-        _l("ยังย้ายเรื่องไม่ได้ เพราะระบบยังไม่มีกุญแจสำหรับปิดผนึกข้อมูลตัวตน โปรดติดต่อผู้ดูแลระบบ"),
-    ),
-}
 CONTACT_LABELS = (
     ("name", _l("ชื่อ-นามสกุล")),
     ("phone", _l("โทรศัพท์")),
@@ -152,26 +136,72 @@ class ActionPanel:
     heading: str
     button: str
     hint: str
+    shown: bool = False  # the form just sent back with its errors: open it
 
 
-def _offer_choices(action: Action, form: FlaskForm) -> None:
+@dataclass(frozen=True)
+class ActionArea:
+    """The case page's actions: the usual next step first, the rest behind "more", and
+    the ones that close a case without handling it set apart."""
+
+    primary: ActionPanel | None
+    more: list[ActionPanel]
+    closing: list[ActionPanel]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.primary or self.more or self.closing)
+
+
+def _prepare(action: Action, form: FlaskForm, now: datetime) -> None:
     if action is Action.ASSIGN:
         form.department.choices = options(
             [("", _l("— เลือกหน่วยงาน —"))]
             + [(d.id, _name(d.name_th, d.name_en)) for d in departments(db.session)]
         )
+    if action is Action.INTERIM:
+        next_word = thaidate.local_date(case_actions.next_period_due(db.session, now))
+        language = current_language()
+        form.expected_date.description = _l(
+            "เช่น %(example)s (พิมพ์เลขไทยได้) ถ้าเลยวันที่ %(date)s ซึ่งเป็นกำหนดแจ้งครั้งถัดไป "
+            "โปรดระบุเหตุผลในช่องถัดไป",
+            example=thaidate.format_date(next_word, language, "short"),
+            date=thaidate.format_date(next_word, language),
+        )
+        form.date_reason.description = _l(
+            "จำเป็นเมื่อวันที่คาดว่าจะแล้วเสร็จเลยวันที่ %(date)s ผู้ร้อง/ผู้แจ้งจะเห็นเหตุผลนี้",
+            date=thaidate.format_date(next_word, language),
+        )
 
 
-def _panels(case: Case, posted: tuple[Action, FlaskForm] | None) -> list[ActionPanel]:
-    """One small form per action that this person may take now (the service decides)."""
-    panels = []
-    for action in case_actions.available_actions(current_user, case):
-        form = posted[1] if posted and posted[0] is action else action_form(action)
-        _offer_choices(action, form)
+def _action_area(
+    case: Case, deadline: DeadlineState | None, posted: tuple[Action, FlaskForm] | None
+) -> ActionArea:
+    """One small form per action this person may take now; the workflow says which one
+    is the usual next step (the service says who may take it)."""
+    now = _now()
+    available = case_actions.available_actions(current_user, case)
+    word_due = deadline in (DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
+    primary_action = next(
+        (a for a in workflow.usual_next(case.status, word_due=word_due) if a in available), None
+    )
+    primary, more, closing = None, [], []
+    for action in available:
+        sent = posted is not None and posted[0] is action
+        form = posted[1] if posted and sent else action_form(action)
+        _prepare(action, form, now)
         heading, button, hint = ACTION_TEXT[action]
         url = url_for("staff.case_action", case_id=case.id, action=action.value)
-        panels.append(ActionPanel(action.value, url, form, str(heading), str(button), str(hint)))
-    return panels
+        panel = ActionPanel(
+            action.value, url, form, str(heading), str(button), str(hint), shown=sent
+        )
+        if action is primary_action:
+            primary = panel
+        elif action in workflow.DESTRUCTIVE:
+            closing.append(panel)
+        else:
+            more.append(panel)
+    return ActionArea(primary, more, closing)
 
 
 def _reveal_url(case: Case) -> str | None:
@@ -221,6 +251,7 @@ def _case_page(
         abort(404)
     details = queue.case_details(keyring, case)
     filed_files, timeline = _split_files(case, details, queue.staff_timeline(keyring, case))
+    deadline = queue.case_deadline(db.session, case, now)
     return (
         render_template(
             "staff/case.html",
@@ -228,10 +259,10 @@ def _case_page(
             details=details,
             filed_files=filed_files,
             timeline=timeline,
-            deadline=queue.case_deadline(db.session, case, now),
+            deadline=deadline,
             periods=case_clock.periods(db.session, case, now),
             days_left=case_clock.days_left(case, now),
-            panels=_panels(case, posted),
+            actions=_action_area(case, deadline, posted),
             contact_labels=CONTACT_LABELS,
             reveal_url=_reveal_url(case),
             name=_name,
@@ -268,7 +299,15 @@ def _perform(action: Action, form: FlaskForm, case_id: str, now: datetime) -> Ca
         case Action.NOTE:
             return case_actions.add_note(*args, note=data["note"], now=now)
         case Action.INTERIM:
-            return case_actions.interim_notice(*args, message=data["message"], now=now)
+            return case_actions.interim_notice(
+                *args,
+                reason=data["reason"],
+                progress=data["progress"],
+                expected=form.expected(),
+                date_reason=data["date_reason"] or "",
+                message=data["message"] or "",
+                now=now,
+            )
         case Action.RESOLVE:
             return case_actions.resolve(*args, message=data["message"], now=now)
         case Action.REJECT:
@@ -301,7 +340,7 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
         abort(404)
     back = url_for("staff.case", case_id=case_id)
     form = action_form(chosen, posted=True)
-    _offer_choices(chosen, form)
+    _prepare(chosen, form, _now())
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             flash(str(FORM_EXPIRED), "error")
