@@ -79,6 +79,7 @@ ACTIONS = frozenset(
         "retention.purged",
         "case.contents_purged",
         "case.identity_purged",
+        "case.identity_added",
     }
 )
 
