@@ -195,3 +195,16 @@ def describe(violations: list[dict[str, Any]]) -> list[str]:
             f"({len(targets)}: {', '.join(targets[:5])})"
         )
     return lines
+
+
+PHONE_375 = {"width": 375, "height": 812}
+
+
+def screenshot_widths(page: Any, name: str) -> list[Path]:
+    """Full-page PNGs of the current page at a phone's width (375 px) and a desktop's
+    (1280 px), named ``<name>-375`` and ``<name>-1280``; the viewport is left at desktop."""
+    paths = []
+    for size in (PHONE_375, DESKTOP):
+        page.set_viewport_size(size)
+        paths.append(screenshot(page, f"{name}-{size['width']}"))
+    return paths
