@@ -17,6 +17,7 @@ import pytest
 from browser_support import DESKTOP, ChromiumThread, LiveServer, screenshot_widths
 from staff_support import LEGAL
 from test_browser import submit
+from test_browser_followup import assert_accessible, axe_status_page
 
 from intake.extensions import db
 from intake.keystore import current_keyring
@@ -109,9 +110,7 @@ def read_status(browser: Any, server: LiveServer, code: str, name: str) -> dict[
             "text": main.inner_text(),
             "outcome": page.locator("#outcome").all_inner_texts(),
             "overdue": page.locator("#overdue").all_inner_texts(),
-            "forms": [
-                form.get_attribute("action") for form in page.locator("main form").all()
-            ],
+            "forms": [form.get_attribute("action") for form in page.locator("main form").all()],
             "hotline": page.locator("#overdue a[href^='tel:']").count(),
         }
     finally:
@@ -176,6 +175,7 @@ def test_each_closed_state_says_what_happened_and_what_next(
 
     # When the tipster looks it up
     seen = chromium.run(read_status, chromium.browser, staff_server, code, how)
+    assert_accessible(chromium.run(axe_status_page, chromium.browser, staff_server, code, how))
 
     # Then the page names the outcome in its own words, says what to do next, and offers
     # only what still works: the survey and "leave"
@@ -216,6 +216,10 @@ def test_an_anonymous_tipster_gives_their_identity_later(
     chromium: ChromiumThread, staff_server: LiveServer
 ) -> None:
     case_id, code = _file(staff_server, CaseKind.TIP)
+    # axe finds nothing serious on the page with the form
+    assert_accessible(
+        chromium.run(axe_status_page, chromium.browser, staff_server, code, "identity-form")
+    )
     seen = chromium.run(give_identity, chromium.browser, staff_server, code)
     assert seen["refused"] == 422 and "โทรศัพท์" in seen["error"] and seen["kept"] == NAME
     assert seen["sent"] == 303 and seen["forms"] == 0
