@@ -25,8 +25,36 @@ STATUS_EXPLAINED = {
     Status.ASSIGNED: _l("เรื่องของท่านถูกส่งให้หน่วยงานที่รับผิดชอบดำเนินการแล้ว"),
     Status.IN_PROGRESS: _l("หน่วยงานที่รับผิดชอบกำลังดำเนินการเรื่องของท่าน"),
     Status.RESOLVED: _l("การดำเนินการเรื่องของท่านเสร็จสิ้นแล้ว"),
-    Status.REJECTED: _l("เรื่องนี้ไม่อยู่ในอำนาจหรือไม่สามารถรับพิจารณาได้ โปรดดูเหตุผลด้านล่าง"),
-    Status.REFERRED: _l("เรื่องของท่านถูกส่งต่อไปยังหน่วยงานภายนอกที่มีอำนาจหน้าที่"),
+    Status.REJECTED: _l(
+        "เรื่องนี้ไม่ได้รับการพิจารณาดำเนินการ และยุติเรื่องแล้ว เหตุผลที่เจ้าหน้าที่แจ้งอยู่ด้านล่าง"
+    ),
+    Status.REFERRED: _l(
+        "เราไม่ได้ดำเนินการเรื่องนี้เอง แต่ได้ส่งต่อไปยังหน่วยงานภายนอกที่มีอำนาจหน้าที่ตามด้านล่าง"
+    ),
+}
+
+# When a closed case ended, said as what happened: a rejected or referred case was not
+# "completed", so each closed state has its own words.
+CLOSED_ON = {
+    Status.RESOLVED: _l("ดำเนินการแล้วเสร็จเมื่อ"),
+    Status.REJECTED: _l("ยุติเรื่องเมื่อ"),
+    Status.REFERRED: _l("ส่งต่อเมื่อ"),
+}
+
+# What the person can do next, once the case is closed.
+NEXT_STEP = {
+    Status.RESOLVED: _l(
+        "หากท่านเห็นว่าปัญหายังไม่ได้รับการแก้ไข โปรดยื่นเรื่องใหม่โดยระบุเลขที่เรื่องเดิม %(reference)s "
+        "หรือติดต่อ%(unit)s"
+    ),
+    Status.REJECTED: _l(
+        "หากท่านมีข้อเท็จจริงหรือหลักฐานใหม่ที่ตอบเหตุผลข้างต้นได้ ท่านยื่นเรื่องใหม่ได้ โดยระบุเลขที่เรื่องเดิม "
+        "%(reference)s และแนบข้อมูลใหม่นั้น หากท่านไม่เห็นด้วยกับเหตุผล โปรดติดต่อ%(unit)s"
+    ),
+    Status.REFERRED: _l(
+        "เรื่องนี้อยู่ในความรับผิดชอบของหน่วยงานปลายทางแล้ว โปรดติดตามผลกับหน่วยงานนั้นโดยตรง "
+        "และแจ้งว่าเป็นเรื่องที่ส่งต่อจาก%(organisation)s เลขที่ %(reference)s"
+    ),
 }
 
 KIND = {
@@ -69,6 +97,15 @@ REFERRAL = {
     "damrongdham": _l("ศูนย์ดำรงธรรม"),
     "oag": _l("สำนักงานการตรวจเงินแผ่นดิน (สตง.)"),
     "other": _l("หน่วยงานอื่น"),
+}
+
+# How to reach each external agency after a referral: their national hotlines and
+# addresses, shown as text (no link, no request to another host).
+REFERRAL_CONTACT = {
+    "nacc": _l("สายด่วน ป.ป.ช. 1205 · www.nacc.go.th"),
+    "pacc": _l("สายด่วน ป.ป.ท. 1206 · www.pacc.go.th"),
+    "damrongdham": _l("สายด่วนศูนย์ดำรงธรรม 1567 · ศูนย์ดำรงธรรมจังหวัดที่ศาลากลางจังหวัด"),
+    "oag": _l("สำนักงานการตรวจเงินแผ่นดิน หรือสำนักงานการตรวจเงินแผ่นดินจังหวัด · www.audit.go.th"),
 }
 
 EVENT = {

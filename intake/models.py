@@ -395,6 +395,8 @@ class Case(Model):
     # Set by `intake purge` when retention ran out (intake.services.retention).
     contents_purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     identity_purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # A tipster who filed anonymously may give their identity later, sealed the same way.
+    identity_added_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 

@@ -207,3 +207,4 @@ def describe(violations: list[dict[str, Any]]) -> list[str]:
             f"({len(targets)}: {', '.join(targets[:5])})"
         )
     return lines
+

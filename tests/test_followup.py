@@ -357,11 +357,12 @@ def test_a_closed_case_refuses_new_messages_clearly(client: FlaskClient, app: Fl
             now=datetime.now(UTC),
         )
 
-    # When the page is read, the thread is read-only: no reply form, a clear note
+    # When the page is read, the thread is read-only: no reply form is offered; the
+    # outcome says what the complainant can do instead
     page = client.get("/track").get_data(as_text=True)
     assert 'data-status="resolved"' in page
-    assert 'action="/track/reply"' not in page
-    assert CLOSED_MESSAGE in page
+    assert 'action="/track/reply"' not in page and 'id="reply"' not in page
+    assert 'id="next-step"' in page and "ยื่นเรื่องใหม่" in page
 
     # When a reply is posted anyway
     refused = _reply(client, "ขอบคุณครับ แต่ยังดับอยู่")
@@ -472,7 +473,7 @@ def test_the_complaint_status_page_shows_only_what_the_complainant_may_see(
     # timeline entries (newest first) with their public texts
     assert reference in main and "เรื่องร้องเรียน/ร้องทุกข์" in main
     assert 'data-status="resolved"' in main
-    assert _facts(main) == ["ได้รับเรื่องเมื่อ", "ดำเนินการเสร็จเมื่อ"]
+    assert _facts(main) == ["ได้รับเรื่องเมื่อ", "ดำเนินการแล้วเสร็จเมื่อ"]
     # (the interim notice is read as a paragraph built from its parts: its first sentence)
     entries = [
         (kind, text.split(" ความคืบหน้า")[0] if kind == "interim_notice" else text)

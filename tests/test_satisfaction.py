@@ -30,7 +30,7 @@ from intake.workflow import Status
 ANSWERS = {"speed": "4", "fairness": "5", "clarity": "3", "overall": "4"}
 COMMENT = "ZZCOMMENTMARKER ตอบเร็วดี แต่คำชี้แจงควรละเอียดกว่านี้"
 ONCE_ONLY = "ตอบได้เรื่องละหนึ่งครั้ง"
-NOT_YET = "จะเปิดให้ตอบเมื่อดำเนินการเรื่องนี้เสร็จแล้ว"
+NOT_YET = "จะเปิดให้ตอบเมื่อเรื่องนี้ปิดแล้ว"
 CHOOSE = "โปรดเลือกระดับความพึงพอใจ"
 
 

@@ -5,12 +5,14 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 # Routes register on import. followup: /track and the followed case (session, replies);
-# feedback: survey, notices, lost-code help; guide: the guideline; privacy_notice: the
-# PDPA notice; receipt_slip: the receipt as a file; statistics: /stats.
+# feedback: survey, notices, lost-code help; identity_later: a tipster's identity given
+# after filing; guide: the guideline; privacy_notice: the PDPA notice; receipt_slip: the
+# receipt as a file; statistics: /stats.
 from intake.public import (  # noqa: E402,F401
     feedback,
     followup,
     guide,
+    identity_later,
     privacy_notice,
     receipt_slip,
     statistics,

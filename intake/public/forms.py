@@ -331,6 +331,44 @@ class TipForm(_FilingForm):
             )
 
 
+CONTACT_FIELDS = ("reporter_phone", "reporter_email", "reporter_address")
+CONTACT_REQUIRED = _l("โปรดให้ช่องทางติดต่ออย่างน้อยหนึ่งช่องทาง: หมายเลขโทรศัพท์ อีเมล หรือที่อยู่")
+
+
+class LateIdentityForm(PublicForm):
+    """A tipster who filed anonymously gives their name and a way to reach them, later.
+    The same fields and checks as the tip form's identity part."""
+
+    reporter_name = _reporter_name(required=True)
+    reporter_phone = _reporter_phone()
+    reporter_email = _reporter_email()
+    reporter_address = _reporter_address()
+    reporter_national_id = _reporter_national_id()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A name alone does not let anyone reach the tipster: ask for one way to, beside
+        the first contact field. (A field-level check would never run: an empty optional
+        field stops its own chain.)"""
+        valid = super().validate(extra_validators)
+        if not any(self[name].data for name in CONTACT_FIELDS):
+            self.reporter_phone.errors = [*self.reporter_phone.errors, str(CONTACT_REQUIRED)]
+            return False
+        return valid
+
+    def identity(self) -> dict[str, str]:
+        return {
+            "name": self.reporter_name.data or "",
+            "phone": self.clean("reporter_phone") or "",
+            "email": self.clean("reporter_email") or "",
+            "address": self.reporter_address.data or "",
+            "national_id": self.clean("reporter_national_id") or "",
+        }
+
+    def clean(self, name: str) -> Any:
+        field = self[name]
+        return getattr(field, "clean", None) if field.data else None
+
+
 class TrackForm(PublicForm):
     code = StringField(
         _l("รหัสติดตามเรื่อง"),

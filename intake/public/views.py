@@ -68,6 +68,11 @@ def _organisation_context() -> dict[str, Any]:
         "organisation_name": (english and organisation.name_en) or organisation.name_th,
         "unit_name": (english and organisation.unit_name_en) or organisation.unit_name_th,
         "office_hours": (english and organisation.office_hours_en) or organisation.office_hours,
+        # Tips are handled by their own unit: what a tipster reads names it, not the
+        # general complaint centre.
+        "tip_unit_name": (english and organisation.tip_unit_name_en)
+        or organisation.tip_unit_name_th
+        or _("ฝ่ายนิติการ"),
     }
 
 

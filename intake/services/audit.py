@@ -80,6 +80,7 @@ ACTIONS = frozenset(
         "retention.purged",
         "case.contents_purged",
         "case.identity_purged",
+        "case.identity_added",
     }
 )
 

@@ -298,6 +298,15 @@ class PublicStatus:
     referred_to: str | None = None  # a code of labels.REFERRAL, once referred
     referred_to_name: str | None = None
     contents_purged_at: datetime | None = None  # retention ran out (services.retention)
+    # The message staff wrote when closing it (a rejection's reason, a referral's note).
+    closing_message: str = ""
+    identity_added_at: datetime | None = None  # a tipster gave their identity after filing
+    may_add_identity: bool = False  # an anonymous open tip without one (services.late_identity)
+
+    @property
+    def overdue(self) -> bool:
+        """Open and its due date passed without a word to the complainant."""
+        return self.deadline_state is deadlines.DeadlineState.OVERDUE
 
 
 def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
@@ -346,6 +355,11 @@ def public_status(
     ]
     closed = workflow.is_closed(case.status)
     answered = case.closed_at is not None
+    closing = [
+        event.message
+        for event in events
+        if closed and event.type is EventType.STATUS and event.to_status is case.status
+    ]
     return PublicStatus(
         reference=case.reference,
         kind=case.kind,
@@ -360,4 +374,6 @@ def public_status(
         referred_to=case.referred_to if case.status is Status.REFERRED else None,
         referred_to_name=case.referred_to_name if case.status is Status.REFERRED else None,
         contents_purged_at=case.contents_purged_at,
+        closing_message=closing[-1] if closing else "",
+        identity_added_at=case.identity_added_at,
     )

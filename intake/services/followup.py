@@ -9,7 +9,7 @@ are never told of a tip. Once the case is closed the thread is read-only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from intake import crypto, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import Case, CaseEvent, CaseKind, EventType, Notification, Role, User, new_id
 from intake.permissions import can_view_kind
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, late_identity
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.cases import PublicStatus, find_by_code, public_status, store_files
 from intake.services.reveal import identity_was_disclosed
@@ -50,7 +50,8 @@ def _status(session: DbSession, keyring: crypto.Keyring, case: Case, now: dateti
         and get_organisation(session).tell_tipster_of_reveal
         and identity_was_disclosed(session, case.id)
     )
-    return public_status(keyring, case, now, disclosed)
+    status = public_status(keyring, case, now, disclosed)
+    return replace(status, may_add_identity=late_identity.may_add(case))
 
 
 def find_followed(

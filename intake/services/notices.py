@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from intake import crypto, mail
+from intake import crypto, mail, workflow
 from intake.models import Case, CaseKind
 from intake.services import DbSession, ServiceError
 from intake.services.audit import ACTOR_PUBLIC, record
@@ -85,6 +85,11 @@ class NoticeSettings:
     kind: CaseKind
     available: bool  # a complaint with an e-mail in its contact details, or any tip
     active: bool  # mails would go out now
+    closed: bool = False  # nothing more will happen: mails are not started any more
+
+
+def _closed(case: Case) -> bool:
+    return workflow.is_closed(case.status)
 
 
 def settings(keyring: crypto.Keyring, case: Case) -> NoticeSettings:
@@ -92,10 +97,15 @@ def settings(keyring: crypto.Keyring, case: Case) -> NoticeSettings:
         active = case.notice_address_enc is not None and not case.notices_stopped
         # Past retention nothing new is kept: an address given now would outlive the purge.
         purged = case.identity_purged_at is not None or case.contents_purged_at is not None
-        return NoticeSettings(kind=case.kind, available=not purged, active=active)
+        return NoticeSettings(
+            kind=case.kind, available=not purged, active=active, closed=_closed(case)
+        )
     has_email = bool(_contact_email(keyring, case))
     return NoticeSettings(
-        kind=case.kind, available=has_email, active=has_email and not case.notices_stopped
+        kind=case.kind,
+        available=has_email,
+        active=has_email and not case.notices_stopped,
+        closed=_closed(case),
     )
 
 
@@ -109,13 +119,16 @@ def change(
 ) -> NoticeSettings:
     """Start or stop the followed case's mails. A tip starts only with an address (already
     checked by the form) and stopping wipes it. Errors: ``not_found``, ``unavailable``
-    (a complaint without e-mail), ``address_required``, ``action``."""
+    (a complaint without e-mail), ``address_required``, ``action``, ``closed`` (starting
+    on a closed case)."""
     # Locked: a purge running meanwhile waits, or is seen (services.retention).
     case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
         raise ServiceError("not_found")
     if action not in (START, STOP):
         raise ServiceError("action")
+    if action == START and _closed(case):
+        raise ServiceError("closed")
     if case.kind is CaseKind.TIP:
         if action == START and not settings(keyring, case).available:
             raise ServiceError("unavailable")

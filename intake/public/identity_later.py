@@ -1,0 +1,62 @@
+"""A tipster who filed anonymously may give their name and contact later, from the status
+page of the tip their browser follows (``intake.services.late_identity``). Like replies,
+the form acts on the followed case only: no id, no code in the form or the URL. What they
+typed is sealed at once and never shown back, not even to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from intake.extensions import db, limiter
+from intake.keystore import current_keyring
+from intake.models import Case
+from intake.public import bp, tracked
+from intake.public.feedback import _session_ended, _status_page, _track_limit, now
+from intake.public.followup import FLASH_CATEGORY
+from intake.public.forms import LateIdentityForm
+from intake.services import ServiceError, late_identity
+
+REFUSED = {
+    "already_given": _l("เรื่องนี้มีข้อมูลตัวตนของท่านอยู่แล้ว จึงให้ซ้ำหรือแก้ไขไม่ได้"),
+    "not_anonymous": _l("เรื่องนี้ไม่ได้แจ้งแบบไม่ประสงค์ออกนาม จึงไม่ต้องให้ข้อมูลตัวตนเพิ่ม"),
+    "purged": _l("เรื่องนี้พ้นระยะเวลาเก็บรักษาข้อมูลแล้ว จึงไม่รับข้อมูลใหม่"),
+    "closed": _l("เรื่องนี้ปิดแล้ว จึงไม่รับข้อมูลตัวตนเพิ่ม หากมีข้อมูลใหม่ โปรดยื่นเรื่องใหม่"),
+    "identity_unavailable": _l("ขณะนี้ระบบยังปิดผนึกข้อมูลตัวตนไม่ได้ ข้อมูลของท่านยังไม่ได้บันทึก โปรดลองใหม่ภายหลัง"),
+}
+
+
+@bp.context_processor
+def _identity_context() -> dict[str, Any]:
+    """Lets status.html build an empty form when the route did not pass one."""
+    return {"new_identity_form": lambda: LateIdentityForm(formdata=None)}
+
+
+@bp.post("/track/identity")
+@limiter.limit(_track_limit)
+def add_identity() -> ResponseReturnValue:
+    case_id = tracked.tracked_case_id()
+    case = db.session.get(Case, case_id) if case_id else None
+    if case is None:
+        return _session_ended()
+    form = LateIdentityForm()
+    if not form.validate_on_submit():
+        return _status_page(case, 422, identity_form=form)
+    try:
+        late_identity.add_identity(db.session, current_keyring(), case.id, form.identity(), now())
+    except ServiceError as error:
+        message = REFUSED.get(error.code)
+        if message is None:
+            raise
+        flash(str(message), FLASH_CATEGORY)
+        return redirect(url_for("public.track", _anchor="identity-later"), code=303)
+    flash(
+        _("บันทึกข้อมูลตัวตนของท่านแล้ว ข้อมูลถูกปิดผนึกทันที ไม่มีผู้ใดเปิดอ่านได้จากหน้านี้"),
+        FLASH_CATEGORY,
+    )
+    return redirect(url_for("public.track", _anchor="identity-later"), code=303)
