@@ -122,6 +122,17 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+SCREENSHOT_WIDTHS = (375, 1280)
+
+
+def screenshot_widths(page: Any, name: str, widths: tuple[int, ...] = SCREENSHOT_WIDTHS) -> None:
+    """Full-page PNGs of the open page at a phone's and a desktop's width (``name-375``,
+    ``name-1280``); the viewport is left at the last width."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"{name}-{width}")
+
+
 def tiny_png(path: Path) -> Path:
     """A real (decodable) 24x16 PNG, like a phone photo only much smaller."""
     from PIL import Image

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from browser_support import ROOT, ChromiumThread, LiveServer, NetworkLog, serve
+from browser_support import ChromiumThread, LiveServer, NetworkLog, screenshot_widths, serve
 from browser_support import screenshot as save_screenshot
 from sqlalchemy import select
 from test_stats_page import COMPLAINTS, FY, OCTOBER, SUBTRACTION_TIPS, Filing, file_cases
@@ -39,7 +39,6 @@ PAGES = {
     "tips-half": f"/stats?fy={FY}&half=1&kind=tip",  # a "< 3" and an "x" line
 }
 WIDTHS = (360, 1280)
-ARTEFACTS = ROOT / "test-artifacts" / "screenshots"
 
 # Every month of the year has complaints, October near thirty, so that values, month
 # names and legends crowd each other.
@@ -123,6 +122,10 @@ def measure_pages(browser: Any, server: LiveServer, width: int) -> dict[str, Any
             assert response is not None and response.status == 200
             save_screenshot(page, f"stats-layout-{name}-{width}")
             seen[name] = page.evaluate(MEASURE)
+        if width == WIDTHS[0]:  # once: the pages at the reviewers' two widths
+            for name, path in PAGES.items():
+                page.goto(server.at(path))
+                screenshot_widths(page, f"stats-{name}")
         seen["leaving"] = network.leaving(server.origin)
         return seen
     finally:
