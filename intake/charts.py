@@ -9,130 +9,37 @@ which is the text alternative; callers say so in the description.
 Every string passed in is already translated; it is escaped here. Coordinates are in
 viewBox units; the ``width``/``height`` attributes give the natural size in CSS pixels,
 and the container decides the rest (the page: ``max-width: 100%; height: auto``; a
-printed report: ``width: 100%; height: auto``).
+printed report: ``width: 100%; height: auto``). The marks themselves are in
+``intake/svg_marks.py``; where the words go, so that none collide, in
+``intake/chart_labels.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from intake.pdf import FONT_FAMILY
+from intake import svg_marks as mark
+from intake.chart_labels import (
+    LINE_HEIGHT,
+    label_step,
+    text_width,
+    value_size,
+    values_upright,
+    wrap,
+)
 from intake.services.figures import HIDDEN_CELL, SMALL_CELL, Cell, KindStats
 
-# Explicit font: WeasyPrint does not inherit the page's font into SVG text. A browser
-# page overrides it with CSS (``font-family: inherit``), which beats presentation
-# attributes.
-FONTS = f"{FONT_FAMILY}, TH Sarabun New, Noto Sans Thai, Leelawadee UI, Tahoma, sans-serif"
-INK = "#1b1f24"
 MUTED = "#4f5965"  # 7:1 on white
 GRID = "#d0d7de"
-BACKGROUND = "#ffffff"
 # Three steps of lightness (11:1, 5:1 and 3.3:1 on white, at least 1.5:1 between
 # neighbours), so that the series stay apart in grey print and for colour-blind readers.
 SERIES_COLOURS = ("#163d6b", "#2e7d4f", "#d47500")
 BAR_COLOUR = SERIES_COLOURS[0]
 MONTHLY_SERIES = ("received", "completed", "on_time")
-
-CHAR_WIDTH = 0.6  # average advance of a digit or Latin letter, in ems
-THAI_CHAR_WIDTH = 0.5  # Thai marks take no room, so on average a little less
-
-
-@dataclass(frozen=True)
-class _Frame:
-    """Everything around the drawing: size, identifiers, accessible name."""
-
-    width: float
-    height: float
-    chart_id: str
-    title: str
-    description: str
-    css_class: str
-    scale: float = 1.0  # display size (width and height attributes) ÷ viewBox size
-
-
-def _num(value: float) -> str:
-    """A coordinate, short: 12, 12.5."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _attrs(attrs: dict[str, object]) -> str:
-    parts = []
-    for name, value in attrs.items():
-        text = _num(value) if isinstance(value, float) else str(value)
-        parts.append(f'{name}="{escape(text)}"')
-    return " ".join(parts)
-
-
-def _element(tag: str, content: str = "", /, **attrs: object) -> str:
-    names = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
-    if content:
-        return f"<{tag} {_attrs(names)}>{content}</{tag}>"
-    return f"<{tag} {_attrs(names)}/>"
-
-
-def _plain(text: str) -> str:
-    """Text as it should read. A Markup argument (Jinja's ``_()`` returns one, with the
-    translation unescaped) is turned back into plain text, so that ``escape`` below
-    escapes every character exactly once."""
-    return text.unescape() if isinstance(text, Markup) else str(text)
-
-
-def _text(x: float, y: float, text: str, size: float = 12, **attrs: object) -> str:
-    return _element("text", str(escape(_plain(text))), x=x, y=y, font_size=size, **attrs)
-
-
-def _rect(x: float, y: float, width: float, height: float, **attrs: object) -> str:
-    return _element("rect", x=x, y=y, width=width, height=height, **attrs)
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, **attrs: object) -> str:
-    return _element("line", x1=x1, y1=y1, x2=x2, y2=y2, **attrs)
-
-
-def _text_width(text: str, size: float) -> float:
-    """A generous estimate of the drawn width (SVG text cannot be measured here)."""
-    thai = sum(1 for ch in text if "\u0e00" <= ch <= "\u0e7f")
-    return size * (thai * THAI_CHAR_WIDTH + (len(text) - thai) * CHAR_WIDTH)
-
-
-def _chart_id(*parts: object) -> str:
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:10]
-    return f"chart-{digest}"
-
-
-def _svg(frame: _Frame, body: Sequence[str]) -> Markup:
-    title_id, desc_id = f"{frame.chart_id}-title", f"{frame.chart_id}-desc"
-    head = _attrs(
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "class": frame.css_class,
-            "id": frame.chart_id,
-            "role": "img",
-            "aria-labelledby": f"{title_id} {desc_id}",
-            "viewBox": f"0 0 {_num(frame.width)} {_num(frame.height)}",
-            "width": _num(frame.width * frame.scale),
-            "height": _num(frame.height * frame.scale),
-            "preserveAspectRatio": "xMinYMin meet",
-            "font-family": FONTS,
-            "fill": INK,
-        }
-    )
-    parts = [
-        f"<svg {head}>",
-        f'<title id="{title_id}">{escape(_plain(frame.title))}</title>',
-        f'<desc id="{desc_id}">{escape(_plain(frame.description))}</desc>',
-        _rect(0.0, 0.0, frame.width, frame.height, fill=BACKGROUND),
-        *body,
-        "</svg>",
-    ]
-    return Markup("\n".join(parts))  # noqa: S704  # nosec B704 - every text above went through escape()
 
 
 def nice_ticks(top: float, intervals: int = 4) -> list[int]:
@@ -166,11 +73,11 @@ def _legend(labels: Sequence[str], colours: Sequence[str], width: float) -> tupl
     parts: list[str] = []
     x, y = MONTHLY_LEFT_PAD, 8.0
     for label, colour in zip(labels, colours, strict=True):
-        item = SWATCH + 6 + _text_width(label, LEGEND_SIZE) + 18
+        item = SWATCH + 6 + text_width(label, LEGEND_SIZE) + 18
         if x > MONTHLY_LEFT_PAD and x + item > width:
             x, y = MONTHLY_LEFT_PAD, y + 22
-        parts.append(_rect(x, y, SWATCH, SWATCH, fill=colour))
-        parts.append(_text(x + SWATCH + 6, y + 12, label, LEGEND_SIZE))
+        parts.append(mark.rect(x, y, SWATCH, SWATCH, fill=colour))
+        parts.append(mark.text(x + SWATCH + 6, y + 12, label, LEGEND_SIZE))
         x += item
     return parts, y + SWATCH + 8
 
@@ -211,18 +118,25 @@ def monthly_chart(
     width = min(MONTHLY_WIDTH, max(MONTHLY_MIN_WIDTH, MONTH_WIDTH * len(months) + 60))
     body, legend_bottom = _legend(names, SERIES_COLOURS, width)
 
-    left = MONTHLY_LEFT_PAD + _text_width(f"{ticks[-1]:,}", AXIS_SIZE) + 8
+    left = MONTHLY_LEFT_PAD + text_width(f"{ticks[-1]:,}", AXIS_SIZE) + 8
     plot_width = width - left - MONTHLY_RIGHT
     group = plot_width / max(1, len(months))
     bar = min((group * 0.78 - 2 * BAR_GAP) / 3, 28.0)
-    widest_value = max((_text_width(f"{v:,}", VALUE_SIZE) for g in values for v in g), default=0)
-    upright = widest_value > bar + BAR_GAP  # values turn sideways when bars are narrow
+    widest_value = max((text_width(f"{v:,}", VALUE_SIZE) for g in values for v in g), default=0)
+    upright = values_upright(widest_value, bar + BAR_GAP)
+    values_size = value_size(VALUE_SIZE, bar + BAR_GAP) if upright else VALUE_SIZE
     headroom = (widest_value + 8) if upright else (VALUE_SIZE + 6)
     top = legend_bottom + headroom
     plot_height = 220.0
     bottom = top + plot_height
     label_lines = max((label.count("\n") + 1 for label in month_labels), default=1)
-    height = bottom + 8 + label_lines * (AXIS_SIZE + 4) + 6
+    line_advance = AXIS_SIZE * LINE_HEIGHT
+    height = bottom + 8 + label_lines * line_advance + 6
+    # Month names that would touch their neighbours are drawn every n-th month only.
+    label_widths = [
+        max(text_width(line, AXIS_SIZE) for line in m.split("\n")) for m in month_labels
+    ]
+    step = label_step(label_widths, group)
 
     def y_of(value: float) -> float:
         return bottom - plot_height * value / ticks[-1]
@@ -230,9 +144,11 @@ def monthly_chart(
     for tick in ticks:
         y = y_of(tick)
         stroke = MUTED if tick == 0 else GRID
-        body.append(_line(left, y, width - MONTHLY_RIGHT, y, stroke=stroke, stroke_width=1))
-        body.append(_text(left - 6, y + 4, f"{tick:,}", AXIS_SIZE, text_anchor="end", fill=MUTED))
-    body.append(_line(left, top - 4, left, bottom, stroke=MUTED, stroke_width=1))
+        body.append(mark.line(left, y, width - MONTHLY_RIGHT, y, stroke=stroke, stroke_width=1))
+        body.append(
+            mark.text(left - 6, y + 4, f"{tick:,}", AXIS_SIZE, text_anchor="end", fill=MUTED)
+        )
+    body.append(mark.line(left, top - 4, left, bottom, stroke=MUTED, stroke_width=1))
 
     inner = 3 * bar + 2 * BAR_GAP
     for index, (label, group_values) in enumerate(zip(month_labels, values, strict=True)):
@@ -242,35 +158,122 @@ def monthly_chart(
             centre = x + bar / 2
             if value:
                 y = y_of(value)
-                body.append(_rect(x, y, bar, bottom - y, fill=SERIES_COLOURS[series]))
+                body.append(mark.rect(x, y, bar, bottom - y, fill=SERIES_COLOURS[series]))
             else:
                 y = bottom
             shown = f"{value:,}"
-            colour = INK if value else MUTED
+            colour = mark.INK if value else MUTED
             if upright:
-                ax, ay = centre + VALUE_SIZE * 0.35, y - 4
-                turn = f"rotate(-90 {_num(ax)} {_num(ay)})"
-                body.append(_text(ax, ay, shown, VALUE_SIZE, transform=turn, fill=colour))
+                ax, ay = centre + values_size * 0.35, y - 4
+                turn = f"rotate(-90 {mark.num(ax)} {mark.num(ay)})"
+                body.append(mark.text(ax, ay, shown, values_size, transform=turn, fill=colour))
             else:
                 body.append(
-                    _text(centre, y - 4, shown, VALUE_SIZE, text_anchor="middle", fill=colour)
+                    mark.text(centre, y - 4, shown, VALUE_SIZE, text_anchor="middle", fill=colour)
                 )
+        if index % step:
+            continue
         for line_no, line in enumerate(label.split("\n")):
-            y = bottom + 8 + (line_no + 1) * (AXIS_SIZE + 3)
+            y = bottom + 8 + AXIS_SIZE + line_no * line_advance
             body.append(
-                _text(left + (index + 0.5) * group, y, line, AXIS_SIZE, text_anchor="middle")
+                mark.text(left + (index + 0.5) * group, y, line, AXIS_SIZE, text_anchor="middle")
             )
 
-    frame = _Frame(
+    frame = mark.Frame(
         width,
         height,
-        chart_id or _chart_id("monthly", title, description, month_labels, values),
+        chart_id or mark.digest_id("monthly", title, description, month_labels, values),
         title,
         description,
-        "chart chart-monthly" + (" chart-wide" if len(months) > 6 else ""),
+        "chart chart-monthly chart-columns",
         MONTHLY_SCALE,
     )
-    return _svg(frame, body)
+    return mark.document(frame, body)
+
+
+# ------------------------------------------------------- monthly chart for a phone
+
+ROWS_WIDTH = 320.0  # drawn at about its own size in a 360 px phone, so text stays legible
+ROWS_BAR = 13.0
+ROWS_PITCH = 19.0  # a bar and the room for its value's line of text
+ROWS_MONTH_GAP = 14.0
+ROWS_LABEL_SIZE = 14.0
+ROWS_VALUE_SIZE = 13.0
+
+
+def monthly_rows_chart(
+    kind_stats: KindStats,
+    month_labels: list[str],
+    title: str,
+    description: str,
+    *,
+    series_labels: Sequence[str] | None = None,
+    chart_id: str | None = None,
+) -> Markup:
+    """The same figures as ``monthly_chart``, turned for a narrow screen: one row per
+    month, its name on the left and its three bars across, each with its value at the
+    end. Twelve months fit a phone's width at a size that can be read, where the columns
+    would have to shrink their labels or scroll."""
+    months = kind_stats.months
+    if len(month_labels) != len(months):
+        raise ValueError("one label per month is needed")
+    names = list(series_labels or _default_series_labels())
+    if len(names) != len(MONTHLY_SERIES):
+        raise ValueError("three series labels are needed")
+    values = [[int(getattr(row, key)) for key in MONTHLY_SERIES] for row in months]
+    labels = [" ".join(label.split("\n")) for label in month_labels]
+    width = ROWS_WIDTH
+    body, y = _legend(names, SERIES_COLOURS, width)
+    left = MONTHLY_LEFT_PAD + max((text_width(m, ROWS_LABEL_SIZE) for m in labels), default=0)
+    left += 8
+    widest_value = max(
+        (text_width(f"{v:,}", ROWS_VALUE_SIZE) for g in values for v in g), default=0
+    )
+    span = width - left - widest_value - 8 - MONTHLY_RIGHT
+    top_value = max((v for group in values for v in group), default=0) or 1
+    y += 6
+    first_row = y
+    for label, group_values in zip(labels, values, strict=True):
+        group_height = len(group_values) * ROWS_PITCH
+        middle = y + group_height / 2
+        body.append(
+            mark.text(
+                left - 8, middle + ROWS_LABEL_SIZE * 0.35, label, ROWS_LABEL_SIZE, text_anchor="end"
+            )
+        )
+        for series, value in enumerate(group_values):
+            bar_top = y + series * ROWS_PITCH + (ROWS_PITCH - ROWS_BAR) / 2
+            length = span * value / top_value
+            if length:
+                body.append(mark.rect(left, bar_top, length, ROWS_BAR, fill=SERIES_COLOURS[series]))
+            baseline = bar_top + ROWS_BAR / 2 + ROWS_VALUE_SIZE * 0.35
+            colour = mark.INK if value else MUTED
+            body.append(
+                mark.text(left + length + 4, baseline, f"{value:,}", ROWS_VALUE_SIZE, fill=colour)
+            )
+        y += group_height + ROWS_MONTH_GAP
+        body.append(
+            mark.line(
+                MONTHLY_LEFT_PAD,
+                y - ROWS_MONTH_GAP / 2,
+                width - MONTHLY_RIGHT,
+                y - ROWS_MONTH_GAP / 2,
+                stroke=GRID,
+                stroke_width=1,
+            )
+        )
+    body.append(
+        mark.line(left, first_row - 2, left, y - ROWS_MONTH_GAP, stroke=MUTED, stroke_width=1)
+    )
+    frame = mark.Frame(
+        width,
+        y,
+        chart_id or mark.digest_id("monthly-rows", title, description, month_labels, values),
+        title,
+        description,
+        "chart chart-monthly chart-rows",
+    )
+    return mark.document(frame, body)
 
 
 # ---------------------------------------------------------------- breakdown chart
@@ -285,35 +288,15 @@ HATCH_STEP = 6.0
 SMALL_SCALE = 6
 
 
-def _wrap(label: str, size: float, width: float) -> list[str]:
-    """Split a long label at spaces; cut (with an ellipsis) what still does not fit."""
-    lines: list[str] = []
-    current = ""
-    for word in label.split():
-        candidate = f"{current} {word}".strip()
-        if current and _text_width(candidate, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    lines.append(current)
-    fitted = []
-    for line in lines:
-        while _text_width(line, size) > width and len(line) > 1:
-            line = line[:-2] + "…"
-        fitted.append(line)
-    return fitted
-
-
 def _hatched(x: float, y: float, width: float, height: float) -> list[str]:
     """A dashed outline crossed by diagonal strokes: "a few, not said how many"."""
     parts = [
-        _rect(
+        mark.rect(
             x,
             y,
             width,
             height,
-            fill=BACKGROUND,
+            fill=mark.BACKGROUND,
             stroke=MUTED,
             stroke_width=1.5,
             stroke_dasharray="4 3",
@@ -329,7 +312,7 @@ def _hatched(x: float, y: float, width: float, height: float) -> list[str]:
         if x2 > x + width:
             y2, x2 = y + (x2 - (x + width)), x + width
         if x2 > x1:
-            parts.append(_line(x1, y1, x2, y2, stroke=MUTED, stroke_width=1.2))
+            parts.append(mark.line(x1, y1, x2, y2, stroke=MUTED, stroke_width=1.2))
         start += HATCH_STEP
     return parts
 
@@ -341,8 +324,14 @@ def breakdown_chart(
     english: bool = False,
     *,
     chart_id: str | None = None,
+    width: float = BREAKDOWN_WIDTH,
+    scale: float = 1.0,
 ) -> Markup:
     """Horizontal bars of the cases received, one per cell, its name above its bar.
+
+    ``width`` is in viewBox units and ``scale`` turns them into the natural size: a page
+    that a phone shows asks for a narrow chart drawn a little larger, so that on the
+    phone it shrinks hardly at all and its names stay legible.
 
     A suppressed tip cell ("< 3") is drawn as a hatched, dashed bar the length of 3
     labelled "< 3", so that the chart never shows a count of 1 or 2. Cells are drawn in
@@ -355,18 +344,22 @@ def breakdown_chart(
     # A hidden count is drawn as long as 3 on a scale that reaches at least 6, so that a
     # hatched bar never spans the whole chart as if it were the largest.
     top = max([*numbers, SMALL_SCALE if SMALL_CELL in counts else 1])
-    width = BREAKDOWN_WIDTH
     left = 8.0
     span = width - left - VALUE_ROOM
     body: list[str] = []
     y = 8.0
     for cell, count in zip(cells, counts, strict=True):
         label = (cell.label_en or cell.label_th) if english else cell.label_th
-        for line in _wrap(label, LABEL_SIZE, width - 2 * left):
-            y += LABEL_SIZE + 2
-            body.append(_text(left, y, line, LABEL_SIZE))
-        bar_top = y + 6
-        body.append(_line(left, bar_top - 2, left, bar_top + BAR_HEIGHT + 2, stroke=MUTED))
+        lines, was_cut = wrap(label, LABEL_SIZE, width - 2 * left)
+        drawn = []
+        y += LABEL_SIZE * 1.2 - LABEL_SIZE * LINE_HEIGHT
+        for line in lines:
+            y += LABEL_SIZE * LINE_HEIGHT
+            drawn.append(mark.text(left, y, line, LABEL_SIZE))
+        # A name cut short is whole in a tooltip (and in the table beside the chart).
+        body.append(mark.titled(label, drawn) if was_cut else "".join(drawn))
+        bar_top = y + LABEL_SIZE * 0.45
+        body.append(mark.line(left, bar_top - 2, left, bar_top + BAR_HEIGHT + 2, stroke=MUTED))
         if count == SMALL_CELL:
             length = max(span * 3 / top, 24.0)
             body.extend(_hatched(left, bar_top, length, BAR_HEIGHT))
@@ -374,21 +367,22 @@ def breakdown_chart(
         else:
             length = span * int(count) / top
             if length:
-                body.append(_rect(left, bar_top, length, BAR_HEIGHT, fill=BAR_COLOUR))
+                body.append(mark.rect(left, bar_top, length, BAR_HEIGHT, fill=BAR_COLOUR))
             shown = f"{int(count):,}"
         body.append(
-            _text(
+            mark.text(
                 left + length + 6, bar_top + BAR_HEIGHT - 4, shown, COUNT_SIZE, font_weight="bold"
             )
         )
         y = bar_top + BAR_HEIGHT + ROW_GAP
-    frame = _Frame(
+    frame = mark.Frame(
         width,
         y + 4,
         chart_id
-        or _chart_id("breakdown", title, description, english, [c.key for c in cells], counts),
+        or mark.digest_id("breakdown", title, description, english, [c.key for c in cells], counts),
         title,
         description,
         "chart chart-breakdown",
+        scale,
     )
-    return _svg(frame, body)
+    return mark.document(frame, body)

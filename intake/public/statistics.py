@@ -137,6 +137,8 @@ def stats() -> ResponseReturnValue:
         breakdown_headers=BREAKDOWN_HEADERS,
         chart_months=_chart_month_labels(months),
         monthly_chart=charts.monthly_chart,
+        monthly_rows_chart=charts.monthly_rows_chart,
+        phone_chart_width=charts.ROWS_WIDTH,
         breakdown_chart=charts.breakdown_chart,
         english=current_language() == "en",
         small_cell=figures.SMALL_CELL,
