@@ -293,6 +293,7 @@ TEXT_FIELDS = (
 NUMBER_FIELDS = (
     "response_days",
     "due_soon_days",
+    "reopen_days",
     "max_attachments",
     "max_attachment_mb",
     "reveal_days",
