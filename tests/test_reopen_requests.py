@@ -27,7 +27,7 @@ from intake.models import (
     Role,
     User,
 )
-from intake.services import ServiceError, case_actions, reopen_requests
+from intake.services import ServiceError, case_actions, reopen_figures, reopen_requests
 from intake.services.cases import FilingInput, file_case, public_status
 from intake.services.followup import followed_status
 from intake.services.settings import get_organisation
@@ -72,9 +72,7 @@ def _closed_case(app: Flask, kind: CaseKind = CaseKind.COMPLAINT) -> str:
         FILED,
     )
     officer = _user("legal1" if kind is CaseKind.TIP else "intake1")
-    case_actions.resolve(
-        db.session, keyring, officer, filed.case_id, message="ซ่อมแล้ว", now=CLOSED
-    )
+    case_actions.resolve(db.session, keyring, officer, filed.case_id, message="ซ่อมแล้ว", now=CLOSED)
     return filed.case_id
 
 
@@ -295,17 +293,19 @@ def test_figures_count_requests_by_outcome_and_kind(staff: Flask) -> None:
         tip_id = _closed_case(staff, CaseKind.TIP)
         _ask(staff, tip_id, ASKED)
 
-        march = reopen_requests.figures(
+        march = reopen_figures.figures(
             db.session, CaseKind.COMPLAINT, date(2026, 3, 1), date(2026, 3, 31)
         )
-        april = reopen_requests.figures(
+        april = reopen_figures.figures(
             db.session, CaseKind.COMPLAINT, date(2026, 4, 1), date(2026, 4, 30)
         )
-        tips = reopen_requests.figures(db.session, CaseKind.TIP, date(2026, 3, 1), date(2026, 3, 31))
+        tips = reopen_figures.figures(
+            db.session, CaseKind.TIP, date(2026, 3, 1), date(2026, 3, 31)
+        )
 
-        assert march == reopen_requests.ReopenFigures(3, 1, 1, 1)
-        assert april == reopen_requests.ReopenFigures()
-        assert tips == reopen_requests.ReopenFigures(1, 0, 0, 1)
+        assert march == reopen_figures.ReopenFigures(3, 1, 1, 1)
+        assert april == reopen_figures.ReopenFigures()
+        assert tips == reopen_figures.ReopenFigures(1, 0, 0, 1)
 
 
 def test_public_status_of_an_open_case_offers_no_reopening(staff: Flask) -> None:

@@ -12,10 +12,10 @@ message; the case stays closed). Every step is audited; purged cases refuse all 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from intake import crypto, deadlines, workflow
 from intake.attachments import PreparedAttachment
@@ -35,7 +35,6 @@ from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.case_actions import Action
 from intake.services.cases import ReopenWindow, store_files
 from intake.services.settings import get_organisation
-from intake.thaidate import BANGKOK
 
 MESSAGE_MAX = 5000
 NOTIFICATION_KIND = "case.reopen_request"
@@ -284,38 +283,3 @@ def pending_cases(session: DbSession) -> list[Case]:
     """Every case with a pending request (few: one per case, decided within days)."""
     ids = select(ReopenRequest.case_id).where(ReopenRequest.outcome == ReopenOutcome.PENDING)
     return list(session.scalars(select(Case).where(Case.id.in_(ids))))
-
-
-@dataclass(frozen=True)
-class ReopenFigures:
-    """Requests made in a period and what became of them."""
-
-    requested: int = 0
-    reopened: int = 0
-    declined: int = 0
-    pending: int = 0
-
-
-def figures(session: DbSession, kind: CaseKind, first: date, last: date) -> ReopenFigures:
-    """Requests on cases of ``kind`` made from ``first`` to ``last`` (Bangkok days, both
-    included), by outcome. Counted from the requests themselves (a small table: at most
-    one pending per case), not from the case tallies."""
-    start = datetime.combine(first, time.min, tzinfo=BANGKOK)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=BANGKOK)
-    rows = session.execute(
-        select(ReopenRequest.outcome, func.count())
-        .join(Case, Case.id == ReopenRequest.case_id)
-        .where(
-            Case.kind == kind,
-            ReopenRequest.requested_at >= start,
-            ReopenRequest.requested_at < end,
-        )
-        .group_by(ReopenRequest.outcome)
-    )
-    counts = {outcome: int(count) for outcome, count in rows}
-    return ReopenFigures(
-        requested=sum(counts.values()),
-        reopened=counts.get(ReopenOutcome.REOPENED, 0),
-        declined=counts.get(ReopenOutcome.DECLINED, 0),
-        pending=counts.get(ReopenOutcome.PENDING, 0),
-    )

@@ -25,7 +25,7 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind
 from intake.permissions import Permission, requires, visible_kinds
-from intake.services import ServiceError, case_actions, queue, reopen_requests
+from intake.services import ServiceError, case_actions, queue, reopen_figures, reopen_requests
 from intake.services.case_actions import MAX_TEXT, Action
 from intake.staff import bp
 from intake.staff.case_forms import TOO_LONG
@@ -86,7 +86,7 @@ def reopen_request_panel(case: Case) -> RequestPanel | None:
 @dataclass(frozen=True)
 class ReopenBoard:
     waiting: list[reopen_requests.WaitingRequest]
-    figures: dict[str, reopen_requests.ReopenFigures]  # by kind, this fiscal year
+    figures: dict[str, reopen_figures.ReopenFigures]  # by kind, this fiscal year
     fiscal_year: int
 
 
@@ -105,7 +105,7 @@ def reopen_board() -> ReopenBoard:
     counted = kinds or list(CaseKind)  # executives count every kind
     return ReopenBoard(
         reopen_requests.waiting(db.session, waiting),
-        {kind.value: reopen_requests.figures(db.session, kind, first, last) for kind in counted},
+        {kind.value: reopen_figures.figures(db.session, kind, first, last) for kind in counted},
         fiscal_year,
     )
 
