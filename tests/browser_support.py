@@ -122,6 +122,18 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+def screenshot_widths(page: Any, name: str, widths: tuple[int, ...] = (375, 1280)) -> list[Path]:
+    """The page at a phone's and a desktop's width (``name-375.png``, ``name-1280.png``);
+    the viewport is put back afterwards."""
+    before = page.viewport_size or DESKTOP
+    paths = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": before["height"]})
+        paths.append(screenshot(page, f"{name}-{width}"))
+    page.set_viewport_size(before)
+    return paths
+
+
 def tiny_png(path: Path) -> Path:
     """A real (decodable) 24x16 PNG, like a phone photo only much smaller."""
     from PIL import Image

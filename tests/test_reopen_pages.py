@@ -13,7 +13,6 @@ from typing import Any
 from builders import complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2.filters import do_filesizeformat
 from PIL import ExifTags, Image
 from sqlalchemy import select
 from staff_support import make_staff, sign_in
@@ -22,6 +21,7 @@ from werkzeug.test import TestResponse
 
 from intake.crypto import decrypt_field
 from intake.extensions import db
+from intake.i18n import format_file_size
 from intake.keystore import current_keyring
 from intake.models import Attachment, Case, ReopenOutcome, ReopenRequest, Role
 from intake.services import case_actions
@@ -248,7 +248,9 @@ def test_the_status_page_lists_every_file_sent_with_its_size(app: Flask) -> None
             a.size for a in db.session.scalars(select(Attachment).order_by(Attachment.created_at))
         ]
     shown = re.findall(r'<span class="file-size">\(([^)]*)\)</span>', listed)
-    assert shown == [do_filesizeformat(size) for size in sizes]
+    with app.test_request_context():
+        assert shown == [format_file_size(size) for size in sizes]
+    assert all(text.endswith("KB") or text.endswith("ไบต์") for text in shown)
     assert "ส่งพร้อมการแจ้งเรื่อง" in listed and "ส่งเมื่อ" in listed
     assert listed.count('class="metadata-report"') == 2
 
