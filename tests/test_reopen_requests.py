@@ -299,9 +299,7 @@ def test_figures_count_requests_by_outcome_and_kind(staff: Flask) -> None:
         april = reopen_figures.figures(
             db.session, CaseKind.COMPLAINT, date(2026, 4, 1), date(2026, 4, 30)
         )
-        tips = reopen_figures.figures(
-            db.session, CaseKind.TIP, date(2026, 3, 1), date(2026, 3, 31)
-        )
+        tips = reopen_figures.figures(db.session, CaseKind.TIP, date(2026, 3, 1), date(2026, 3, 31))
 
         assert march == reopen_figures.ReopenFigures(3, 1, 1, 1)
         assert april == reopen_figures.ReopenFigures()

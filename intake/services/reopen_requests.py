@@ -280,6 +280,9 @@ def waiting(session: DbSession, cases: list[Case]) -> list[WaitingRequest]:
 
 
 def pending_cases(session: DbSession) -> list[Case]:
-    """Every case with a pending request (few: one per case, decided within days)."""
+    """Every case with a pending request (few: one per case, decided within days); a
+    purged case is a record, not a case to decide on."""
     ids = select(ReopenRequest.case_id).where(ReopenRequest.outcome == ReopenOutcome.PENDING)
-    return list(session.scalars(select(Case).where(Case.id.in_(ids))))
+    return list(
+        session.scalars(select(Case).where(Case.id.in_(ids), Case.contents_purged_at.is_(None)))
+    )
