@@ -25,7 +25,7 @@ from browser_support import (
 )
 from sqlalchemy import select
 from test_browser import submit
-from test_browser_followup import close_all, track
+from test_browser_followup import assert_accessible, axe_status_page, close_all, track
 from test_browser_staff import open_page, sign_in_first_time
 
 from intake.extensions import db
@@ -133,6 +133,11 @@ def test_a_complainant_asks_to_reopen_with_a_photo_and_the_officer_reopens(
         complainant, reference, code = chromium.run(file_complaint, browser, server, first)
         assert COMPLAINT_REFERENCE.fullmatch(reference), reference
         close_case(server, reference)
+
+        # ...and axe finds nothing serious on its status page with the reopen form
+        results = chromium.run(axe_status_page, browser, server, code, "reopen-form")
+        assert results["_state"]["status"] == "resolved"
+        assert_accessible(results)
 
         # When the complainant, following it, says the problem is not solved, with a photo
         seen = chromium.run(complainant_asks_to_reopen, complainant, server, code, later)
