@@ -154,3 +154,12 @@ def response_periods(
         state = deadline_state(due, now, None, due_soon_days)
         periods.append(Period(len(periods) + 1, start, due, None, state))
     return periods
+
+
+REOPEN_DAYS = 30
+
+
+def reopen_window_ends(closed_at: datetime, days: int = REOPEN_DAYS) -> datetime:
+    """The last instant a complainant may ask to reopen a case closed at ``closed_at``:
+    the end of the ``days``-th day after the closing day, in Bangkok."""
+    return end_of_day(local_date(closed_at) + timedelta(days=days))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 
 from intake import labels, thaidate
@@ -37,6 +37,15 @@ def format_date(value: date | datetime | None, style: str = "long") -> str:
 
 def format_datetime(value: datetime | None) -> str:
     return "" if value is None else thaidate.format_datetime(value, current_language())
+
+
+def format_file_size(size: int) -> str:
+    """A file's size as people read it: bytes, kilobytes or megabytes, in their language."""
+    if size < 1024:
+        return str(gettext("%(size)d ไบต์", size=size))
+    if size < 1024 * 1024:
+        return str(gettext("%(size).1f KB", size=size / 1024))
+    return str(gettext("%(size).1f MB", size=size / (1024 * 1024)))
 
 
 def format_month(value: date) -> str:
@@ -71,5 +80,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["thai_date"] = format_date
     app.jinja_env.filters["thai_datetime"] = format_datetime
     app.jinja_env.filters["metadata_report"] = Report.decode
+    app.jinja_env.filters["file_size"] = format_file_size
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["labels"] = ResolvedLabels()

@@ -134,6 +134,8 @@ class Organisation(Model):
     response_days: Mapped[int] = mapped_column(default=15)
     # A case is "due soon" this many days before its due date (reminders go out then).
     due_soon_days: Mapped[int] = mapped_column(default=3)
+    # A complainant may ask to reopen a closed case for this many days after it closed.
+    reopen_days: Mapped[int] = mapped_column(default=30)
     max_attachments: Mapped[int] = mapped_column(default=5)
     max_attachment_mb: Mapped[int] = mapped_column(default=10)
     strip_image_metadata: Mapped[bool] = mapped_column(default=True)
@@ -448,6 +450,43 @@ class Attachment(Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class ReopenOutcome(enum.StrEnum):
+    PENDING = "pending"
+    REOPENED = "reopened"
+    DECLINED = "declined"
+
+
+class ReopenRequest(Model):
+    """A complainant's "the problem is not solved" on a closed case, and what staff
+    decided. Its message and files are a public reply event (``event_id``); the answer
+    (the reopening, or why not) is ``answer_event_id``. At most one is pending per case.
+    """
+
+    __tablename__ = "reopen_requests"
+    __table_args__ = (
+        sa.Index(
+            "ux_reopen_requests_one_pending",
+            "case_id",
+            unique=True,
+            postgresql_where=sa.text("outcome = 'pending'"),
+            sqlite_where=sa.text("outcome = 'pending'"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("case_events.id"))
+    requested_at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
+    outcome: Mapped[ReopenOutcome] = mapped_column(
+        _enum(ReopenOutcome), default=ReopenOutcome.PENDING
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    answer_event_id: Mapped[str | None] = mapped_column(sa.ForeignKey("case_events.id"))
+
+    case: Mapped[Case] = relationship()
 
 
 class SatisfactionResponse(Model):

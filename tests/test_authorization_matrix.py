@@ -70,6 +70,7 @@ EXPECTED: dict[str, set[str]] = {
     "staff.attachment": {"intake", "legal", "department"},
     # Permission.COMPLAINTS_WORK
     "staff.case_action": {"intake", "legal", "department"},
+    "staff.decide_reopen_request": {"intake", "legal", "department"},
     # Permission.CASES_REGISTER
     "staff.register_case": {"intake", "legal"},
     "staff.registration_slip": {"intake", "legal"},
@@ -214,6 +215,7 @@ def build_world(app: Flask) -> World:
             "case_id": complaint_id,
             "attachment_id": attachment_id,
             "action": "note",
+            "decision": "decline",
             "request_id": request_id,
             "user_id": spare_user,
             "department_id": spare_department,

@@ -84,6 +84,7 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.admin_holidays": {"day": "2031-01-05", "name": "วันหยุดเพิ่มเติม"},
     "staff.admin_holiday_remove": {},
     "staff.admin_mail_retry": {},
+    "staff.decide_reopen_request": {"message": "ตรวจแล้วยังไม่ได้แก้ไข จะส่งช่างไปใหม่"},
 }
 
 

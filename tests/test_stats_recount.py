@@ -27,8 +27,17 @@ from staff_support import make_staff
 from intake import suppression, tallies
 from intake.extensions import db
 from intake.keystore import current_keyring
-from intake.models import Case, CaseKind, Category, Channel, Department, Role, SatisfactionResponse
-from intake.services import ServiceError, stats, tip_figures
+from intake.models import (
+    Case,
+    CaseKind,
+    Category,
+    Channel,
+    Department,
+    ReopenRequest,
+    Role,
+    SatisfactionResponse,
+)
+from intake.services import ServiceError, reopen_requests, stats, tip_figures
 from intake.services import case_actions as actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services.cases import FilingInput, file_case
@@ -51,6 +60,9 @@ OPERATIONS = (
     "reopen",
     "to_tip",
     "rate",
+    "ask_reopen",
+    "grant_reopen",
+    "decline_reopen",
 )
 
 history = st.lists(
@@ -98,11 +110,17 @@ def _run_history(app: Flask, cases: list[tuple[Any, ...]]) -> None:
             at = received
             for operation, days in operations:
                 at = min(at + timedelta(days=days, hours=1), NOW)
-                _apply(keyring, actor, filed.case_id, operation, at, departments)
+                _apply(keyring, actor, filed.case_id, operation, at, departments, uploads)
 
 
 def _apply(
-    keyring: Any, actor: Any, case_id: str, operation: str, at: datetime, departments: list[int]
+    keyring: Any,
+    actor: Any,
+    case_id: str,
+    operation: str,
+    at: datetime,
+    departments: list[int],
+    uploads: Path | None = None,
 ) -> None:
     calls = {
         "accept": lambda: actions.accept(db.session, keyring, actor, case_id, now=at),
@@ -126,6 +144,15 @@ def _apply(
             db.session, keyring, actor, case_id, reason="มีข้อมูลใหม่", now=at
         ),
         "to_tip": lambda: actions.move_to_tip(db.session, keyring, actor, case_id, now=at),
+        "ask_reopen": lambda: reopen_requests.ask(
+            db.session, keyring, uploads or Path("."), case_id, message="ยังไม่แก้", files=[], now=at
+        ),
+        "grant_reopen": lambda: reopen_requests.grant(
+            db.session, keyring, actor, case_id, message="", now=at
+        ),
+        "decline_reopen": lambda: reopen_requests.decline(
+            db.session, keyring, actor, case_id, message="แก้ไขแล้ว", now=at
+        ),
         "rate": lambda: satisfaction_service.record_answers(
             db.session,
             keyring,
@@ -169,6 +196,11 @@ def _expected(fiscal_year: int, half: int, kind: CaseKind) -> dict[str, Any]:
         by["department"][str(case.department_id or 0)] += 1
         by["outcome"][case.status.value if closed else "open"] += 1
     answered = [ratings[c.id] for c in in_period if c.id in ratings]
+    reopen = Counter(
+        request.outcome.value
+        for request in db.session.scalars(select(ReopenRequest))
+        if _month(request.requested_at) in months and request.case.kind is kind
+    )
     return {
         "months": [
             (m, c["received"], c["completed"], c["received"] - c["completed"], c["on_time"])
@@ -177,6 +209,12 @@ def _expected(fiscal_year: int, half: int, kind: CaseKind) -> dict[str, Any]:
         "by": by,
         "responses": len(answered),
         "satisfied": sum(1 for r in answered if r >= 4),
+        "reopen": {
+            "requested": sum(reopen.values()),
+            "reopened": reopen["reopened"],
+            "declined": reopen["declined"],
+            "pending": reopen["pending"],
+        },
     }
 
 
@@ -193,6 +231,7 @@ def _check_counted(got: stats.KindStats, want: dict[str, Any]) -> None:
         want["responses"],
         want["satisfied"],
     )
+    assert got.reopen_requests == want["reopen"]
 
 
 def _check_published_tips(got: stats.KindStats, want: dict[str, Any]) -> None:
@@ -270,6 +309,53 @@ def test_statistics_equal_a_recount_after_any_history(app: Flask, cases: list[An
     _legal(app)
     _run_history(app, cases)
     # Then the tallies and every published figure equal a recount from the case table
+    _check_against_recount(app)
+
+
+def test_reopen_requests_keep_the_tallies_equal_and_are_counted_by_outcome(app: Flask) -> None:
+    # Given two complaints and a tip, each resolved
+    _legal(app)
+    day = timedelta(days=1)
+    resolve_then = [("resolve", 1)]
+    _run_history(
+        app,
+        [
+            (CaseKind.COMPLAINT, Channel.WEB, 24 * 100, resolve_then),
+            (CaseKind.COMPLAINT, Channel.WEB, 24 * 101, resolve_then),
+            (CaseKind.TIP, Channel.WEB, 24 * 102, resolve_then),
+        ],
+    )
+    with app.app_context():
+        from intake.models import User
+
+        keyring = current_keyring()
+        actor = db.session.scalars(select(User).where(User.username == "recount-legal")).one()
+        first, second, tip = (
+            c.id for c in db.session.scalars(select(Case).order_by(Case.received_at))
+        )
+        asked = FIRST_DAY + 110 * day
+        # When each complainant asks to reopen; one is reopened and closed again, one
+        # refused, and the tip's request waits
+        for case_id in (first, second, tip):
+            _apply(keyring, actor, case_id, "ask_reopen", asked, [])
+        _apply(keyring, actor, first, "grant_reopen", asked + day, [])
+        _apply(keyring, actor, first, "resolve", asked + 2 * day, [])
+        _apply(keyring, actor, second, "decline_reopen", asked + day, [])
+        figures = stats.compute(db.session, 2569, [CaseKind.COMPLAINT])["complaint"]
+        published_tips = stats.compute(db.session, 2569, [CaseKind.TIP])["tip"]
+        staff_tips = stats.compute(db.session, 2569, [CaseKind.TIP], public=False)["tip"]
+
+    # Then the figures count each request by outcome, tips only on the staff side
+    want = {"requested": 2, "reopened": 1, "declined": 1, "pending": 0}
+    assert figures.reopen_requests == want
+    assert published_tips.reopen_requests is None
+    assert staff_tips.reopen_requests == {
+        "requested": 1,
+        "reopened": 0,
+        "declined": 0,
+        "pending": 1,
+    }
+    # And the tallies and every figure still equal a recount
     _check_against_recount(app)
 
 

@@ -218,9 +218,10 @@ class PublicForm(FlaskForm):
             if formdata is not _Auto or request.method not in SUBMIT_METHODS:
                 return super().wrap_formdata(form, formdata)
             data: MultiDict[str, Any] = MultiDict(request.form)
-            for name, field in form._fields.items():
+            for field in form._fields.values():
                 if isinstance(field, FileField | MultipleFileField):
-                    data.setlist(name, request.files.getlist(name))
+                    # The full name: a prefixed form's file field is "prefix-name".
+                    data.setlist(field.name, request.files.getlist(field.name))
             return data
 
 

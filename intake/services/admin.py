@@ -31,6 +31,7 @@ DUE_SOON_DAYS = (0, 14)
 MAX_ATTACHMENTS = (0, 10)
 MAX_ATTACHMENT_MB = (1, 25)
 REVEAL_DAYS = (1, 30)
+REOPEN_DAYS = (1, 365)
 RETENTION_YEARS = (1, 99)
 RETENTION_FIELDS = (
     "complaint_contents_years",
@@ -59,6 +60,7 @@ class OrganisationSettings:
     deadline_mode: CountingMode
     response_days: int
     due_soon_days: int
+    reopen_days: int
     max_attachments: int
     max_attachment_mb: int
     strip_image_metadata: bool
@@ -135,6 +137,7 @@ def current_settings(session: DbSession) -> OrganisationSettings:
             deadline_mode=CountingMode.CALENDAR,
             response_days=15,
             due_soon_days=3,
+            reopen_days=30,
             max_attachments=5,
             max_attachment_mb=10,
             strip_image_metadata=True,
@@ -162,6 +165,7 @@ def update_settings(
         raise ServiceError("name_required")
     _check_range(values.response_days, RESPONSE_DAYS)
     _check_range(values.due_soon_days, DUE_SOON_DAYS)
+    _check_range(values.reopen_days, REOPEN_DAYS)
     _check_range(values.max_attachments, MAX_ATTACHMENTS)
     _check_range(values.max_attachment_mb, MAX_ATTACHMENT_MB)
     _check_range(values.reveal_days, REVEAL_DAYS)

@@ -39,6 +39,8 @@ ACTIONS = frozenset(
         "case.moved",
         "case.updated",
         "case.noted",
+        "case.reopen_requested",
+        "case.reopen_declined",
         "case.exported",
         "identity.sealed",
         "identity.viewed",

@@ -25,6 +25,8 @@ from intake.models import (
     Department,
     EventType,
     Notification,
+    ReopenOutcome,
+    ReopenRequest,
     Role,
     User,
     new_id,
@@ -444,14 +446,51 @@ def reopen(
     """closed → screening, with an internal reason; the complainant sees it reopened and a
     new response period starts now."""
     with _working(session, actor, case_id, Action.REOPEN) as case:
-        reason = _text(reason, "reason_required")
-        message = _optional_text(message)
-        detail = _move(keyring, case, actor, Status.SCREENING, now, message)
-        _note(keyring, case, actor, now, reason)
-        case.closed_at = None
-        case.referred_to = case.referred_to_name = None
-        _new_period(session, case, now)
+        detail = reopen_locked(
+            session, keyring, actor, case, reason=reason, message=message, now=now
+        )
         return _finish(session, keyring, actor, case, now, detail)
+
+
+def reopen_locked(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    case: Case,
+    *,
+    reason: str,
+    message: str,
+    now: datetime,
+) -> str:
+    """The reopening itself, on a case already locked by the caller (``working``); the
+    caller finishes the transaction. Returns the audit detail."""
+    reason = _text(reason, "reason_required")
+    message = _optional_text(message)
+    detail = _move(keyring, case, actor, Status.SCREENING, now, message)
+    answer_id = case.events[-1].id  # the public "reopened" line
+    _note(keyring, case, actor, now, reason)
+    case.closed_at = None
+    case.referred_to = case.referred_to_name = None
+    _new_period(session, case, now)
+    # A complainant's pending request to reopen is answered by any reopening.
+    for request in session.scalars(
+        select(ReopenRequest).where(
+            ReopenRequest.case_id == case.id, ReopenRequest.outcome == ReopenOutcome.PENDING
+        )
+    ):
+        request.outcome = ReopenOutcome.REOPENED
+        request.decided_at = now
+        request.decided_by_id = actor.id
+        request.answer_event_id = answer_id
+    return detail
+
+
+# For actions kept in their own modules (reopen requests): the same lock, checks and end.
+working = _working
+finish = _finish
+public_event = _event
+optional_text = _optional_text
+required_text = _text
 
 
 def move_to_tip(

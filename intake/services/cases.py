@@ -7,6 +7,7 @@ import errno
 import json
 import logging
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -278,6 +279,28 @@ class PublicEvent:
     message: str
     # The files the complainant sent with this filing or reply: (name, cleaning report).
     files: tuple[tuple[str, str], ...] = ()
+    reopen_request: bool = False  # the complainant asked to reopen the closed case
+    reopen_answer: bool = False  # staff answered such a request: why it is not reopened
+
+
+@dataclass(frozen=True)
+class SentFile:
+    """One file the filer sent, for the list on their own page."""
+
+    name: str
+    size: int
+    report: str  # intake.cleaning.Report, encoded
+    at: datetime
+    with_filing: bool  # sent with the filing, otherwise with a later message
+
+
+@dataclass(frozen=True)
+class ReopenWindow:
+    """What the status page may offer on a closed case."""
+
+    open: bool  # a request may be made now
+    ends_at: datetime | None  # the last instant to ask; None while the case is open
+    pending: bool  # a request waits for staff
 
 
 @dataclass(frozen=True)
@@ -298,6 +321,10 @@ class PublicStatus:
     referred_to: str | None = None  # a code of labels.REFERRAL, once referred
     referred_to_name: str | None = None
     contents_purged_at: datetime | None = None  # retention ran out (services.retention)
+    # Every file the filer sent (filing, replies, reopen requests), oldest first.
+    sent_files: tuple[SentFile, ...] = ()
+    # Asking to reopen a closed case (services.reopen_requests.ReopenWindow), if any.
+    reopen: ReopenWindow | None = None
     # The message staff wrote when closing it (a rejection's reason, a referral's note).
     closing_message: str = ""
     identity_added_at: datetime | None = None  # a tipster gave their identity after filing
@@ -331,6 +358,23 @@ def _sent_files(keyring: crypto.Keyring, case: Case) -> dict[str | None, list[tu
     return files
 
 
+def _all_sent_files(keyring: crypto.Keyring, case: Case) -> tuple[SentFile, ...]:
+    events = {event.id: event.at for event in case.events}
+    listed = [
+        SentFile(
+            name=crypto.decrypt_text(
+                keyring, a.name_enc, table="attachments", column="name", row_id=a.id
+            ),
+            size=a.size,
+            report=a.metadata_report,
+            at=events.get(a.event_id, case.received_at) if a.event_id else case.received_at,
+            with_filing=a.event_id is None,
+        )
+        for a in case.attachments
+    ]
+    return tuple(sorted(listed, key=lambda f: f.at))
+
+
 def _files_key(event: CaseEvent) -> str | None:
     """Files sent at filing have no event; a reply's files name it; others send none."""
     if event.type is EventType.FILED:
@@ -339,8 +383,17 @@ def _files_key(event: CaseEvent) -> str | None:
 
 
 def public_status(
-    keyring: crypto.Keyring, case: Case, now: datetime, identity_disclosed: bool = False
+    keyring: crypto.Keyring,
+    case: Case,
+    now: datetime,
+    identity_disclosed: bool = False,
+    *,
+    reopen_requests: Collection[str] = (),
+    reopen_answers: Collection[str] = (),
+    reopen: ReopenWindow | None = None,
 ) -> PublicStatus:
+    """``reopen_requests`` and ``reopen_answers`` name the events that asked to reopen
+    the case and that refused it; ``reopen`` is what the page may offer now."""
     sent_files = _sent_files(keyring, case)
     events = [
         PublicEvent(
@@ -349,6 +402,8 @@ def public_status(
             to_status=event.to_status,
             message=_event_text(keyring, event),
             files=tuple(sent_files.get(_files_key(event), ())),
+            reopen_request=event.id in reopen_requests,
+            reopen_answer=event.id in reopen_answers,
         )
         for event in case.events
         if event.public and event.type in PUBLIC_EVENT_TYPES
@@ -376,4 +431,6 @@ def public_status(
         contents_purged_at=case.contents_purged_at,
         closing_message=closing[-1] if closing else "",
         identity_added_at=case.identity_added_at,
+        sent_files=_all_sent_files(keyring, case),
+        reopen=reopen,
     )

@@ -96,6 +96,9 @@ class KindStats:
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
     breakdowns: dict[str, list[Cell]] = field(default_factory=dict)
     halves: list[HalfRow] = field(default_factory=list)
+    # Requests to reopen closed cases made in the period, by outcome (requested,
+    # reopened, declined, pending); None where they are not published (tips).
+    reopen_requests: dict[str, int] | None = None
 
     @property
     def on_time_rate(self) -> float | None:

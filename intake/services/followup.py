@@ -19,7 +19,7 @@ from intake import crypto, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import Case, CaseEvent, CaseKind, EventType, Notification, Role, User, new_id
 from intake.permissions import can_view_kind
-from intake.services import DbSession, ServiceError, late_identity
+from intake.services import DbSession, ServiceError, late_identity, reopen_requests
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.cases import PublicStatus, find_by_code, public_status, store_files
 from intake.services.reveal import identity_was_disclosed
@@ -50,7 +50,15 @@ def _status(session: DbSession, keyring: crypto.Keyring, case: Case, now: dateti
         and get_organisation(session).tell_tipster_of_reveal
         and identity_was_disclosed(session, case.id)
     )
-    status = public_status(keyring, case, now, disclosed)
+    status = public_status(
+        keyring,
+        case,
+        now,
+        disclosed,
+        reopen_requests=reopen_requests.request_event_ids(session, case.id),
+        reopen_answers=reopen_requests.answer_event_ids(session, case.id),
+        reopen=reopen_requests.window(session, case, now),
+    )
     return replace(status, may_add_identity=late_identity.may_add(case))
 
 
@@ -78,7 +86,7 @@ def scrubs_images(session: DbSession, kind: CaseKind) -> bool:
     return kind is CaseKind.TIP or get_organisation(session).strip_image_metadata
 
 
-def _recipients(session: DbSession, case: Case) -> list[int]:
+def recipients(session: DbSession, case: Case) -> list[int]:
     """Who works the case now: legal officers for a tip; for a complaint, its department's
     officers once it is with them, otherwise (or if it has none) the intake desk."""
 
@@ -139,7 +147,7 @@ def post_reply(
         case.events.append(event)
         session.flush()  # the event row exists before files point at it
         written = store_files(keyring, uploads, case, files, event_id=event.id)
-        for user_id in _recipients(session, case):
+        for user_id in recipients(session, case):
             session.add(
                 Notification(
                     user_id=user_id, kind=NOTIFICATION_KIND, case_id=case.id, created_at=now

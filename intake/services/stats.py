@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from intake import labels, tallies, thaidate
 from intake.models import CaseKind, CaseTally, Category, Channel, Department
-from intake.services import DbSession, figures, tip_figures
+from intake.services import DbSession, figures, reopen_figures, tip_figures
 from intake.services.figures import (
     BREAKDOWNS,
     COUNT_KEYS,
@@ -261,7 +261,17 @@ def compute(
             result[kind.value] = _published_tips(found, fiscal_year, half, names)
         else:
             result[kind.value] = _counted(found, kind, months, names)[0]
+        if kind is CaseKind.COMPLAINT or not public:
+            first = period_months(fiscal_year, half)[0]
+            last = thaidate.fiscal_year_bounds(fiscal_year)[1] if half != 1 else _half_end(first)
+            figures_ = reopen_figures.figures(session, kind, first, last)
+            result[kind.value].reopen_requests = asdict(figures_)
     return result
+
+
+def _half_end(first: date) -> date:
+    """The last day of the first half that starts on ``first`` (1 October): 31 March."""
+    return date(first.year + 1, 3, 31)
 
 
 def monthly(session: DbSession, fiscal_year: int, kinds: list[CaseKind]) -> dict[str, KindStats]:
@@ -308,6 +318,11 @@ def _kind_json(kind_stats: KindStats) -> dict[str, Any]:
             name: [asdict(cell) for cell in cells] for name, cells in kind_stats.breakdowns.items()
         },
         "satisfaction": _satisfaction_json(kind_stats.satisfaction),
+        **(
+            {"reopen_requests": kind_stats.reopen_requests}
+            if kind_stats.reopen_requests is not None
+            else {}
+        ),
     }
 
 

@@ -123,6 +123,7 @@ from intake.staff import (  # noqa: E402,F401
     cases,
     enrolment,
     register,
+    reopen_requests,
     reports,
     reveals,
 )

@@ -298,6 +298,7 @@ DATE_FIELDS = ("guide_published_on", "tip_guide_published_on")
 NUMBER_FIELDS = (
     "response_days",
     "due_soon_days",
+    "reopen_days",
     "max_attachments",
     "max_attachment_mb",
     "reveal_days",

@@ -31,6 +31,7 @@ from intake.services.admin import (
     DUE_SOON_DAYS,
     MAX_ATTACHMENT_MB,
     MAX_ATTACHMENTS,
+    REOPEN_DAYS,
     RESPONSE_DAYS,
     RETENTION_YEARS,
     REVEAL_DAYS,
@@ -272,6 +273,7 @@ class SettingsForm(FlaskForm):
     guide_published_on = _date(_l("วันที่ประกาศใช้คู่มือ"))
     response_days = _number(_l("ระยะเวลาตอบเรื่อง (วัน)"), RESPONSE_DAYS)
     due_soon_days = _number(_l("แจ้งเตือนใกล้ครบกำหนดล่วงหน้า (วัน)"), DUE_SOON_DAYS)
+    reopen_days = _number(_l("ขอให้เปิดเรื่องใหม่ได้ภายใน (วันหลังปิดเรื่อง)"), REOPEN_DAYS)
     deadline_mode = RadioField(
         _l("วิธีนับวัน"),
         choices=[],

@@ -1,0 +1,126 @@
+"""Asking to reopen the followed case when it closed but the problem is not solved.
+
+Like a reply, it acts on the case this browser follows (``intake.public.tracked``) and
+its files go through the same checks and cleaning as at filing; the rules (the window
+after closing, one request at a time, purged cases) are the service's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from intake.attachments import ALLOWED_DESCRIPTION
+from intake.extensions import db, limiter
+from intake.keystore import current_keyring
+from intake.models import CaseKind
+from intake.public import bp
+from intake.public.followup import (
+    FLASH_CATEGORY,
+    SESSION_ENDED,
+    _code_form,
+    _followed,
+    render_status,
+)
+from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, _FilingForm
+from intake.public.views import _filing_limit, _limits, now
+from intake.services import ServiceError, reopen_requests
+from intake.services import followup as followup_service
+from intake.services.cases import STORAGE_UNAVAILABLE
+from intake.services.settings import get_organisation
+
+REQUEST_SENT = _l(
+    "ส่งคำขอให้เปิดเรื่องใหม่แล้ว เจ้าหน้าที่จะพิจารณาและแจ้งผลที่หน้านี้ หากเปิดเรื่องใหม่ จะเริ่มนับระยะเวลาแจ้งผลใหม่"
+)
+# Refusals that are not about a field: the page then says where things stand.
+REFUSED = {
+    "pending": _l("เรื่องนี้มีคำขอให้เปิดใหม่ที่รอพิจารณาอยู่แล้ว โปรดรอผลการพิจารณา"),
+    "window_closed": _l("พ้นระยะเวลาที่ขอให้เปิดเรื่องใหม่ได้แล้ว โปรดยื่นเรื่องใหม่"),
+    "not_closed": _l("เรื่องนี้ยังดำเนินการอยู่ ท่านส่งข้อความถึงเจ้าหน้าที่ได้ที่หน้านี้"),
+    "purged": _l("เรื่องนี้ถูกลบเนื้อหาแล้วตามระยะเวลาเก็บรักษาข้อมูล จึงขอให้เปิดใหม่ไม่ได้ โปรดยื่นเรื่องใหม่"),
+}
+FIELD_ERRORS = {
+    "message_required": _l("โปรดบอกว่าปัญหาใดยังไม่ได้รับการแก้ไข"),
+    "text_too_long": _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)", max=reopen_requests.MESSAGE_MAX),
+}
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ReopenForm(_FilingForm):
+    """Why the problem is not solved, and photos or files that show it."""
+
+    allowed_files = ALLOWED_DESCRIPTION
+
+    message = TextAreaField(
+        _l("ปัญหาใดยังไม่ได้รับการแก้ไข"),
+        validators=[
+            DataRequired(FIELD_ERRORS["message_required"]),
+            Length(max=reopen_requests.MESSAGE_MAX, message=TOO_LONG),
+        ],
+        filters=[_strip],
+    )
+
+
+def reopen_form(kind: CaseKind, *, posted: bool = False) -> ReopenForm:
+    # A prefix keeps its field ids apart from the reply form's on the same page.
+    form = ReopenForm(prefix="reopen") if posted else ReopenForm(formdata=None, prefix="reopen")
+    form.attachment_limits = _limits(get_organisation(db.session))
+    form.scrub_images = followup_service.scrubs_images(db.session, kind)
+    form.clean_all_types = kind is CaseKind.TIP  # as at filing and in replies
+    return form
+
+
+@bp.context_processor
+def _reopen_context() -> dict[str, Any]:
+    return {"new_reopen_form": reopen_form}
+
+
+def _refused_form(status: Any, code: int, form: ReopenForm) -> ResponseReturnValue:
+    """The page again with the form's errors; chosen files must be chosen again."""
+    chosen = any(getattr(f, "filename", "") for f in request.files.getlist("reopen-attachments"))
+    return render_status(status, code=code, reopen_form=form, reopen_reattach=chosen)
+
+
+@bp.post("/track/reopen")
+@limiter.limit(_filing_limit)
+def track_reopen() -> ResponseReturnValue:
+    followed = _followed()
+    if followed is None:
+        return _code_form(code=401, notice=SESSION_ENDED)
+    case_id, status = followed
+    form = reopen_form(status.kind, posted=True)
+    if not form.validate_on_submit():
+        return _refused_form(status, 422, form)
+    try:
+        reopen_requests.ask(
+            db.session,
+            current_keyring(),
+            Path(current_app.config["INTAKE_UPLOADS_PATH"]),
+            case_id,
+            message=form.message.data or "",
+            files=form.prepared_attachments,
+            now=now(),
+        )
+    except ServiceError as error:
+        latest = _followed()
+        if latest is None:
+            return _code_form(code=401, notice=SESSION_ENDED)
+        if error.code in REFUSED:
+            return render_status(latest[1], code=409, reopen_refused=str(REFUSED[error.code]))
+        if error.code == STORAGE_UNAVAILABLE:
+            form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
+            return _refused_form(latest[1], 503, form)
+        message = FIELD_ERRORS.get(error.code, FIELD_ERRORS["message_required"])
+        form.message.errors = [str(message)]
+        return _refused_form(latest[1], 422, form)
+    flash(str(REQUEST_SENT), FLASH_CATEGORY)
+    return redirect(url_for("public.track", _anchor="reopen"), code=303)
