@@ -27,7 +27,7 @@ from intake import suppression, tallies
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Category, Channel, Department, Role, SatisfactionResponse
-from intake.services import ServiceError, stats, tip_figures
+from intake.services import ServiceError, case_links, stats, tip_figures
 from intake.services import case_actions as actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services.cases import FilingInput, file_case
@@ -50,6 +50,8 @@ OPERATIONS = (
     "reopen",
     "to_tip",
     "rate",
+    "link",  # to the first case of the history: it then follows that one
+    "unlink",
 )
 
 history = st.lists(
@@ -82,6 +84,7 @@ def _run_history(app: Flask, cases: list[tuple[Any, ...]]) -> None:
         uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
         actor = db.session.scalars(select(User).where(User.username == "recount-legal")).one()
         departments = list(db.session.scalars(select(Department.id)))
+        first_reference = ""
         for kind, channel, hours, operations in cases:
             categories = list(db.session.scalars(select(Category.id).where(Category.kind == kind)))
             received = FIRST_DAY + timedelta(hours=hours)
@@ -94,16 +97,27 @@ def _run_history(app: Flask, cases: list[tuple[Any, ...]]) -> None:
                 received_at=received,
             )
             filed = file_case(db.session, keyring, uploads, data, NOW)
+            first_reference = first_reference or filed.reference
             at = received
             for operation, days in operations:
                 at = min(at + timedelta(days=days, hours=1), NOW)
-                _apply(keyring, actor, filed.case_id, operation, at, departments)
+                _apply(keyring, actor, filed.case_id, operation, at, departments, first_reference)
 
 
 def _apply(
-    keyring: Any, actor: Any, case_id: str, operation: str, at: datetime, departments: list[int]
+    keyring: Any,
+    actor: Any,
+    case_id: str,
+    operation: str,
+    at: datetime,
+    departments: list[int],
+    primary_reference: str = "",
 ) -> None:
     calls = {
+        "link": lambda: case_links.link(
+            db.session, keyring, actor, case_id, primary_reference, now=at
+        ),
+        "unlink": lambda: case_links.unlink(db.session, keyring, actor, case_id, now=at),
         "accept": lambda: actions.accept(db.session, keyring, actor, case_id, now=at),
         "assign": lambda: actions.assign(
             db.session, keyring, actor, case_id, department_id=departments[0], now=at

@@ -39,6 +39,8 @@ ACTIONS = frozenset(
         "case.moved",
         "case.updated",
         "case.noted",
+        "case.linked",  # a duplicate linked to its primary case
+        "case.unlinked",
         "case.exported",
         "identity.sealed",
         "identity.viewed",

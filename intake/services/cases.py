@@ -298,6 +298,9 @@ class PublicStatus:
     referred_to: str | None = None  # a code of labels.REFERRAL, once referred
     referred_to_name: str | None = None
     contents_purged_at: datetime | None = None  # retention ran out (services.retention)
+    # Handled together with other reports of the same thing (services.case_links); the
+    # page says so without naming the other case.
+    handled_together: bool = False
 
 
 def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
@@ -358,4 +361,5 @@ def public_status(
         referred_to=case.referred_to if case.status is Status.REFERRED else None,
         referred_to_name=case.referred_to_name if case.status is Status.REFERRED else None,
         contents_purged_at=case.contents_purged_at,
+        handled_together=case.primary_case_id is not None,
     )

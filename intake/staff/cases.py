@@ -27,11 +27,12 @@ from intake.keystore import current_keyring
 from intake.labels import KIND
 from intake.models import Case, Role
 from intake.permissions import Permission, has_permission, requires, visible_kinds
-from intake.services import ServiceError, case_actions, case_clock, queue
+from intake.services import ServiceError, case_actions, case_clock, duplicates, queue
 from intake.services.case_actions import Action
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
 from intake.staff.case_forms import ACTION_TEXT, TOO_LONG, QueueFilterForm, action_form, options
+from intake.staff.case_links import panel as links_panel
 
 # Service error codes → (the field the message goes beside, or None to flash it).
 ERRORS: dict[str, tuple[str | None, Any]] = {
@@ -45,6 +46,10 @@ ERRORS: dict[str, tuple[str | None, Any]] = {
     "not_allowed_move": (
         None,
         _l("ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของเรื่อง (สถานะอาจเพิ่งถูกเปลี่ยนโดยผู้อื่น) โปรดตรวจสอบอีกครั้ง"),
+    ),
+    "linked_cases": (
+        None,
+        _l("ย้ายไปช่องทางแจ้งเบาะแสไม่ได้ เพราะมีเรื่องร้องเรียนอื่นเชื่อมอยู่ โปรดยกเลิกการเชื่อมก่อน"),
     ),
     "identity_unavailable": (
         None,
@@ -210,8 +215,11 @@ def _split_files(
     return filed, items
 
 
-def _case_page(
-    case_id: str, posted: tuple[Action, FlaskForm] | None = None, status: int = 200
+def render_case_page(
+    case_id: str,
+    posted: tuple[Action, FlaskForm] | None = None,
+    status: int = 200,
+    link_form: Any = None,
 ) -> ResponseReturnValue:
     keyring = current_keyring()
     now = _now()
@@ -234,6 +242,8 @@ def _case_page(
             panels=_panels(case, posted),
             contact_labels=CONTACT_LABELS,
             reveal_url=_reveal_url(case),
+            links=links_panel(case, link_form),
+            duplicate_days=duplicates.WINDOW_DAYS,
             name=_name,
         ),
         status,
@@ -243,7 +253,7 @@ def _case_page(
 @bp.get("/cases/<string(length=36):case_id>")
 @requires(Permission.COMPLAINTS_VIEW)
 def case(case_id: str) -> ResponseReturnValue:
-    return _case_page(case_id)
+    return render_case_page(case_id)
 
 
 def _perform(action: Action, form: FlaskForm, case_id: str, now: datetime) -> Case:
@@ -306,7 +316,7 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
         if "csrf_token" in form.errors:
             flash(str(FORM_EXPIRED), "error")
             return redirect(back, code=303)
-        return _case_page(case_id, (chosen, form), 422)
+        return render_case_page(case_id, (chosen, form), 422)
     try:
         case = _perform(chosen, form, case_id, _now())
     except ServiceError as error:
@@ -320,7 +330,7 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
             flash(str(message), "error")
             return redirect(back, code=303)
         field.errors = [str(message)]
-        return _case_page(case_id, (chosen, form), 422)
+        return render_case_page(case_id, (chosen, form), 422)
     flash(str(DONE[chosen]), "success")
     if not queue.may_view(current_user, case):
         return redirect(url_for("staff.cases"), code=303)  # moved out of this person's sight
