@@ -122,6 +122,18 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+def screenshot_widths(page: Any, name: str) -> list[Path]:
+    """The same page at a phone's width (375 px) and a desktop's (1280 px), then back."""
+    size = page.viewport_size
+    paths = []
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        paths.append(screenshot(page, f"{name}-{width}"))
+    if size:
+        page.set_viewport_size(size)
+    return paths
+
+
 def tiny_png(path: Path) -> Path:
     """A real (decodable) 24x16 PNG, like a phone photo only much smaller."""
     from PIL import Image
