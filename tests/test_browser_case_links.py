@@ -86,7 +86,9 @@ def test_an_officer_links_two_complaints_and_each_complainant_reads_the_progress
     browser = chromium.browser
     try:
         # Given two people who report the same broken street light
-        first, primary, first_code = chromium.run(file_lamp_complaint, browser, staff_server, "สมชาย")
+        first, primary, first_code = chromium.run(
+            file_lamp_complaint, browser, staff_server, "สมชาย"
+        )
         second, duplicate, second_code = chromium.run(
             file_lamp_complaint, browser, staff_server, "สมหญิง"
         )
