@@ -406,3 +406,19 @@ def test_the_case_page_links_by_reference_and_keeps_a_wrong_one_beside_the_field
     assert officer.post(f"/staff/cases/{second_id}/unlink").status_code == 303
     status = client.post("/track", data={"code": code}).get_data(as_text=True)
     assert 'id="handled-together"' not in status
+
+
+def test_the_queue_marks_possible_duplicates_and_not_a_near_miss(app: Flask) -> None:
+    with app.app_context():
+        first = _file(app, location="หน้าวัดหนองบัว")
+        second = _file(app, location="ซอย 5 หน้าวัดหนองบัว", at=NOW + timedelta(days=2))
+        alone = _file(app, location="ตลาดสดเทศบาล")
+        late = _file(app, location="หน้าวัดหนองบัว", at=NOW + timedelta(days=40))
+        ids = {c.reference: c.id for c in (first, second, alone, late)}
+        flagged = duplicates.flag_page(
+            db.session, current_keyring(), _officer(app), list(ids.values())
+        )
+    assert flagged == {first.id, second.id}
+    officer = staff_client(app, "intake2", Role.INTAKE)
+    page = officer.get("/staff/cases").get_data(as_text=True)
+    assert page.count("data-possible-duplicate") == 2

@@ -143,6 +143,9 @@ def cases() -> ResponseReturnValue:
         "staff/cases.html",
         form=form,
         result=result,
+        possible_duplicates=duplicates.flag_page(
+            db.session, current_keyring(), current_user, [row.id for row in result.items]
+        ),
         name=_name,
         previous_url=_page_url(result.page - 1) if result.page > 1 else None,
         next_url=_page_url(result.page + 1) if result.page < result.pages else None,
