@@ -33,6 +33,7 @@ from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.notices import notify_complainant
 from intake.services.queue import may_view, normalize_reference
+from intake.workflow import Status
 
 # The events of a primary that its linked cases receive too.
 FOLLOWED = frozenset({EventType.STATUS, EventType.INTERIM_NOTICE})
@@ -54,7 +55,7 @@ def followers(session: DbSession, primary_id: str, *, lock: bool = False) -> lis
 
 
 def _copy_event(
-    keyring: Keyring, source: CaseEvent, follower: Case, actor: User, moved_from: object
+    keyring: Keyring, source: CaseEvent, follower: Case, actor: User, moved_from: Status
 ) -> None:
     event = CaseEvent(
         id=new_id(),
@@ -65,7 +66,7 @@ def _copy_event(
         from_status=moved_from if source.type is EventType.STATUS else None,
         to_status=follower.status if source.type is EventType.STATUS else None,
     )
-    if source.body_enc is not None and source.case_id is not None:
+    if source.body_enc is not None:
         message = crypto.decrypt_text(
             keyring, source.body_enc, table="case_events", column="body", row_id=source.id
         )
@@ -150,6 +151,18 @@ def _follow_now(
     _take_state(follower, primary, now)
 
 
+def _lock_in_order(session: DbSession, case_ids: set[str]) -> None:
+    """Both rows locked, in id order (two officers linking A to B and B to A at once must
+    not deadlock), and read again as they are now."""
+    session.scalars(
+        select(Case)
+        .where(Case.id.in_(sorted(case_ids)))
+        .order_by(Case.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+
+
 def link(
     session: DbSession,
     keyring: Keyring,
@@ -163,7 +176,7 @@ def link(
     Errors: ``not_found``, ``forbidden``, ``link_unknown`` (no such reference visible),
     ``link_self``, ``link_kind``, ``link_closed``, ``link_already``."""
     try:
-        case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
+        case = session.get(Case, case_id)
         if case is None or not may_view(actor, case):
             raise ServiceError("not_found")
         if not _may_work(actor, case):
@@ -175,7 +188,9 @@ def link(
             raise ServiceError("link_unknown")  # never confirm a case this person cannot see
         if not _may_work(actor, primary):
             raise ServiceError("forbidden")
-        session.refresh(primary, with_for_update=True)
+        _lock_in_order(session, {case.id, primary.id})
+        if primary.primary_case_id is not None:
+            raise ServiceError("link_already")  # linked meanwhile by someone else
         if primary.id == case.id:
             raise ServiceError("link_self")
         if primary.kind is not case.kind:
