@@ -49,6 +49,12 @@ def open_case(page: Any, server: LiveServer, reference: str) -> None:
     page.wait_for_url(server.at("/staff/cases/") + "*")
 
 
+def queue_marks(page: Any, server: LiveServer) -> int:
+    page.goto(server.at("/staff/cases"))
+    screenshot_widths(page, "case-links-00-queue")
+    return int(page.locator("[data-possible-duplicate]").count())
+
+
 def link_as_suggested(page: Any, server: LiveServer, reference: str, primary: str) -> str:
     open_case(page, server, reference)
     suggested = page.locator("#possible-duplicates").inner_text()
@@ -94,7 +100,10 @@ def test_an_officer_links_two_complaints_and_each_complainant_reads_the_progress
         )
         officer = chromium.run(sign_in_first_time, browser, staff_server)
 
-        # When the officer links the second to the first, as the case page suggests
+        # When the officer sees both marked in the queue as possible duplicates
+        assert chromium.run(queue_marks, officer, staff_server) == 2
+
+        # ...and links the second to the first, as the case page suggests
         linked = chromium.run(link_as_suggested, officer, staff_server, duplicate, primary)
         assert primary in linked
 
