@@ -382,8 +382,11 @@ class Case(Model):
     registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # A duplicate of another report follows that primary case's status
     # (intake.services.case_links); never a chain: a primary has no primary itself.
+    # Checked at commit: a restore inserts cases in id order, a duplicate maybe first.
     primary_case_id: Mapped[str | None] = mapped_column(
-        sa.String(36), sa.ForeignKey("cases.id"), index=True
+        sa.String(36),
+        sa.ForeignKey("cases.id", deferrable=True, initially="DEFERRED"),
+        index=True,
     )
     # "Check with your code" mails: a complainant can stop them from the status page.
     notices_stopped: Mapped[bool] = mapped_column(default=False)

@@ -25,7 +25,13 @@ def upgrade():
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("primary_case_id", sa.String(length=36), nullable=True))
         batch_op.create_foreign_key(
-            batch_op.f("fk_cases_primary_case_id_cases"), "cases", ["primary_case_id"], ["id"]
+            batch_op.f("fk_cases_primary_case_id_cases"),
+            "cases",
+            ["primary_case_id"],
+            ["id"],
+            # checked at commit: a restore inserts cases in id order, a duplicate maybe first
+            deferrable=True,
+            initially="DEFERRED",
         )
         batch_op.create_index(
             batch_op.f("ix_cases_primary_case_id"), ["primary_case_id"], unique=False
