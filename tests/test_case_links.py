@@ -4,6 +4,7 @@ possible-duplicate suggestions, and the staff panel and the complainant's status
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,7 @@ def test_no_chains_a_link_to_a_linked_case_goes_to_its_primary(app: Flask) -> No
         _link(officer, second, primary)
         _link(officer, third, second)  # second is linked: third goes to the primary
         assert third.primary_case_id == primary.id
+        assert _error(lambda: _link(officer, primary, second)) == "link_follower"
         # a case with duplicates of its own that becomes a duplicate takes them along
         fifth = _file(app)
         _link(officer, fifth, fourth)
@@ -422,3 +424,49 @@ def test_the_queue_marks_possible_duplicates_and_not_a_near_miss(app: Flask) -> 
     officer = staff_client(app, "intake2", Role.INTAKE)
     page = officer.get("/staff/cases").get_data(as_text=True)
     assert page.count("data-possible-duplicate") == 2
+
+
+def test_two_officers_linking_two_cases_each_way_at_once_leave_one_link(app: Flask) -> None:
+    # Given two reports of one thing, and two officers who each link one to the other
+    with app.app_context():
+        first, second = _file(app), _file(app)
+        pairs = [(first.id, second.reference), (second.id, first.reference)]
+        ids = [first.id, second.id]
+        db.session.rollback()
+        _officer(app, "intake1")
+        _officer(app, "intake2")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def work(name: str, case_id: str, reference: str) -> None:
+        with app.app_context():
+            actor = db.session.scalars(select(User).where(User.username == name)).one()
+            db.session.rollback()
+            barrier.wait()
+            try:
+                case_links.link(db.session, current_keyring(), actor, case_id, reference, now=NOW)
+                outcomes.append("linked")
+            except ServiceError as error:
+                outcomes.append(error.code)
+
+    threads = [
+        threading.Thread(target=work, args=(name, case_id, reference))
+        for name, (case_id, reference) in zip(("intake1", "intake2"), pairs, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then one link was made and the other refused (already linked: seen under the lock,
+    # or as following it when the first had committed before the second began), with
+    # no deadlock and no chain
+    assert sorted(outcomes)[1] == "linked"
+    assert sorted(outcomes)[0] in ("link_already", "link_follower")
+    with app.app_context():
+        links = {case_id: db.session.get(Case, case_id).primary_case_id for case_id in ids}  # type: ignore[union-attr]
+    assert sorted(links.values(), key=str) in (
+        sorted([None, ids[0]], key=str),
+        sorted([None, ids[1]], key=str),
+    )
+    assert all(primary != case_id for case_id, primary in links.items())

@@ -174,14 +174,15 @@ def link(
 ) -> Case:
     """Link ``case_id`` to the case with ``primary_reference`` (or to that case's primary).
     Errors: ``not_found``, ``forbidden``, ``link_unknown`` (no such reference visible),
-    ``link_self``, ``link_kind``, ``link_closed``, ``link_already``."""
+    ``link_self``, ``link_follower`` (the typed case follows this one already),
+    ``link_kind``, ``link_closed``, ``link_already``."""
     try:
         case = session.get(Case, case_id)
         if case is None or not may_view(actor, case):
             raise ServiceError("not_found")
         if not _may_work(actor, case):
             raise ServiceError("forbidden")
-        primary = _by_reference(session, primary_reference)
+        typed = primary = _by_reference(session, primary_reference)
         if primary is not None and primary.primary_case_id is not None:
             primary = session.get(Case, primary.primary_case_id)
         if primary is None or not may_view(actor, primary):
@@ -192,7 +193,8 @@ def link(
         if primary.primary_case_id is not None:
             raise ServiceError("link_already")  # linked meanwhile by someone else
         if primary.id == case.id:
-            raise ServiceError("link_self")
+            # the typed case may already follow this one
+            raise ServiceError("link_self" if typed is primary else "link_follower")
         if primary.kind is not case.kind:
             raise ServiceError("link_kind")
         if not (_open(case) and _open(primary)):
