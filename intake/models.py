@@ -342,6 +342,8 @@ class Case(Model):
         sa.Index("ix_cases_due_order", "due_at", "received_at", "id"),
         sa.Index("ix_cases_received_order", "received_at", "id"),
         sa.Index("ix_cases_department_due", "department_id", "due_at"),
+        # Possible duplicates are looked for among recent cases of one category.
+        sa.Index("ix_cases_category_received", "category_id", "received_at"),
         sa.Index(
             "ix_cases_open_due_order",
             "due_at",
@@ -389,6 +391,14 @@ class Case(Model):
     referred_to: Mapped[str | None] = mapped_column(sa.String(30))
     referred_to_name: Mapped[str | None] = mapped_column(sa.String(200))
     registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # A duplicate of another report follows that primary case's status
+    # (intake.services.case_links); never a chain: a primary has no primary itself.
+    # Checked at commit: a restore inserts cases in id order, a duplicate maybe first.
+    primary_case_id: Mapped[str | None] = mapped_column(
+        sa.String(36),
+        sa.ForeignKey("cases.id", deferrable=True, initially="DEFERRED"),
+        index=True,
+    )
     # "Check with your code" mails: a complainant can stop them from the status page.
     notices_stopped: Mapped[bool] = mapped_column(default=False)
     # A tipster may opt in to such mails with an address kept apart from the sealed

@@ -71,6 +71,8 @@ EXPECTED: dict[str, set[str]] = {
     # Permission.COMPLAINTS_WORK
     "staff.case_action": {"intake", "legal", "department"},
     "staff.decide_reopen_request": {"intake", "legal", "department"},
+    "staff.link_case": {"intake", "legal", "department"},
+    "staff.unlink_case": {"intake", "legal", "department"},
     # Permission.CASES_REGISTER
     "staff.register_case": {"intake", "legal"},
     "staff.registration_slip": {"intake", "legal"},

@@ -85,6 +85,8 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.admin_holiday_remove": {},
     "staff.admin_mail_retry": {},
     "staff.decide_reopen_request": {"message": "ตรวจแล้วยังไม่ได้แก้ไข จะส่งช่างไปใหม่"},
+    "staff.link_case": {"reference": "รร-2569-00001"},
+    "staff.unlink_case": {},
 }
 
 

@@ -37,7 +37,7 @@ from intake.models import (
     Role,
     SatisfactionResponse,
 )
-from intake.services import ServiceError, reopen_requests, stats, tip_figures
+from intake.services import ServiceError, case_links, reopen_requests, stats, tip_figures
 from intake.services import case_actions as actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services.cases import FilingInput, file_case
@@ -63,6 +63,8 @@ OPERATIONS = (
     "ask_reopen",
     "grant_reopen",
     "decline_reopen",
+    "link",  # to the first case of the history: it then follows that one
+    "unlink",
 )
 
 history = st.lists(
@@ -95,6 +97,7 @@ def _run_history(app: Flask, cases: list[tuple[Any, ...]]) -> None:
         uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
         actor = db.session.scalars(select(User).where(User.username == "recount-legal")).one()
         departments = list(db.session.scalars(select(Department.id)))
+        first_reference = ""
         for kind, channel, hours, operations in cases:
             categories = list(db.session.scalars(select(Category.id).where(Category.kind == kind)))
             received = FIRST_DAY + timedelta(hours=hours)
@@ -107,10 +110,20 @@ def _run_history(app: Flask, cases: list[tuple[Any, ...]]) -> None:
                 received_at=received,
             )
             filed = file_case(db.session, keyring, uploads, data, NOW)
+            first_reference = first_reference or filed.reference
             at = received
             for operation, days in operations:
                 at = min(at + timedelta(days=days, hours=1), NOW)
-                _apply(keyring, actor, filed.case_id, operation, at, departments, uploads)
+                _apply(
+                    keyring,
+                    actor,
+                    filed.case_id,
+                    operation,
+                    at,
+                    departments,
+                    uploads,
+                    first_reference,
+                )
 
 
 def _apply(
@@ -121,8 +134,13 @@ def _apply(
     at: datetime,
     departments: list[int],
     uploads: Path | None = None,
+    primary_reference: str = "",
 ) -> None:
     calls = {
+        "link": lambda: case_links.link(
+            db.session, keyring, actor, case_id, primary_reference, now=at
+        ),
+        "unlink": lambda: case_links.unlink(db.session, keyring, actor, case_id, now=at),
         "accept": lambda: actions.accept(db.session, keyring, actor, case_id, now=at),
         "assign": lambda: actions.assign(
             db.session, keyring, actor, case_id, department_id=departments[0], now=at

@@ -41,6 +41,8 @@ ACTIONS = frozenset(
         "case.noted",
         "case.reopen_requested",
         "case.reopen_declined",
+        "case.linked",  # a duplicate linked to its primary case
+        "case.unlinked",
         "case.exported",
         "identity.sealed",
         "identity.viewed",

@@ -34,11 +34,12 @@ from intake.models import (
 from intake.permissions import WORK_PERMISSION, Permission, can_view_kind, has_permission
 from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
+from intake.services.case_links import followers, mirror
 from intake.services.identity import seal_case_identity
 from intake.services.notices import notify_complainant
 from intake.services.queue import contact_details, may_view
 from intake.services.settings import extra_holidays, get_organisation
-from intake.workflow import Action, Status
+from intake.workflow import TARGET, Action, Status
 
 MAX_TEXT = 5000
 REFERRAL_OTHER = "other"
@@ -48,6 +49,9 @@ MOVERS = frozenset({Role.LEGAL, Role.INTAKE})
 
 # Accepting and routing are the intake desk's work (and the legal officers' for tips).
 ROUTING = frozenset({Action.ACCEPT, Action.ASSIGN, Action.REOPEN})
+# A linked case is moved along by its primary (intake.services.case_links); these are
+# taken on the primary, and only messages and notes on the linked case itself.
+FOLLOWING = frozenset(TARGET) | {Action.INTERIM, Action.MOVE_TO_TIP}
 
 
 def _may_do(actor: User, case: Case, action: Action) -> bool:
@@ -55,6 +59,8 @@ def _may_do(actor: User, case: Case, action: Action) -> bool:
         return False
     if case.contents_purged_at is not None:
         return False  # past retention: a record of what was, not a case to work on
+    if case.primary_case_id is not None and action in FOLLOWING:
+        return False
     if action is Action.MOVE_TO_TIP:
         return case.kind is CaseKind.COMPLAINT and actor.role in MOVERS
     if not has_permission(actor.role, WORK_PERMISSION[case.kind]):
@@ -179,9 +185,21 @@ def _finish(
     detail: str,
     action: str = "case.status_changed",
 ) -> Case:
-    # Events of this action carry its `now`; a public one is news for the complainant.
-    if any(event.public and event.at == now for event in case.events):
+    # Events of this action carry its `now`; a public one is news for the complainant,
+    # and the cases linked to this one receive its status moves and interim notices.
+    news = [event for event in case.events if event.public and event.at == now]
+    if news:
         notify_complainant(session, keyring, case, now)
+    for follower in mirror(session, keyring, actor, case, news, now):
+        record(
+            session,
+            keyring,
+            "case.status_changed",
+            actor=actor_label(actor),
+            now=now,
+            case_id=follower.id,
+            detail=f"following {case.reference}",
+        )
     record(
         session,
         keyring,
@@ -508,6 +526,8 @@ def move_to_tip(
     complainant's receipt and any letters they hold must still match the case."""
     with _working(session, actor, case_id, Action.MOVE_TO_TIP) as case:
         note = _optional_text(note)
+        if followers(session, case.id):
+            raise ServiceError("linked_cases")  # a tip is never linked to a complaint
         contact = contact_details(keyring, case) or {}
         sealed = False
         if contact:

@@ -334,6 +334,9 @@ class PublicStatus:
     def overdue(self) -> bool:
         """Open and its due date passed without a word to the complainant."""
         return self.deadline_state is deadlines.DeadlineState.OVERDUE
+    # Handled together with other reports of the same thing (services.case_links); the
+    # page says so without naming the other case.
+    handled_together: bool = False
 
 
 def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
@@ -433,4 +436,5 @@ def public_status(
         identity_added_at=case.identity_added_at,
         sent_files=_all_sent_files(keyring, case),
         reopen=reopen,
+        handled_together=case.primary_case_id is not None,
     )

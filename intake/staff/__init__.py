@@ -120,6 +120,7 @@ from intake.staff import (  # noqa: E402,F401
     audit_views,
     auth,
     calendar,
+    case_links,
     cases,
     enrolment,
     register,

@@ -29,11 +29,12 @@ from intake.keystore import current_keyring
 from intake.labels import KIND
 from intake.models import Case, Role
 from intake.permissions import Permission, has_permission, requires, visible_kinds
-from intake.services import ServiceError, case_actions, case_clock, queue
+from intake.services import ServiceError, case_actions, case_clock, duplicates, queue
 from intake.services.case_actions import Action
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
 from intake.staff.case_forms import ACTION_TEXT, ERRORS, QueueFilterForm, action_form, options
+from intake.staff.case_links import panel as links_panel
 
 CONTACT_LABELS = (
     ("name", _l("ชื่อ-นามสกุล")),
@@ -122,6 +123,9 @@ def cases() -> ResponseReturnValue:
         "staff/cases.html",
         form=form,
         result=result,
+        possible_duplicates=duplicates.flag_page(
+            db.session, current_keyring(), current_user, [row.id for row in result.items]
+        ),
         name=_name,
         previous_url=_page_url(result.page - 1) if result.page > 1 else None,
         next_url=_page_url(result.page + 1) if result.page < result.pages else None,
@@ -240,8 +244,11 @@ def _split_files(
     return filed, items
 
 
-def _case_page(
-    case_id: str, posted: tuple[Action, FlaskForm] | None = None, status: int = 200
+def render_case_page(
+    case_id: str,
+    posted: tuple[Action, FlaskForm] | None = None,
+    status: int = 200,
+    link_form: Any = None,
 ) -> ResponseReturnValue:
     keyring = current_keyring()
     now = _now()
@@ -265,6 +272,8 @@ def _case_page(
             actions=_action_area(case, deadline, posted),
             contact_labels=CONTACT_LABELS,
             reveal_url=_reveal_url(case),
+            links=links_panel(case, link_form),
+            duplicate_days=duplicates.WINDOW_DAYS,
             name=_name,
         ),
         status,
@@ -274,7 +283,7 @@ def _case_page(
 @bp.get("/cases/<string(length=36):case_id>")
 @requires(Permission.COMPLAINTS_VIEW)
 def case(case_id: str) -> ResponseReturnValue:
-    return _case_page(case_id)
+    return render_case_page(case_id)
 
 
 def _perform(action: Action, form: FlaskForm, case_id: str, now: datetime) -> Case:
@@ -345,7 +354,7 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
         if "csrf_token" in form.errors:
             flash(str(FORM_EXPIRED), "error")
             return redirect(back, code=303)
-        return _case_page(case_id, (chosen, form), 422)
+        return render_case_page(case_id, (chosen, form), 422)
     try:
         case = _perform(chosen, form, case_id, _now())
     except ServiceError as error:
@@ -359,7 +368,7 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
             flash(str(message), "error")
             return redirect(back, code=303)
         field.errors = [str(message)]
-        return _case_page(case_id, (chosen, form), 422)
+        return render_case_page(case_id, (chosen, form), 422)
     flash(str(DONE[chosen]), "success")
     if not queue.may_view(current_user, case):
         return redirect(url_for("staff.cases"), code=303)  # moved out of this person's sight

@@ -118,7 +118,7 @@ def _reopen_context() -> dict[str, Any]:
 @bp.post("/cases/<string(length=36):case_id>/reopen-request/<decision>")
 @requires(Permission.COMPLAINTS_WORK)
 def decide_reopen_request(case_id: str, decision: str) -> ResponseReturnValue:
-    from intake.staff.cases import FORM_EXPIRED, _case_page
+    from intake.staff.cases import FORM_EXPIRED, render_case_page
 
     if decision not in DECISIONS:
         abort(404)
@@ -129,7 +129,7 @@ def decide_reopen_request(case_id: str, decision: str) -> ResponseReturnValue:
             flash(str(FORM_EXPIRED), "error")
             return redirect(back, code=303)
         g.reopen_posted = {decision: form}
-        return _case_page(case_id, status=422)
+        return render_case_page(case_id, status=422)
     args = (db.session, current_keyring(), current_user, case_id)
     message = form.message.data or ""
     try:
@@ -145,7 +145,7 @@ def decide_reopen_request(case_id: str, decision: str) -> ResponseReturnValue:
         if error.code == "message_required":
             form.message.errors = [str(ANSWER_REQUIRED)]
             g.reopen_posted = {decision: form}
-            return _case_page(case_id, status=422)
+            return render_case_page(case_id, status=422)
         flash(
             str(
                 NO_REQUEST if error.code in ("no_reopen_request", "not_allowed_move") else TOO_LONG

@@ -1,0 +1,150 @@
+"""Possible duplicates: the same thing reported more than once.
+
+The rule, simple enough to explain beside each suggestion: another case of the same kind
+and category, received within ``WINDOW_DAYS`` days before or after this one, whose
+location shares a word with this one's (words of at least ``MIN_WORD`` letters, not a
+generic place word such as "ถนน" or "หมู่"). Locations are encrypted, so the candidates are
+first narrowed in SQL on the ``ix_cases_category_received`` index to at most
+``MAX_CANDIDATES`` of the newest, and only their locations are decrypted: the cost
+of a case page does not grow with the table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from intake import crypto
+from intake.crypto import Keyring
+from intake.models import Case, User
+from intake.services import DbSession
+from intake.services.queue import may_view
+from intake.workflow import OPEN
+
+WINDOW_DAYS = 14
+MAX_CANDIDATES = 200
+MAX_SUGGESTIONS = 10  # the strongest: most words in common, then nearest in time
+MIN_WORD = 3
+# Words that name a kind of place, not a place: sharing one says nothing.
+GENERIC_WORDS = frozenset(
+    {
+        "ถนน", "ถ.", "ซอย", "ซ.", "หมู่", "หมู่ที่", "ม.", "ตำบล", "ต.", "อำเภอ", "อ.",
+        "จังหวัด", "จ.", "บ้าน", "เลขที่", "หน้า", "ใกล้", "บริเวณ", "ข้าง", "ตรงข้าม",
+        "แยก", "ชุมชน", "หมู่บ้าน", "road", "soi", "moo", "near", "the",
+    }
+)  # fmt: skip
+_SPLIT = re.compile(r"[\s,;:()\[\]/\\\-–—\"'|]+")
+
+
+def location_words(text: str) -> frozenset[str]:
+    words = {w.strip(".").casefold() for w in _SPLIT.split(text)}
+    return frozenset(w for w in words if len(w) >= MIN_WORD and w not in GENERIC_WORDS)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    case: Case
+    shared_words: tuple[str, ...]  # why it is suggested, shown beside it
+
+
+def _location(keyring: Keyring, case: Case) -> str:
+    if not case.location_enc:
+        return ""
+    return crypto.decrypt_text(
+        keyring, case.location_enc, table="cases", column="location", row_id=case.id
+    )
+
+
+def candidates(session: DbSession, case: Case) -> list[Case]:
+    """Same kind and category, near in time, not this case nor one linked with it."""
+    if case.category_id is None or case.contents_purged_at is not None:
+        return []
+    window = timedelta(days=WINDOW_DAYS)
+    group = case.primary_case_id or case.id
+    query = (
+        select(Case)
+        .where(
+            Case.category_id == case.category_id,
+            Case.kind == case.kind,
+            Case.received_at.between(case.received_at - window, case.received_at + window),
+            Case.id != case.id,
+            Case.id != group,
+            (Case.primary_case_id.is_(None)) | (Case.primary_case_id != group),
+            Case.contents_purged_at.is_(None),
+        )
+        .order_by(Case.received_at.desc(), Case.id)
+        .limit(MAX_CANDIDATES)
+    )
+    return list(session.scalars(query))
+
+
+def possible_duplicates(
+    session: DbSession, keyring: Keyring, actor: User, case: Case
+) -> list[Suggestion]:
+    """The suggestions for ``case`` that ``actor`` may see, strongest first."""
+    words = location_words(_location(keyring, case))
+    if not words:
+        return []
+    found = []
+    for other in candidates(session, case):
+        if not may_view(actor, other):
+            continue
+        shared = words & location_words(_location(keyring, other))
+        if shared:
+            found.append(Suggestion(other, tuple(sorted(shared))))
+    found.sort(key=lambda s: (-len(s.shared_words), abs(s.case.received_at - case.received_at)))
+    return found[:MAX_SUGGESTIONS]
+
+
+def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[str]) -> set[str]:
+    """Which of the queue page's open, unlinked cases have a possible duplicate: the same
+    rule as the case page, for a whole page in two statements (the page's cases, then one
+    bounded set of candidates for all of them), whatever the size of the table."""
+    if not case_ids:
+        return set()
+    page = [
+        case
+        for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))
+        if case.status in OPEN
+        and case.primary_case_id is None
+        and case.category_id is not None
+        and case.contents_purged_at is None
+    ]
+    words = {case.id: location_words(_location(keyring, case)) for case in page}
+    page = [case for case in page if words[case.id]]
+    if not page:
+        return set()
+    window = timedelta(days=WINDOW_DAYS)
+    nearby = or_(
+        *(
+            (Case.category_id == case.category_id)
+            & (Case.kind == case.kind)
+            & Case.received_at.between(case.received_at - window, case.received_at + window)
+            for case in page
+        )
+    )
+    query = (
+        select(Case)
+        .where(nearby, Case.contents_purged_at.is_(None))
+        .order_by(Case.received_at.desc(), Case.id)
+        .limit(MAX_CANDIDATES * 2)
+    )
+    others = [other for other in session.scalars(query) if may_view(actor, other)]
+    other_words = {other.id: location_words(_location(keyring, other)) for other in others}
+    flagged = set()
+    for case in page:
+        for other in others:
+            related = other.id == case.id or other.primary_case_id == case.id
+            if (
+                not related
+                and other.category_id == case.category_id
+                and other.kind is case.kind
+                and abs(other.received_at - case.received_at) <= window
+                and words[case.id] & other_words[other.id]
+            ):
+                flagged.add(case.id)
+                break
+    return flagged
