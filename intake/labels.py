@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake import cleaning
 from intake.deadlines import DeadlineState
-from intake.models import CaseKind, Channel, EventType, RevealStatus, Role
+from intake.models import AccusedRole, CaseKind, Channel, EventType, RevealStatus, Role
 from intake.workflow import Status
 
 STATUS = {
@@ -27,6 +27,12 @@ STATUS_EXPLAINED = {
     Status.RESOLVED: _l("การดำเนินการเรื่องของท่านเสร็จสิ้นแล้ว"),
     Status.REJECTED: _l("เรื่องนี้ไม่อยู่ในอำนาจหรือไม่สามารถรับพิจารณาได้ โปรดดูเหตุผลด้านล่าง"),
     Status.REFERRED: _l("เรื่องของท่านถูกส่งต่อไปยังหน่วยงานภายนอกที่มีอำนาจหน้าที่"),
+}
+
+ACCUSED_ROLE = {
+    AccusedRole.EXECUTIVE: _l("ผู้บริหาร"),
+    AccusedRole.STAFF: _l("เจ้าหน้าที่ของหน่วยงาน"),
+    AccusedRole.OTHER: _l("บุคคลอื่น/ไม่ทราบ"),
 }
 
 KIND = {

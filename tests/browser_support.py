@@ -122,6 +122,18 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
+NARROW_AND_WIDE = (375, 1280)
+
+
+def screenshot_widths(page: Any, name: str) -> list[Path]:
+    """The page at a phone's width and a desktop's, as ``<name>-375`` and ``<name>-1280``."""
+    paths = []
+    for width in NARROW_AND_WIDE:
+        page.set_viewport_size({"width": width, "height": 900})
+        paths.append(screenshot(page, f"{name}-{width}"))
+    return paths
+
+
 def tiny_png(path: Path) -> Path:
     """A real (decodable) 24x16 PNG, like a phone photo only much smaller."""
     from PIL import Image

@@ -45,7 +45,12 @@ def _builder(fmt: str) -> Callable[[Report, str], bytes]:
 
 
 def build(
-    session: DbSession, key: ReportKey, fmt: str, now: datetime, language: str = "th"
+    session: DbSession,
+    key: ReportKey,
+    fmt: str,
+    now: datetime,
+    language: str = "th",
+    reader: User | None = None,
 ) -> ReportFile:
     """The report as of ``now`` in ``language``. Raises ``intake.pdf.PdfUnavailable``
     when PDF rendering cannot run on this machine."""
@@ -53,7 +58,7 @@ def build(
         raise ValueError(f"unknown report language: {language!r}")
     builder = _builder(fmt)
     with force_locale(language):
-        report = reports_service.gather(session, key, now)
+        report = reports_service.gather(session, key, now, reader)
         data = builder(report, language)
     return ReportFile(key.filename(fmt), MIMETYPES[fmt], data)
 
@@ -69,6 +74,6 @@ def export(
 ) -> ReportFile:
     """Build the file, then note in the audit log that it left the system (``actor``
     None: the command line). Nothing is recorded when the file could not be made."""
-    file = build(session, key, fmt, now, language)
+    file = build(session, key, fmt, now, language, actor)
     reports_service.record_export(session, keyring, actor, key, fmt, now)
     return file

@@ -40,6 +40,7 @@ ACTIONS = frozenset(
         "case.updated",
         "case.noted",
         "case.exported",
+        "case.exclusion_added",  # a conflict of interest: someone may no longer see it
         "identity.sealed",
         "identity.viewed",
         "identity.view_refused",

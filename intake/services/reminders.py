@@ -21,6 +21,7 @@ from intake import crypto, deadlines, mail, thaidate
 from intake.models import Case, CaseKind, ReminderSent, Role, User
 from intake.services import DbSession
 from intake.services.settings import get_organisation
+from intake.services.visibility import excluded_user_ids
 from intake.workflow import OPEN
 
 DUE_SOON = "due_soon"
@@ -76,8 +77,9 @@ def plan(session: DbSession, now: datetime) -> list[Digest]:
     for case in cases:
         kind = OVERDUE if case.due_at < now else DUE_SOON
         people = _leads(staff, case) if kind == OVERDUE else _answerers(staff, case)
+        hidden = excluded_user_ids(session, case, people)  # not even its reference
         for user in people:
-            if (user.id, kind) in already:
+            if (user.id, kind) in already or user.id in hidden:
                 continue
             digests.setdefault((user.id, kind), Digest(user, kind)).cases.append(case)
     return list(digests.values())

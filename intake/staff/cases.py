@@ -26,12 +26,26 @@ from intake.i18n import current_language
 from intake.keystore import current_keyring
 from intake.labels import KIND
 from intake.models import Case, Role
-from intake.permissions import Permission, has_permission, requires, visible_kinds
+from intake.permissions import (
+    Permission,
+    can_view_kind,
+    has_permission,
+    requires,
+    visible_kinds,
+)
 from intake.services import ServiceError, case_actions, case_clock, queue
 from intake.services.case_actions import Action
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
-from intake.staff.case_forms import ACTION_TEXT, TOO_LONG, QueueFilterForm, action_form, options
+from intake.staff.case_forms import (
+    ACTION_TEXT,
+    ASSIGN_HINT_UNSEEN,
+    TOO_LONG,
+    QueueFilterForm,
+    action_form,
+    options,
+)
+from intake.staff.exclusions import conflict_panel
 
 # Service error codes → (the field the message goes beside, or None to flash it).
 ERRORS: dict[str, tuple[str | None, Any]] = {
@@ -169,6 +183,8 @@ def _panels(case: Case, posted: tuple[Action, FlaskForm] | None) -> list[ActionP
         form = posted[1] if posted and posted[0] is action else action_form(action)
         _offer_choices(action, form)
         heading, button, hint = ACTION_TEXT[action]
+        if action is Action.ASSIGN and not can_view_kind(Role.DEPARTMENT, case.kind):
+            hint = ASSIGN_HINT_UNSEEN  # tips: the department never sees them
         url = url_for("staff.case_action", case_id=case.id, action=action.value)
         panels.append(ActionPanel(action.value, url, form, str(heading), str(button), str(hint)))
     return panels
@@ -234,6 +250,7 @@ def _case_page(
             panels=_panels(case, posted),
             contact_labels=CONTACT_LABELS,
             reveal_url=_reveal_url(case),
+            conflict=conflict_panel(case),
             name=_name,
         ),
         status,
