@@ -422,3 +422,27 @@ def test_the_header_shows_the_role_once(app: Flask) -> None:
         assert who is not None
         assert who.group(1).strip() == expected
         assert who.group(1).count("นิติกร") == 1
+
+
+def test_a_tip_typed_in_by_staff_carries_the_same_answer(app: Flask) -> None:
+    # Given a legal officer registering a tip phoned in about the executive
+    from test_staff_register import category_id, registration
+
+    _staff(app, "legal1", Role.LEGAL)
+    legal = sign_in(app, "legal1")
+    assert 'name="accused_role"' in legal.get("/staff/cases/new").get_data(as_text=True)
+    response = legal.post(
+        "/staff/cases/new",
+        data=registration(
+            kind="tip",
+            channel="phone",
+            category=str(category_id(app, CaseKind.TIP)),
+            accused_role="executive",
+        ),
+    )
+
+    # Then the tip keeps the answer, and so is hidden from every executive
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.kind == CaseKind.TIP)).one()
+        assert case.accused_role is AccusedRole.EXECUTIVE
