@@ -413,6 +413,8 @@ class Case(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.created_at", cascade="all, delete-orphan"
     )
+    # Read once per case and kept for the request: every visibility check asks it.
+    exclusions: Mapped[list[CaseExclusion]] = relationship(cascade="all, delete-orphan")
 
 
 class CaseExclusion(Model):

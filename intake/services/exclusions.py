@@ -60,7 +60,7 @@ def excluded_people(session: DbSession, case: Case) -> list[Excluded]:
     rows = set(
         session.scalars(select(CaseExclusion.user_id).where(CaseExclusion.case_id == case.id))
     )
-    hidden = excluded_user_ids(session, case, staff)
+    hidden = excluded_user_ids(case, staff)
     return [
         Excluded(u.id, u.display_name, u.role, u.id not in rows) for u in staff if u.id in hidden
     ]
@@ -75,7 +75,7 @@ def candidates(session: DbSession, case: Case) -> list[User]:
             .order_by(User.display_name)
         )
     )
-    hidden = excluded_user_ids(session, case, staff)
+    hidden = excluded_user_ids(case, staff)
     return [u for u in staff if u.id not in hidden]
 
 
@@ -83,7 +83,7 @@ def _handlers_left(session: DbSession, case: Case, leaving: User) -> bool:
     officers = list(
         session.scalars(select(User).where(User.role == Role.LEGAL, User.active.is_(True)))
     )
-    hidden = excluded_user_ids(session, case, officers) | {leaving.id}
+    hidden = excluded_user_ids(case, officers) | {leaving.id}
     return any(officer.id not in hidden for officer in officers)
 
 
@@ -109,14 +109,14 @@ def exclude(
         user = session.get(User, user_id)
         if user is None or not user.active or user.role not in EXCLUDABLE_ROLES:
             raise ServiceError("user_required")
-        if user.id in excluded_user_ids(session, case, [user]):
+        if user.id in excluded_user_ids(case, [user]):
             raise ServiceError("already_excluded")
         if not _handlers_left(session, case, user):
             raise ServiceError("last_handler")
         exclusion = CaseExclusion(
             case_id=case.id, user_id=user.id, created_at=now, created_by_id=actor.id
         )
-        session.add(exclusion)
+        case.exclusions.append(exclusion)  # seen at once by every check in this session
         wiped = _end_their_reveals(session, keyring, case, user, now)
         record(
             session,

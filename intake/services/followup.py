@@ -81,7 +81,7 @@ def scrubs_images(session: DbSession, kind: CaseKind) -> bool:
 def _not_excluded(session: DbSession, case: Case, user_ids: list[int]) -> list[int]:
     """Nobody hears of a reply on a case hidden from them (a conflict of interest)."""
     users = list(session.scalars(select(User).where(User.id.in_(user_ids))))
-    hidden = excluded_user_ids(session, case, users)
+    hidden = excluded_user_ids(case, users)
     return [user_id for user_id in user_ids if user_id not in hidden]
 
 

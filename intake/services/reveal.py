@@ -104,7 +104,7 @@ def request_reveal(
     session.add(reveal)
     session.flush()
     deciders = custodians(session)
-    excluded = excluded_user_ids(session, case, deciders)
+    excluded = excluded_user_ids(case, deciders)
     for custodian in deciders:
         if custodian.id != requester.id and custodian.id not in excluded:
             session.add(
@@ -165,10 +165,10 @@ def _check_decider(session: DbSession, request: RevealRequest, custodian: User) 
         raise ServiceError("not_allowed")
     # A custodian the tip is hidden from cannot decide on it (it is "not found" to them);
     # nor can a request go on once its asker has been excluded from the tip.
-    if is_excluded(session, custodian, request.case):
+    if is_excluded(custodian, request.case):
         raise ServiceError("not_found")
     requester = session.get(User, request.requester_id)
-    if requester is None or is_excluded(session, requester, request.case):
+    if requester is None or is_excluded(requester, request.case):
         raise ServiceError("requester_excluded")
     if custodian.id == request.requester_id:
         raise ServiceError("same_person")
@@ -232,7 +232,7 @@ def revoke_reveal(
     request = _get(session, request_id)
     if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
         raise ServiceError("not_allowed")
-    if is_excluded(session, custodian, request.case):
+    if is_excluded(custodian, request.case):
         raise ServiceError("not_found")
     if request.status is not RevealStatus.APPROVED:
         raise ServiceError("not_running")
@@ -300,7 +300,7 @@ def running_request(
     request = _get(session, request_id)
     if request.requester_id != requester.id or not requester.active:
         raise ServiceError("not_allowed")
-    if is_excluded(session, requester, request.case):
+    if is_excluded(requester, request.case):
         raise ServiceError("not_found")  # excluded after asking: the tip is gone for them
     if request.status is RevealStatus.APPROVED and request.expires_at and request.expires_at <= now:
         _expire(session, keyring, request, now)

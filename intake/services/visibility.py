@@ -15,12 +15,10 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import select
-from sqlalchemy.orm import object_session
 from sqlalchemy.sql import ColumnElement
 
 from intake.models import AccusedRole, Case, CaseExclusion, CaseKind, Role, User
 from intake.permissions import Permission, can_view_kind, has_permission, visible_kinds
-from intake.services import DbSession
 
 
 def steps_aside_for_executive(user: User) -> bool:
@@ -28,23 +26,17 @@ def steps_aside_for_executive(user: User) -> bool:
     return user.role is Role.EXECUTIVE or bool(user.excluded_from_executive_tips)
 
 
-def is_excluded(session: DbSession | None, user: User, case: Case) -> bool:
+def is_excluded(user: User, case: Case) -> bool:
     """Whether a conflict of interest hides ``case`` from ``user`` (whatever their role)."""
     if case.accused_role is AccusedRole.EXECUTIVE and steps_aside_for_executive(user):
         return True
-    session = session or object_session(case)
-    if session is None:
-        return False
-    found = session.get(CaseExclusion, (case.id, user.id))
-    return found is not None
+    return any(exclusion.user_id == user.id for exclusion in case.exclusions)
 
 
-def excluded_user_ids(session: DbSession, case: Case, users: Iterable[User]) -> set[int]:
-    """Of ``users``, those ``case`` is hidden from (one query, for notifications)."""
+def excluded_user_ids(case: Case, users: Iterable[User]) -> set[int]:
+    """Of ``users``, those ``case`` is hidden from (for notifications and digests)."""
     users = list(users)
-    rows = set(
-        session.scalars(select(CaseExclusion.user_id).where(CaseExclusion.case_id == case.id))
-    )
+    rows = {exclusion.user_id for exclusion in case.exclusions}
     executive_tip = case.accused_role is AccusedRole.EXECUTIVE
     return {u.id for u in users if u.id in rows or (executive_tip and steps_aside_for_executive(u))}
 
@@ -57,7 +49,7 @@ def may_view(actor: User, case: Case) -> bool:
     if actor.role is Role.DEPARTMENT:
         if actor.department_id is None or case.department_id != actor.department_id:
             return False
-    return not is_excluded(None, actor, case)
+    return not is_excluded(actor, case)
 
 
 def not_excluded(actor: User) -> list[ColumnElement[bool]]:

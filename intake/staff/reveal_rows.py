@@ -84,7 +84,7 @@ def requests_where(
     order = RevealRequest.requested_at.desc() if newest_first else RevealRequest.requested_at.asc()
     query = select(RevealRequest).where(*conditions).order_by(order).limit(500)
     found = db.session.scalars(query)
-    return [r for r in found if not is_excluded(db.session, seen_by, r.case)]
+    return [r for r in found if not is_excluded(seen_by, r.case)]
 
 
 def take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice]:
@@ -103,7 +103,7 @@ def take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice
     notices = []
     for note, reference in found:
         case = db.session.get(Case, note.case_id)
-        if case is not None and is_excluded(db.session, user, case):
+        if case is not None and is_excluded(user, case):
             note.read_at = now  # the case is hidden from them now: never shown
             continue
         note.read_at = now
@@ -118,7 +118,7 @@ def take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice
 def request_or_404(request_id: str, user: User) -> RevealRequest:
     """The request, unless its case is hidden from ``user`` (then it does not exist)."""
     found = db.session.get(RevealRequest, request_id)
-    if found is None or is_excluded(db.session, user, found.case):
+    if found is None or is_excluded(user, found.case):
         abort(404)
     return found
 
