@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake import cleaning
 from intake.deadlines import DeadlineState
-from intake.models import CaseKind, Channel, EventType, RevealStatus, Role
+from intake.models import AccusedRole, CaseKind, Channel, EventType, RevealStatus, Role
 from intake.workflow import Status
 
 STATUS = {
@@ -55,6 +55,12 @@ NEXT_STEP = {
         "เรื่องนี้อยู่ในความรับผิดชอบของหน่วยงานปลายทางแล้ว โปรดติดตามผลกับหน่วยงานนั้นโดยตรง "
         "และแจ้งว่าเป็นเรื่องที่ส่งต่อจาก%(organisation)s เลขที่ %(reference)s"
     ),
+}
+
+ACCUSED_ROLE = {
+    AccusedRole.EXECUTIVE: _l("ผู้บริหาร"),
+    AccusedRole.STAFF: _l("เจ้าหน้าที่ของหน่วยงาน"),
+    AccusedRole.OTHER: _l("บุคคลอื่น/ไม่ทราบ"),
 }
 
 KIND = {

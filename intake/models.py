@@ -51,6 +51,15 @@ class Role(enum.StrEnum):
     AUDITOR = "auditor"
 
 
+class AccusedRole(enum.StrEnum):
+    """Who the tipster says the accused is, in the organisation: it decides who must
+    not see the tip (``intake.services.exclusions``)."""
+
+    EXECUTIVE = "executive"  # ผู้บริหาร: the mayor, the chief, their deputies
+    STAFF = "staff"  # เจ้าหน้าที่ของหน่วยงาน
+    OTHER = "other"  # someone else, or not known
+
+
 class RevealStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -238,6 +247,10 @@ class User(Model):
     # Head of a department, or lead of the complaint centre / legal unit: hears of
     # overdue cases.
     is_lead: Mapped[bool] = mapped_column(default=False)
+    # Set by an administrator for people close to the executive (a deputy, a secretary,
+    # a legal officer who answers to them): tips naming the executive are hidden from
+    # them, as from every executive.
+    excluded_from_executive_tips: Mapped[bool] = mapped_column(default=False)
     totp_secret_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # Set when the first code has been entered: until then sign-in shows the enrolment.
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
@@ -381,6 +394,9 @@ class Case(Model):
     identity_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("identity_keys.id"))
     incident_date: Mapped[date | None] = mapped_column(sa.Date)
     anonymous: Mapped[bool] = mapped_column(default=False)
+    # Tips: the tipster's answer to "is the accused an executive or staff member?". Kept
+    # in the clear because every listing filters on it in SQL; it names nobody.
+    accused_role: Mapped[AccusedRole | None] = mapped_column(_enum(AccusedRole))
     received_at: Mapped[datetime] = mapped_column(AwareDateTime)
     # The first deadline never moves (statistics' on_time); due_at is the current one.
     first_due_at: Mapped[datetime] = mapped_column(AwareDateTime)
@@ -420,6 +436,20 @@ class Case(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.created_at", cascade="all, delete-orphan"
     )
+    # Read once per case and kept for the request: every visibility check asks it.
+    exclusions: Mapped[list[CaseExclusion]] = relationship(cascade="all, delete-orphan")
+
+
+class CaseExclusion(Model):
+    """A member of staff who must not see a case at all (conflict of interest: the tip
+    names them, or someone they answer to). Added by a legal lead, audited."""
+
+    __tablename__ = "case_exclusions"
+
+    case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
 
 class CaseEvent(Model):

@@ -36,11 +36,12 @@ from intake.models import (
     User,
 )
 from intake.permissions import OPEN_ATTRIBUTE, PERMISSION_ATTRIBUTE, ROLE_PERMISSIONS
-from intake.services import ServiceError, case_actions
+from intake.services import ServiceError, case_actions, exclusions
 from intake.services import reveal as reveal_service
 from intake.services.auth import change_password, reset_two_factor
 from intake.services.cases import FilingInput, file_case
 from intake.services.personal_keys import ensure_personal_key
+from intake.services.queue import dashboard_counts
 
 ANONYMOUS = "anonymous"
 ROLES = [role.value for role in Role]
@@ -73,6 +74,8 @@ EXPECTED: dict[str, set[str]] = {
     "staff.decide_reopen_request": {"intake", "legal", "department"},
     "staff.link_case": {"intake", "legal", "department"},
     "staff.unlink_case": {"intake", "legal", "department"},
+    # Permission.TIPS_WORK (legal leads only, checked by the service)
+    "staff.exclude_from_case": {"legal"},
     # Permission.CASES_REGISTER
     "staff.register_case": {"intake", "legal"},
     "staff.registration_slip": {"intake", "legal"},
@@ -469,3 +472,60 @@ def test_department_officers_are_never_told_of_a_tip(app: Flask) -> None:
             select(Notification.user_id).where(Notification.case_id == tip.id)
         ).all()
         assert officer.id not in told
+
+
+def test_an_excluded_officer_finds_no_trace_of_the_tip_on_any_route(make_app: Any) -> None:
+    # Given the world's tip, handled by a legal lead, from which the legal officer who
+    # holds a running reveal of it and the custodian are excluded (a conflict of interest)
+    app = make_app()
+    reached = record_reached_views(app)
+    world = build_world(app)
+    make_staff(app, "lead1", Role.LEGAL)
+    now = datetime.now(UTC)
+    with app.app_context():
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        users["lead1"].is_lead = True
+        db.session.commit()
+        for excluded in ("legal1", CUSTODIAN):
+            exclusions.exclude(
+                db.session, current_keyring(), users["lead1"], world.tip_id, users[excluded].id, now
+            )
+        tip = db.session.get(Case, world.tip_id)
+        assert tip is not None
+        reference = tip.reference
+        # ...whose dashboard counts leave the tip out as well
+        counts = dashboard_counts(db.session, users["legal1"], now)
+        assert counts.by_kind[CaseKind.TIP] == 0
+    excluded_clients = {who: sign_in(app, username_for(who)) for who in ("legal", "custodian")}
+    lead = sign_in(app, "lead1")
+    assert lead.get(f"/staff/cases/{world.tip_id}").status_code == 200
+
+    # When each of them asks for every staff route, with the tip (and its reveal) as sample
+    rules = staff_rules(app)
+    tip_values = {**world.values, "case_id": world.tip_id}
+    order = sorted(endpoint for endpoint in rules if endpoint != LOGOUT)
+    problems: list[str] = []
+    for who, client in excluded_clients.items():
+        for endpoint in order:
+            rule = rules[endpoint]
+            with app.test_request_context():
+                url = url_for(endpoint, **{name: tip_values[name] for name in rule.arguments})
+            reached.clear()
+            response = visit(client, rule, url)
+            body = response.get_data(as_text=True)
+            # Then nothing answered names the tip, and every page of it is "not found"
+            if response.status_code >= 500:
+                problems.append(f"{who} {endpoint}: server error {response.status_code}")
+            # (a refusal may echo its own address, which holds the tip's id)
+            echoed = response.status_code in (403, 404) and world.tip_id in url
+            if reference in body or (world.tip_id in body and not echoed):
+                problems.append(f"{who} {endpoint}: shows the tip")
+            about_the_tip = {"case_id", "request_id"} & set(rule.arguments)
+            if about_the_tip and endpoint in reached and response.status_code != 404:
+                problems.append(f"{who} {endpoint}: answered {response.status_code}, not 404")
+        for listing in ("/staff/cases?kind=tip", f"/staff/cases?reference={reference}"):
+            page = client.get(listing).get_data(as_text=True)
+            # (the search form keeps what was typed: the reference is in its field)
+            if f">{reference}</a>" in page or world.tip_id in page:
+                problems.append(f"{who} {listing}: lists the tip")
+    assert not problems, "\n".join(problems)

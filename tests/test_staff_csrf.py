@@ -87,6 +87,7 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.decide_reopen_request": {"message": "ตรวจแล้วยังไม่ได้แก้ไข จะส่งช่างไปใหม่"},
     "staff.link_case": {"reference": "รร-2569-00001"},
     "staff.unlink_case": {},
+    "staff.exclude_from_case": {"user": "1"},
 }
 
 

@@ -18,15 +18,19 @@ from wtforms import (
     Field,
     FileField,
     MultipleFileField,
+    RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from intake import thaidate, validators
 from intake.attachments import AttachmentRejected, Limits, PreparedAttachment, prepare
 from intake.cleaning.by_type import unavailable_types
+from intake.labels import ACCUSED_ROLE
+from intake.models import AccusedRole
 
 SUBJECT_MAX = 200
 DETAILS_MAX = 5000
@@ -296,6 +300,16 @@ class ComplaintForm(_FilingForm):
     reporter_national_id = _reporter_national_id()
 
 
+# The tipster's answer decides who inside never sees the tip (conflict of interest); no
+# list of staff is shown, so the form says nothing about who works here.
+ACCUSED_ROLE_CHOICES = tuple((role.value, ACCUSED_ROLE[role]) for role in AccusedRole)
+
+
+def _accused_role_known(form: PublicForm, field: Field) -> None:
+    if field.data and field.data not in {value for value, _label in ACCUSED_ROLE_CHOICES}:
+        raise StopValidation(str(_l("โปรดเลือกจากตัวเลือกที่มี หรือไม่ต้องเลือก")))
+
+
 class TipForm(_FilingForm):
     subject = _subject()
     details = _details(_l("รายละเอียดการกระทำที่แจ้ง"))
@@ -306,6 +320,12 @@ class TipForm(_FilingForm):
         _l("ผู้ถูกกล่าวหา (ชื่อ ตำแหน่ง หน่วยงาน ถ้าทราบ)"),
         validators=[Optional(), Length(max=ACCUSED_MAX, message=TOO_LONG)],
         filters=[_strip],
+    )
+    accused_role = RadioField(
+        _l("ผู้ถูกกล่าวหาเป็นผู้บริหารหรือเจ้าหน้าที่ของหน่วยงานนี้หรือไม่"),
+        choices=[SelectChoice(value, text) for value, text in ACCUSED_ROLE_CHOICES],
+        validate_choice=False,
+        validators=[_accused_role_known],
     )
     anonymous = BooleanField(_l("ไม่ประสงค์ออกนาม (ไม่เปิดเผยตัวตน)"), default=True)
     reporter_name = _reporter_name(required=False)

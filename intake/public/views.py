@@ -29,7 +29,7 @@ from intake.errors import RETRY_AFTER_SECONDS
 from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language
 from intake.keystore import current_keyring
-from intake.models import CaseKind, Organisation
+from intake.models import AccusedRole, CaseKind, Organisation
 from intake.public import bp, receipt_slip
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
 from intake.redirects import safe_next
@@ -121,6 +121,11 @@ def _filing_input(form: ComplaintForm | TipForm, kind: CaseKind) -> FilingInput:
         location=form.location.data or "",
         incident_date=form.clean("incident_date"),
         accused=form.accused.data or "" if isinstance(form, TipForm) else "",
+        accused_role=(
+            AccusedRole(form.accused_role.data)
+            if isinstance(form, TipForm) and form.accused_role.data
+            else None
+        ),
         anonymous=isinstance(form, TipForm) and bool(form.anonymous.data),
         reporter=reporter,
         attachments=form.prepared_attachments,

@@ -65,6 +65,7 @@ def build(
     now: datetime,
     language: str = "th",
     digits: str | None = None,
+    reader: User | None = None,
 ) -> ReportFile:
     """The report as of ``now`` in ``language``; ``digits`` ("thai" or "arabic", None for
     the organisation's setting) says how a PDF prints numbers. Raises
@@ -75,7 +76,7 @@ def build(
         raise ValueError(f"unknown digits: {digits!r}")
     builder = _builder(fmt, thai_digits(session, language, digits))
     with force_locale(language):
-        report = reports_service.gather(session, key, now)
+        report = reports_service.gather(session, key, now, reader)
         data = builder(report, language)
     return ReportFile(key.filename(fmt), MIMETYPES[fmt], data)
 
@@ -92,6 +93,6 @@ def export(
 ) -> ReportFile:
     """Build the file, then note in the audit log that it left the system (``actor``
     None: the command line). Nothing is recorded when the file could not be made."""
-    file = build(session, key, fmt, now, language, digits)
+    file = build(session, key, fmt, now, language, digits, reader=actor)
     reports_service.record_export(session, keyring, actor, key, fmt, now)
     return file

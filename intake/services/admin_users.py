@@ -76,6 +76,7 @@ def create_user(
     now: datetime,
     email: str = "",
     is_lead: bool = False,
+    excluded_from_executive_tips: bool = False,
 ) -> enrolment.IssuedLink:
     """A new account without password or two-factor, and its enrolment link; commits."""
     if USERNAME_PATTERN.fullmatch(username) is None:
@@ -106,8 +107,21 @@ def create_user(
         session.rollback()
         raise
     issued.user.email, issued.user.is_lead = email, is_lead
+    issued.user.excluded_from_executive_tips = excluded_from_executive_tips
     session.commit()
     return issued
+
+
+def _someone_handles_executive_tips(session: DbSession) -> bool:
+    """Tips naming the executive must stay visible to at least one active legal officer
+    (flushed changes included), or nobody inside would ever handle them."""
+    session.flush()
+    query = select(User.id).where(
+        User.role == Role.LEGAL,
+        User.active.is_(True),
+        User.excluded_from_executive_tips.is_(False),
+    )
+    return session.scalars(query).first() is not None
 
 
 def change_role(
@@ -121,6 +135,7 @@ def change_role(
     now: datetime,
     email: str | None = None,
     is_lead: bool | None = None,
+    excluded_from_executive_tips: bool | None = None,
 ) -> User:
     user = get_user(session, user_id)
     if user.id == admin.id and role is not user.role:
@@ -130,18 +145,31 @@ def change_role(
     department_id = _check_department(session, role, department_id)
     email = user.email if email is None else email
     is_lead = user.is_lead if is_lead is None else is_lead
-    unchanged = (role, department_id, email, is_lead) == (
+    steps_aside = (
+        user.excluded_from_executive_tips
+        if excluded_from_executive_tips is None
+        else excluded_from_executive_tips
+    )
+    unchanged = (role, department_id, email, is_lead, steps_aside) == (
         user.role,
         user.department_id,
         user.email,
         user.is_lead,
+        user.excluded_from_executive_tips,
     )
     if unchanged:
         return user  # nothing changed, nothing to audit
     user.role = role
     user.department_id = department_id
+    was_aside = user.excluded_from_executive_tips
+    newly_aside = steps_aside and not was_aside
     user.email, user.is_lead = email, is_lead
+    user.excluded_from_executive_tips = steps_aside
+    if newly_aside and not _someone_handles_executive_tips(session):
+        raise ServiceError("no_executive_tip_handler")
     detail = f"user:{user.id} role={role.value} lead={int(is_lead)}"
+    if steps_aside or was_aside:  # said when it is on, or has just been turned off
+        detail += f" executive_tips_excluded={int(steps_aside)}"
     if department_id is not None:
         detail += f" department={department_id}"
     record(session, keyring, "admin.user_changed", actor=actor_label(admin), now=now, detail=detail)

@@ -44,6 +44,7 @@ ACTIONS = frozenset(
         "case.linked",  # a duplicate linked to its primary case
         "case.unlinked",
         "case.exported",
+        "case.exclusion_added",  # a conflict of interest: someone may no longer see it
         "identity.sealed",
         "identity.viewed",
         "identity.view_refused",

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from intake import crypto, deadlines, durable, thaidate, tracking, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import (
+    AccusedRole,
     Attachment,
     Case,
     CaseEvent,
@@ -50,6 +51,8 @@ class FilingInput:
     location: str = ""
     incident_date: date | None = None
     accused: str = ""
+    # Tips: whether the accused is an executive or staff member (who must not see it).
+    accused_role: AccusedRole | None = None
     anonymous: bool = False
     reporter: dict[str, str] = field(default_factory=dict)
     attachments: list[PreparedAttachment] = field(default_factory=list)
@@ -185,6 +188,7 @@ def file_case(
         category_id=data.category_id,
         incident_date=data.incident_date,
         anonymous=data.kind is CaseKind.TIP and data.anonymous,
+        accused_role=data.accused_role if data.kind is CaseKind.TIP else None,
         received_at=received_at,
         first_due_at=due,
         due_at=due,

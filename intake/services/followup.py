@@ -24,6 +24,7 @@ from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.cases import PublicStatus, find_by_code, public_status, store_files
 from intake.services.reveal import identity_was_disclosed
 from intake.services.settings import get_organisation
+from intake.services.visibility import excluded_user_ids
 from intake.workflow import Status
 
 REPLY_MAX = 5000
@@ -86,6 +87,13 @@ def scrubs_images(session: DbSession, kind: CaseKind) -> bool:
     return kind is CaseKind.TIP or get_organisation(session).strip_image_metadata
 
 
+def _not_excluded(session: DbSession, case: Case, user_ids: list[int]) -> list[int]:
+    """Nobody hears of a reply on a case hidden from them (a conflict of interest)."""
+    users = list(session.scalars(select(User).where(User.id.in_(user_ids))))
+    hidden = excluded_user_ids(case, users)
+    return [user_id for user_id in user_ids if user_id not in hidden]
+
+
 def recipients(session: DbSession, case: Case) -> list[int]:
     """Who works the case now: legal officers for a tip; for a complaint, its department's
     officers once it is with them, otherwise (or if it has none) the intake desk."""
@@ -97,7 +105,7 @@ def recipients(session: DbSession, case: Case) -> list[int]:
         return list(session.scalars(query.order_by(User.id)))
 
     if case.kind is CaseKind.TIP:
-        return active(Role.LEGAL)
+        return _not_excluded(session, case, active(Role.LEGAL))
     if (
         case.department_id is not None
         and case.status in DEPARTMENT_STAGES

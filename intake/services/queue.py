@@ -1,10 +1,10 @@
 """Finding and reading cases on the staff side: the queue, the dashboard's counts, and
 what the case page shows.
 
-Who sees what is decided here once: in SQL for lists (``_scope``) and in ``may_view`` for
-one case. Kinds come from the role table (intake.permissions); department officers see
-only their own department's cases. Deadline filters are due_at comparisons in SQL that
-agree with ``deadlines.deadline_state``, so paging and counts never load whole tables.
+Who sees what is decided once, in ``services.visibility``: in SQL for lists (``scope``)
+and in ``may_view`` for one case (re-exported here for the views). Deadline filters are
+due_at comparisons in SQL that agree with ``deadlines.deadline_state``, so paging and
+counts never load whole tables.
 """
 
 from __future__ import annotations
@@ -34,13 +34,14 @@ from intake.models import (
     Channel,
     Department,
     EventType,
-    Role,
     User,
 )
-from intake.permissions import Permission, can_view_kind, has_permission, visible_kinds
+from intake.permissions import can_view_kind, visible_kinds
 from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.settings import get_organisation
+from intake.services.visibility import may_view
+from intake.services.visibility import scope as _scope
 from intake.workflow import OPEN, Status
 
 PER_PAGE = 50
@@ -63,33 +64,6 @@ DEFAULT_STATUS = STATUS_OPEN
 class Sort(enum.StrEnum):
     DUE = "due"  # the most urgent first
     NEWEST = "newest"
-
-
-def may_view(actor: User, case: Case) -> bool:
-    """Kinds by role; department officers only their own department's cases."""
-    if not actor.active or not can_view_kind(actor.role, case.kind):
-        return False
-    if actor.role is Role.DEPARTMENT:
-        return actor.department_id is not None and case.department_id == actor.department_id
-    return True
-
-
-def _scope(actor: User, *, counts: bool = False) -> list[ColumnElement[bool]]:
-    """``may_view`` as SQL. With ``counts``, dashboard holders who may read no case
-    (executives) count every kind: numbers, never contents."""
-    kinds = visible_kinds(actor.role)
-    if not kinds and counts and has_permission(actor.role, Permission.DASHBOARD):
-        kinds = list(CaseKind)
-    if not kinds or not actor.active:
-        return [sa.false()]
-    # Seeing every kind needs no condition (and a needless one hides the indexes' order).
-    conditions: list[ColumnElement[bool]] = (
-        [] if set(kinds) == set(CaseKind) else [Case.kind.in_(kinds)]
-    )
-    if actor.role is Role.DEPARTMENT:
-        department = actor.department_id
-        conditions.append(Case.department_id == department if department else sa.false())
-    return conditions
 
 
 # The partial index of open cases names them in this order, as literals.

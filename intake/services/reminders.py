@@ -16,11 +16,13 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from intake import crypto, deadlines, mail, thaidate
 from intake.models import Case, CaseKind, ReminderSent, Role, User
 from intake.services import DbSession
 from intake.services.settings import get_organisation
+from intake.services.visibility import excluded_user_ids
 from intake.workflow import OPEN
 
 DUE_SOON = "due_soon"
@@ -64,7 +66,10 @@ def plan(session: DbSession, now: datetime) -> list[Digest]:
     organisation = get_organisation(session)
     soon = deadlines.due_soon_limit(now, organisation.due_soon_days)
     cases = session.scalars(
-        select(Case).where(Case.status.in_(list(OPEN)), Case.due_at <= soon).order_by(Case.due_at)
+        select(Case)
+        .where(Case.status.in_(list(OPEN)), Case.due_at <= soon)
+        .order_by(Case.due_at)
+        .options(selectinload(Case.exclusions))
     )
     staff = _staff(session)
     today = thaidate.local_date(now)
@@ -76,8 +81,9 @@ def plan(session: DbSession, now: datetime) -> list[Digest]:
     for case in cases:
         kind = OVERDUE if case.due_at < now else DUE_SOON
         people = _leads(staff, case) if kind == OVERDUE else _answerers(staff, case)
+        hidden = excluded_user_ids(case, people)  # not even its reference
         for user in people:
-            if (user.id, kind) in already:
+            if (user.id, kind) in already or user.id in hidden:
                 continue
             digests.setdefault((user.id, kind), Digest(user, kind)).cases.append(case)
     return list(digests.values())

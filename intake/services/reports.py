@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from intake import thaidate, workflow
 from intake.crypto import Keyring
 from intake.models import Case, CaseKind, Category, Department, ReportNarrative, User
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, visibility
 from intake.services import stats as stats_service
 from intake.services.audit import ACTOR_SYSTEM, actor_label, record
 from intake.services.figures import Count, KindStats
@@ -192,16 +192,20 @@ def _days(later: datetime, earlier: datetime) -> int:
     return (thaidate.local_date(later) - thaidate.local_date(earlier)).days
 
 
-def case_list(session: DbSession, key: ReportKey, now: datetime) -> CaseList:
+def case_list(
+    session: DbSession, key: ReportKey, now: datetime, reader: User | None = None
+) -> CaseList:
     """Open cases of the kind received before the period ended whose due date has passed
     (index on status, due_at) or that were received over LONG_RUNNING_DAYS ago (index on
-    kind, received_at); oldest first, at most CASE_LIST_LIMIT of them."""
+    kind, received_at); oldest first, at most CASE_LIST_LIMIT of them. A ``reader`` never
+    finds a case hidden from them (a conflict of interest) in the list or its counts."""
     cutoff = now - timedelta(days=LONG_RUNNING_DAYS)
     received_by = min(key.end, now)
     scope = and_(
         Case.kind == key.kind,
         Case.status.in_(sorted(workflow.OPEN)),
         Case.received_at < received_by,
+        *(visibility.not_excluded(reader) if reader is not None else []),
     )
     overdue = Case.due_at < now
     long_running = Case.received_at < cutoff
@@ -387,8 +391,10 @@ def record_export(
 # --- the whole report --------------------------------------------------------------------
 
 
-def gather(session: DbSession, key: ReportKey, now: datetime) -> Report:
-    """Everything a report shows, as of ``now``."""
+def gather(
+    session: DbSession, key: ReportKey, now: datetime, reader: User | None = None
+) -> Report:
+    """Everything a report shows, as of ``now``, to ``reader`` (None: the command line)."""
     organisation = get_organisation(session)
     current = stats_service.compute(session, key.fiscal_year, [key.kind], key.half)
     previous_key = key.previous()
@@ -404,7 +410,7 @@ def gather(session: DbSession, key: ReportKey, now: datetime) -> Report:
         produced_at=now,
         response_days=organisation.response_days or DEFAULT_RESPONSE_DAYS,
         stats=kind_stats,
-        cases=case_list(session, key, now),
+        cases=case_list(session, key, now, reader),
         recurring=recurring_categories(kind_stats, before[key.kind.value]),
         narrative=narrative,
         saved_at=saved_at,

@@ -34,6 +34,7 @@ from intake.services.audit import actor_label, record
 from intake.services.identity import custodians, open_case_identity
 from intake.services.settings import get_organisation
 from intake.services.staff_sessions import end_all_sessions
+from intake.services.visibility import excluded_user_ids, is_excluded, may_view
 
 REASON_MIN = 20
 REASON_MAX = 2000
@@ -80,7 +81,9 @@ def request_reveal(
         raise ServiceError("no_personal_key")
     # Locked: a purge running meanwhile waits, or is seen (services.retention).
     case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
-    if case is None or case.kind is not CaseKind.TIP:
+    # An officer the tip is hidden from (a conflict of interest) cannot ask: to them it
+    # does not exist.
+    if case is None or case.kind is not CaseKind.TIP or not may_view(requester, case):
         raise ServiceError("not_found")
     if case.identity_sealed is None:
         raise ServiceError("no_identity")
@@ -100,8 +103,10 @@ def request_reveal(
     reveal.reason_enc = _encrypt(keyring, reason, "reason", reveal.id)
     session.add(reveal)
     session.flush()
-    for custodian in custodians(session):
-        if custodian.id != requester.id:
+    deciders = custodians(session)
+    excluded = excluded_user_ids(case, deciders)
+    for custodian in deciders:
+        if custodian.id != requester.id and custodian.id not in excluded:
             session.add(
                 Notification(
                     user_id=custodian.id,
@@ -155,9 +160,16 @@ def _tell_requester_and_commit(
     session.commit()
 
 
-def _check_decider(request: RevealRequest, custodian: User) -> None:
+def _check_decider(session: DbSession, request: RevealRequest, custodian: User) -> None:
     if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
         raise ServiceError("not_allowed")
+    # A custodian the tip is hidden from cannot decide on it (it is "not found" to them);
+    # nor can a request go on once its asker has been excluded from the tip.
+    if is_excluded(custodian, request.case):
+        raise ServiceError("not_found")
+    requester = session.get(User, request.requester_id)
+    if requester is None or is_excluded(requester, request.case):
+        raise ServiceError("requester_excluded")
     if custodian.id == request.requester_id:
         raise ServiceError("same_person")
     if request.status is not RevealStatus.PENDING:
@@ -174,7 +186,7 @@ def approve_reveal(
 ) -> RevealRequest:
     """Open the identity with the custodian's passphrase and seal it to the requester."""
     request = _get(session, request_id)
-    _check_decider(request, custodian)
+    _check_decider(session, request, custodian)
     requester_key = personal_keys_service.public_key(session, request.requester_id)
     if requester_key is None:
         raise ServiceError("requester_has_no_key")
@@ -203,7 +215,7 @@ def refuse_reveal(
     now: datetime,
 ) -> RevealRequest:
     request = _get(session, request_id)
-    _check_decider(request, custodian)
+    _check_decider(session, request, custodian)
     reason = _check_reason(reason)
     request.status = RevealStatus.REFUSED
     request.decided_by_id = custodian.id
@@ -220,6 +232,8 @@ def revoke_reveal(
     request = _get(session, request_id)
     if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
         raise ServiceError("not_allowed")
+    if is_excluded(custodian, request.case):
+        raise ServiceError("not_found")
     if request.status is not RevealStatus.APPROVED:
         raise ServiceError("not_running")
     request.status = RevealStatus.REVOKED
@@ -286,6 +300,8 @@ def running_request(
     request = _get(session, request_id)
     if request.requester_id != requester.id or not requester.active:
         raise ServiceError("not_allowed")
+    if is_excluded(requester, request.case):
+        raise ServiceError("not_found")  # excluded after asking: the tip is gone for them
     if request.status is RevealStatus.APPROVED and request.expires_at and request.expires_at <= now:
         _expire(session, keyring, request, now)
         session.commit()

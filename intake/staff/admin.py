@@ -50,6 +50,10 @@ USER_ERRORS: dict[str, tuple[str | None, Any]] = {
         _l("ผู้ใช้นี้ถือกุญแจเปิดข้อมูลตัวตน ต้องถอนสิทธิ์ด้วยคำสั่ง flask intake custodian-remove ก่อนเปลี่ยนบทบาท"),
     ),
     "self": (None, _l("ผู้ดูแลระบบไม่สามารถระงับหรือเปลี่ยนบทบาทของตนเองได้")),
+    "no_executive_tip_handler": (
+        "excluded_from_executive_tips",
+        _l("ต้องมีนิติกรอย่างน้อยหนึ่งคนที่เห็นเบาะแสที่กล่าวหาผู้บริหาร มิฉะนั้นจะไม่มีผู้ใดดำเนินการเรื่องเหล่านั้น"),
+    ),
     "self_link": (
         None,
         _l(
@@ -117,6 +121,7 @@ def admin_user_new() -> ResponseReturnValue:
                 now=_now(),
                 email=form.email.data or "",
                 is_lead=bool(form.is_lead.data),
+                excluded_from_executive_tips=bool(form.excluded_from_executive_tips.data),
             )
         except ServiceError as error:
             _show_user_error(form, error)
@@ -171,6 +176,7 @@ def admin_user(user_id: int) -> ResponseReturnValue:
             "department": user.department_id,
             "email": user.email,
             "is_lead": user.is_lead,
+            "excluded_from_executive_tips": user.excluded_from_executive_tips,
         }
     )
     form.set_departments(department_choices(db.session))
@@ -195,6 +201,7 @@ def admin_user_role(user_id: int) -> ResponseReturnValue:
                 now=_now(),
                 email=form.email.data or "",
                 is_lead=bool(form.is_lead.data),
+                excluded_from_executive_tips=bool(form.excluded_from_executive_tips.data),
             )
         except ServiceError as error:
             db.session.rollback()

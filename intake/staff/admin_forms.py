@@ -158,6 +158,9 @@ class _RoleFields(FlaskForm):
     is_lead = BooleanField(
         _l("หัวหน้า (ได้รับแจ้งเตือนเรื่องที่เกินกำหนด: หัวหน้ากอง หัวหน้าศูนย์รับเรื่อง หรือหัวหน้านิติกร)")
     )
+    excluded_from_executive_tips = BooleanField(
+        _l("ไม่เห็นเบาะแสที่กล่าวหาผู้บริหาร (มีส่วนได้เสีย เช่น รองผู้บริหาร เลขานุการ หรือผู้ใกล้ชิด)")
+    )
 
     def validate_email(self, field: Field) -> None:
         from intake.validators import InvalidValue, normalize_email

@@ -359,6 +359,13 @@ ACTION_FORMS: dict[Action, type[FlaskForm]] = {
     Action.MOVE_TO_TIP: MoveToTipForm,
 }
 
+# Sending a case of a kind department officers never read (tips) records the department
+# the case concerns; nobody there is told or shown anything.
+ASSIGN_HINT_UNSEEN = _l(
+    "บันทึกว่าเรื่องนี้เกี่ยวกับหน่วยงานใด เจ้าหน้าที่ของหน่วยงานจะไม่เห็นเรื่องนี้และไม่ได้รับแจ้ง "
+    "เรื่องแจ้งเบาะแสเห็นได้เฉพาะนิติกร"
+)
+
 # (heading, button, what happens) per action, for the case page.
 ACTION_TEXT = {
     Action.ACCEPT: (_l("รับพิจารณา"), _l("รับพิจารณา"), _l("สถานะเป็น “กำลังพิจารณา”")),

@@ -28,13 +28,27 @@ from intake.i18n import current_language
 from intake.keystore import current_keyring
 from intake.labels import KIND
 from intake.models import Case, Role
-from intake.permissions import Permission, has_permission, requires, visible_kinds
+from intake.permissions import (
+    Permission,
+    can_view_kind,
+    has_permission,
+    requires,
+    visible_kinds,
+)
 from intake.services import ServiceError, case_actions, case_clock, duplicates, queue
 from intake.services.case_actions import Action
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
-from intake.staff.case_forms import ACTION_TEXT, ERRORS, QueueFilterForm, action_form, options
+from intake.staff.case_forms import (
+    ACTION_TEXT,
+    ASSIGN_HINT_UNSEEN,
+    ERRORS,
+    QueueFilterForm,
+    action_form,
+    options,
+)
 from intake.staff.case_links import panel as links_panel
+from intake.staff.exclusions import conflict_panel
 
 CONTACT_LABELS = (
     ("name", _l("ชื่อ-นามสกุล")),
@@ -195,6 +209,8 @@ def _action_area(
         form = posted[1] if posted and sent else action_form(action)
         _prepare(action, form, now)
         heading, button, hint = ACTION_TEXT[action]
+        if action is Action.ASSIGN and not can_view_kind(Role.DEPARTMENT, case.kind):
+            hint = ASSIGN_HINT_UNSEEN  # tips: the department never sees them
         url = url_for("staff.case_action", case_id=case.id, action=action.value)
         panel = ActionPanel(
             action.value, url, form, str(heading), str(button), str(hint), shown=sent
@@ -274,6 +290,7 @@ def render_case_page(
             reveal_url=_reveal_url(case),
             links=links_panel(case, link_form),
             duplicate_days=duplicates.WINDOW_DAYS,
+            conflict=conflict_panel(case),
             name=_name,
         ),
         status,

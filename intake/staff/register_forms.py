@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from intake import labels, thaidate, validators
 from intake.attachments import Limits
-from intake.models import CaseKind, Category, Channel, User
+from intake.models import AccusedRole, CaseKind, Category, Channel, User
 from intake.public.forms import IDENTITY_FIELDS as PUBLIC_IDENTITY_FIELDS
 from intake.public.forms import (
     INCIDENT_DATE_MESSAGES,
@@ -122,6 +122,7 @@ class RegisterForm(_FilingForm):
     location = _text(_l("สถานที่เกิดเหตุ"), LOCATION_MAX)
     incident_date = _incident_date()
     accused = TipForm.accused
+    accused_role = TipForm.accused_role
     anonymous = TipForm.anonymous
     reporter_name = _reporter_name(required=False)
     reporter_phone = _reporter_phone()
@@ -221,6 +222,9 @@ class RegisterForm(_FilingForm):
             location=self.location.data or "",
             incident_date=self.clean("incident_date"),
             accused=(self.accused.data or "") if tip else "",
+            accused_role=(
+                AccusedRole(self.accused_role.data) if tip and self.accused_role.data else None
+            ),
             anonymous=anonymous,
             reporter=reporter,
             attachments=self.prepared_attachments,

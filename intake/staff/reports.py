@@ -90,7 +90,7 @@ def report() -> ResponseReturnValue:
         else:
             flash(_("บันทึกข้อความในรายงานแล้ว"), "success")
             return redirect(url_for("staff.report", **_args(key)), 303)
-    page = reports_service.gather(db.session, key, _now())
+    page = reports_service.gather(db.session, key, _now(), current_user)
     if request.method == "GET":
         form.fill(page.narrative)
     status = 422 if request.method == "POST" else 200

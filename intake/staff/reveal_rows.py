@@ -16,6 +16,7 @@ from intake import crypto
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Notification, RevealRequest, RevealStatus, User
+from intake.services.visibility import is_excluded, may_view
 
 NOTICE_LABELS = {
     "reveal.requested": _l("มีคำขอเปิดเผยตัวตนใหม่"),
@@ -77,11 +78,13 @@ def request_rows(
 
 
 def requests_where(
-    *conditions: ColumnElement[bool], newest_first: bool = False
+    *conditions: ColumnElement[bool], seen_by: User, newest_first: bool = False
 ) -> list[RevealRequest]:
+    """Requests matching ``conditions``, without those on cases hidden from ``seen_by``."""
     order = RevealRequest.requested_at.desc() if newest_first else RevealRequest.requested_at.asc()
     query = select(RevealRequest).where(*conditions).order_by(order).limit(500)
-    return list(db.session.scalars(query))
+    found = db.session.scalars(query)
+    return [r for r in found if not is_excluded(seen_by, r.case)]
 
 
 def take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice]:
@@ -99,6 +102,10 @@ def take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice
     found = [(note, reference) for note, reference in db.session.execute(query)]
     notices = []
     for note, reference in found:
+        case = db.session.get(Case, note.case_id)
+        if case is not None and is_excluded(user, case):
+            note.read_at = now  # the case is hidden from them now: never shown
+            continue
         note.read_at = now
         notices.append(
             Notice(str(NOTICE_LABELS.get(note.kind, note.kind)), reference, note.created_at)
@@ -108,15 +115,18 @@ def take_notices(user: User, kinds: Iterable[str], now: datetime) -> list[Notice
     return notices
 
 
-def request_or_404(request_id: str) -> RevealRequest:
+def request_or_404(request_id: str, user: User) -> RevealRequest:
+    """The request, unless its case is hidden from ``user`` (then it does not exist)."""
     found = db.session.get(RevealRequest, request_id)
-    if found is None:
+    if found is None or is_excluded(user, found.case):
         abort(404)
     return found
 
 
-def sealed_tip_or_404(case_id: str) -> Case:
+def sealed_tip_or_404(case_id: str, user: User) -> Case:
     case = db.session.get(Case, case_id)
     if case is None or case.kind is not CaseKind.TIP or case.identity_sealed is None:
+        abort(404)
+    if not may_view(user, case):
         abort(404)
     return case

@@ -79,6 +79,9 @@ DECISION_ERRORS = {
     ),
     "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
     "reason_too_long": _l("เหตุผลยาวเกินไป"),
+    "requester_excluded": _l(
+        "ผู้ขอถูกกันออกจากเรื่องนี้แล้ว (มีส่วนได้เสีย) จึงอนุมัติไม่ได้ โปรดไม่อนุมัติคำขอนี้"
+    ),
 }
 
 # Why the identity cannot be shown, by the request's status, and the HTTP status to say it.
@@ -121,9 +124,12 @@ def reveals() -> ResponseReturnValue:
     reveal_service.expire_reveals(db.session, current_keyring(), now)
     notices = take_notices(current_user, ["reveal.requested"], now)
     pending = request_rows(
-        requests_where(RevealRequest.status == RevealStatus.PENDING), reasons=True
+        requests_where(RevealRequest.status == RevealStatus.PENDING, seen_by=current_user),
+        reasons=True,
     )
-    running = request_rows(requests_where(RevealRequest.status == RevealStatus.APPROVED))
+    running = request_rows(
+        requests_where(RevealRequest.status == RevealStatus.APPROVED, seen_by=current_user)
+    )
     return render_template(
         "staff/reveals.html",
         mode="custodian",
@@ -151,7 +157,7 @@ def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: Refu
 @bp.route("/reveals/<string(length=36):request_id>/decide", methods=["GET", "POST"])
 @requires(Permission.REVEAL_DECIDE)
 def decide_reveal(request_id: str) -> ResponseReturnValue:
-    found = request_or_404(request_id)
+    found = request_or_404(request_id, current_user)
     approve, refuse = ApproveForm(), RefuseForm()
     status = 200
     if request.method == "POST":
@@ -204,7 +210,7 @@ def _decide(request_id: str, approve: ApproveForm, refuse: RefuseForm, approving
 @bp.post("/reveals/<string(length=36):request_id>/revoke")
 @requires(Permission.REVEAL_DECIDE)
 def revoke_reveal(request_id: str) -> ResponseReturnValue:
-    request_or_404(request_id)
+    request_or_404(request_id, current_user)
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
@@ -230,7 +236,7 @@ def revoke_reveal(request_id: str) -> ResponseReturnValue:
 @bp.route("/cases/<string(length=36):case_id>/reveal", methods=["GET", "POST"])
 @requires(Permission.REVEAL_REQUEST)
 def request_reveal(case_id: str) -> ResponseReturnValue:
-    case = sealed_tip_or_404(case_id)
+    case = sealed_tip_or_404(case_id, current_user)
     form = RevealRequestForm()
     if form.validate_on_submit():
         try:
@@ -251,6 +257,7 @@ def request_reveal(case_id: str) -> ResponseReturnValue:
         requests_where(
             RevealRequest.case_id == case_id,
             RevealRequest.requester_id == current_user.id,
+            seen_by=current_user,
             newest_first=True,
         ),
         refusals=True,
@@ -268,14 +275,18 @@ def my_reveals() -> ResponseReturnValue:
     reveal_service.expire_reveals(db.session, current_keyring(), now)
     notices = take_notices(current_user, ["reveal.approved", "reveal.refused"], now)
     mine = request_rows(
-        requests_where(RevealRequest.requester_id == current_user.id, newest_first=True),
+        requests_where(
+            RevealRequest.requester_id == current_user.id,
+            seen_by=current_user,
+            newest_first=True,
+        ),
         refusals=True,
     )
     return render_template("staff/reveals.html", mode="mine", notices=notices, mine=mine)
 
 
 def _unavailable(request_id: str) -> ResponseReturnValue:
-    (row,) = request_rows([request_or_404(request_id)])
+    (row,) = request_rows([request_or_404(request_id, current_user)])
     message, status = UNAVAILABLE.get(row.status, UNAVAILABLE[RevealStatus.EXPIRED])
     return render_template(
         "staff/reveal.html", mode="unavailable", row=row, message=message
@@ -327,7 +338,7 @@ def view_identity(request_id: str) -> ResponseReturnValue:
         if answer is not None:
             return answer
         form.password.errors = [str(VIEW_ERRORS[error.code])]
-        found = request_or_404(request_id)
+        found = request_or_404(request_id, current_user)
     if form.errors:
         status = 422
     (row,) = request_rows([found])
@@ -335,7 +346,7 @@ def view_identity(request_id: str) -> ResponseReturnValue:
 
 
 def _show_identity(request_id: str, seen: reveal_service.RevealedIdentity) -> ResponseReturnValue:
-    (row,) = request_rows([request_or_404(request_id)])
+    (row,) = request_rows([request_or_404(request_id, current_user)])
     known = [
         (str(IDENTITY_LABELS[key]), seen.fields[key])
         for key in REPORTER_FIELDS
