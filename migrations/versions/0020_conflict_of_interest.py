@@ -5,8 +5,8 @@ administrators mark people who must not see tips naming the executive
 (``users.excluded_from_executive_tips``); legal leads exclude named people from one case
 (``case_exclusions``).
 
-Revision ID: 0023
-Revises: 0024
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06 23:30:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0023"
-down_revision = "0024"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ A complainant may ask, within ``organisation.reopen_days`` (30 by default) of a 
 closing, to have it reopened; staff reopen it or answer why not. One row per request;
 at most one pending per case (a partial unique index).
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06 23:30:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0022"
-down_revision = "0021"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 When a tipster who filed anonymously gave their identity afterwards from the status page
 (the identity itself is sealed in ``identity_sealed``, as at filing).
 
-Revision ID: 0021
-Revises: 0018
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-06 23:00:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0021"
-down_revision = "0018"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

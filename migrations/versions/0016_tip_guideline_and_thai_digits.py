@@ -5,7 +5,7 @@ action plan, measure 43 item 8), with the tip unit's own contacts and its own da
 announcement; the Thai PDFs may print Thai numerals. Not null with empty defaults, so the
 existing settings row upgrades and the tip guideline keeps its general wording.
 
-Revision ID: 0018
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-06 22:40:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0018"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None

@@ -4,8 +4,8 @@ A case reported by several people can be linked to one primary case
 (``cases.primary_case_id``); possible duplicates are looked for among recent cases of one
 category (``ix_cases_category_received``).
 
-Revision ID: 0024
-Revises: 0022
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06 23:30:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0024"
-down_revision = "0022"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
