@@ -102,6 +102,6 @@ def test_sqlite_zeroes_what_is_deleted(app: Flask) -> None:
     """secure_delete: a wiped value does not stay behind in the file's free space."""
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite only: PostgreSQL relies on what was wiped being sealed")
+            pytest.skip("sqlite tier only: PostgreSQL relies on what was wiped being sealed")
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
