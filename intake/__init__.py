@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import PROJECT_ROOT, load_config
+from config import PROJECT_ROOT, ConfigError, load_config
 from intake.requests import IntakeRequest
 
 
@@ -29,7 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.cli import init_app as init_cli
     from intake.database import configure_engine
     from intake.extensions import babel, csrf, db, limiter
-    from intake.filemodes import make_private_folder, refuse_loose_storage
+    from intake.filemodes import loose_storage, make_private_folder
     from intake.keystore import init_keys
     from intake.privacy import configure_logging
     from intake.proxy import init_app as init_proxy
@@ -45,8 +45,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
     make_private_folder(Path(app.instance_path))
-    if app.config["ENV_NAME"] == "production":
-        refuse_loose_storage(app.config)
+    if app.config["ENV_NAME"] == "production" and (problem := loose_storage(app.config)):
+        raise ConfigError(problem)
 
     configure_logging()
     init_proxy(app)

@@ -17,8 +17,6 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from config import ConfigError
-
 # Permission bits for the group and others: any of them set is too open.
 OTHERS_BITS = 0o077
 OUTBOX_FOLDER = "outbox"
@@ -87,10 +85,10 @@ def loose_paths(paths: Iterable[Path]) -> list[str]:
     return problems
 
 
-def refuse_loose_storage(config: Mapping[str, Any]) -> None:
-    """Production refuses to start while anyone but the owner may open the storage."""
+def loose_storage(config: Mapping[str, Any]) -> str | None:
+    """What is wrong when anyone but the owner may open the storage (production refuses
+    to start with it), or None."""
     problems = loose_paths(storage_paths(config))
-    if problems:
-        raise ConfigError(
-            "the instance folder, keys and database must be owner-only; " + "; ".join(problems)
-        )
+    if not problems:
+        return None
+    return "the instance folder, keys and database must be owner-only; " + "; ".join(problems)

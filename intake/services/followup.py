@@ -17,20 +17,17 @@ from sqlalchemy import select
 
 from intake import crypto, workflow
 from intake.attachments import PreparedAttachment
-from intake.models import Case, CaseEvent, CaseKind, EventType, Notification, Role, User, new_id
-from intake.permissions import can_view_kind
+from intake.models import Case, CaseEvent, CaseKind, EventType, Notification, new_id
 from intake.services import DbSession, ServiceError, late_identity, reopen_requests
 from intake.services.audit import ACTOR_PUBLIC, record
+from intake.services.case_workers import recipients
 from intake.services.cases import PublicStatus, find_by_code, public_status, store_files
 from intake.services.reveal import identity_was_disclosed
 from intake.services.settings import get_organisation
-from intake.services.visibility import excluded_user_ids
-from intake.workflow import Status
 
 REPLY_MAX = 5000
 NOTIFICATION_KIND = "case.reply"
 # Until a department works the case, the intake desk handles what comes in.
-DEPARTMENT_STAGES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 
 @dataclass(frozen=True)
@@ -85,36 +82,6 @@ def scrubs_images(session: DbSession, kind: CaseKind) -> bool:
     """As at filing: a photo's GPS can point at the person who took it, so tips always
     lose it; complaints follow the organisation's setting."""
     return kind is CaseKind.TIP or get_organisation(session).strip_image_metadata
-
-
-def _not_excluded(session: DbSession, case: Case, user_ids: list[int]) -> list[int]:
-    """Nobody hears of a reply on a case hidden from them (a conflict of interest)."""
-    users = list(session.scalars(select(User).where(User.id.in_(user_ids))))
-    hidden = excluded_user_ids(case, users)
-    return [user_id for user_id in user_ids if user_id not in hidden]
-
-
-def recipients(session: DbSession, case: Case) -> list[int]:
-    """Who works the case now: legal officers for a tip; for a complaint, its department's
-    officers once it is with them, otherwise (or if it has none) the intake desk."""
-
-    def active(role: Role, department_id: int | None = None) -> list[int]:
-        query = select(User.id).where(User.role == role, User.active.is_(True))
-        if department_id is not None:
-            query = query.where(User.department_id == department_id)
-        return list(session.scalars(query.order_by(User.id)))
-
-    if case.kind is CaseKind.TIP:
-        return _not_excluded(session, case, active(Role.LEGAL))
-    if (
-        case.department_id is not None
-        and case.status in DEPARTMENT_STAGES
-        and can_view_kind(Role.DEPARTMENT, case.kind)
-    ):
-        officers = active(Role.DEPARTMENT, case.department_id)
-        if officers:
-            return officers
-    return active(Role.INTAKE)
 
 
 def post_reply(

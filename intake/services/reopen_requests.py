@@ -33,6 +33,7 @@ from intake.models import (
 from intake.services import DbSession, ServiceError, case_actions
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.case_actions import Action
+from intake.services.case_workers import recipients
 from intake.services.cases import ReopenWindow, store_files
 from intake.services.settings import get_organisation
 
@@ -104,9 +105,6 @@ def ask(
 
     Errors: ``not_found``, ``purged``, ``not_closed``, ``pending`` (one at a time),
     ``window_closed``, ``message_required``, ``text_too_long``, ``storage_unavailable``."""
-    # Imported here: followup imports this module for the status page.
-    from intake.services.followup import recipients
-
     written: list[Path] = []
     try:
         case = _check_may_ask(session, _locked_case(session, case_id), now)

@@ -1,4 +1,5 @@
-"""The case page's "linked cases / possible duplicates" panel and its two actions.
+"""The two actions of the case page's "linked cases / possible duplicates" panel; the
+panel itself is ``intake.staff.case_links_panel``.
 
 Kept apart from the action area: linking is not a move in the workflow, it decides which
 case the others follow (``intake.services.case_links``).
@@ -6,24 +7,19 @@ case the others follow (``intake.services.case_links``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from intake.extensions import db
 from intake.keystore import current_keyring
-from intake.models import Case
-from intake.permissions import WORK_PERMISSION, Permission, has_permission, requires
-from intake.services import ServiceError, case_links, duplicates
-from intake.services.queue import may_view
+from intake.permissions import Permission, requires
+from intake.services import ServiceError, case_links
 from intake.staff import bp
+from intake.staff.case_links_panel import LinkForm, UnlinkForm
 
 LINK_ERRORS = {
     "link_unknown": _l("ไม่พบเรื่องที่มีเลขที่นี้ โปรดตรวจสอบเลขที่เรื่อง"),
@@ -37,53 +33,8 @@ LINK_ERRORS = {
 FAILED = _l("ทำรายการไม่สำเร็จ โปรดลองอีกครั้ง")
 
 
-class LinkForm(FlaskForm):
-    reference = StringField(
-        _l("เลขที่เรื่องหลัก"),
-        validators=[
-            DataRequired(_l("โปรดระบุเลขที่เรื่องหลัก")),
-            Length(max=40, message=_l("เลขที่เรื่องยาวเกินไป")),
-        ],
-    )
-
-
-class UnlinkForm(FlaskForm):
-    pass
-
-
-@dataclass(frozen=True)
-class LinksPanel:
-    primary: Case | None
-    linked: list[Case]
-    suggestions: list[duplicates.Suggestion]
-    link_form: LinkForm | None  # None: this person may not link this case
-    unlink_form: UnlinkForm | None
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def panel(case: Case, posted: LinkForm | None = None) -> LinksPanel:
-    session = db.session
-    primary = session.get(Case, case.primary_case_id) if case.primary_case_id else None
-    if primary is not None and not may_view(current_user, primary):
-        primary = None
-    linked = [c for c in case_links.followers(session, case.id) if may_view(current_user, c)]
-    may_work = has_permission(current_user.role, WORK_PERMISSION[case.kind])
-    workable = may_work and case.contents_purged_at is None
-    suggestions = (
-        duplicates.possible_duplicates(session, current_keyring(), current_user, case)
-        if workable and case.primary_case_id is None
-        else []
-    )
-    return LinksPanel(
-        primary=primary,
-        linked=linked,
-        suggestions=suggestions,
-        link_form=(posted or LinkForm()) if workable and primary is None else None,
-        unlink_form=UnlinkForm() if may_work and primary is not None else None,
-    )
 
 
 @bp.post("/cases/<string(length=36):case_id>/link")

@@ -47,7 +47,7 @@ from intake.staff.case_forms import (
     action_form,
     options,
 )
-from intake.staff.case_links import panel as links_panel
+from intake.staff.case_links_panel import panel as links_panel
 from intake.staff.exclusions import conflict_panel
 
 CONTACT_LABELS = (
