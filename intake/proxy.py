@@ -8,8 +8,14 @@ proxies in front of us added: anything before them is whatever the client claime
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+# A base URL on one of these serves nobody but this machine: a production instance left at
+# the default refuses every visitor's Host.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def init_app(app: Flask) -> None:
@@ -29,6 +35,13 @@ def _warn_about_doubtful_settings(app: Flask) -> None:
             "INTAKE_TRUSTED_PROXIES is not set, so no proxy is trusted: behind nginx every "
             "visitor then shares one rate-limit bucket. Set it to the number of proxies in "
             "front of the application (1 for the shipped nginx), or 0 when there is none."
+        )
+    if urlsplit(str(app.config["INTAKE_BASE_URL"])).hostname in LOOPBACK_NAMES:
+        app.logger.warning(
+            "INTAKE_BASE_URL is %s: links in mails and PDFs point at this machine, and "
+            "requests for any other host name are refused with 400. Set it to the public "
+            "https:// address.",
+            app.config["INTAKE_BASE_URL"],
         )
     storage = str(app.config.get("RATELIMIT_STORAGE_URI", ""))
     if app.config.get("RATELIMIT_ENABLED") and storage.startswith("memory://"):

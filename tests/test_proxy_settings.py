@@ -122,6 +122,8 @@ def test_production_says_at_start_when_no_proxy_is_trusted_and_limits_count_in_m
     messages = " ".join(record.getMessage() for record in caplog.records)
     assert "INTAKE_TRUSTED_PROXIES is not set" in messages
     assert "RATELIMIT_STORAGE_URI is memory://" in messages
+    # and so is a base URL left at this machine's address, which turns every visitor away
+    assert "INTAKE_BASE_URL is http://127.0.0.1:5000" in messages
 
 
 def test_forms_work_over_https_without_a_referer(make_app: Any) -> None:
