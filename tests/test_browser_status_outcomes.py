@@ -178,7 +178,7 @@ def test_each_closed_state_says_what_happened_and_what_next(
     assert_accessible(chromium.run(axe_status_page, chromium.browser, staff_server, code, how))
 
     # Then the page names the outcome in its own words, says what to do next, and offers
-    # only what still works: the survey and "leave"
+    # only what still works: the survey, asking to reopen (within its window) and "leave"
     assert seen["status"] == how
     assert len(seen["outcome"]) == 1
     if how != "resolved":
@@ -187,7 +187,11 @@ def test_each_closed_state_says_what_happened_and_what_next(
         assert REASON in seen["outcome"][0] and "ยื่นเรื่องใหม่" in seen["outcome"][0]
     if how == "referred":
         assert "ป.ป.ช." in seen["outcome"][0] and "1205" in seen["outcome"][0]
-    assert set(seen["forms"]) == {"/track/survey#survey", "/track/leave"}, seen["forms"]
+    assert set(seen["forms"]) == {
+        "/track/survey#survey",
+        "/track/reopen#reopen",
+        "/track/leave",
+    }, seen["forms"]
 
 
 def test_an_overdue_case_says_we_are_late(
