@@ -4,9 +4,11 @@ them, otherwise the intake desk."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
-from intake.models import Case, CaseKind, Role, User
+from intake.models import Case, CaseKind, Notification, Role, User
 from intake.permissions import can_view_kind
 from intake.services import DbSession
 from intake.services.visibility import excluded_user_ids
@@ -43,3 +45,10 @@ def recipients(session: DbSession, case: Case) -> list[int]:
         if officers:
             return officers
     return active(Role.INTAKE)
+
+
+def notify_workers(session: DbSession, case: Case, kind: str, now: datetime) -> None:
+    """A notification for each person who works the case now (part of the caller's
+    transaction)."""
+    for user_id in recipients(session, case):
+        session.add(Notification(user_id=user_id, kind=kind, case_id=case.id, created_at=now))

@@ -17,10 +17,10 @@ from sqlalchemy import select
 
 from intake import crypto, workflow
 from intake.attachments import PreparedAttachment
-from intake.models import Case, CaseEvent, CaseKind, EventType, Notification, new_id
+from intake.models import Case, CaseEvent, CaseKind, EventType, new_id
 from intake.services import DbSession, ServiceError, late_identity, reopen_requests
 from intake.services.audit import ACTOR_PUBLIC, record
-from intake.services.case_workers import recipients
+from intake.services.case_workers import notify_workers
 from intake.services.cases import PublicStatus, find_by_code, public_status, store_files
 from intake.services.reveal import identity_was_disclosed
 from intake.services.settings import get_organisation
@@ -122,12 +122,7 @@ def post_reply(
         case.events.append(event)
         session.flush()  # the event row exists before files point at it
         written = store_files(keyring, uploads, case, files, event_id=event.id)
-        for user_id in recipients(session, case):
-            session.add(
-                Notification(
-                    user_id=user_id, kind=NOTIFICATION_KIND, case_id=case.id, created_at=now
-                )
-            )
+        notify_workers(session, case, NOTIFICATION_KIND, now)
         record(
             session,
             keyring,

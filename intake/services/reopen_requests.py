@@ -24,7 +24,6 @@ from intake.models import (
     CaseEvent,
     CaseKind,
     EventType,
-    Notification,
     ReopenOutcome,
     ReopenRequest,
     User,
@@ -33,7 +32,7 @@ from intake.models import (
 from intake.services import DbSession, ServiceError, case_actions
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.case_actions import Action
-from intake.services.case_workers import recipients
+from intake.services.case_workers import notify_workers
 from intake.services.cases import ReopenWindow, store_files
 from intake.services.settings import get_organisation
 
@@ -119,12 +118,7 @@ def ask(
         session.add(
             ReopenRequest(id=new_id(), case_id=case.id, event_id=event.id, requested_at=now)
         )
-        for user_id in recipients(session, case):
-            session.add(
-                Notification(
-                    user_id=user_id, kind=NOTIFICATION_KIND, case_id=case.id, created_at=now
-                )
-            )
+        notify_workers(session, case, NOTIFICATION_KIND, now)
         record(
             session,
             keyring,
