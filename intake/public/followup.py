@@ -26,7 +26,13 @@ from intake.extensions import db, limiter
 from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.public import bp, tracked
-from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, TrackForm, _FilingForm
+from intake.public.forms import (
+    STORAGE_UNAVAILABLE_MESSAGE,
+    TOO_LONG,
+    TrackForm,
+    _FilingForm,
+    _strip,
+)
 from intake.public.views import _filing_limit, _limits, _track_limit, now
 from intake.services import ServiceError
 from intake.services import followup as followup_service
@@ -50,10 +56,6 @@ REPLY_ERRORS = {
     "message_required": _l("โปรดเขียนข้อความ"),
     "text_too_long": _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)", max=followup_service.REPLY_MAX),
 }
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ReplyForm(_FilingForm):

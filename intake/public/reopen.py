@@ -28,7 +28,7 @@ from intake.public.followup import (
     _followed,
     render_status,
 )
-from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, _FilingForm
+from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, _FilingForm, _strip
 from intake.public.views import _filing_limit, _limits, now
 from intake.services import ServiceError, reopen_requests
 from intake.services import followup as followup_service
@@ -49,10 +49,6 @@ FIELD_ERRORS = {
     "message_required": _l("โปรดบอกว่าปัญหาใดยังไม่ได้รับการแก้ไข"),
     "text_too_long": _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)", max=reopen_requests.MESSAGE_MAX),
 }
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ReopenForm(_FilingForm):
