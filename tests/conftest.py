@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from intake import create_app, crypto  # noqa: E402
+from intake.demo.reference_data import add_demo_reference_data  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.keystore import current_keyring  # noqa: E402
 from intake.models import Role  # noqa: E402
@@ -89,7 +90,7 @@ def _reset_schema(app: Flask) -> None:
             db.drop_all()
         db.create_all()
         setup.ensure_organisation(db.session)
-        setup.add_demo_reference_data(db.session)
+        add_demo_reference_data(db.session)
         custodian = create_user(db.session, CUSTODIAN, "ผู้ดูแลข้อมูลตัวตน", Role.CUSTODIAN, "pw")
         create_identity_key(
             db.session, current_keyring(), custodian, CUSTODIAN_PASSPHRASE, datetime.now(UTC)
@@ -124,6 +125,12 @@ def app(make_app: Any) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """`flask --app wsgi ...` as an operator types it, on the test's app."""
+    return app.test_cli_runner()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from staff_support import staff_client
 from test_public_filing import file_and_read_receipt
 
 from intake import crypto, tallies, thaidate
+from intake.demo import data as demo_data
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import (
@@ -30,7 +31,7 @@ from intake.models import (
     Role,
     User,
 )
-from intake.services import audit, demo_data
+from intake.services import audit
 from intake.services.identity import open_case_identity
 from intake.workflow import CLOSED, Status
 

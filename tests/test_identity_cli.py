@@ -6,6 +6,7 @@ from pathlib import Path
 
 from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from intake.extensions import db
@@ -21,8 +22,7 @@ def _grants(username: str) -> int:
     )
 
 
-def test_custodian_add_remove_and_rotate(app: Flask) -> None:
-    runner = app.test_cli_runner()
+def test_custodian_add_remove_and_rotate(app: Flask, runner: FlaskCliRunner) -> None:
     added = runner.invoke(
         args=["intake", "custodian-add", "somsri", "--by", CUSTODIAN],
         env={

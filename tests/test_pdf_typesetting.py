@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from staff_support import staff_client
 from test_reports import NOW, seed
 
@@ -242,12 +242,9 @@ def test_the_report_download_offers_thai_numerals(app: Flask, tmp_path: Path) ->
 
 
 def test_the_report_command_takes_the_same_choice(
-    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: FlaskCliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from intake import commands_reports
-
-    monkeypatch.setattr(commands_reports, "_now", lambda: NOW)
-    runner = app.test_cli_runner()
+    monkeypatch.setattr("intake.cli.reports.utc_now", lambda: NOW)
     base = ["intake", "report", "--fy", "2569", "--half", "1", "--kind", "tip"]
 
     # When the command writes the report in Thai numerals, and by default

@@ -21,13 +21,14 @@ from typing import Any
 import openpyxl
 import pytest
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from staff_support import make_staff, sign_in, staff_client
 from test_query_counts import _file as file_many
 from test_query_counts import _statements as statements_of
 
 import intake.pdf
-from intake import commands_reports, reports
+from intake import reports
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import AuditEntry, CaseKind, Category, Channel, ReportNarrative, Role, User
@@ -582,7 +583,11 @@ def test_the_pages_run_as_many_statements_for_many_cases_as_for_few(
 
 
 def test_the_command_writes_the_file_the_page_gives(
-    app: Flask, seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: Flask,
+    runner: FlaskCliRunner,
+    seeded: Seeded,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Given the tip report downloaded by a legal officer
     client = staff_client(app, "legal9", Role.LEGAL)
@@ -591,9 +596,8 @@ def test_the_command_writes_the_file_the_page_gives(
     assert web.status_code == 200
 
     # When the command writes it, at the same instant, to the current directory
-    monkeypatch.setattr(commands_reports, "_now", lambda: NOW)
+    monkeypatch.setattr("intake.cli.reports.utc_now", lambda: NOW)
     monkeypatch.chdir(tmp_path)
-    runner = app.test_cli_runner()
     tip_h1 = ["intake", "report", "--fy", "2569", "--half", "1", "--kind", "tip"]
     result = runner.invoke(args=[*tip_h1, "--format", "pdf"])
 
@@ -635,8 +639,8 @@ def test_the_command_writes_the_file_the_page_gives(
     assert "รอบ 12 เดือน (ตุลาคม 2568 – กันยายน 2569)" in title
 
 
-def test_the_command_refuses_a_year_that_is_not_buddhist_era(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(
+def test_the_command_refuses_a_year_that_is_not_buddhist_era(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(
         args=["intake", "report", "--fy", "2026", "--kind", "tip", "--format", "xlsx"]
     )
     assert result.exit_code != 0 and "BE year" in result.output

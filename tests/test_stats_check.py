@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import update
 
 from intake.extensions import db
@@ -19,9 +20,8 @@ NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 
 
 def test_stats_check_finds_a_change_made_behind_the_apps_back_and_repairs_it(
-    app: Flask,
+    app: Flask, runner: FlaskCliRunner
 ) -> None:
-    runner = app.test_cli_runner()
     with app.app_context():
         uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
         data = FilingInput(kind=CaseKind.COMPLAINT, subject="ไฟดับ", details="ซอย 3")

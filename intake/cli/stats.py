@@ -8,14 +8,15 @@ leave them behind; this command finds that and, with ``--repair``, recounts.
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from intake import tallies
-from intake.cli import intake_cli
 from intake.extensions import db
 
 
-@intake_cli.command("stats-check")
+@click.command("stats-check")
 @click.option("--repair", is_flag=True, help="Recount the tallies from the case table.")
+@with_appcontext
 def stats_check_command(repair: bool) -> None:
     """Compare the statistics tallies with a recount; exit status 1 if they differ."""
     connection = db.session.connection()
@@ -32,3 +33,6 @@ def stats_check_command(repair: bool) -> None:
     rows = tallies.rebuild(db.session)
     db.session.commit()
     click.echo(f"statistics: recounted into {rows} tally rows")
+
+
+COMMANDS = (stats_check_command,)

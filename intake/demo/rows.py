@@ -22,10 +22,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from intake import crypto, tallies, thaidate, tracking
+from intake.demo.timeline import Story, story
+from intake.demo.world import World
 from intake.models import CaseKind, new_id
 from intake.services.cases import REPORTER_FIELDS
-from intake.services.demo_timeline import Story, story
-from intake.services.demo_world import World
 from intake.workflow import OPEN, Status
 
 # A little more in the rainy season (flooding, drains, roads).

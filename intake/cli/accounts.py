@@ -7,13 +7,11 @@ person (or acts for them): it gets that password and the authenticator's otpauth
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
-from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import or_, select
 
-from intake.cli import intake_cli
+from intake.cli.common import echo_link, utc_now
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Department, Role
@@ -27,17 +25,6 @@ MESSAGES = {
     "weak_password": "passwords must be at least 10 characters",
     "department_required": "department officers need --department",
 }
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def echo_link(issued: enrolment.IssuedLink) -> None:
-    """Print a link once; it is not written anywhere else."""
-    until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
-    click.echo(f"enrolment link for {issued.user.username} (one use, until {until}):")
-    click.echo(issued.url(current_app.config["INTAKE_BASE_URL"]))
 
 
 def _department_id(department_name: str | None) -> int | None:
@@ -54,7 +41,7 @@ def _department_id(department_name: str | None) -> int | None:
     return department.id
 
 
-@intake_cli.command("create-user")
+@click.command("create-user")
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--name", "display_name", help="Name shown to staff; the username by default.")
@@ -65,6 +52,7 @@ def _department_id(department_name: str | None) -> int | None:
     help="For provisioning scripts: set this password (or INTAKE_PASSWORD) and print the "
     "otpauth:// URI instead of an enrolment link.",
 )
+@with_appcontext
 def create_user_command(
     username: str,
     role: str,
@@ -98,7 +86,7 @@ def create_user_command(
                 role=Role(role),
                 department_id=department_id,
                 actor=ACTOR_SYSTEM,
-                now=_now(),
+                now=utc_now(),
             )
             db.session.commit()
     except ServiceError as error:
@@ -112,8 +100,9 @@ def create_user_command(
         echo_link(issued)
 
 
-@intake_cli.command("enrol-link")
+@click.command("enrol-link")
 @click.argument("username")
+@with_appcontext
 def enrol_link_command(username: str) -> None:
     """Issue USERNAME a new enrolment link (say, when one has expired). Their password,
     two-factor and any earlier link stop working, and their sessions end."""
@@ -123,6 +112,9 @@ def enrol_link_command(username: str) -> None:
     if not user.active:
         raise click.ClickException(f"{username} is disabled; enable the account first")
     issued = enrolment.issue_link(
-        db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=_now()
+        db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=utc_now()
     )
     echo_link(issued)
+
+
+COMMANDS = (create_user_command, enrol_link_command)

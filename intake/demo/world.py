@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from intake import deadlines, thaidate
+from intake.demo import topics
+from intake.demo.topics import Topic
 from intake.models import CaseKind
-from intake.services import demo_topics
-from intake.services.demo_topics import Topic
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ def category_refs(
     """Active categories with their topics: (id, kind, Thai name, department id) rows."""
     refs: dict[CaseKind, list[CategoryRef]] = {kind: [] for kind in CaseKind}
     for category_id, kind, name_th, department_id in rows:
-        matching = tuple(t for t in demo_topics.topics(kind) if t.category == name_th)
-        chosen = matching or (demo_topics.GENERIC[kind],)
+        matching = tuple(t for t in topics.topics(kind) if t.category == name_th)
+        chosen = matching or (topics.GENERIC[kind],)
         weight = sum(t.weight for t in chosen) / len(chosen)
         rainy = weight * (2.0 if any(t.rainy for t in chosen) else 1.0)
         refs[kind].append(CategoryRef(category_id, department_id, chosen, weight, rainy))

@@ -2,7 +2,7 @@
 
 Topics are matched to the demo categories of `intake init` by their Thai names; a
 category an administrator added gets the generic topic of its kind. Placeholders
-({place}, {weeks}, {times}) are filled in by ``demo_texts.fill``.
+({place}, {weeks}, {times}) are filled in by ``demo.texts.fill``.
 """
 
 from __future__ import annotations

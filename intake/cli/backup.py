@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from intake import crypto, durable, tallies
-from intake.cli import intake_cli
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.services import audit, backup, keys
@@ -43,7 +43,7 @@ def _archive_path(output: Path, now: datetime) -> Path:
     return target
 
 
-@intake_cli.command("backup")
+@click.command("backup")
 @click.option(
     "--output",
     "-o",
@@ -52,6 +52,7 @@ def _archive_path(output: Path, now: datetime) -> Path:
     required=True,
     help="Archive file, or a folder to put it in (or INTAKE_BACKUP_PATH); away from the keys.",
 )
+@with_appcontext
 def backup_command(output: Path) -> None:
     """Write an encrypted archive of the database and the uploads; the system keeps running."""
     now = datetime.now(UTC)
@@ -102,9 +103,10 @@ def _echo_summary(summary: backup.ArchiveSummary) -> None:
     )
 
 
-@intake_cli.command("restore")
+@click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Only read the archive through and check it.")
+@with_appcontext
 def restore_command(archive: Path, check: bool) -> None:
     """Rebuild an empty instance from an archive (its keys folder must be in place first)."""
     keyring = current_keyring()
@@ -164,3 +166,6 @@ def _check_restored(keyring: crypto.Keyring, uploads: Path, summary: backup.Arch
     )
     db.session.commit()
     click.echo(f"checked: content keys present, audit log intact ({result.checked} entries)")
+
+
+COMMANDS = (backup_command, restore_command)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from intake import thaidate, workflow
+from intake.demo import texts
+from intake.demo.topics import DELAY_REASONS, LONGER_REASONS, PROGRESS, Topic
+from intake.demo.world import CategoryRef, Staff, World
 from intake.models import CaseKind, Channel, EventType
-from intake.services import demo_texts as texts
 from intake.services import interim
-from intake.services.demo_topics import DELAY_REASONS, LONGER_REASONS, PROGRESS, Topic
-from intake.services.demo_world import CategoryRef, Staff, World
 from intake.workflow import Status
 
 # Who brings cases in, by kind: tips arrive mostly through the web form.

@@ -1,6 +1,6 @@
 """Thai wording for demo cases: places, people, and what staff write back.
 
-Combined at random with the topics of ``demo_topics``, a few dozen templates make a demo
+Combined at random with the topics of ``demo.topics``, a few dozen templates make a demo
 queue read like a real one without any real person in it. E-mail addresses use the
 reserved example.com domain; national IDs only have a valid check digit.
 """

@@ -7,16 +7,17 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from intake import thaidate
-from intake.cli import intake_cli
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.services import retention
 
 
-@intake_cli.command("purge")
+@click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@with_appcontext
 def purge_command(dry_run: bool) -> None:
     """Delete contents, files and identities of closed cases past their retention period."""
     now = datetime.now(UTC)
@@ -48,3 +49,6 @@ def purge_command(dry_run: bool) -> None:
     )
     if report.missing_files:
         click.echo(f"warning: {report.missing_files} attachment files were already gone", err=True)
+
+
+COMMANDS = (purge_command,)

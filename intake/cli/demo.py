@@ -1,6 +1,11 @@
 """`flask --app wsgi intake demo-data`: realistic demo cases, fast, for `make run` and
-for benchmarks (issue 8). Refuses production unless told otherwise, and adds nothing
-when the database already holds cases (so `make run` can call it every time)."""
+for benchmarks; and the demo departments and categories `intake init` adds. Refuses
+production unless told otherwise, and adds nothing when the database already holds cases
+(so `make run` can call it every time).
+
+The only door to the demo package (`intake.demo`): it is imported inside the functions,
+so the web application and every other command run without loading it.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,23 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from intake import durable
-from intake.cli import intake_cli
 from intake.extensions import db
 from intake.keystore import current_keyring
-from intake.services import ServiceError, demo_data
-from intake.services.demo_rows import SAMPLE_LABELS
+from intake.services import ServiceError
+
+if TYPE_CHECKING:
+    from intake.demo.data import LoadResult
 
 # Development only, like the demo logins: the codes of a few demo cases to try on /track.
 DEV_CODES_FILE = "DEVELOPMENT-demo-codes.txt"
+CASES_PER_MONTH = 42  # the default: about 500 cases a year, a busy municipality
 MESSAGES = {
     "no_reference_data": "no active departments or categories: run `intake init` first",
     "identity_unavailable": "there is no identity key yet: run `intake init` first",
@@ -38,7 +47,17 @@ def _show_saved_codes(environment: str) -> None:
         click.echo(path.read_text("utf-8").rstrip())
 
 
-def _report(result: demo_data.LoadResult, environment: str) -> None:
+def add_demo_reference_data() -> None:
+    """Part of `intake init`: the demo departments and categories that are missing."""
+    from intake.demo.reference_data import add_demo_reference_data
+
+    departments, categories = add_demo_reference_data(db.session)
+    click.echo(f"demo data: {departments} departments and {categories} categories added")
+
+
+def _report(result: LoadResult, environment: str) -> None:
+    from intake.demo.rows import SAMPLE_LABELS
+
     years = sorted({fy for _kind, fy in result.counts})
     click.echo("demo cases added (kind × fiscal year):")
     for kind in sorted({kind for kind, _fy in result.counts}):
@@ -63,11 +82,11 @@ def _report(result: demo_data.LoadResult, environment: str) -> None:
         durable.replace(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-@intake_cli.command("demo-data")
+@click.command("demo-data")
 @click.option(
     "--cases",
     type=click.IntRange(min=1),
-    help=f"How many cases; by default about {demo_data.CASES_PER_MONTH} a month of the period.",
+    help=f"How many cases; by default about {CASES_PER_MONTH} a month of the period.",
 )
 @click.option(
     "--fy",
@@ -86,6 +105,7 @@ def _report(result: demo_data.LoadResult, environment: str) -> None:
 @click.option(
     "--allow-production", is_flag=True, help="Load into a production instance (benchmarks)."
 )
+@with_appcontext
 def demo_data_command(
     cases: int | None,
     fiscal_years: tuple[int, ...],
@@ -95,6 +115,8 @@ def demo_data_command(
     allow_production: bool,
 ) -> None:
     """Fill the database with realistic demo cases, encrypted like real ones."""
+    from intake.demo import data as demo_data
+
     environment = current_app.config["ENV_NAME"]
     if environment == "production" and not allow_production:
         raise click.ClickException(
@@ -118,7 +140,7 @@ def demo_data_command(
         return
     fiscal_years = fiscal_years or demo_data.default_fiscal_years(now)
     if cases is None:
-        cases = demo_data.default_cases(fiscal_years, now)
+        cases = demo_data.default_cases(fiscal_years, now, CASES_PER_MONTH)
     if workers is None:
         workers = min(4, os.cpu_count() or 1) if cases >= demo_data.PARALLEL_FROM else 1
     if seed is None:
@@ -142,3 +164,6 @@ def demo_data_command(
         db.session.rollback()
         raise click.ClickException(MESSAGES.get(error.code, error.code)) from error
     _report(result, environment)
+
+
+COMMANDS = (demo_data_command,)

@@ -1,4 +1,4 @@
-"""`flask --app wsgi intake ...` commands: reports.
+"""`flask --app wsgi intake report`: the ITA reports from the command line.
 
 ``intake report`` writes the file the staff page's download button gives (the same
 ``intake.reports.export``), and like a download it is noted in the audit log, by the
@@ -7,13 +7,13 @@ system. It prints the path written, never a figure, a reference or a name.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from intake import reports
-from intake.cli import intake_cli
+from intake.cli.common import utc_now
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import CaseKind
@@ -22,11 +22,7 @@ from intake.services import ServiceError
 from intake.services.reports import ReportKey
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@intake_cli.command("report")
+@click.command("report")
 @click.option("--fy", "fiscal_year", type=int, required=True, help="Fiscal year in BE, e.g. 2569.")
 @click.option(
     "--half",
@@ -55,6 +51,7 @@ def _now() -> datetime:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write; default: the download's file name in the current directory.",
 )
+@with_appcontext
 def report_command(
     fiscal_year: int,
     half: str,
@@ -73,7 +70,7 @@ def report_command(
         ) from error
     try:
         file = reports.export(
-            db.session, current_keyring(), None, key, fmt, _now(), lang, digits
+            db.session, current_keyring(), None, key, fmt, utc_now(), lang, digits
         )
     except PdfUnavailable as error:
         db.session.rollback()
@@ -83,3 +80,6 @@ def report_command(
     path = output or Path.cwd() / file.filename
     path.write_bytes(file.data)
     click.echo(str(path))
+
+
+COMMANDS = (report_command,)

@@ -1,6 +1,6 @@
 """Demo cases in bulk, indistinguishable in form from filed ones (`intake demo-data`).
 
-Stories come from ``services.demo_timeline``, rows from ``services.demo_rows``. Here they
+Stories come from ``demo.timeline``, rows from ``demo.rows``. Here they
 are numbered and written: references per kind and fiscal year from ``ReferenceCounter``
 (a range reserved per batch with the same upsert and lock as filing, so the next real
 filing continues after the demo numbers), then the rows with Core ``executemany`` (COPY
@@ -29,6 +29,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from intake import crypto, tallies, thaidate
+from intake.demo.rows import Arrivals, Drawn, Job, Setup, draw
+from intake.demo.world import DueCalendar, Staff, World, category_refs
 from intake.models import (
     Case,
     CaseEvent,
@@ -41,13 +43,10 @@ from intake.models import (
 )
 from intake.services import DbSession, ServiceError, references
 from intake.services.audit import ACTOR_SYSTEM, record
-from intake.services.demo_rows import Arrivals, Drawn, Job, Setup, draw
-from intake.services.demo_world import DueCalendar, Staff, World, category_refs
 from intake.services.identity import current_identity_key
 from intake.services.settings import extra_holidays, get_organisation
 
 BATCH_CASES = 2000
-CASES_PER_MONTH = 42  # the default: about 500 cases a year, a busy municipality
 TIPS_EVERY = 7  # one tip for every six complaints
 PARALLEL_FROM = 20_000  # smaller loads are drawn in this process
 
@@ -90,8 +89,8 @@ def default_fiscal_years(now: datetime) -> tuple[int, ...]:
     return current - 1, current
 
 
-def default_cases(fiscal_years: tuple[int, ...], now: datetime) -> int:
-    return max(1, round(Arrivals(fiscal_years, now).months * CASES_PER_MONTH))
+def default_cases(fiscal_years: tuple[int, ...], now: datetime, per_month: int) -> int:
+    return max(1, round(Arrivals(fiscal_years, now).months * per_month))
 
 
 def case_count(session: DbSession) -> int:

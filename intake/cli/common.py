@@ -1,0 +1,64 @@
+"""What several command modules share: the clock, custodians' accounts, printing an
+enrolment link, and turning a refused service call into a command-line error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+
+from intake.extensions import db
+from intake.keystore import current_keyring
+from intake.models import Role, User
+from intake.services import ServiceError, enrolment, setup
+from intake.services.audit import ACTOR_SYSTEM
+
+PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
+
+CUSTODIAN_MESSAGES = {
+    "wrong_passphrase": "that passphrase does not open the custodian's key",
+    "passphrase_locked": "too many wrong passphrases for this custodian: try again later "
+    "(the other custodians and the auditors have been told)",
+    "not_custodian": "that user is not a custodian of the identity key",
+    "weak_passphrase": "passphrases must be at least 12 characters",
+    "last_custodian": "refusing to remove the last custodian: identities would be lost",
+    "already_custodian": "that user is already a custodian",
+    "same_person": "a custodian cannot grant to themselves",
+    "identity_unavailable": "there is no identity key yet: run `intake init`",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def refused(error: ServiceError, messages: Mapping[str, str]) -> click.ClickException:
+    """Nothing of the refused call is kept; the operator reads why (or its code)."""
+    db.session.rollback()
+    return click.ClickException(messages.get(error.code, error.code))
+
+
+def custodian_account(username: str, display_name: str | None) -> tuple[User, bool]:
+    """The custodian's account, and whether it was made just now (with no password: its
+    person enrols through a link)."""
+    user, created = setup.custodian_account(db.session, username, display_name)
+    if user.role is not Role.CUSTODIAN:
+        raise click.ClickException(f"{username} has the role {user.role.value}, not custodian")
+    return user, created
+
+
+def echo_link(issued: enrolment.IssuedLink) -> None:
+    """Print a link once; it is not written anywhere else."""
+    until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    click.echo(f"enrolment link for {issued.user.username} (one use, until {until}):")
+    click.echo(issued.url(current_app.config["INTAKE_BASE_URL"]))
+
+
+def print_enrolment_link(user: User) -> None:
+    """Issue a link for a new account and print it, once, to stdout."""
+    issued = enrolment.issue_link(
+        db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=utc_now()
+    )
+    echo_link(issued)

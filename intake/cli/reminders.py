@@ -1,0 +1,56 @@
+"""`intake remind`, the daily run: reminders of the 15-day rule, expired reveals and
+enrolment links wiped, queued mail sent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from intake import mail
+from intake.cli.common import utc_now
+from intake.extensions import db
+from intake.filemodes import OUTBOX_FOLDER
+from intake.keystore import current_keyring
+from intake.services import enrolment, reminders
+from intake.services.reveal import expire_reveals
+
+
+@click.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; send nothing.")
+@with_appcontext
+def remind_command(dry_run: bool) -> None:
+    """Daily: reminders of the 15-day rule, expired reveals and enrolment links wiped,
+    queued mail sent."""
+    now = utc_now()
+    digests = reminders.plan(db.session, now)
+    if dry_run:
+        for digest in digests:
+            address = digest.user.email or "(no e-mail address)"
+            references = ", ".join(case.reference for case in digest.cases)
+            click.echo(f"{digest.kind}: {digest.user.username} <{address}>: {references}")
+        click.echo(f"{len(digests)} digests would be sent; nothing was sent")
+        return
+    keyring = current_keyring()
+    expired = expire_reveals(db.session, keyring, now)
+    links = enrolment.expire_links(db.session, keyring, now)
+    run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
+    outbox = Path(current_app.instance_path) / OUTBOX_FOLDER
+    delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
+    click.echo(f"reveals expired: {expired}")
+    click.echo(f"enrolment links expired: {links}")
+    click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")
+    if run.without_address:
+        click.echo(f"no e-mail address for: {', '.join(run.without_address)}")
+    stopped = ""
+    if delivery.stopped_early:
+        stopped = " (the SMTP server could not be reached or refused the sender; they wait)"
+    click.echo(
+        f"mail: {delivery.sent} sent, {delivery.failed} failed, {delivery.waiting} waiting"
+        + stopped
+    )
+
+
+COMMANDS = (remind_command,)
