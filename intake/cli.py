@@ -10,8 +10,8 @@ from flask.cli import AppGroup
 
 from intake import crypto
 from intake.extensions import db
-from intake.keystore import set_keyring
 from intake.services import setup
+from intake.services.keyring import set_keyring
 
 intake_cli = AppGroup("intake", help="Intake administration commands.")
 
@@ -43,8 +43,8 @@ def init_command(no_demo: bool) -> None:
 @intake_cli.command("audit-verify")
 def audit_verify_command() -> None:
     """Check the audit log's hash chain (read-only); exit status 1 if it is broken."""
-    from intake.keystore import current_keyring
     from intake.services import audit
+    from intake.services.keyring import current_keyring
 
     result = audit.verify(db.session, current_keyring())
     db.session.rollback()
@@ -66,8 +66,8 @@ def audit_verify_command() -> None:
 )
 def rotate_keys_command(retire: bool, batch_size: int) -> None:
     """Re-encrypt all content under a new content key; run again to resume an interrupted run."""
-    from intake.keystore import current_keyring
     from intake.services import keys
+    from intake.services.keyring import current_keyring
 
     keys_dir = Path(current_app.config["INTAKE_KEYS_PATH"])
     uploads_dir = Path(current_app.config["INTAKE_UPLOADS_PATH"])

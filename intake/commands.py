@@ -16,7 +16,6 @@ from intake import durable
 from intake.cli import intake_cli
 from intake.extensions import db
 from intake.filemodes import OUTBOX_FOLDER
-from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.services import ServiceError, enrolment
 from intake.services.audit import ACTOR_SYSTEM
@@ -27,6 +26,7 @@ from intake.services.identity import (
     remove_custodian,
     rotate_identity_key,
 )
+from intake.services.keyring import current_keyring
 from intake.services.users import create_user, find_user, has_usable_password
 
 FIRST_CUSTODIAN = "custodian"

@@ -15,11 +15,11 @@ from sqlalchemy import or_, select
 
 from intake.cli import intake_cli
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Department, Role
 from intake.services import ServiceError, enrolment
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.auth import register_user
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
 

@@ -16,8 +16,8 @@ from flask import current_app
 from intake import crypto, durable, tallies
 from intake.cli import intake_cli
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import audit, backup, keys
+from intake.services.keyring import current_keyring
 
 ARCHIVE_SUFFIX = ".backup"
 

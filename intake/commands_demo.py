@@ -15,9 +15,9 @@ from flask import current_app
 from intake import durable
 from intake.cli import intake_cli
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import ServiceError, demo_data
 from intake.services.demo_rows import SAMPLE_LABELS
+from intake.services.keyring import current_keyring
 
 # Development only, like the demo logins: the codes of a few demo cases to try on /track.
 DEV_CODES_FILE = "DEVELOPMENT-demo-codes.txt"

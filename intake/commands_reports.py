@@ -15,10 +15,10 @@ import click
 from intake import reports
 from intake.cli import intake_cli
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.pdf import PdfUnavailable
 from intake.services import ServiceError
+from intake.services.keyring import current_keyring
 from intake.services.reports import ReportKey
 
 

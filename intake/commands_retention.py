@@ -11,8 +11,8 @@ from flask import current_app
 from intake import thaidate
 from intake.cli import intake_cli
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import retention
+from intake.services.keyring import current_keyring
 
 
 @intake_cli.command("purge")

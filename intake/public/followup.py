@@ -23,7 +23,6 @@ from wtforms.validators import DataRequired, Length
 from intake import tracking
 from intake.attachments import ALLOWED_DESCRIPTION
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.public import bp, tracked
 from intake.public.forms import (
@@ -37,6 +36,7 @@ from intake.public.views import _filing_limit, _limits, _track_limit, now
 from intake.services import ServiceError
 from intake.services import followup as followup_service
 from intake.services.cases import STORAGE_UNAVAILABLE, PublicStatus
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 
 FLASH_CATEGORY = "followup"  # the survey and notices partials show their own categories

@@ -18,7 +18,6 @@ from wtforms.validators import DataRequired, Length
 
 from intake.attachments import ALLOWED_DESCRIPTION
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.public import bp
 from intake.public.followup import (
@@ -33,6 +32,7 @@ from intake.public.views import _filing_limit, _limits, now
 from intake.services import ServiceError, reopen_requests
 from intake.services import followup as followup_service
 from intake.services.cases import STORAGE_UNAVAILABLE
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 
 REQUEST_SENT = _l(

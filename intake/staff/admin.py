@@ -19,12 +19,12 @@ from flask_login import current_user
 from intake import thaidate
 from intake.deadlines import CountingMode
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.permissions import Permission, requires
 from intake.services import ServiceError, enrolment
 from intake.services import admin as admin_service
 from intake.services import admin_users as users_service
+from intake.services.keyring import current_keyring
 from intake.staff import admin_mail, admin_reference, bp  # noqa: F401  (their routes)
 from intake.staff.admin_forms import (
     HTTPS_ONLY,

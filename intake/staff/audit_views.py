@@ -12,9 +12,9 @@ from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.permissions import Permission, requires
 from intake.services import admin as admin_service
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.admin_forms import AuditFilterForm, clean
 
