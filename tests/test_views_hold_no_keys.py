@@ -80,3 +80,36 @@ def test_the_walk_sees_each_way_of_importing(tmp_path: Path) -> None:
         "intake.keystore",
         "intake.keystore.current_keyring",
     ]
+
+
+# The reveal screens touch the most sensitive rows: their views only parse forms, call a
+# service and render, so the services' rules and audit cannot be stepped around there.
+THIN_VIEWS = ("staff/reveals.py", "staff/reveal_forms.py")
+
+
+def session_work(path: Path) -> list[str]:
+    """Every ``db.session.<something>`` use and every SQLAlchemy import in ``path``;
+    handing ``db.session`` itself to a service is not one."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "session"
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == "db"
+        ):
+            found.append(f"{path.name}:{node.lineno} db.session.{node.attr}")
+    found += [
+        f"{path.name}:{line} imports {module}"
+        for line, module in _imported_modules(tree)
+        if module.split(".")[0] == "sqlalchemy"
+    ]
+    return found
+
+
+def test_the_reveal_views_query_and_commit_nothing_themselves() -> None:
+    views = [PACKAGE / name for name in THIN_VIEWS]
+    assert all(path.exists() for path in views)
+    assert [line for path in views for line in session_work(path)] == []
