@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from intake import create_app
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, Role, User
 from intake.services import duplicates
+from intake.services.keyring import current_keyring
 
 
 def main(sample: int) -> None:

@@ -30,10 +30,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.database import configure_engine
     from intake.extensions import babel, csrf, db, limiter
     from intake.filemodes import loose_storage, make_private_folder
-    from intake.keystore import init_keys
     from intake.privacy import configure_logging
     from intake.proxy import init_app as init_proxy
     from intake.public import bp as public_bp
+    from intake.services.keyring import init_keys
     from intake.staff import init_app as init_staff
 
     settings = load_config(os.environ, overrides)

@@ -21,6 +21,8 @@ class Permission(enum.StrEnum):
     CASES_ROUTE = "cases.route"  # accept and assign to a department
     REVEAL_REQUEST = "reveal.request"
     REVEAL_DECIDE = "reveal.decide"
+    IDENTITY_KEY = "identity.key"  # hold the identity key under one's own passphrase
+    TIPS_EXCLUDE = "tips.exclude"  # exclude a member of staff from a tip (leads only)
     ADMIN = "admin"  # people, departments, categories, settings; never case contents
     AUDIT = "audit"  # read the audit log
     REPORTS = "reports"  # write and download the 6- and 12-month reports (aggregates only)
@@ -48,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASES_REGISTER,
             Permission.CASES_ROUTE,
             Permission.REVEAL_REQUEST,
+            Permission.TIPS_EXCLUDE,
             Permission.REPORTS,
             Permission.ACCOUNT,
         }
@@ -61,7 +64,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ACCOUNT,
         }
     ),
-    Role.CUSTODIAN: frozenset({Permission.REVEAL_DECIDE, Permission.ACCOUNT}),
+    Role.CUSTODIAN: frozenset(
+        {Permission.REVEAL_DECIDE, Permission.IDENTITY_KEY, Permission.ACCOUNT}
+    ),
     Role.EXECUTIVE: frozenset({Permission.DASHBOARD, Permission.REPORTS, Permission.ACCOUNT}),
     Role.ADMIN: frozenset({Permission.ADMIN, Permission.ACCOUNT}),
     Role.AUDITOR: frozenset({Permission.AUDIT, Permission.ACCOUNT}),

@@ -19,7 +19,7 @@ from flask import Flask, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake.extensions import db
-from intake.keystore import current_keyring
+from intake.services.keyring import current_keyring
 from intake.services.reveal import expire_reveals
 
 SWEEP_SECONDS = 60.0

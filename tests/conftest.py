@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from intake import create_app, crypto  # noqa: E402
 from intake.demo.reference_data import add_demo_reference_data  # noqa: E402
 from intake.extensions import db  # noqa: E402
-from intake.keystore import current_keyring  # noqa: E402
 from intake.models import Role  # noqa: E402
 from intake.services import setup  # noqa: E402
 from intake.services import users as users_service  # noqa: E402
 from intake.services.identity import create_identity_key  # noqa: E402
+from intake.services.keyring import current_keyring  # noqa: E402
 from intake.services.users import create_user  # noqa: E402
 
 TIER = os.environ.get("INTAKE_TEST_TIER", "sqlite")

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from intake import crypto
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Department, Role, User
 from intake.services.auth import register_user
+from intake.services.keyring import current_keyring
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 PASSWORD = "a staff password 1"

@@ -26,10 +26,10 @@ from staff_support import make_staff
 from test_browser import submit
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, User
 from intake.models import Role as StaffRole
 from intake.services import case_actions
+from intake.services.keyring import current_keyring
 
 pytestmark = [
     pytest.mark.browser,

@@ -20,9 +20,9 @@ from sqlalchemy import exc, select, text
 
 from intake import crypto
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, AuditHead, User
 from intake.services import audit
+from intake.services.keyring import current_keyring
 
 NOW = datetime(2026, 3, 10, 3, 0, 0, 123456, tzinfo=UTC)
 BANGKOK = timezone(timedelta(hours=7))

@@ -24,7 +24,6 @@ from werkzeug.routing import Rule
 
 from intake.attachments import PreparedAttachment
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     Case,
     CaseKind,
@@ -40,6 +39,7 @@ from intake.services import ServiceError, case_actions, exclusions
 from intake.services import reveal as reveal_service
 from intake.services.auth import change_password, reset_two_factor
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.queue import dashboard_counts
 

@@ -31,9 +31,9 @@ from flask_migrate import downgrade, upgrade
 from intake import create_app, crypto
 from intake.database import read_snapshot
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Attachment, AuditEntry, Case, CaseKind, User
 from intake.services.cases import FilingInput, file_case, find_by_code
+from intake.services.keyring import current_keyring
 
 CODE = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
 ARCHIVE = re.compile(r"archive: (\S+) ")

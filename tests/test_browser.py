@@ -40,8 +40,8 @@ from sqlalchemy import select
 
 from intake.crypto import decrypt_text
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case
+from intake.services.keyring import current_keyring
 
 pytestmark = [
     pytest.mark.browser,

@@ -29,9 +29,9 @@ from test_browser_followup import assert_accessible, axe_status_page, close_all,
 from test_browser_staff import open_page, sign_in_first_time
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case
 from intake.services import case_actions
+from intake.services.keyring import current_keyring
 from intake.services.users import find_user
 
 pytestmark = [

@@ -20,9 +20,9 @@ from test_accessibility import BLOCKING, REPORTS
 from test_browser import submit
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import CaseKind, Role
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,7 +17,6 @@ from test_public_filing import file_and_read_receipt
 from intake import deadlines
 from intake.crypto import decrypt_text
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     AuditEntry,
     Case,
@@ -32,6 +31,7 @@ from intake.models import (
 from intake.services import ServiceError, case_actions
 from intake.services.cases import FilingInput, file_case
 from intake.services.identity import open_case_identity
+from intake.services.keyring import current_keyring
 from intake.services.queue import QueueFilters, search, view_case
 from intake.services.users import find_user
 from intake.workflow import Status

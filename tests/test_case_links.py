@@ -19,10 +19,10 @@ from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
 from intake import tallies
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, CaseKind, Category, EventType, OutboxMessage, Role, User
 from intake.services import ServiceError, case_actions, case_links, duplicates, stats
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.workflow import Status
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Bangkok

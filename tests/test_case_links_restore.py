@@ -14,9 +14,9 @@ from test_backup import _backup, _close_instances, _dump, _instance, _restored  
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, Role, User
 from intake.services import case_links
+from intake.services.keyring import current_keyring
 
 
 def test_linked_cases_survive_a_backup_and_restore(tmp_path: Path, postgres: Any) -> None:

@@ -13,9 +13,9 @@ from test_public_filing import file_and_read_receipt
 from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, OutboxMessage, Role, User
 from intake.services import case_actions
+from intake.services.keyring import current_keyring
 
 EMAIL = "complainant@example.org"
 

@@ -11,9 +11,9 @@ from flask import Flask
 from sqlalchemy import event, select
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 
 THREADS = 8
 FILINGS_PER_THREAD = 12

@@ -14,7 +14,7 @@ from flask import Flask
 from config import ConfigError, database_url, load_config
 from intake import create_app, crypto
 from intake.extensions import db
-from intake.keystore import current_keyring
+from intake.services.keyring import current_keyring
 
 PRODUCTION_SECRET = "production-secret-from-the-environment-0123456789"
 _OUTER_PREFIXES = ("INTAKE_", "RATELIMIT_")

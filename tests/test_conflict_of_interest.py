@@ -23,7 +23,6 @@ from test_public_filing import file_and_read_receipt
 
 from intake import thaidate
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     AccusedRole,
     AuditEntry,
@@ -40,6 +39,7 @@ from intake.services import reports as reports_service
 from intake.services import reveal as reveal_service
 from intake.services.auth import change_password, register_user, reset_two_factor
 from intake.services.followup import post_reply
+from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.queue import QueueFilters, dashboard_counts, may_view, search
 from intake.services.users import find_user

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from test_staff_reveals import World
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Notification, OutboxMessage, RevealStatus, Role, User
 from intake.services import ServiceError
 from intake.services.identity import add_custodian, current_identity_key, identity_private_key
+from intake.services.keyring import current_keyring
 from intake.services.users import create_user, find_user
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)

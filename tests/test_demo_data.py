@@ -19,7 +19,6 @@ from test_public_filing import file_and_read_receipt
 from intake import crypto, tallies, thaidate
 from intake.demo import data as demo_data
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     AuditEntry,
     Case,
@@ -33,6 +32,7 @@ from intake.models import (
 )
 from intake.services import audit
 from intake.services.identity import open_case_identity
+from intake.services.keyring import current_keyring
 from intake.workflow import CLOSED, Status
 
 CODE_LINE = re.compile(r"^\s+(open complaint|closed complaint|open tip) (\S+) \((\w+)\): ([\d ]+)$")

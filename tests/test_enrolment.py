@@ -20,9 +20,9 @@ from staff_support import PASSWORD, sign_in
 
 from intake import crypto
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Role, User
 from intake.services import enrolment
+from intake.services.keyring import current_keyring
 from intake.services.users import create_user
 
 BASE_URL = "https://intake.nongbua.go.th"

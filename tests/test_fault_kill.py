@@ -27,9 +27,9 @@ from sqlalchemy import func, select
 from config import PROJECT_ROOT
 from intake.crypto import decrypt_field, decrypt_text
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Attachment, AuditEntry, Case, CaseEvent, EventType
 from intake.services.cases import find_by_code
+from intake.services.keyring import current_keyring
 
 VISITORS = 8
 KILL_AFTER_RECEIPTS = 24

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from config import ConfigError
 from intake import create_app, crypto, mail
 from intake.extensions import db
-from intake.keystore import current_keyring
+from intake.services.keyring import current_keyring
 
 PRODUCTION_SECRET = "production-secret-for-the-file-mode-tests-0123456789"
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)

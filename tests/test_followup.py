@@ -28,7 +28,6 @@ from werkzeug.test import TestResponse
 
 from intake import crypto
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     Attachment,
     AuditEntry,
@@ -42,6 +41,7 @@ from intake.models import (
     User,
 )
 from intake.services import case_actions
+from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.settings import get_organisation

@@ -20,11 +20,11 @@ from test_guide import pdf_text, plain, printed, section
 from intake import labels
 from intake.cache import RenderOnce
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Organisation, Role, User
 from intake.public import guide
 from intake.services import ServiceError
-from intake.services.admin import current_settings, is_https_url, update_settings
+from intake.services.keyring import current_keyring
+from intake.services.organisation_settings import current_settings, is_https_url, update_settings
 
 ORGANISATION = "องค์การบริหารส่วนตำบลหนองบัว"
 GUIDE_VALUES = {

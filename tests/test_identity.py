@@ -18,7 +18,6 @@ from test_public_filing import file_and_read_receipt
 
 from intake import crypto
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, IdentityKey, IdentityKeyGrant, Role
 from intake.services import ServiceError
 from intake.services.identity import (
@@ -29,6 +28,7 @@ from intake.services.identity import (
     remove_custodian,
     rotate_identity_key,
 )
+from intake.services.keyring import current_keyring
 from intake.services.users import create_user, find_user
 
 NOW = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)

@@ -21,10 +21,10 @@ from test_public_filing import file_and_read_receipt
 from intake import deadlines, thaidate
 from intake.crypto import decrypt_text, encrypt_field
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseEvent, EventType, Role, User
 from intake.services import ServiceError, case_actions
 from intake.services.interim import is_placeholder
+from intake.services.keyring import current_keyring
 
 # The text the case page used to pre-fill, which could be sent as it was.
 OLD_TEMPLATE = (

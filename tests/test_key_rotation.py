@@ -18,10 +18,9 @@ from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 
-from intake import crypto, keystore
+from intake import crypto
 from intake.attachments import PreparedAttachment
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     Attachment,
     AuditEntry,
@@ -34,8 +33,10 @@ from intake.models import (
     User,
     new_id,
 )
+from intake.services import keyring as keystore
 from intake.services import keys
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.workflow import Status
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # fiscal year 2569

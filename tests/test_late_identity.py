@@ -17,9 +17,9 @@ from staff_support import PASSWORD, make_staff
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, Role, User
 from intake.services import ServiceError, case_actions, late_identity, retention
+from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal, view_identity
 from intake.services.users import find_user

@@ -139,12 +139,12 @@ def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
     from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
     from sqlalchemy import select
 
-    from intake import keystore
     from intake.extensions import db
-    from intake.keystore import current_keyring
     from intake.models import Case, Role
+    from intake.services import keyring as keystore
     from intake.services import keys
     from intake.services.identity import rotate_identity_key
+    from intake.services.keyring import current_keyring
     from intake.services.personal_keys import ensure_personal_key
     from intake.services.reveal import approve_reveal, request_reveal, view_identity
     from intake.services.users import create_user, find_user

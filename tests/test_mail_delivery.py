@@ -18,8 +18,8 @@ from flask import Flask
 
 from intake import mail
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import OutboxMessage
+from intake.services.keyring import current_keyring
 
 # Monday 5 January 2026, 09:00 in Bangkok.
 FIRST_RUN = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)

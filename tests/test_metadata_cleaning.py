@@ -28,8 +28,8 @@ from intake.attachments import AttachmentRejected, Limits, PreparedAttachment, p
 from intake.cleaning import AS_SENT, IMAGE_REPORT, Report
 from intake.crypto import decrypt_field
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Attachment, Case, Role
+from intake.services.keyring import current_keyring
 
 IDENTIFYING = (samples.PERSON, samples.COMPANY, samples.PHONE_MAKE, samples.PHONE_MODEL)
 

@@ -73,10 +73,10 @@ def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) ->
     """Revisions that rebuild tables (SQLite batch mode) must work with rows in them."""
     from datetime import UTC, datetime
 
-    from intake.keystore import current_keyring
     from intake.models import CaseKind
     from intake.services import setup
     from intake.services.cases import FilingInput, file_case
+    from intake.services.keyring import current_keyring
 
     app = _fresh_app(tmp_path, postgres)
     with app.app_context():
@@ -104,10 +104,10 @@ def test_photos_stored_before_every_type_was_cleaned_keep_saying_so(
 
     from intake.attachments import PreparedAttachment
     from intake.cleaning import AS_SENT, IMAGE_REPORT, Report
-    from intake.keystore import current_keyring
     from intake.models import CaseKind
     from intake.services import setup
     from intake.services.cases import FilingInput, file_case
+    from intake.services.keyring import current_keyring
 
     app = _fresh_app(tmp_path, postgres)
     with app.app_context():
@@ -140,10 +140,10 @@ def test_reveals_running_at_the_upgrade_to_sealed_reveals_end_and_are_wiped(
 
     from sqlalchemy import inspect, text
 
-    from intake.keystore import current_keyring
     from intake.models import CaseKind, RevealRequest, Role
     from intake.services import setup
     from intake.services.cases import FilingInput, file_case
+    from intake.services.keyring import current_keyring
     from intake.services.users import create_user
 
     app = _fresh_app(tmp_path, postgres)

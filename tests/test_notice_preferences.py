@@ -17,9 +17,9 @@ from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
 from intake.crypto import decrypt_text
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, OutboxMessage, Role, User
 from intake.services import case_actions
+from intake.services.keyring import current_keyring
 
 EMAIL = "complainant@example.org"
 TIP_ADDRESS = "quiet.reader@example.net"

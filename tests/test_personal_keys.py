@@ -14,7 +14,6 @@ from sqlalchemy import select
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     AuditEntry,
     Case,
@@ -27,6 +26,7 @@ from intake.models import (
 )
 from intake.services import ServiceError, admin_users
 from intake.services.auth import change_password, check_password
+from intake.services.keyring import current_keyring
 from intake.services.reveal import approve_reveal, request_reveal, view_identity
 from intake.services.sign_in_throttle import PAIR_MAX_FAILURES as MAX_FAILURES
 from intake.services.users import create_user, find_user, hash_password

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from intake.crypto import decrypt_text
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Category
+from intake.services.keyring import current_keyring
 
 CODE_PATTERN = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
 REFERENCE_PATTERN = re.compile(r'id="reference-number"[^>]*>([^<]+)<')

@@ -22,10 +22,10 @@ from test_public_filing import file_and_read_receipt
 
 from intake import labels
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Role, User
 from intake.services import ServiceError, case_actions, notices
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.settings import get_organisation

@@ -17,9 +17,9 @@ from sqlalchemy import event, select
 from staff_support import staff_client
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Department, Role
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.workflow import Status
 
 NOW = datetime.now(UTC)

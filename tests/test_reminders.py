@@ -17,9 +17,9 @@ from sqlalchemy import select
 from staff_support import make_staff
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Department, OutboxMessage, Role, User
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 
 MARKER = "ZZSUBJECTMARKER"
 

@@ -22,9 +22,9 @@ from werkzeug.test import TestResponse
 from intake.crypto import decrypt_field
 from intake.extensions import db
 from intake.i18n import format_file_size
-from intake.keystore import current_keyring
 from intake.models import Attachment, Case, ReopenOutcome, ReopenRequest, Role
 from intake.services import case_actions
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
 

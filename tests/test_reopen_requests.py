@@ -14,7 +14,6 @@ from sqlalchemy import select
 from intake import deadlines
 from intake.crypto import decrypt_text
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     AuditEntry,
     Case,
@@ -30,6 +29,7 @@ from intake.models import (
 from intake.services import ServiceError, case_actions, reopen_figures, reopen_requests
 from intake.services.cases import FilingInput, file_case, public_status
 from intake.services.followup import followed_status
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
 from intake.workflow import Status

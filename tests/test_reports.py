@@ -30,13 +30,13 @@ from test_query_counts import _statements as statements_of
 import intake.pdf
 from intake import reports
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, CaseKind, Category, Channel, ReportNarrative, Role, User
 from intake.reports import pdf as report_pdf
 from intake.services import case_actions
 from intake.services import reports as reports_service
 from intake.services import stats as stats_service
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.services.reports import ReportKey
 from intake.staff import reports as staff_reports
 

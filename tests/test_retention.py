@@ -20,7 +20,6 @@ from staff_support import staff_client
 from intake import crypto, mail
 from intake.attachments import PreparedAttachment
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     Attachment,
     AuditEntry,
@@ -35,6 +34,7 @@ from intake.models import (
 )
 from intake.services import ServiceError, case_actions, notices, retention, reveal, satisfaction
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 
 NOW = datetime.now(UTC)
 ELEVEN_YEARS_AGO = retention.years_before(NOW, 11)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, Notification, RevealRequest, RevealStatus, Role, User
 from intake.services import ServiceError
+from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import (
     approve_reveal,

@@ -17,8 +17,8 @@ from test_public_filing import file_and_read_receipt
 
 from intake import reveal_sweep
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, RevealRequest, RevealStatus, Role
+from intake.services.keyring import current_keyring
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.users import find_user
 

@@ -19,12 +19,12 @@ from test_public_filing import file_and_read_receipt
 from intake import thaidate
 from intake.crypto import decrypt_text
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, CaseKind, Role, SatisfactionResponse, User
 from intake.services import ServiceError, case_actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services import stats as stats_service
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.workflow import Status
 
 ANSWERS = {"speed": "4", "fairness": "5", "clarity": "3", "overall": "4"}

@@ -11,9 +11,9 @@ from flask import Flask
 from werkzeug.security import check_password_hash
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Department, Role
 from intake.services import setup
+from intake.services.keyring import current_keyring
 from intake.services.users import create_user, find_user, has_usable_password
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from staff_support import PASSWORD, make_staff, sign_in, totp_code
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Role, User
 from intake.services import ServiceError
 from intake.services import auth as auth_service
+from intake.services.keyring import current_keyring
 
 ERROR = re.compile(r'<p class="error" id="password-error">([^<]*)</p>')
 WRONG = "wrong password!"

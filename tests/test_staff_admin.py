@@ -17,9 +17,9 @@ from staff_support import PASSWORD, sign_in, staff_client
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, Category, Department, ExtraHoliday, Role, User
 from intake.services import audit
+from intake.services.keyring import current_keyring
 
 DEPARTMENT_MESSAGE = "เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง"
 

@@ -19,7 +19,7 @@ from intake import thaidate
 from intake.extensions import db
 from intake.models import AuditEntry, Role
 from intake.permissions import PERMISSION_ATTRIBUTE, Permission
-from intake.services import admin as admin_service
+from intake.services import audit_search
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_filters_and_paging(
     assert 'value="31/02/2569"' in wrong.get_data(as_text=True)
     assert auditor.get("/staff/audit", query_string={"action": "no.such"}).status_code == 422
     # Paging: two entries a page, older ones on the next page, filters kept in the links
-    monkeypatch.setattr(admin_service, "AUDIT_PAGE_SIZE", 2)
+    monkeypatch.setattr(audit_search, "AUDIT_PAGE_SIZE", 2)
     newest = auditor.get("/staff/audit", query_string={"action": "case.filed"})
     older = auditor.get("/staff/audit", query_string={"action": "case.filed", "page": "2"})
     first_page = newest.get_data(as_text=True)

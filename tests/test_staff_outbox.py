@@ -11,8 +11,8 @@ from staff_support import staff_client
 
 from intake import mail
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import AuditEntry, OutboxMessage, Role
+from intake.services.keyring import current_keyring
 
 QUEUED = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 ADDRESS = "somsri.private@example.org"

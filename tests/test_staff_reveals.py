@@ -20,7 +20,6 @@ from staff_support import PASSWORD, make_staff, sign_in, staff_client
 from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     AuditEntry,
     Case,
@@ -33,6 +32,7 @@ from intake.models import (
 )
 from intake.services import admin_users
 from intake.services.auth import change_password, reset_two_factor
+from intake.services.keyring import current_keyring
 from intake.services.sign_in_throttle import PAIR_MAX_FAILURES as MAX_FAILURES
 from intake.services.users import find_user
 

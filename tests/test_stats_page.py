@@ -25,10 +25,10 @@ from sqlalchemy import select
 
 from intake import charts, suppression, thaidate
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Category, Channel, Department
 from intake.services.cases import FilingInput, file_case
 from intake.services.figures import HIDDEN_CELL, SMALL_CELL, Cell
+from intake.services.keyring import current_keyring
 from intake.workflow import CLOSED, Status
 
 FY = 2569

@@ -26,7 +26,6 @@ from staff_support import make_staff
 
 from intake import suppression, tallies
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import (
     Case,
     CaseKind,
@@ -41,6 +40,7 @@ from intake.services import ServiceError, case_links, reopen_requests, stats, ti
 from intake.services import case_actions as actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services.cases import FilingInput, file_case
+from intake.services.keyring import current_keyring
 from intake.workflow import CLOSED
 
 BANGKOK_OFFSET = timedelta(hours=7)

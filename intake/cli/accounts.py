@@ -13,11 +13,11 @@ from sqlalchemy import or_, select
 
 from intake.cli.common import echo_link, utc_now
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Department, Role
 from intake.services import ServiceError, enrolment
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.auth import register_user
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
 

@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import audit
+from intake.services.keyring import current_keyring
 
 
 @click.command("audit-verify")

@@ -16,8 +16,8 @@ from flask.cli import with_appcontext
 
 from intake import crypto, durable, tallies
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import audit, backup, keys
+from intake.services.keyring import current_keyring
 
 ARCHIVE_SUFFIX = ".backup"
 

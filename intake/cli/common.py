@@ -10,10 +10,10 @@ import click
 from flask import current_app
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.services import ServiceError, enrolment, setup
 from intake.services.audit import ACTOR_SYSTEM
+from intake.services.keyring import current_keyring
 
 PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 

@@ -21,8 +21,8 @@ from flask.cli import with_appcontext
 
 from intake import durable
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import ServiceError
+from intake.services.keyring import current_keyring
 
 if TYPE_CHECKING:
     from intake.demo.data import LoadResult

@@ -21,9 +21,9 @@ from intake.cli.common import (
     utc_now,
 )
 from intake.extensions import db
-from intake.keystore import current_keyring, set_keyring
 from intake.services import ServiceError, keys
 from intake.services.identity import add_custodian, remove_custodian, rotate_identity_key
+from intake.services.keyring import current_keyring, set_keyring
 from intake.services.users import find_user
 
 

@@ -13,8 +13,8 @@ from intake import mail
 from intake.cli.common import utc_now
 from intake.extensions import db
 from intake.filemodes import OUTBOX_FOLDER
-from intake.keystore import current_keyring
 from intake.services import enrolment, reminders
+from intake.services.keyring import current_keyring
 from intake.services.reveal import expire_reveals
 
 

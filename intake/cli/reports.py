@@ -15,10 +15,10 @@ from flask.cli import with_appcontext
 from intake import reports
 from intake.cli.common import utc_now
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.pdf import PdfUnavailable
 from intake.services import ServiceError
+from intake.services.keyring import current_keyring
 from intake.services.reports import ReportKey
 
 

@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 
 from intake import thaidate
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import retention
+from intake.services.keyring import current_keyring
 
 
 @click.command("purge")

@@ -19,9 +19,9 @@ from intake.cli.common import (
     utc_now,
 )
 from intake.extensions import db
-from intake.keystore import current_keyring, set_keyring
 from intake.services import ServiceError, setup
 from intake.services.identity import create_identity_key, current_identity_key
+from intake.services.keyring import current_keyring, set_keyring
 from intake.services.users import find_user, has_usable_password
 
 

@@ -41,7 +41,7 @@ from intake.models import (
     SatisfactionResponse,
     User,
 )
-from intake.services import DbSession, ServiceError, references
+from intake.services import DbSession, ServiceError, case_numbers
 from intake.services.audit import ACTOR_SYSTEM, record
 from intake.services.identity import current_identity_key
 from intake.services.settings import extra_holidays, get_organisation
@@ -185,13 +185,13 @@ def _write(session: DbSession, drawn: Drawn, result: LoadResult) -> None:
     """Number one batch and write it with its tallies; the caller commits."""
     per_year = Counter(row["fiscal_year"] for row in drawn.cases)
     following = {
-        fiscal_year: references.allocate(session, drawn.kind, fiscal_year, count)
+        fiscal_year: case_numbers.allocate(session, drawn.kind, fiscal_year, count)
         for fiscal_year, count in sorted(per_year.items())
     }
     for row in drawn.cases:
         fiscal_year = row["fiscal_year"]
         row["sequence"] = following[fiscal_year]
-        row["reference"] = references.format_reference(drawn.kind, fiscal_year, row["sequence"])
+        row["reference"] = case_numbers.format_reference(drawn.kind, fiscal_year, row["sequence"])
         following[fiscal_year] += 1
     _insert(session, _cases, drawn.cases)
     _insert(session, _events, drawn.events)

@@ -24,7 +24,6 @@ from wtforms.validators import AnyOf, Length, Optional, StopValidation, Validati
 
 from intake import validators
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind
 from intake.public import bp, tracked
 from intake.public.followup import FLASH_CATEGORY, render_status
@@ -33,6 +32,7 @@ from intake.services import ServiceError
 from intake.services import followup as followup_service
 from intake.services import notices as notices_service
 from intake.services import satisfaction as satisfaction_service
+from intake.services.keyring import current_keyring
 
 SCALE = [
     (5, _l("5 – พอใจมากที่สุด")),

@@ -11,6 +11,7 @@ ever carries the code or the case id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,8 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from intake import tracking
-from intake.attachments import ALLOWED_DESCRIPTION
+from intake.attachments import ALLOWED_DESCRIPTION, PreparedAttachment
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.public import bp, tracked
 from intake.public.forms import (
@@ -37,6 +37,7 @@ from intake.public.views import _filing_limit, _limits, _track_limit, now
 from intake.services import ServiceError
 from intake.services import followup as followup_service
 from intake.services.cases import STORAGE_UNAVAILABLE, PublicStatus
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 
 FLASH_CATEGORY = "followup"  # the survey and notices partials show their own categories
@@ -156,6 +157,23 @@ def track() -> ResponseReturnValue:
     return render_status(found.status)
 
 
+def send_to_followed_case(
+    send: Callable[..., None], case_id: str, message: str, files: list[PreparedAttachment]
+) -> tuple[ServiceError, PublicStatus | None] | None:
+    """Sends ``message`` and ``files`` with ``send`` (``services.followup.post_reply`` or
+    ``services.reopen_requests.ask``, which take the same arguments); None when it went,
+    otherwise why not and the case's status now (None when the session stopped following
+    it meanwhile)."""
+    uploads = Path(current_app.config["INTAKE_UPLOADS_PATH"])
+    try:
+        keyring = current_keyring()
+        send(db.session, keyring, uploads, case_id, message=message, files=files, now=now())
+    except ServiceError as error:
+        latest = _followed()
+        return error, latest[1] if latest is not None else None
+    return None
+
+
 @bp.post("/track/reply")
 @limiter.limit(_filing_limit)
 def track_reply() -> ResponseReturnValue:
@@ -168,28 +186,22 @@ def track_reply() -> ResponseReturnValue:
     form = _reply_form(status.kind, posted=True)
     if not form.validate_on_submit():
         return render_status(status, code=422, reply_form=form)
-    try:
-        followup_service.post_reply(
-            db.session,
-            current_keyring(),
-            Path(current_app.config["INTAKE_UPLOADS_PATH"]),
-            case_id,
-            message=form.message.data or "",
-            files=form.prepared_attachments,
-            now=now(),
-        )
-    except ServiceError as error:
-        latest = _followed()
+    message = form.message.data or ""
+    refused = send_to_followed_case(
+        followup_service.post_reply, case_id, message, form.prepared_attachments
+    )
+    if refused is not None:
+        error, latest = refused
         if latest is None:
             return _code_form(code=401, notice=SESSION_ENDED)
         if error.code == "closed":  # closed while they were writing
-            return render_status(latest[1], code=409, reply_refused=True)
+            return render_status(latest, code=409, reply_refused=True)
         if error.code == STORAGE_UNAVAILABLE:
             form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
-            return render_status(latest[1], code=503, reply_form=form)
-        message = REPLY_ERRORS.get(error.code, REPLY_ERRORS["message_required"])
-        form.message.errors = [str(message)]
-        return render_status(latest[1], code=422, reply_form=form)
+            return render_status(latest, code=503, reply_form=form)
+        problem = REPLY_ERRORS.get(error.code, REPLY_ERRORS["message_required"])
+        form.message.errors = [str(problem)]
+        return render_status(latest, code=422, reply_form=form)
     flash(str(REPLY_SENT), FLASH_CATEGORY)
     return redirect(url_for("public.track"), code=303)
 

@@ -32,7 +32,7 @@ from intake.i18n import current_language
 from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public import bp
 from intake.public.guide_text import PDF_UNAVAILABLE, STEP_DETAILS, TIP_STEP_DETAILS
-from intake.services.admin import is_https_url
+from intake.services.organisation_settings import is_https_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation
 from intake.services.stats import SATISFACTION_TARGET
 from intake.workflow import CLOSED, Status

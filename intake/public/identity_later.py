@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import Case
 from intake.public import bp, tracked
 from intake.public.feedback import _session_ended, _status_page, _track_limit, now
 from intake.public.followup import FLASH_CATEGORY
 from intake.public.forms import LateIdentityForm
 from intake.services import ServiceError, late_identity
+from intake.services.keyring import current_keyring
 
 REFUSED = {
     "already_given": _l("เรื่องนี้มีข้อมูลตัวตนของท่านอยู่แล้ว จึงให้ซ้ำหรือแก้ไขไม่ได้"),

@@ -12,7 +12,6 @@ and computer without an app and without asking another service.
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,12 +20,13 @@ from flask import abort, make_response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from wtforms import HiddenField
 
-from intake import crypto, tracking
-from intake.keystore import current_keyring
+from intake import tracking
 from intake.models import CaseKind
 from intake.public import bp
 from intake.public.forms import PublicForm
 from intake.public.guide import public_url
+from intake.services import public_tokens
+from intake.services.keyring import current_keyring
 
 SESSION_KEY = "receipt_slip"
 PURPOSE = "receipt-slip"
@@ -48,20 +48,17 @@ def remember(receipt: dict[str, Any], now: datetime) -> str:
         "token": token,
         "until": (now + timedelta(minutes=SLIP_MINUTES)).isoformat(),
     }
-    session[SESSION_KEY] = crypto.seal_token(
-        current_keyring(), json.dumps(payload), purpose=PURPOSE
-    )
+    session[SESSION_KEY] = public_tokens.seal(current_keyring(), payload, purpose=PURPOSE)
     return token
 
 
 def kept_receipt(sealed: str | None, token: str, now: datetime) -> dict[str, Any] | None:
     """The receipt kept for this page's token, or None when there is none, the token is
     another page's, or the time has run out."""
-    if not sealed or not token:
+    if not token:
         return None
-    try:
-        payload = json.loads(crypto.open_token(current_keyring(), sealed, purpose=PURPOSE))
-    except (crypto.DecryptionFailed, ValueError):
+    payload = public_tokens.opened(current_keyring(), sealed, purpose=PURPOSE)
+    if payload is None:
         return None
     if not hmac.compare_digest(str(payload.get("token", "")), token):
         return None

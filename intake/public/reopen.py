@@ -7,10 +7,9 @@ after closing, one request at a time, purged cases) are the service's.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
@@ -18,7 +17,6 @@ from wtforms.validators import DataRequired, Length
 
 from intake.attachments import ALLOWED_DESCRIPTION
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.public import bp
 from intake.public.followup import (
@@ -27,11 +25,12 @@ from intake.public.followup import (
     _code_form,
     _followed,
     render_status,
+    send_to_followed_case,
 )
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, _FilingForm, _strip
-from intake.public.views import _filing_limit, _limits, now
-from intake.services import ServiceError, reopen_requests
+from intake.public.views import _filing_limit, _limits
 from intake.services import followup as followup_service
+from intake.services import reopen_requests
 from intake.services.cases import STORAGE_UNAVAILABLE
 from intake.services.settings import get_organisation
 
@@ -96,27 +95,21 @@ def track_reopen() -> ResponseReturnValue:
     form = reopen_form(status.kind, posted=True)
     if not form.validate_on_submit():
         return _refused_form(status, 422, form)
-    try:
-        reopen_requests.ask(
-            db.session,
-            current_keyring(),
-            Path(current_app.config["INTAKE_UPLOADS_PATH"]),
-            case_id,
-            message=form.message.data or "",
-            files=form.prepared_attachments,
-            now=now(),
-        )
-    except ServiceError as error:
-        latest = _followed()
+    message = form.message.data or ""
+    refused = send_to_followed_case(
+        reopen_requests.ask, case_id, message, form.prepared_attachments
+    )
+    if refused is not None:
+        error, latest = refused
         if latest is None:
             return _code_form(code=401, notice=SESSION_ENDED)
         if error.code in REFUSED:
-            return render_status(latest[1], code=409, reopen_refused=str(REFUSED[error.code]))
+            return render_status(latest, code=409, reopen_refused=str(REFUSED[error.code]))
         if error.code == STORAGE_UNAVAILABLE:
             form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
-            return _refused_form(latest[1], 503, form)
-        message = FIELD_ERRORS.get(error.code, FIELD_ERRORS["message_required"])
-        form.message.errors = [str(message)]
-        return _refused_form(latest[1], 422, form)
+            return _refused_form(latest, 503, form)
+        problem = FIELD_ERRORS.get(error.code, FIELD_ERRORS["message_required"])
+        form.message.errors = [str(problem)]
+        return _refused_form(latest, 422, form)
     flash(str(REQUEST_SENT), FLASH_CATEGORY)
     return redirect(url_for("public.track", _anchor="reopen"), code=303)

@@ -9,15 +9,13 @@ as ended (``services.public_tokens``), so an older copy of the cookie follows no
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from flask import current_app, session
 
-from intake import crypto
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.services import public_tokens
+from intake.services.keyring import current_keyring
 
 SESSION_KEY = "tracked_case"
 PURPOSE = "tracked-case"
@@ -33,21 +31,13 @@ def _idle_limit() -> float:
 
 def remember(case_id: str, token_id: str | None = None) -> None:
     """Follow ``case_id``; a fresh follow gets a fresh token id, a renewal keeps it."""
-    payload = json.dumps(
-        {"case": case_id, "seen": _now(), "id": token_id or public_tokens.new_token_id()}
-    )
-    session[SESSION_KEY] = crypto.seal_token(current_keyring(), payload, purpose=PURPOSE)
+    payload = {"case": case_id, "seen": _now(), "id": token_id or public_tokens.new_token_id()}
+    session[SESSION_KEY] = public_tokens.seal(current_keyring(), payload, purpose=PURPOSE)
 
 
 def _opened() -> dict[str, object] | None:
-    token = session.get(SESSION_KEY)
-    if not token:
-        return None
-    try:
-        data = json.loads(crypto.open_token(current_keyring(), token, purpose=PURPOSE))
-    except (crypto.DecryptionFailed, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    data = public_tokens.opened(current_keyring(), session.get(SESSION_KEY), purpose=PURPOSE)
+    return data if data is not None and isinstance(data.get("id"), str) else None
 
 
 def forget() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,18 +22,17 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from intake import crypto
 from intake.attachments import ALLOWED_DESCRIPTION, Limits
 from intake.errors import RETRY_AFTER_SECONDS
 from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language
-from intake.keystore import current_keyring
 from intake.models import AccusedRole, CaseKind, Organisation
 from intake.public import bp, receipt_slip
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
 from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
 from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case, sent_files
+from intake.services.keyring import current_keyring
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 
 RECEIPT_KEY = "receipt"
@@ -159,9 +157,7 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 # Ids only: names and reports would not fit the session cookie.
                 "files": list(filed.attachment_ids),
             }
-            session[RECEIPT_KEY] = crypto.seal_token(
-                current_keyring(), json.dumps(receipt), purpose="receipt"
-            )
+            session[RECEIPT_KEY] = public_tokens.seal(current_keyring(), receipt, purpose="receipt")
             return redirect(url_for("public.receipt"), code=303)
     # 503 when the fault is ours (the upload folder), 422 when the form needs correcting.
     status = 503 if storage_failed else 422 if request.method == "POST" else 200
@@ -206,11 +202,8 @@ def new_tip() -> ResponseReturnValue:
 @bp.get("/receipt")
 def receipt() -> ResponseReturnValue:
     token = session.pop(RECEIPT_KEY, None)
-    if not token:
-        abort(410)
-    try:
-        data = json.loads(crypto.open_token(current_keyring(), token, purpose="receipt"))
-    except crypto.DecryptionFailed:
+    data = public_tokens.opened(current_keyring(), token, purpose="receipt")
+    if data is None:
         abort(410)
     # Shown once: an older copy of the cookie that still holds the receipt shows nothing.
     issued = datetime.fromtimestamp(float(data.get("issued", 0)), UTC)

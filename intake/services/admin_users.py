@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from intake import crypto
 from intake.database import forget_freed_pages
 from intake.models import Department, Role, User
+from intake.permissions import Permission, has_permission
 from intake.services import DbSession, ServiceError, enrolment, sign_in_throttle
 from intake.services.audit import actor_label, record
 from intake.services.identity import custodians
@@ -140,7 +141,7 @@ def change_role(
     user = get_user(session, user_id)
     if user.id == admin.id and role is not user.role:
         raise ServiceError("self")
-    if role is not Role.CUSTODIAN and holds_identity_key(session, user):
+    if not has_permission(role, Permission.IDENTITY_KEY) and holds_identity_key(session, user):
         raise ServiceError("holds_identity_key")
     department_id = _check_department(session, role, department_id)
     email = user.email if email is None else email

@@ -28,7 +28,7 @@ from intake.models import (
     User,
     new_id,
 )
-from intake.services import DbSession, ServiceError, interim, references
+from intake.services import DbSession, ServiceError, case_numbers, interim
 from intake.services.audit import ACTOR_PUBLIC, actor_label, record
 from intake.services.identity import seal_case_identity
 from intake.services.settings import extra_holidays, get_organisation
@@ -217,8 +217,8 @@ def file_case(
         fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
         # Last before commit, so the counter row stays locked for as short a time as possible.
         case.fiscal_year = fiscal_year
-        case.sequence = references.allocate(session, data.kind, fiscal_year)
-        reference = references.format_reference(data.kind, fiscal_year, case.sequence)
+        case.sequence = case_numbers.allocate(session, data.kind, fiscal_year)
+        reference = case_numbers.format_reference(data.kind, fiscal_year, case.sequence)
         case.reference = reference
         session.add(case)
         session.flush()

@@ -25,6 +25,7 @@ from intake.models import (
     Role,
     User,
 )
+from intake.permissions import Permission, has_permission
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.visibility import excluded_user_ids, may_view
@@ -38,7 +39,7 @@ def may_exclude(actor: User, case: Case) -> bool:
     """Legal leads, on a tip they may see."""
     return (
         case.kind is CaseKind.TIP
-        and actor.role is Role.LEGAL
+        and has_permission(actor.role, Permission.TIPS_EXCLUDE)
         and actor.is_lead
         and may_view(actor, case)
     )

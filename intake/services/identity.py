@@ -19,7 +19,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from intake import crypto
-from intake.models import Case, CustodianKey, IdentityKey, IdentityKeyGrant, Role, User
+from intake.models import Case, CustodianKey, IdentityKey, IdentityKeyGrant, User
+from intake.permissions import Permission, has_permission
 from intake.services import DbSession, ServiceError, passphrase_attempts
 from intake.services.audit import actor_label, record
 
@@ -69,7 +70,7 @@ def _check_passphrase_strength(passphrase: str) -> None:
 
 
 def _enrol(session: DbSession, user: User, passphrase: str) -> CustodianKey:
-    if user.role is not Role.CUSTODIAN:
+    if not has_permission(user.role, Permission.IDENTITY_KEY):
         raise ServiceError("not_custodian")
     existing = session.get(CustodianKey, user.id)
     if existing is not None:
@@ -94,7 +95,8 @@ def _custodian_private(
     """The one place a custodian's passphrase is checked: limited, and every failure
     audited (``services.passphrase_attempts``)."""
     custodian_key = session.get(CustodianKey, user.id)
-    if custodian_key is None or user.role is not Role.CUSTODIAN or not user.active:
+    allowed = has_permission(user.role, Permission.IDENTITY_KEY)
+    if custodian_key is None or not allowed or not user.active:
         raise ServiceError("not_custodian")
     passphrase_attempts.check_allowed(custodian_key, now)
     try:

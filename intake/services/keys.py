@@ -13,7 +13,7 @@ Rows go in batches ordered by ``id``, each batch locked (``FOR UPDATE`` on Postg
 SQLite every write transaction holds the write lock) and committed on its own; files are
 replaced atomically. Interrupting a run at any moment loses nothing.
 
-Web workers pick up the new key file within ``keystore.RELOAD_INTERVAL_SECONDS``. One that
+Web workers pick up the new key file within ``services.keyring.RELOAD_INTERVAL_SECONDS``. One that
 filed under the old key in that moment leaves a straggler; ``retire_old_keys`` scans
 everything first and refuses while anything is left, and running the rotation again
 re-encrypts what is left.
@@ -47,7 +47,7 @@ BATCH_SIZE = 500
 # A ciphertext's version byte, key-id length byte and key id (at most 255 bytes).
 HEADER_BYTES = 2 + 255
 # Before retiring, the new key file must be this old, so that every worker has reloaded it
-# (keystore.RELOAD_INTERVAL_SECONDS) and no request that began with the old keyring is
+# (services.keyring.RELOAD_INTERVAL_SECONDS) and no request that began with the old keyring is
 # still writing. Tests set it to 0.
 RETIRE_GRACE_SECONDS = 5.0
 ATTACHMENT_FILE_TABLE = "attachments"

@@ -11,8 +11,11 @@ copy; on SQLite the freed bytes are zeroed and the write-ahead log emptied after
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
 
@@ -39,6 +42,26 @@ from intake.services.visibility import excluded_user_ids, is_excluded, may_view
 REASON_MIN = 20
 REASON_MAX = 2000
 
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
+
+
+def _undone_when_refused(
+    step: Callable[Concatenate[DbSession, _Args], _Result],
+) -> Callable[Concatenate[DbSession, _Args], _Result]:
+    """A step the rules refuse leaves nothing half-done in the session the page goes on
+    reading (what it had to keep, such as a refused password, it has committed)."""
+
+    @wraps(step)
+    def run(session: DbSession, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        try:
+            return step(session, *args, **kwargs)
+        except ServiceError:
+            session.rollback()
+            raise
+
+    return run
+
 
 def _encrypt(keyring: crypto.Keyring, value: str, column: str, request_id: str) -> bytes:
     return crypto.encrypt_field(
@@ -59,6 +82,27 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
+def _audit(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    action: str,
+    actor: str,
+    request: RevealRequest,
+    now: datetime,
+    extra_detail: str = "",
+) -> None:
+    """Every step of a reveal is audited by the request's id, never its reasons."""
+    record(
+        session,
+        keyring,
+        action,
+        actor=actor,
+        now=now,
+        case_id=request.case_id,
+        detail=f"request {request.id}{extra_detail}",
+    )
+
+
 def _get(session: DbSession, request_id: str) -> RevealRequest:
     request = session.get(RevealRequest, request_id)
     if request is None:
@@ -66,6 +110,7 @@ def _get(session: DbSession, request_id: str) -> RevealRequest:
     return request
 
 
+@_undone_when_refused
 def request_reveal(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -116,15 +161,7 @@ def request_reveal(
                     created_at=now,
                 )
             )
-    record(
-        session,
-        keyring,
-        "reveal.requested",
-        actor=actor_label(requester),
-        now=now,
-        case_id=case_id,
-        detail=f"request {reveal.id}",
-    )
+    _audit(session, keyring, "reveal.requested", actor_label(requester), reveal, now)
     session.commit()
     return reveal
 
@@ -148,25 +185,21 @@ def _tell_requester_and_commit(
             created_at=now,
         )
     )
-    record(
-        session,
-        keyring,
-        action,
-        actor=actor_label(custodian),
-        now=now,
-        case_id=request.case_id,
-        detail=f"request {request.id}{extra_detail}",
-    )
+    _audit(session, keyring, action, actor_label(custodian), request, now, extra_detail)
     session.commit()
 
 
-def _check_decider(session: DbSession, request: RevealRequest, custodian: User) -> None:
+def _check_custodian(request: RevealRequest, custodian: User) -> None:
     if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
         raise ServiceError("not_allowed")
-    # A custodian the tip is hidden from cannot decide on it (it is "not found" to them);
-    # nor can a request go on once its asker has been excluded from the tip.
+    # A custodian the tip is hidden from cannot act on it (it is "not found" to them).
     if is_excluded(custodian, request.case):
         raise ServiceError("not_found")
+
+
+def _check_decider(session: DbSession, request: RevealRequest, custodian: User) -> None:
+    _check_custodian(request, custodian)
+    # A request cannot go on once its asker has been excluded from the tip.
     requester = session.get(User, request.requester_id)
     if requester is None or is_excluded(requester, request.case):
         raise ServiceError("requester_excluded")
@@ -176,6 +209,7 @@ def _check_decider(session: DbSession, request: RevealRequest, custodian: User) 
         raise ServiceError("not_pending")
 
 
+@_undone_when_refused
 def approve_reveal(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -206,6 +240,7 @@ def approve_reveal(
     return request
 
 
+@_undone_when_refused
 def refuse_reveal(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -225,28 +260,18 @@ def refuse_reveal(
     return request
 
 
+@_undone_when_refused
 def revoke_reveal(
     session: DbSession, keyring: crypto.Keyring, custodian: User, request_id: str, now: datetime
 ) -> RevealRequest:
     """A custodian ends a running approval early; the opened identity is wiped."""
     request = _get(session, request_id)
-    if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
-        raise ServiceError("not_allowed")
-    if is_excluded(custodian, request.case):
-        raise ServiceError("not_found")
+    _check_custodian(request, custodian)
     if request.status is not RevealStatus.APPROVED:
         raise ServiceError("not_running")
     request.status = RevealStatus.REVOKED
     request.revealed_sealed = None
-    record(
-        session,
-        keyring,
-        "reveal.revoked",
-        actor=actor_label(custodian),
-        now=now,
-        case_id=request.case_id,
-        detail=f"request {request.id}",
-    )
+    _audit(session, keyring, "reveal.revoked", actor_label(custodian), request, now)
     session.commit()
     forget_freed_pages(session)
     return request
@@ -257,15 +282,7 @@ def _expire(
 ) -> None:
     request.status = RevealStatus.EXPIRED
     request.revealed_sealed = None
-    record(
-        session,
-        keyring,
-        "reveal.expired",
-        actor="system",
-        now=now,
-        case_id=request.case_id,
-        detail=f"request {request.id}",
-    )
+    _audit(session, keyring, "reveal.expired", "system", request, now)
 
 
 def expire_reveals(session: DbSession, keyring: crypto.Keyring, now: datetime) -> int:
@@ -293,6 +310,7 @@ class RevealedIdentity:
     expires_at: datetime
 
 
+@_undone_when_refused
 def running_request(
     session: DbSession, keyring: crypto.Keyring, requester: User, request_id: str, now: datetime
 ) -> RevealRequest:
@@ -326,19 +344,13 @@ def _refuse_view(
     locked = sign_in_throttle.refused(session, requester, client, now)
     if locked:
         end_all_sessions(session, requester, now)
-    record(
-        session,
-        keyring,
-        "identity.view_refused",
-        actor=actor_label(requester),
-        now=now,
-        case_id=request.case_id,
-        detail=f"request {request.id}; wrong password",
-    )
+    refused = "identity.view_refused"
+    _audit(session, keyring, refused, actor_label(requester), request, now, "; wrong password")
     session.commit()
     return locked
 
 
+@_undone_when_refused
 def view_identity(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -365,15 +377,7 @@ def view_identity(
     sealed = request.revealed_sealed or b""
     opened = crypto.open_sealed(private, sealed, context=_revealed_context(request))
     fields = json.loads(opened.decode("utf-8"))
-    record(
-        session,
-        keyring,
-        "identity.viewed",
-        actor=actor_label(requester),
-        now=now,
-        case_id=request.case_id,
-        detail=f"request {request.id}",
-    )
+    _audit(session, keyring, "identity.viewed", actor_label(requester), request, now)
     session.commit()
     return RevealedIdentity(request.case_id, fields, request.expires_at or now)
 

@@ -19,12 +19,11 @@ from flask_login import current_user
 from intake import thaidate
 from intake.deadlines import CountingMode
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.permissions import Permission, requires
-from intake.services import ServiceError, enrolment
-from intake.services import admin as admin_service
+from intake.services import ServiceError, enrolment, organisation_settings
 from intake.services import admin_users as users_service
+from intake.services.keyring import current_keyring
 from intake.staff import admin_mail, admin_reference, bp  # noqa: F401  (their routes)
 from intake.staff.admin_forms import (
     HTTPS_ONLY,
@@ -309,11 +308,11 @@ NUMBER_FIELDS = (
     "max_attachments",
     "max_attachment_mb",
     "reveal_days",
-    *admin_service.RETENTION_FIELDS,
+    *organisation_settings.RETENTION_FIELDS,
 )
 
 
-def _settings_form_data(current: admin_service.OrganisationSettings) -> dict[str, Any]:
+def _settings_form_data(current: organisation_settings.OrganisationSettings) -> dict[str, Any]:
     data: dict[str, Any] = dict(current.__dict__)
     for name in NUMBER_FIELDS:
         data[name] = str(data[name])
@@ -324,10 +323,10 @@ def _settings_form_data(current: admin_service.OrganisationSettings) -> dict[str
     return data
 
 
-def _settings_from(form: SettingsForm) -> admin_service.OrganisationSettings:
+def _settings_from(form: SettingsForm) -> organisation_settings.OrganisationSettings:
     text: dict[str, Any] = {name: getattr(form, name).data or "" for name in TEXT_FIELDS}
     numbers = {name: clean(getattr(form, name)) for name in NUMBER_FIELDS}
-    return admin_service.OrganisationSettings(
+    return organisation_settings.OrganisationSettings(
         **text,
         **numbers,
         deadline_mode=CountingMode(form.deadline_mode.data),
@@ -341,10 +340,11 @@ def _settings_from(form: SettingsForm) -> admin_service.OrganisationSettings:
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @requires(Permission.ADMIN)
 def admin_settings() -> ResponseReturnValue:
-    form = SettingsForm(data=_settings_form_data(admin_service.current_settings(db.session)))
+    saved = organisation_settings.current_settings(db.session)
+    form = SettingsForm(data=_settings_form_data(saved))
     if form.validate_on_submit():
         try:
-            changed = admin_service.update_settings(
+            changed = organisation_settings.update_settings(
                 db.session, current_keyring(), _admin(), _settings_from(form), _now()
             )
         except ServiceError as error:

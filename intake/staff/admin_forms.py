@@ -27,7 +27,9 @@ from intake.deadlines import CountingMode
 from intake.labels import KIND, ROLE
 from intake.models import CaseKind, Role
 from intake.services import DbSession
-from intake.services.admin import (
+from intake.services.admin_reference import POSITION_MAX
+from intake.services.audit import ACTIONS
+from intake.services.organisation_settings import (
     DUE_SOON_DAYS,
     MAX_ATTACHMENT_MB,
     MAX_ATTACHMENTS,
@@ -37,8 +39,6 @@ from intake.services.admin import (
     REVEAL_DAYS,
     is_https_url,
 )
-from intake.services.admin_reference import POSITION_MAX
-from intake.services.audit import ACTIONS
 from intake.services.settings import departments
 
 REQUIRED = _l("โปรดกรอกช่องนี้")

@@ -16,10 +16,10 @@ from flask_login import current_user
 
 from intake import mail
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.permissions import Permission, requires
 from intake.services import ServiceError
 from intake.services import outbox as outbox_service
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.admin_forms import ConfirmForm
 

@@ -19,11 +19,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import CaseKind, User
 from intake.permissions import Permission, requires
 from intake.services import ServiceError
 from intake.services import admin_reference as reference
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.admin_forms import (
     CategoryAddForm,

@@ -12,9 +12,9 @@ from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.permissions import Permission, requires
-from intake.services import admin as admin_service
+from intake.services import audit_search
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.admin_forms import AuditFilterForm, clean
 
@@ -26,8 +26,8 @@ def _page_number() -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
 
 
-def _filters(form: AuditFilterForm) -> admin_service.AuditFilters:
-    return admin_service.AuditFilters(
+def _filters(form: AuditFilterForm) -> audit_search.AuditFilters:
+    return audit_search.AuditFilters(
         action=form.action.data or "",
         actor=form.actor.data or "",
         date_from=clean(form.date_from),
@@ -48,8 +48,8 @@ def _page_url(page: int) -> str:
 def audit_log() -> ResponseReturnValue:
     form = AuditFilterForm(formdata=request.args)
     valid = form.validate()
-    filters = _filters(form) if valid else admin_service.AuditFilters()
-    result = admin_service.audit_log_page(
+    filters = _filters(form) if valid else audit_search.AuditFilters()
+    result = audit_search.audit_log_page(
         db.session, current_keyring(), filters, _page_number() if valid else 1
     )
     return render_template(

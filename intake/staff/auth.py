@@ -13,12 +13,12 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import User
 from intake.permissions import Permission, open_route, requires
 from intake.privacy import client_key
 from intake.services import ServiceError
 from intake.services import auth as auth_service
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.staff_sessions import end_session
 from intake.staff import STAFF_SESSION_KEY, bp

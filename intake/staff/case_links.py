@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.permissions import Permission, requires
 from intake.services import ServiceError, case_links
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.case_links_panel import LinkForm, UnlinkForm
 

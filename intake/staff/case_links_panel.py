@@ -12,10 +12,10 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case
 from intake.permissions import WORK_PERMISSION, has_permission
 from intake.services import case_links, duplicates
+from intake.services.keyring import current_keyring
 from intake.services.queue import may_view
 
 

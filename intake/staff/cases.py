@@ -25,7 +25,6 @@ from intake import thaidate, workflow
 from intake.deadlines import DeadlineState
 from intake.extensions import db
 from intake.i18n import current_language
-from intake.keystore import current_keyring
 from intake.labels import KIND
 from intake.models import Case, Role
 from intake.permissions import (
@@ -37,6 +36,7 @@ from intake.permissions import (
 )
 from intake.services import ServiceError, case_actions, case_clock, duplicates, queue
 from intake.services.case_actions import Action
+from intake.services.keyring import current_keyring
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
 from intake.staff.case_forms import (

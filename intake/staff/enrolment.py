@@ -18,12 +18,12 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from intake.extensions import db, limiter
-from intake.keystore import current_keyring
 from intake.models import User
 from intake.permissions import open_route
 from intake.services import ServiceError
 from intake.services import auth as auth_service
 from intake.services import enrolment as enrolment_service
+from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.staff import bp
 from intake.staff.forms import EnrolmentForm

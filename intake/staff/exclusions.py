@@ -15,13 +15,13 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.labels import ROLE
 from intake.models import Case, CaseKind
 from intake.permissions import Permission, can_view_kind, requires
 from intake.services import ServiceError
 from intake.services import exclusions as exclusions_service
 from intake.services.exclusions import Excluded
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 
 ERRORS = {

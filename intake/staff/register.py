@@ -7,7 +7,6 @@ travels to the slip encrypted in the session and is shown once.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,17 +16,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from intake import crypto, thaidate, tracking
+from intake import thaidate, tracking
 from intake.attachments import ALLOWED_DESCRIPTION
 from intake.extensions import db
 from intake.i18n import current_language
-from intake.keystore import current_keyring
 from intake.models import CaseKind, Channel
 from intake.permissions import Permission, has_permission, requires
 from intake.public.guide import public_url
 from intake.public.views import _limits
-from intake.services import ServiceError
+from intake.services import ServiceError, public_tokens
 from intake.services.cases import file_case
+from intake.services.keyring import current_keyring
 from intake.services.settings import categories_for, get_organisation
 from intake.staff import bp
 from intake.staff.register_forms import RegisterForm, default_date_text
@@ -90,16 +89,11 @@ def _slip_token(
         "received_at": received_at.isoformat(),
         "due_at": due_at.isoformat(),
     }
-    return crypto.seal_token(current_keyring(), json.dumps(slip), purpose=SLIP_PURPOSE)
+    return public_tokens.seal(current_keyring(), slip, purpose=SLIP_PURPOSE)
 
 
 def _open_slip(token: str | None) -> dict[str, str] | None:
-    if not token:
-        return None
-    try:
-        return dict(json.loads(crypto.open_token(current_keyring(), token, purpose=SLIP_PURPOSE)))
-    except crypto.DecryptionFailed:
-        return None
+    return public_tokens.opened(current_keyring(), token, purpose=SLIP_PURPOSE)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

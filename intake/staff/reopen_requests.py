@@ -22,11 +22,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from intake import thaidate
 from intake.extensions import db
-from intake.keystore import current_keyring
 from intake.models import Case, CaseKind
 from intake.permissions import Permission, requires, visible_kinds
 from intake.services import ServiceError, case_actions, queue, reopen_figures, reopen_requests
 from intake.services.case_actions import MAX_TEXT, Action
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.case_forms import TOO_LONG
 

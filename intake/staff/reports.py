@@ -20,13 +20,13 @@ from flask_login import current_user
 from intake import reports, validators
 from intake.extensions import db
 from intake.i18n import current_language
-from intake.keystore import current_keyring
 from intake.models import CaseKind
 from intake.pdf import PdfUnavailable
 from intake.permissions import Permission, requires
 from intake.reports import text
 from intake.services import ServiceError
 from intake.services import reports as reports_service
+from intake.services.keyring import current_keyring
 from intake.services.reports import ReportKey
 from intake.staff import bp
 from intake.staff.report_forms import NarrativeForm

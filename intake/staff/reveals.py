@@ -2,13 +2,15 @@
 their passphrase, the requester alone reads the identity for a limited time, entering
 their password again each time (it opens the key the identity is sealed to).
 
-The rules, the audit and the cryptography live in ``intake.services.reveal``. What the
-pages need to list (who asked, when, why) comes from ``intake.staff.reveal_rows``;
-nothing from these pages goes into a URL but a request or case id.
+The rules, the audit and the cryptography live in ``intake.services.reveal``; what the
+pages list (who asked, when, why) comes from ``intake.services.reveal_lists``. These
+views parse forms, call a service and render; nothing from these pages goes into a URL
+but a request or case id.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -20,13 +22,13 @@ from flask_wtf import FlaskForm
 
 from intake.extensions import db, limiter
 from intake.i18n import format_datetime
-from intake.keystore import current_keyring
-from intake.models import RevealRequest, RevealStatus
+from intake.models import RevealStatus
 from intake.permissions import Permission, requires
 from intake.privacy import client_key
-from intake.services import ServiceError
+from intake.services import ServiceError, reveal_lists
 from intake.services import reveal as reveal_service
 from intake.services.cases import REPORTER_FIELDS
+from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.reveal_forms import (
     ApproveForm,
@@ -35,13 +37,12 @@ from intake.staff.reveal_forms import (
     RevokeForm,
     ViewIdentityForm,
 )
-from intake.staff.reveal_rows import (
-    request_or_404,
-    request_rows,
-    requests_where,
-    sealed_tip_or_404,
-    take_notices,
-)
+
+NOTICE_LABELS = {
+    "reveal.requested": _l("มีคำขอเปิดเผยตัวตนใหม่"),
+    "reveal.approved": _l("คำขอเปิดเผยตัวตนของท่านได้รับอนุมัติ"),
+    "reveal.refused": _l("คำขอเปิดเผยตัวตนของท่านไม่ได้รับอนุมัติ"),
+}
 
 # The tipster's identity fields, named as on the public tip form.
 IDENTITY_LABELS = {
@@ -52,9 +53,14 @@ IDENTITY_LABELS = {
     "national_id": _l("เลขประจำตัวประชาชน"),
 }
 
-REQUEST_ERRORS = {
+# Both the request and the refusal are written reasons, refused alike.
+REASON_ERRORS = {
     "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
     "reason_too_long": _l("เหตุผลยาวเกินไป"),
+}
+
+REQUEST_ERRORS = {
+    **REASON_ERRORS,
     "already_pending": _l("ท่านมีคำขอสำหรับเรื่องนี้ที่รอการพิจารณาอยู่แล้ว"),
     "no_personal_key": _l(
         "บัญชีของท่านยังไม่มีกุญแจส่วนตัวสำหรับรับข้อมูลตัวตน โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"
@@ -63,6 +69,7 @@ REQUEST_ERRORS = {
 }
 
 DECISION_ERRORS = {
+    **REASON_ERRORS,
     "wrong_passphrase": _l("รหัสผ่านกุญแจไม่ถูกต้อง ไม่มีการเปลี่ยนแปลงใด ๆ โปรดลองอีกครั้ง"),
     "passphrase_locked": _l(
         "ใส่รหัสผ่านกุญแจผิดหลายครั้งเกินไป ระบบระงับการลองใหม่ชั่วคราว "
@@ -77,8 +84,6 @@ DECISION_ERRORS = {
         "ผู้ขอยังไม่มีกุญแจส่วนตัว (เช่น เพิ่งถูกรีเซ็ตการเข้าสู่ระบบ) จึงส่งข้อมูลตัวตนให้ไม่ได้"
         " ผู้ขอต้องเข้าสู่ระบบใหม่ก่อน แล้วจึงอนุมัติได้ ไม่มีการเปลี่ยนแปลงใด ๆ"
     ),
-    "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
-    "reason_too_long": _l("เหตุผลยาวเกินไป"),
     "requester_excluded": _l(
         "ผู้ขอถูกกันออกจากเรื่องนี้แล้ว (มีส่วนได้เสีย) จึงอนุมัติไม่ได้ โปรดไม่อนุมัติคำขอนี้"
     ),
@@ -109,6 +114,35 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class NoticeLine:
+    label: str
+    reference: str
+    at: datetime
+
+
+def _notice_lines(notices: list[reveal_lists.Notice]) -> list[NoticeLine]:
+    return [
+        NoticeLine(str(NOTICE_LABELS.get(n.kind, n.kind)), n.reference, n.at) for n in notices
+    ]
+
+
+def _visible_or_404(request_id: str) -> None:
+    try:
+        reveal_lists.visible_request(db.session, request_id, current_user)
+    except ServiceError:
+        abort(404)
+
+
+def _row_or_404(request_id: str, *, reasons: bool = False) -> reveal_lists.RequestRow:
+    try:
+        return reveal_lists.request_row(
+            db.session, current_keyring(), current_user, request_id, reasons=reasons
+        )
+    except ServiceError:
+        abort(404)
+
+
 def _step_up_limit() -> str:
     """Asking for the password again is throttled like signing in."""
     return str(current_app.config["INTAKE_LOGIN_LIMIT"])
@@ -120,22 +154,13 @@ def _step_up_limit() -> str:
 @bp.get("/reveals")
 @requires(Permission.REVEAL_DECIDE)
 def reveals() -> ResponseReturnValue:
-    now = _now()
-    reveal_service.expire_reveals(db.session, current_keyring(), now)
-    notices = take_notices(current_user, ["reveal.requested"], now)
-    pending = request_rows(
-        requests_where(RevealRequest.status == RevealStatus.PENDING, seen_by=current_user),
-        reasons=True,
-    )
-    running = request_rows(
-        requests_where(RevealRequest.status == RevealStatus.APPROVED, seen_by=current_user)
-    )
+    lists = reveal_lists.custodian_lists(db.session, current_keyring(), current_user, _now())
     return render_template(
         "staff/reveals.html",
         mode="custodian",
-        notices=notices,
-        pending=pending,
-        running=running,
+        notices=_notice_lines(lists.notices),
+        pending=lists.pending,
+        running=lists.running,
     )
 
 
@@ -157,7 +182,7 @@ def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: Refu
 @bp.route("/reveals/<string(length=36):request_id>/decide", methods=["GET", "POST"])
 @requires(Permission.REVEAL_DECIDE)
 def decide_reveal(request_id: str) -> ResponseReturnValue:
-    found = request_or_404(request_id, current_user)
+    _visible_or_404(request_id)
     approve, refuse = ApproveForm(), RefuseForm()
     status = 200
     if request.method == "POST":
@@ -171,11 +196,10 @@ def decide_reveal(request_id: str) -> ResponseReturnValue:
             try:
                 flash(_decide(request_id, approve, refuse, decision == "approve"), "success")
             except ServiceError as error:
-                db.session.rollback()
                 status = _show_decision_error(error, approve, refuse)
             else:
                 return redirect(url_for("staff.reveals"), code=303)
-    (row,) = request_rows([found], reasons=True)
+    row = _row_or_404(request_id, reasons=True)
     return render_template(
         "staff/reveal.html", mode="decide", row=row, approve=approve, refuse=refuse
     ), status
@@ -210,7 +234,7 @@ def _decide(request_id: str, approve: ApproveForm, refuse: RefuseForm, approving
 @bp.post("/reveals/<string(length=36):request_id>/revoke")
 @requires(Permission.REVEAL_DECIDE)
 def revoke_reveal(request_id: str) -> ResponseReturnValue:
-    request_or_404(request_id, current_user)
+    _visible_or_404(request_id)
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
@@ -218,7 +242,6 @@ def revoke_reveal(request_id: str) -> ResponseReturnValue:
             db.session, current_keyring(), current_user, request_id, _now()
         )
     except ServiceError as error:
-        db.session.rollback()
         if error.code == "not_running":
             flash(_("การอนุมัตินี้สิ้นสุดไปแล้ว"), "info")
         else:
@@ -236,7 +259,10 @@ def revoke_reveal(request_id: str) -> ResponseReturnValue:
 @bp.route("/cases/<string(length=36):case_id>/reveal", methods=["GET", "POST"])
 @requires(Permission.REVEAL_REQUEST)
 def request_reveal(case_id: str) -> ResponseReturnValue:
-    case = sealed_tip_or_404(case_id, current_user)
+    try:
+        case = reveal_lists.sealed_tip(db.session, case_id, current_user)
+    except ServiceError:
+        abort(404)
     form = RevealRequestForm()
     if form.validate_on_submit():
         try:
@@ -244,7 +270,6 @@ def request_reveal(case_id: str) -> ResponseReturnValue:
                 db.session, current_keyring(), current_user, case_id, form.reason.data or "", _now()
             )
         except ServiceError as error:
-            db.session.rollback()
             if error.code in {"not_found", "no_identity"}:
                 abort(404)
             if error.code not in REQUEST_ERRORS:
@@ -253,15 +278,7 @@ def request_reveal(case_id: str) -> ResponseReturnValue:
         else:
             flash(_("ส่งคำขอแล้ว ผู้ดูแลข้อมูลตัวตนจะพิจารณาและท่านจะได้รับแจ้งผล"), "success")
             return redirect(url_for("staff.my_reveals"), code=303)
-    history = request_rows(
-        requests_where(
-            RevealRequest.case_id == case_id,
-            RevealRequest.requester_id == current_user.id,
-            seen_by=current_user,
-            newest_first=True,
-        ),
-        refusals=True,
-    )
+    history = reveal_lists.requests_on_tip(db.session, current_keyring(), current_user, case_id)
     status = 422 if form.errors else 200
     return render_template(
         "staff/reveal_request.html", case=case, form=form, history=history
@@ -271,22 +288,13 @@ def request_reveal(case_id: str) -> ResponseReturnValue:
 @bp.get("/reveals/mine")
 @requires(Permission.REVEAL_REQUEST)
 def my_reveals() -> ResponseReturnValue:
-    now = _now()
-    reveal_service.expire_reveals(db.session, current_keyring(), now)
-    notices = take_notices(current_user, ["reveal.approved", "reveal.refused"], now)
-    mine = request_rows(
-        requests_where(
-            RevealRequest.requester_id == current_user.id,
-            seen_by=current_user,
-            newest_first=True,
-        ),
-        refusals=True,
-    )
-    return render_template("staff/reveals.html", mode="mine", notices=notices, mine=mine)
+    lists = reveal_lists.requester_lists(db.session, current_keyring(), current_user, _now())
+    notices = _notice_lines(lists.notices)
+    return render_template("staff/reveals.html", mode="mine", notices=notices, mine=lists.mine)
 
 
 def _unavailable(request_id: str) -> ResponseReturnValue:
-    (row,) = request_rows([request_or_404(request_id, current_user)])
+    row = _row_or_404(request_id)
     message, status = UNAVAILABLE.get(row.status, UNAVAILABLE[RevealStatus.EXPIRED])
     return render_template(
         "staff/reveal.html", mode="unavailable", row=row, message=message
@@ -295,7 +303,6 @@ def _unavailable(request_id: str) -> ResponseReturnValue:
 
 def _refused(error: ServiceError, request_id: str) -> ResponseReturnValue | None:
     """What to answer when the service says no, apart from a wrong password."""
-    db.session.rollback()
     if error.code == "not_found":
         abort(404)
     if error.code == "not_running":
@@ -319,7 +326,7 @@ def view_identity(request_id: str) -> ResponseReturnValue:
     form = ViewIdentityForm()
     status = 200
     try:
-        found = reveal_service.running_request(
+        reveal_service.running_request(
             db.session, current_keyring(), current_user, request_id, _now()
         )
         if form.validate_on_submit():
@@ -338,15 +345,14 @@ def view_identity(request_id: str) -> ResponseReturnValue:
         if answer is not None:
             return answer
         form.password.errors = [str(VIEW_ERRORS[error.code])]
-        found = request_or_404(request_id, current_user)
     if form.errors:
         status = 422
-    (row,) = request_rows([found])
+    row = _row_or_404(request_id)
     return render_template("staff/reveal.html", mode="step_up", row=row, form=form), status
 
 
 def _show_identity(request_id: str, seen: reveal_service.RevealedIdentity) -> ResponseReturnValue:
-    (row,) = request_rows([request_or_404(request_id, current_user)])
+    row = _row_or_404(request_id)
     known = [
         (str(IDENTITY_LABELS[key]), seen.fields[key])
         for key in REPORTER_FIELDS

@@ -1,4 +1,4 @@
-"""Case references: ``รร-2569-00137`` for complaints, ``ทจ-2569-00042`` for tips.
+"""Case numbers (references): ``รร-2569-00137`` for complaints, ``ทจ-2569-00042`` for tips.
 
 Numbered per kind per fiscal year. The counter row is bumped by one upsert that keeps
 the row locked until the filing commits (PostgreSQL row lock; on SQLite the write lock

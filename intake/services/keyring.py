@@ -1,4 +1,6 @@
-"""Where the running application keeps its keyring.
+"""Where the running application keeps its keyring. Views fetch it here only to hand
+it to the services that use it: no module under ``intake/public`` or ``intake/staff``
+imports ``intake.crypto``.
 
 A long-running worker notices when the content-key file is replaced (key rotation,
 retirement) and loads it again: ``current_keyring()`` compares the file's ``os.stat``
