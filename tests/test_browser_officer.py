@@ -23,7 +23,7 @@ from intake import thaidate
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.workflow import Status
 
 pytestmark = [

@@ -22,7 +22,7 @@ from test_browser import submit
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import CaseKind, Role
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 
 pytestmark = [
     pytest.mark.browser,

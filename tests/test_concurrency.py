@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 
 THREADS = 8
 FILINGS_PER_THREAD = 12

@@ -35,7 +35,7 @@ from intake.models import (
     new_id,
 )
 from intake.services import keys
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.workflow import Status
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # fiscal year 2569

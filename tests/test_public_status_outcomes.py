@@ -25,7 +25,7 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Role, User
 from intake.services import ServiceError, case_actions, notices
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.settings import get_organisation

@@ -19,7 +19,7 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Channel, Department, Role
 from intake.services import case_actions
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.users import find_user
 
 NOW = datetime.now(UTC)

@@ -34,7 +34,7 @@ from intake.models import (
     User,
 )
 from intake.services import ServiceError, case_actions, notices, retention, reveal, satisfaction
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 
 NOW = datetime.now(UTC)
 ELEVEN_YEARS_AGO = retention.years_before(NOW, 11)

@@ -24,7 +24,7 @@ from intake.models import AuditEntry, Case, CaseKind, Role, SatisfactionResponse
 from intake.services import ServiceError, case_actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services import stats as stats_service
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.workflow import Status
 
 ANSWERS = {"speed": "4", "fairness": "5", "clarity": "3", "overall": "4"}

@@ -17,7 +17,7 @@ from intake.attachments import PreparedAttachment
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import AuditEntry, Case, CaseKind, Category, Channel, Role, User
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.workflow import Status
 
 CASE_LINK = re.compile(r'<a class="reference" href="/staff/cases/([0-9a-f-]{36})">([^<]+)</a>')

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.workflow import Status
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)

@@ -27,8 +27,8 @@ from intake import charts, suppression, thaidate
 from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Case, CaseKind, Category, Channel, Department
-from intake.services.cases import FilingInput, file_case
 from intake.services.figures import HIDDEN_CELL, SMALL_CELL, Cell
+from intake.services.filing import FilingInput, file_case
 from intake.workflow import CLOSED, Status
 
 FY = 2569

@@ -27,7 +27,7 @@ from intake.permissions import Permission, has_permission, requires
 from intake.public.guide import public_url
 from intake.public.views import _limits
 from intake.services import ServiceError
-from intake.services.cases import file_case
+from intake.services.filing import file_case
 from intake.services.settings import categories_for, get_organisation
 from intake.staff import bp
 from intake.staff.register_forms import RegisterForm, default_date_text

@@ -26,7 +26,7 @@ from intake.permissions import Permission, requires
 from intake.privacy import client_key
 from intake.services import ServiceError
 from intake.services import reveal as reveal_service
-from intake.services.cases import REPORTER_FIELDS
+from intake.services.filing import REPORTER_FIELDS
 from intake.staff import bp
 from intake.staff.reveal_forms import (
     ApproveForm,
