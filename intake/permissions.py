@@ -19,6 +19,7 @@ class Permission(enum.StrEnum):
     TIPS_WORK = "tips.work"  # act on tips
     CASES_REGISTER = "cases.register"  # enter cases received on paper, phone, walk-in
     CASES_ROUTE = "cases.route"  # accept and assign to a department
+    CASES_MOVE_TO_TIP = "cases.move_to_tip"  # a misfiled complaint onto the tip channel
     REVEAL_REQUEST = "reveal.request"
     REVEAL_DECIDE = "reveal.decide"
     IDENTITY_KEY = "identity.key"  # hold the identity key under one's own passphrase
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COMPLAINTS_WORK,
             Permission.CASES_REGISTER,
             Permission.CASES_ROUTE,
+            Permission.CASES_MOVE_TO_TIP,
             Permission.ACCOUNT,
         }
     ),
@@ -49,6 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TIPS_WORK,
             Permission.CASES_REGISTER,
             Permission.CASES_ROUTE,
+            Permission.CASES_MOVE_TO_TIP,
             Permission.REVEAL_REQUEST,
             Permission.TIPS_EXCLUDE,
             Permission.REPORTS,

@@ -38,7 +38,7 @@ from intake.permissions import OPEN_ATTRIBUTE, PERMISSION_ATTRIBUTE, ROLE_PERMIS
 from intake.services import ServiceError, case_actions, exclusions
 from intake.services import reveal as reveal_service
 from intake.services.auth import change_password, reset_two_factor
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.queue import dashboard_counts

@@ -32,8 +32,9 @@ from intake import create_app, crypto
 from intake.database import read_snapshot
 from intake.extensions import db
 from intake.models import Attachment, AuditEntry, Case, CaseKind, User
-from intake.services.cases import FilingInput, file_case, find_by_code
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
+from intake.services.public_status import find_by_code
 
 CODE = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
 ARCHIVE = re.compile(r"archive: (\S+) ")

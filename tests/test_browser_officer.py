@@ -22,7 +22,7 @@ from test_browser_staff_axe import open_page, sign_in
 from intake import thaidate
 from intake.extensions import db
 from intake.models import Case, CaseKind
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
 

@@ -23,7 +23,7 @@ from test_browser_staff_axe import open_page, sign_in
 
 from intake.extensions import db
 from intake.models import CaseKind
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.users import find_user

@@ -21,7 +21,7 @@ from test_browser import submit
 
 from intake.extensions import db
 from intake.models import CaseKind, Role
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 
 pytestmark = [

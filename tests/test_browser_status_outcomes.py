@@ -22,7 +22,7 @@ from test_browser_followup import assert_accessible, axe_status_page
 from intake.extensions import db
 from intake.models import Case, CaseKind, User
 from intake.services import case_actions
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.users import find_user

@@ -29,10 +29,11 @@ from intake.models import (
     User,
 )
 from intake.services import ServiceError, case_actions
-from intake.services.cases import FilingInput, file_case
+from intake.services.case_reading import view_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.identity import open_case_identity
 from intake.services.keyring import current_keyring
-from intake.services.queue import QueueFilters, search, view_case
+from intake.services.queue import QueueFilters, search
 from intake.services.users import find_user
 from intake.workflow import Status
 

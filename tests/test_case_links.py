@@ -21,9 +21,10 @@ from intake import tallies
 from intake.extensions import db
 from intake.models import AuditEntry, Case, CaseKind, Category, EventType, OutboxMessage, Role, User
 from intake.services import ServiceError, case_actions, case_links, duplicates, stats
-from intake.services.cases import FilingInput, file_case
+from intake.services.case_work import available_actions
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
-from intake.workflow import Status
+from intake.workflow import Action, Status
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Bangkok
 LAMP = "ไฟส่องสว่างดับ ซอย 5 หน้าวัดหนองบัว"
@@ -193,13 +194,13 @@ def test_a_linked_case_is_moved_only_through_its_primary(app: Flask) -> None:
         officer = _officer(app)
         primary, duplicate = _file(app), _file(app)
         _link(officer, duplicate, primary)
-        offered = case_actions.available_actions(officer, duplicate)
-        assert case_actions.Action.NOTE in offered and case_actions.Action.UPDATE in offered
+        offered = available_actions(officer, duplicate)
+        assert Action.NOTE in offered and Action.UPDATE in offered
         for action in (
-            case_actions.Action.ACCEPT,
-            case_actions.Action.RESOLVE,
-            case_actions.Action.INTERIM,
-            case_actions.Action.MOVE_TO_TIP,
+            Action.ACCEPT,
+            Action.RESOLVE,
+            Action.INTERIM,
+            Action.MOVE_TO_TIP,
         ):
             assert action not in offered
         assert (

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 
 from intake.extensions import db
 from intake.models import Case, CaseKind
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 
 THREADS = 8

@@ -41,8 +41,9 @@ from intake.services.auth import change_password, register_user, reset_two_facto
 from intake.services.followup import post_reply
 from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
-from intake.services.queue import QueueFilters, dashboard_counts, may_view, search
+from intake.services.queue import QueueFilters, dashboard_counts, search
 from intake.services.users import find_user
+from intake.services.visibility import may_view
 
 REASON = "ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริงก่อนส่งเรื่องให้ ป.ป.ช. พิจารณา"
 EXECUTIVE_TIP = "นายกฯ สั่งให้แบ่งงานจ้างให้บริษัทของญาติ"

@@ -28,8 +28,8 @@ from config import PROJECT_ROOT
 from intake.crypto import decrypt_field, decrypt_text
 from intake.extensions import db
 from intake.models import Attachment, AuditEntry, Case, CaseEvent, EventType
-from intake.services.cases import find_by_code
 from intake.services.keyring import current_keyring
+from intake.services.public_status import find_by_code
 
 VISITORS = 8
 KILL_AFTER_RECEIPTS = 24

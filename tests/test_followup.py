@@ -41,11 +41,13 @@ from intake.models import (
     User,
 )
 from intake.services import case_actions
+from intake.services.case_work import available_actions
 from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.settings import get_organisation
 from intake.services.users import create_user, find_user
+from intake.workflow import Action
 
 STAFF_BADGE = "ข้อความจากผู้ร้อง/ผู้แจ้ง"
 CLOSED_MESSAGE = "เรื่องนี้ปิดแล้ว จึงส่งข้อความเพิ่มเติมไม่ได้"
@@ -377,7 +379,7 @@ def test_a_closed_case_refuses_new_messages_clearly(client: FlaskClient, app: Fl
         # and staff cannot ask a question on it either
         case = db.session.get(Case, case_id)
         assert case is not None
-        assert case_actions.Action.QUESTION not in case_actions.available_actions(
+        assert Action.QUESTION not in available_actions(
             _user("intake1"), case
         )
 

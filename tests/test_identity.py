@@ -225,7 +225,7 @@ def test_custodians_can_be_added_and_removed_and_identities_survive(
 
 def test_identity_key_rotation_resumes_after_interruption(app: Flask) -> None:
     from intake.models import CaseKind
-    from intake.services.cases import FilingInput, file_case
+    from intake.services.filing import FilingInput, file_case
 
     count = 400
     with app.app_context():

@@ -35,7 +35,7 @@ from intake.models import (
 )
 from intake.services import keyring as keystore
 from intake.services import keys
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
 

@@ -75,7 +75,7 @@ def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) ->
 
     from intake.models import CaseKind
     from intake.services import setup
-    from intake.services.cases import FilingInput, file_case
+    from intake.services.filing import FilingInput, file_case
     from intake.services.keyring import current_keyring
 
     app = _fresh_app(tmp_path, postgres)
@@ -106,7 +106,7 @@ def test_photos_stored_before_every_type_was_cleaned_keep_saying_so(
     from intake.cleaning import AS_SENT, IMAGE_REPORT, Report
     from intake.models import CaseKind
     from intake.services import setup
-    from intake.services.cases import FilingInput, file_case
+    from intake.services.filing import FilingInput, file_case
     from intake.services.keyring import current_keyring
 
     app = _fresh_app(tmp_path, postgres)
@@ -142,7 +142,7 @@ def test_reveals_running_at_the_upgrade_to_sealed_reveals_end_and_are_wiped(
 
     from intake.models import CaseKind, RevealRequest, Role
     from intake.services import setup
-    from intake.services.cases import FilingInput, file_case
+    from intake.services.filing import FilingInput, file_case
     from intake.services.keyring import current_keyring
     from intake.services.users import create_user
 

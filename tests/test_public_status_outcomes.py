@@ -24,7 +24,7 @@ from intake import labels
 from intake.extensions import db
 from intake.models import Case, CaseKind, Role, User
 from intake.services import ServiceError, case_actions, notices
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal

@@ -18,7 +18,7 @@ from staff_support import make_staff
 
 from intake.extensions import db
 from intake.models import Case, CaseKind, Department, OutboxMessage, Role, User
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 
 MARKER = "ZZSUBJECTMARKER"

@@ -27,9 +27,10 @@ from intake.models import (
     User,
 )
 from intake.services import ServiceError, case_actions, reopen_figures, reopen_requests
-from intake.services.cases import FilingInput, file_case, public_status
+from intake.services.filing import FilingInput, file_case
 from intake.services.followup import followed_status
 from intake.services.keyring import current_keyring
+from intake.services.public_status import public_status
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
 from intake.workflow import Status

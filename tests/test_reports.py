@@ -35,7 +35,7 @@ from intake.reports import pdf as report_pdf
 from intake.services import case_actions
 from intake.services import reports as reports_service
 from intake.services import stats as stats_service
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.reports import ReportKey
 from intake.staff import reports as staff_reports

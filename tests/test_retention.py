@@ -33,7 +33,7 @@ from intake.models import (
     User,
 )
 from intake.services import ServiceError, case_actions, notices, retention, reveal, satisfaction
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 
 NOW = datetime.now(UTC)

@@ -23,7 +23,7 @@ from intake.models import AuditEntry, Case, CaseKind, Role, SatisfactionResponse
 from intake.services import ServiceError, case_actions
 from intake.services import satisfaction as satisfaction_service
 from intake.services import stats as stats_service
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
 

@@ -18,7 +18,7 @@ from intake import reports
 from intake.extensions import db
 from intake.models import CaseKind, Category, Department, Role, User
 from intake.services import case_actions
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.reports import ReportKey
 from intake.spreadsheet import spreadsheet_safe

@@ -16,7 +16,7 @@ from intake import deadlines, thaidate
 from intake.attachments import PreparedAttachment
 from intake.extensions import db
 from intake.models import AuditEntry, Case, CaseKind, Category, Channel, Role, User
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
 

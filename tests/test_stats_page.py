@@ -26,8 +26,8 @@ from sqlalchemy import select
 from intake import charts, suppression, thaidate
 from intake.extensions import db
 from intake.models import Case, CaseKind, Category, Channel, Department
-from intake.services.cases import FilingInput, file_case
 from intake.services.figures import HIDDEN_CELL, SMALL_CELL, Cell
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import CLOSED, Status
 

@@ -39,7 +39,7 @@ from intake.models import (
 from intake.services import ServiceError, case_links, reopen_requests, stats, tip_figures
 from intake.services import case_actions as actions
 from intake.services import satisfaction as satisfaction_service
-from intake.services.cases import FilingInput, file_case
+from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import CLOSED
 

@@ -1,4 +1,4 @@
-"""Demo stories turned into rows, encrypted exactly as ``services.cases`` writes them.
+"""Demo stories turned into rows, encrypted exactly as ``services.filing`` writes them.
 
 Texts go under the content key bound to (table, column, row id); a complainant's contact
 is encrypted JSON; a tipster's identity is sealed to the current identity key with the
@@ -25,7 +25,7 @@ from intake import crypto, tallies, thaidate, tracking
 from intake.demo.timeline import Story, story
 from intake.demo.world import World
 from intake.models import CaseKind, new_id
-from intake.services.cases import REPORTER_FIELDS
+from intake.services.filing import REPORTER_FIELDS
 from intake.workflow import OPEN, Status
 
 # A little more in the rainy season (flooding, drains, roads).
@@ -131,7 +131,7 @@ class _Rows:
         return crypto.encrypt_field(self.keyring, text, table=table, column=column, row_id=row_id)
 
     def _reporter(self, item: Story, case_id: str) -> tuple[bytes | None, bytes | None]:
-        """(contact_enc, identity_sealed), as ``services.cases._protect_reporter``."""
+        """(contact_enc, identity_sealed), as ``services.filing._protect_reporter``."""
         details = {k: v for k, v in item.reporter.items() if k in REPORTER_FIELDS and v}
         if not details or (item.kind is CaseKind.TIP and item.anonymous):
             return None, None

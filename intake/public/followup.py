@@ -36,8 +36,9 @@ from intake.public.forms import (
 from intake.public.views import _filing_limit, _limits, _track_limit, now
 from intake.services import ServiceError
 from intake.services import followup as followup_service
-from intake.services.cases import STORAGE_UNAVAILABLE, PublicStatus
+from intake.services.filing import STORAGE_UNAVAILABLE
 from intake.services.keyring import current_keyring
+from intake.services.public_status import PublicStatus
 from intake.services.settings import get_organisation
 
 FLASH_CATEGORY = "followup"  # the survey and notices partials show their own categories

@@ -31,7 +31,7 @@ from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, _FilingFo
 from intake.public.views import _filing_limit, _limits
 from intake.services import followup as followup_service
 from intake.services import reopen_requests
-from intake.services.cases import STORAGE_UNAVAILABLE
+from intake.services.filing import STORAGE_UNAVAILABLE
 from intake.services.settings import get_organisation
 
 REQUEST_SENT = _l(

@@ -31,7 +31,7 @@ from intake.public import bp, receipt_slip
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
 from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
-from intake.services.cases import STORAGE_UNAVAILABLE, FilingInput, file_case, sent_files
+from intake.services.filing import STORAGE_UNAVAILABLE, FilingInput, file_case, sent_files
 from intake.services.keyring import current_keyring
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 

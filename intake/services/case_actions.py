@@ -1,26 +1,20 @@
-"""Working a case: the staff actions that move it along. Reading a case (the queue, the
-case page's content, attachments) is in ``intake.services.queue``.
-
-Every action loads the case under a row lock, checks that the actor may see it and may do
-this kind of work, asks ``intake.workflow`` whether the move is allowed, appends a
-timeline event (texts encrypted, bound to the event's row), records an audit entry
-(never the text), and commits. A failed check rolls the transaction back.
+"""Working a case: the staff actions that move it along, one function each. What they
+share (the lock, the checks, events, the end of the transaction) is
+``intake.services.case_work``; reading a case is ``intake.services.case_reading``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 
-from intake import crypto, deadlines, thaidate, workflow
+from intake import thaidate
 from intake.crypto import Keyring
 from intake.labels import REFERRAL
 from intake.models import (
     Case,
-    CaseEvent,
     CaseKind,
     Department,
     EventType,
@@ -29,206 +23,66 @@ from intake.models import (
     ReopenRequest,
     Role,
     User,
-    new_id,
 )
-from intake.permissions import WORK_PERMISSION, Permission, can_view_kind, has_permission
+from intake.permissions import can_view_kind
 from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
-from intake.services.case_links import followers, mirror
+from intake.services.case_links import followers
+from intake.services.case_reading import contact_details
+from intake.services.case_work import (
+    add_event,
+    close,
+    finish,
+    internal_note,
+    move,
+    next_period_due,
+    optional_text,
+    required_text,
+    working,
+)
 from intake.services.identity import seal_case_identity
-from intake.services.notices import notify_complainant
-from intake.services.queue import contact_details, may_view
-from intake.services.settings import extra_holidays, get_organisation
 from intake.workflow import TARGET, Action, Status
 
-MAX_TEXT = 5000
 REFERRAL_OTHER = "other"
-# Who may move a misfiled complaint onto the tip channel.
-MOVERS = frozenset({Role.LEGAL, Role.INTAKE})
 
 
-# Accepting and routing are the intake desk's work (and the legal officers' for tips).
-ROUTING = frozenset({Action.ACCEPT, Action.ASSIGN, Action.REOPEN})
-# A linked case is moved along by its primary (intake.services.case_links); these are
-# taken on the primary, and only messages and notes on the linked case itself.
-FOLLOWING = frozenset(TARGET) | {Action.INTERIM, Action.MOVE_TO_TIP}
+class NoteOnlyStep(Protocol):
+    def __call__(
+        self,
+        session: DbSession,
+        keyring: Keyring,
+        actor: User,
+        case_id: str,
+        *,
+        note: str = "",
+        now: datetime,
+    ) -> Case: ...
 
 
-def _may_do(actor: User, case: Case, action: Action) -> bool:
-    if not may_view(actor, case):
-        return False
-    if case.contents_purged_at is not None:
-        return False  # past retention: a record of what was, not a case to work on
-    if case.primary_case_id is not None and action in FOLLOWING:
-        return False
-    if action is Action.MOVE_TO_TIP:
-        return case.kind is CaseKind.COMPLAINT and actor.role in MOVERS
-    if not has_permission(actor.role, WORK_PERMISSION[case.kind]):
-        return False
-    return action not in ROUTING or has_permission(actor.role, Permission.CASES_ROUTE)
+def _note_only_step(action: Action) -> NoteOnlyStep:
+    """A move in the workflow (to the action's target) with an optional internal note,
+    and nothing else."""
+
+    def step(
+        session: DbSession,
+        keyring: Keyring,
+        actor: User,
+        case_id: str,
+        *,
+        note: str = "",
+        now: datetime,
+    ) -> Case:
+        with working(session, actor, case_id, action) as case:
+            text = optional_text(note)
+            detail = move(keyring, case, actor, TARGET[action], now)
+            internal_note(keyring, case, actor, now, text)
+            return finish(session, keyring, actor, case, now, detail)
+
+    return step
 
 
-def available_actions(actor: User, case: Case) -> list[Action]:
-    """What the case page offers: allowed to this person and by the workflow, now."""
-    return [a for a in workflow.valid_actions(case.status) if _may_do(actor, case, a)]
-
-
-@contextmanager
-def _working(session: DbSession, actor: User, case_id: str, action: Action) -> Iterator[Case]:
-    """The case, locked for this transaction; rolls back if the action fails."""
-    try:
-        case = session.scalars(
-            select(Case)
-            .where(Case.id == case_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one_or_none()
-        if case is None or not may_view(actor, case):
-            raise ServiceError("not_found")  # never confirm that a hidden case exists
-        if not _may_do(actor, case, action):
-            raise ServiceError("forbidden")
-        if not workflow.starts_from(action, case.status):
-            raise ServiceError("not_allowed_move")
-        yield case
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def _text(value: str | None, code: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ServiceError(code)
-    if len(text) > MAX_TEXT:
-        raise ServiceError("text_too_long")
-    return text
-
-
-def _optional_text(value: str | None) -> str:
-    text = (value or "").strip()
-    if len(text) > MAX_TEXT:
-        raise ServiceError("text_too_long")
-    return text
-
-
-def _event(
-    keyring: Keyring,
-    case: Case,
-    actor: User,
-    now: datetime,
-    type_: EventType,
-    *,
-    public: bool,
-    message: str = "",
-    moved_from: Status | None = None,
-) -> None:
-    event = CaseEvent(
-        id=new_id(),
-        type=type_,
-        at=now,
-        public=public,
-        actor_id=actor.id,
-        from_status=moved_from,
-        to_status=case.status if moved_from is not None else None,
-    )
-    if message:
-        event.body_enc = crypto.encrypt_field(
-            keyring, message, table="case_events", column="body", row_id=event.id
-        )
-    case.events.append(event)
-
-
-def _move(
-    keyring: Keyring, case: Case, actor: User, target: Status, now: datetime, message: str = ""
-) -> str:
-    """Change the status (the workflow decides) with a public event; returns "from->to"."""
-    current = case.status
-    try:
-        workflow.check_move(current, target)
-    except workflow.TransitionNotAllowed as exc:
-        raise ServiceError("not_allowed_move") from exc
-    case.status = target
-    _event(
-        keyring,
-        case,
-        actor,
-        now,
-        EventType.STATUS,
-        public=True,
-        message=message,
-        moved_from=current,
-    )
-    return f"{current.value}->{target.value}"
-
-
-def _note(keyring: Keyring, case: Case, actor: User, now: datetime, text: str) -> None:
-    if text:
-        _event(keyring, case, actor, now, EventType.NOTE, public=False, message=text)
-
-
-def _close(case: Case, now: datetime) -> None:
-    case.closed_at = now
-    if case.first_response_at is None:
-        case.first_response_at = now
-
-
-def _new_period(session: DbSession, case: Case, now: datetime) -> None:
-    case.due_at = next_period_due(session, now)
-
-
-def _finish(
-    session: DbSession,
-    keyring: Keyring,
-    actor: User,
-    case: Case,
-    now: datetime,
-    detail: str,
-    action: str = "case.status_changed",
-) -> Case:
-    # Events of this action carry its `now`; a public one is news for the complainant,
-    # and the cases linked to this one receive its status moves and interim notices.
-    news = [event for event in case.events if event.public and event.at == now]
-    if news:
-        notify_complainant(session, keyring, case, now)
-    for follower in mirror(session, keyring, actor, case, news, now):
-        record(
-            session,
-            keyring,
-            "case.status_changed",
-            actor=actor_label(actor),
-            now=now,
-            case_id=follower.id,
-            detail=f"following {case.reference}",
-        )
-    record(
-        session,
-        keyring,
-        action,
-        actor=actor_label(actor),
-        now=now,
-        case_id=case.id,
-        detail=detail,
-    )
-    session.commit()
-    return case
-
-
-def _simple_move(
-    session: DbSession,
-    keyring: Keyring,
-    actor: User,
-    case_id: str,
-    action: Action,
-    target: Status,
-    note: str,
-    now: datetime,
-) -> Case:
-    """A move in the workflow with an optional internal note, and nothing else."""
-    with _working(session, actor, case_id, action) as case:
-        note = _optional_text(note)
-        detail = _move(keyring, case, actor, target, now)
-        _note(keyring, case, actor, now, note)
-        return _finish(session, keyring, actor, case, now, detail)
+accept = _note_only_step(Action.ACCEPT)  # received → screening
+start_work = _note_only_step(Action.START)  # assigned → in_progress
 
 
 def _public_message(
@@ -242,25 +96,10 @@ def _public_message(
     now: datetime,
 ) -> Case:
     """A message the complainant reads (update or question), without a status change."""
-    with _working(session, actor, case_id, action) as case:
-        message = _text(message, "message_required")
-        _event(keyring, case, actor, now, event_type, public=True, message=message)
-        return _finish(session, keyring, actor, case, now, action.value, "case.updated")
-
-
-def accept(
-    session: DbSession,
-    keyring: Keyring,
-    actor: User,
-    case_id: str,
-    *,
-    note: str = "",
-    now: datetime,
-) -> Case:
-    """received → screening."""
-    return _simple_move(
-        session, keyring, actor, case_id, Action.ACCEPT, Status.SCREENING, note, now
-    )
+    with working(session, actor, case_id, action) as case:
+        message = required_text(message, "message_required")
+        add_event(keyring, case, actor, now, event_type, public=True, message=message)
+        return finish(session, keyring, actor, case, now, action.value, "case.updated")
 
 
 def assign(
@@ -274,14 +113,14 @@ def assign(
     now: datetime,
 ) -> Case:
     """Route to a department; its officers are told (the notification carries no content)."""
-    with _working(session, actor, case_id, Action.ASSIGN) as case:
+    with working(session, actor, case_id, Action.ASSIGN) as case:
         department = session.get(Department, department_id) if department_id else None
         if department is None or not department.active:
             raise ServiceError("department_required")
-        note = _optional_text(note)
-        detail = _move(keyring, case, actor, Status.ASSIGNED, now)
+        note = optional_text(note)
+        detail = move(keyring, case, actor, Status.ASSIGNED, now)
         case.department_id = department.id
-        _note(keyring, case, actor, now, note)
+        internal_note(keyring, case, actor, now, note)
         # Department officers never see tips: they are not told of one either.
         officers: list[int] = (
             list(
@@ -302,22 +141,7 @@ def assign(
                     user_id=officer_id, kind="case.assigned", case_id=case.id, created_at=now
                 )
             )
-        return _finish(session, keyring, actor, case, now, detail)
-
-
-def start_work(
-    session: DbSession,
-    keyring: Keyring,
-    actor: User,
-    case_id: str,
-    *,
-    note: str = "",
-    now: datetime,
-) -> Case:
-    """assigned → in_progress."""
-    return _simple_move(
-        session, keyring, actor, case_id, Action.START, Status.IN_PROGRESS, note, now
-    )
+        return finish(session, keyring, actor, case, now, detail)
 
 
 def post_update(
@@ -343,17 +167,9 @@ def add_note(
     session: DbSession, keyring: Keyring, actor: User, case_id: str, *, note: str, now: datetime
 ) -> Case:
     """Internal only: never shown to the complainant."""
-    with _working(session, actor, case_id, Action.NOTE) as case:
-        _note(keyring, case, actor, now, _text(note, "note_required"))
-        return _finish(session, keyring, actor, case, now, "note", "case.noted")
-
-
-def next_period_due(session: DbSession, now: datetime) -> datetime:
-    """When a period started now ends: an interim notice's next word is due by then."""
-    organisation = get_organisation(session)
-    return deadlines.due_at(
-        now, organisation.deadline_mode, extra_holidays(session), organisation.response_days
-    )
+    with working(session, actor, case_id, Action.NOTE) as case:
+        internal_note(keyring, case, actor, now, required_text(note, "note_required"))
+        return finish(session, keyring, actor, case, now, "note", "case.noted")
 
 
 def interim_notice(
@@ -372,7 +188,7 @@ def interim_notice(
     """The 15-day rule: explaining to the complainant why it takes longer (the reason,
     the progress so far, the expected date) meets this period's duty and starts a new
     period from now. An expected date past the new period's end needs its own reason."""
-    with _working(session, actor, case_id, Action.INTERIM) as case:
+    with working(session, actor, case_id, Action.INTERIM) as case:
         due = next_period_due(session, now)
         notice = interim.build(
             reason=reason,
@@ -384,33 +200,33 @@ def interim_notice(
             next_word_by=thaidate.local_date(due),
         )
         body = interim.to_body(notice)
-        _event(keyring, case, actor, now, EventType.INTERIM_NOTICE, public=True, message=body)
+        add_event(keyring, case, actor, now, EventType.INTERIM_NOTICE, public=True, message=body)
         if case.first_response_at is None:
             case.first_response_at = now
         case.due_at = due
-        return _finish(session, keyring, actor, case, now, "interim")
+        return finish(session, keyring, actor, case, now, "interim")
 
 
 def resolve(
     session: DbSession, keyring: Keyring, actor: User, case_id: str, *, message: str, now: datetime
 ) -> Case:
     """Close with the answer the complainant reads."""
-    with _working(session, actor, case_id, Action.RESOLVE) as case:
-        message = _text(message, "message_required")
-        detail = _move(keyring, case, actor, Status.RESOLVED, now, message)
-        _close(case, now)
-        return _finish(session, keyring, actor, case, now, detail)
+    with working(session, actor, case_id, Action.RESOLVE) as case:
+        message = required_text(message, "message_required")
+        detail = move(keyring, case, actor, Status.RESOLVED, now, message)
+        close(case, now)
+        return finish(session, keyring, actor, case, now, detail)
 
 
 def reject(
     session: DbSession, keyring: Keyring, actor: User, case_id: str, *, reason: str, now: datetime
 ) -> Case:
     """Close without handling it; the reason is told to the complainant."""
-    with _working(session, actor, case_id, Action.REJECT) as case:
-        reason = _text(reason, "reason_required")
-        detail = _move(keyring, case, actor, Status.REJECTED, now, reason)
-        _close(case, now)
-        return _finish(session, keyring, actor, case, now, detail)
+    with working(session, actor, case_id, Action.REJECT) as case:
+        reason = required_text(reason, "reason_required")
+        detail = move(keyring, case, actor, Status.REJECTED, now, reason)
+        close(case, now)
+        return finish(session, keyring, actor, case, now, detail)
 
 
 def refer(
@@ -425,30 +241,30 @@ def refer(
     now: datetime,
 ) -> Case:
     """Close by sending the case to an external agency (a code of labels.REFERRAL)."""
-    with _working(session, actor, case_id, Action.REFER) as case:
+    with working(session, actor, case_id, Action.REFER) as case:
         if destination not in REFERRAL:
             raise ServiceError("referral_required")
-        name = _optional_text(destination_name)[:200]
+        name = optional_text(destination_name)[:200]
         if destination == REFERRAL_OTHER and not name:
             raise ServiceError("referral_name_required")
-        message = _optional_text(message)
-        detail = _move(keyring, case, actor, Status.REFERRED, now, message)
+        message = optional_text(message)
+        detail = move(keyring, case, actor, Status.REFERRED, now, message)
         case.referred_to = destination
         case.referred_to_name = name if destination == REFERRAL_OTHER else None
-        _close(case, now)
-        return _finish(session, keyring, actor, case, now, detail)
+        close(case, now)
+        return finish(session, keyring, actor, case, now, detail)
 
 
 def return_to_screening(
     session: DbSession, keyring: Keyring, actor: User, case_id: str, *, reason: str, now: datetime
 ) -> Case:
     """A department hands back a case that is not theirs; it leaves the department."""
-    with _working(session, actor, case_id, Action.RETURN) as case:
-        reason = _text(reason, "reason_required")
-        detail = _move(keyring, case, actor, Status.SCREENING, now)
-        _note(keyring, case, actor, now, reason)
+    with working(session, actor, case_id, Action.RETURN) as case:
+        reason = required_text(reason, "reason_required")
+        detail = move(keyring, case, actor, Status.SCREENING, now)
+        internal_note(keyring, case, actor, now, reason)
         case.department_id = None
-        return _finish(session, keyring, actor, case, now, detail)
+        return finish(session, keyring, actor, case, now, detail)
 
 
 def reopen(
@@ -463,11 +279,11 @@ def reopen(
 ) -> Case:
     """closed → screening, with an internal reason; the complainant sees it reopened and a
     new response period starts now."""
-    with _working(session, actor, case_id, Action.REOPEN) as case:
+    with working(session, actor, case_id, Action.REOPEN) as case:
         detail = reopen_locked(
             session, keyring, actor, case, reason=reason, message=message, now=now
         )
-        return _finish(session, keyring, actor, case, now, detail)
+        return finish(session, keyring, actor, case, now, detail)
 
 
 def reopen_locked(
@@ -482,14 +298,14 @@ def reopen_locked(
 ) -> str:
     """The reopening itself, on a case already locked by the caller (``working``); the
     caller finishes the transaction. Returns the audit detail."""
-    reason = _text(reason, "reason_required")
-    message = _optional_text(message)
-    detail = _move(keyring, case, actor, Status.SCREENING, now, message)
+    reason = required_text(reason, "reason_required")
+    message = optional_text(message)
+    detail = move(keyring, case, actor, Status.SCREENING, now, message)
     answer_id = case.events[-1].id  # the public "reopened" line
-    _note(keyring, case, actor, now, reason)
+    internal_note(keyring, case, actor, now, reason)
     case.closed_at = None
     case.referred_to = case.referred_to_name = None
-    _new_period(session, case, now)
+    case.due_at = next_period_due(session, now)
     # A complainant's pending request to reopen is answered by any reopening.
     for request in session.scalars(
         select(ReopenRequest).where(
@@ -501,14 +317,6 @@ def reopen_locked(
         request.decided_by_id = actor.id
         request.answer_event_id = answer_id
     return detail
-
-
-# For actions kept in their own modules (reopen requests): the same lock, checks and end.
-working = _working
-finish = _finish
-public_event = _event
-optional_text = _optional_text
-required_text = _text
 
 
 def move_to_tip(
@@ -524,8 +332,8 @@ def move_to_tip(
     are sealed to the identity key and the readable copy is dropped; from now on only
     legal officers see the case. Its reference keeps the รร prefix, on purpose: the
     complainant's receipt and any letters they hold must still match the case."""
-    with _working(session, actor, case_id, Action.MOVE_TO_TIP) as case:
-        note = _optional_text(note)
+    with working(session, actor, case_id, Action.MOVE_TO_TIP) as case:
+        note = optional_text(note)
         if followers(session, case.id):
             raise ServiceError("linked_cases")  # a tip is never linked to a complaint
         contact = contact_details(keyring, case) or {}
@@ -541,7 +349,7 @@ def move_to_tip(
         # Complaint categories and departments do not apply to the tip channel.
         case.category_id = None
         case.department_id = None
-        _event(keyring, case, actor, now, EventType.MOVED, public=False, message=note)
+        add_event(keyring, case, actor, now, EventType.MOVED, public=False, message=note)
         if sealed:
             record(
                 session,
@@ -552,4 +360,4 @@ def move_to_tip(
                 case_id=case.id,
                 detail="moved to tip",
             )
-        return _finish(session, keyring, actor, case, now, "kind complaint->tip", "case.moved")
+        return finish(session, keyring, actor, case, now, "kind complaint->tip", "case.moved")

@@ -20,7 +20,8 @@ for the time before it arrived, and an early one is not excused by the link.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import select
@@ -32,7 +33,8 @@ from intake.permissions import WORK_PERMISSION, has_permission
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.notices import notify_complainant
-from intake.services.queue import may_view, normalize_reference
+from intake.services.queue import normalize_reference
+from intake.services.visibility import may_view
 from intake.workflow import Status
 
 # The events of a primary that its linked cases receive too.
@@ -163,6 +165,32 @@ def _lock_in_order(session: DbSession, case_ids: set[str]) -> None:
     ).all()
 
 
+@contextmanager
+def _transaction(session: DbSession) -> Iterator[None]:
+    """Commits what the block changed, or rolls all of it back when a check says no."""
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _record_link(
+    session: DbSession,
+    keyring: Keyring,
+    actor: User,
+    action: str,
+    case: Case,
+    primary: Case,
+    now: datetime,
+) -> None:
+    detail = f"primary {primary.reference}"
+    record(
+        session, keyring, action, actor=actor_label(actor), now=now, case_id=case.id, detail=detail
+    )
+
+
 def link(
     session: DbSession,
     keyring: Keyring,
@@ -176,7 +204,7 @@ def link(
     Errors: ``not_found``, ``forbidden``, ``link_unknown`` (no such reference visible),
     ``link_self``, ``link_follower`` (the typed case follows this one already),
     ``link_kind``, ``link_closed``, ``link_already``."""
-    try:
+    with _transaction(session):
         case = session.get(Case, case_id)
         if case is None or not may_view(actor, case):
             raise ServiceError("not_found")
@@ -205,20 +233,8 @@ def link(
         for follower in moving:
             _follow_now(keyring, actor, follower, primary, now)
             notify_complainant(session, keyring, follower, now)
-            record(
-                session,
-                keyring,
-                "case.linked",
-                actor=actor_label(actor),
-                now=now,
-                case_id=follower.id,
-                detail=f"primary {primary.reference}",
-            )
-        session.commit()
-        return case
-    except BaseException:
-        session.rollback()
-        raise
+            _record_link(session, keyring, actor, "case.linked", follower, primary, now)
+    return case
 
 
 def unlink(
@@ -226,7 +242,7 @@ def unlink(
 ) -> Case:
     """The case goes its own way again, from the status it has now.
     Errors: ``not_found``, ``forbidden``, ``link_none``."""
-    try:
+    with _transaction(session):
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or not may_view(actor, case):
             raise ServiceError("not_found")
@@ -236,17 +252,5 @@ def unlink(
         if not _may_work(actor, case) or primary is None or not _may_work(actor, primary):
             raise ServiceError("forbidden")
         case.primary_case_id = None
-        record(
-            session,
-            keyring,
-            "case.unlinked",
-            actor=actor_label(actor),
-            now=now,
-            case_id=case.id,
-            detail=f"primary {primary.reference}",
-        )
-        session.commit()
-        return case
-    except BaseException:
-        session.rollback()
-        raise
+        _record_link(session, keyring, actor, "case.unlinked", case, primary, now)
+    return case

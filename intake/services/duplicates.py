@@ -21,7 +21,7 @@ from intake import crypto
 from intake.crypto import Keyring
 from intake.models import Case, User
 from intake.services import DbSession
-from intake.services.queue import may_view
+from intake.services.visibility import may_view
 from intake.workflow import OPEN
 
 WINDOW_DAYS = 14

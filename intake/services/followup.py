@@ -21,7 +21,8 @@ from intake.models import Case, CaseEvent, CaseKind, EventType, new_id
 from intake.services import DbSession, ServiceError, late_identity, reopen_requests
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.case_workers import notify_workers
-from intake.services.cases import PublicStatus, find_by_code, public_status, store_files
+from intake.services.filing import store_files
+from intake.services.public_status import PublicStatus, find_by_code, public_status
 from intake.services.reveal import identity_was_disclosed
 from intake.services.settings import get_organisation
 

@@ -17,7 +17,7 @@ from intake.services import DbSession, ServiceError
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.identity import seal_case_identity
 
-# The same details a tip form asks for (intake.services.cases.REPORTER_FIELDS).
+# The same details a tip form asks for (intake.services.filing.REPORTER_FIELDS).
 IDENTITY_KEYS = ("name", "phone", "email", "address", "national_id")
 
 

@@ -1,47 +1,31 @@
-"""Finding and reading cases on the staff side: the queue, the dashboard's counts, and
-what the case page shows.
+"""The staff queue and the dashboard: finding cases by filters, a page at a time, and
+counting them. One case's page is ``services.case_reading``.
 
-Who sees what is decided once, in ``services.visibility``: in SQL for lists (``scope``)
-and in ``may_view`` for one case (re-exported here for the views). Deadline filters are
-due_at comparisons in SQL that agree with ``deadlines.deadline_state``, so paging and
-counts never load whole tables.
+Who sees what is decided once, in ``services.visibility`` (``scope``, its rule as SQL).
+Deadline filters are due_at comparisons in SQL that agree with
+``deadlines.deadline_state``, so paging and counts never load whole tables.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
-from sqlalchemy.orm import object_session
 from sqlalchemy.sql import ColumnElement
 
 from intake import crypto, deadlines, thaidate
 from intake.crypto import Keyring
 from intake.deadlines import DeadlineState
-from intake.models import (
-    Attachment,
-    Case,
-    CaseEvent,
-    CaseKind,
-    Category,
-    Channel,
-    Department,
-    EventType,
-    User,
-)
+from intake.models import Case, CaseKind, Category, Channel, Department, User
 from intake.permissions import can_view_kind, visible_kinds
-from intake.services import DbSession, ServiceError, interim
-from intake.services.audit import actor_label, record
+from intake.services import DbSession
 from intake.services.settings import get_organisation
-from intake.services.visibility import may_view
-from intake.services.visibility import scope as _scope
+from intake.services.visibility import scope
 from intake.workflow import OPEN, Status
 
 PER_PAGE = 50
@@ -49,9 +33,6 @@ PER_PAGE = 50
 # this many the page says "more than" and asks for filters instead.
 COUNT_LIMIT = 1_000
 NEWEST = 10
-# Views of both kinds are audited: tips because the design requires it, complaints
-# because they carry the complainant's contact details (personal data).
-AUDITED_VIEWS = frozenset(CaseKind)
 STATUS_OPEN = "open"
 STATUS_CLOSED = "closed"
 STATUS_ANY = "all"
@@ -71,7 +52,7 @@ _OPEN_IN_ORDER = [status for status in Status if status in OPEN]
 
 
 def _is_open() -> ColumnElement[bool]:
-    """"The case is open", written as the partial index's own condition: literal values in
+    """ "The case is open", written as the partial index's own condition: literal values in
     the same order. SQLite's planner cannot see through bound parameters, and would
     otherwise sort the open cases instead of reading them off the index in order."""
     return Case.status.in_(
@@ -253,7 +234,7 @@ def search(
     (only for what is on the page). A page past the end gives the last page. Matches
     are counted up to ``count_limit``; past it, ``more`` is set."""
     soon_days = get_organisation(session).due_soon_days
-    conditions = _scope(actor) + _conditions(filters, now, soon_days)
+    conditions = scope(actor) + _conditions(filters, now, soon_days)
     matches = select(Case.id).where(*conditions).limit(count_limit + 1).subquery()
     total = session.scalar(select(func.count()).select_from(matches)) or 0
     more = total > count_limit
@@ -303,24 +284,24 @@ def dashboard_counts(
 ) -> Dashboard:
     """Counts in the actor's scope. Executives count every case but see no case; others
     also get the newest cases (with subjects when a keyring is given)."""
-    scope = _scope(actor, counts=True)
+    counted = scope(actor, counts=True)
     soon_days = get_organisation(session).due_soon_days
     counts_only = not visible_kinds(actor.role)
     by_status = dict.fromkeys(Status, 0)
     for status, count in session.execute(
-        select(Case.status, func.count()).where(*scope).group_by(Case.status)
+        select(Case.status, func.count()).where(*counted).group_by(Case.status)
     ):
         by_status[status] = count
     by_kind = {kind: 0 for kind in CaseKind if counts_only or can_view_kind(actor.role, kind)}
     for kind, count in session.execute(
-        select(Case.kind, func.count()).where(*scope).group_by(Case.kind)
+        select(Case.kind, func.count()).where(*counted).group_by(Case.kind)
     ):
         by_kind[kind] = count
     due_soon, overdue = session.execute(
         select(
             _count_if(_deadline(DeadlineState.DUE_SOON, now, soon_days)),
             _count_if(_deadline(DeadlineState.OVERDUE, now, soon_days)),
-        ).where(*scope)
+        ).where(*counted)
     ).one()
     departments = [
         DepartmentLoad(row.name_th, row.name_en, row.open, int(row.due_soon), int(row.overdue))
@@ -334,7 +315,7 @@ def dashboard_counts(
             )
             .select_from(Case)
             .outerjoin(Department, Department.id == Case.department_id)
-            .where(*scope, Case.status.in_(OPEN))
+            .where(*counted, Case.status.in_(OPEN))
             .group_by(Department.id, Department.name_th, Department.name_en)
             .order_by(Department.id)
         )
@@ -342,7 +323,7 @@ def dashboard_counts(
     newest = (
         []
         if counts_only
-        else _rows(session, keyring, scope, SORT_ORDER[Sort.NEWEST], now, soon_days, limit=NEWEST)
+        else _rows(session, keyring, counted, SORT_ORDER[Sort.NEWEST], now, soon_days, limit=NEWEST)
     )
     return Dashboard(
         counts_only=counts_only,
@@ -354,172 +335,3 @@ def dashboard_counts(
         departments=departments,
         newest=newest,
     )
-
-
-# --- One case ---------------------------------------------------------------------------
-
-
-def case_deadline(session: DbSession, case: Case, now: datetime) -> DeadlineState | None:
-    """The case page's badge: None once the case is closed."""
-    if case.closed_at is not None or case.status not in OPEN:
-        return None
-    soon_days = get_organisation(session).due_soon_days
-    return deadlines.deadline_state(case.due_at, now, None, soon_days)
-
-
-def view_case(
-    session: DbSession, keyring: Keyring, actor: User, case_id: str, now: datetime
-) -> Case:
-    """The case for a staff page; hidden cases are "not_found". The view is audited."""
-    case = session.get(Case, case_id)
-    if case is None or not may_view(actor, case):
-        raise ServiceError("not_found")
-    if case.kind in AUDITED_VIEWS:
-        record(
-            session,
-            keyring,
-            "case.viewed",
-            actor=actor_label(actor),
-            now=now,
-            case_id=case.id,
-            detail=case.kind.value,
-        )
-        session.commit()
-    return case
-
-
-@dataclass(frozen=True)
-class AttachmentInfo:
-    id: str
-    name: str
-    mime: str
-    size: int
-    metadata_report: str = ""  # intake.cleaning.Report, encoded
-
-
-@dataclass(frozen=True)
-class CaseDetails:
-    """The decrypted content. A tipster's sealed identity is never part of it."""
-
-    subject: str
-    details: str
-    location: str
-    accused: str
-    contact: dict[str, str] | None
-    attachments: list[AttachmentInfo]
-
-
-def _case_text(keyring: Keyring, case: Case, column: str) -> str:
-    blob = getattr(case, f"{column}_enc")
-    if not blob:
-        return ""
-    return crypto.decrypt_text(keyring, blob, table="cases", column=column, row_id=case.id)
-
-
-def contact_details(keyring: Keyring, case: Case) -> dict[str, str] | None:
-    text = _case_text(keyring, case, "contact")
-    return dict(json.loads(text)) if text else None
-
-
-def case_details(keyring: Keyring, case: Case) -> CaseDetails:
-    attachments = [
-        AttachmentInfo(
-            a.id,
-            crypto.decrypt_text(
-                keyring, a.name_enc, table="attachments", column="name", row_id=a.id
-            ),
-            a.mime,
-            a.size,
-            a.metadata_report,
-        )
-        for a in case.attachments
-    ]
-    return CaseDetails(
-        subject=_case_text(keyring, case, "subject"),
-        details=_case_text(keyring, case, "details"),
-        location=_case_text(keyring, case, "location"),
-        accused=_case_text(keyring, case, "accused"),
-        contact=contact_details(keyring, case) if case.kind is CaseKind.COMPLAINT else None,
-        attachments=attachments,
-    )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    type: EventType
-    from_status: Status | None
-    to_status: Status | None
-    public: bool
-    message: str
-    actor_name: str  # "" for the public (a filing through the web form)
-
-
-def _event_text(keyring: Keyring, event: CaseEvent) -> str:
-    if not event.body_enc:
-        return ""
-    text = crypto.decrypt_text(
-        keyring, event.body_enc, table="case_events", column="body", row_id=event.id
-    )
-    # Staff read an interim notice as the complainant does.
-    return interim.readable(text) if event.type is EventType.INTERIM_NOTICE else text
-
-
-def staff_timeline(keyring: Keyring, case: Case) -> list[TimelineEntry]:
-    """Every event, public and internal, oldest first, with who did it."""
-    actor_ids = {e.actor_id for e in case.events if e.actor_id is not None}
-    names: dict[int, str] = {}
-    session = object_session(case)
-    if actor_ids and session is not None:
-        rows = session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids)))
-        names = {row.id: row.display_name for row in rows}
-    return [
-        TimelineEntry(
-            at=e.at,
-            type=e.type,
-            from_status=e.from_status,
-            to_status=e.to_status,
-            public=e.public,
-            message=_event_text(keyring, e),
-            actor_name=names.get(e.actor_id, "") if e.actor_id is not None else "",
-        )
-        for e in case.events
-    ]
-
-
-def open_attachment(
-    session: DbSession,
-    keyring: Keyring,
-    uploads_dir: Path,
-    actor: User,
-    case_id: str,
-    attachment_id: str,
-    now: datetime,
-) -> tuple[str, str, bytes]:
-    """(name, mime, bytes) of one attachment of a case the actor may see; audited."""
-    case = session.get(Case, case_id)
-    attachment = session.get(Attachment, attachment_id)
-    if case is None or not may_view(actor, case):
-        raise ServiceError("not_found")
-    if attachment is None or attachment.case_id != case.id:
-        raise ServiceError("not_found")
-    path = uploads_dir / attachment.stored_name
-    if not path.is_file():
-        raise ServiceError("file_missing")
-    data = crypto.decrypt_field(
-        keyring, path.read_bytes(), table="attachments", column="data", row_id=attachment.id
-    )
-    name = crypto.decrypt_text(
-        keyring, attachment.name_enc, table="attachments", column="name", row_id=attachment.id
-    )
-    record(
-        session,
-        keyring,
-        "case.exported",
-        actor=actor_label(actor),
-        now=now,
-        case_id=case.id,
-        detail=f"attachment {attachment.id}",
-    )
-    session.commit()
-    return name, attachment.mime, data

@@ -29,12 +29,13 @@ from intake.models import (
     User,
     new_id,
 )
-from intake.services import DbSession, ServiceError, case_actions
+from intake.services import DbSession, ServiceError, case_actions, case_work
 from intake.services.audit import ACTOR_PUBLIC, record
-from intake.services.case_actions import Action
 from intake.services.case_workers import notify_workers
-from intake.services.cases import ReopenWindow, store_files
+from intake.services.filing import store_files
+from intake.services.public_status import ReopenWindow
 from intake.services.settings import get_organisation
+from intake.workflow import Action
 
 MESSAGE_MAX = 5000
 NOTIFICATION_KIND = "case.reopen_request"
@@ -164,13 +165,13 @@ def grant(
     """Reopen the case on the pending request: back to screening, the request's message
     as the reason, a new response period from now; ``message`` optionally tells the
     complainant more. Errors as the reopen action, and ``no_reopen_request``."""
-    with case_actions.working(session, actor, case_id, Action.REOPEN) as case:
+    with case_work.working(session, actor, case_id, Action.REOPEN) as case:
         request = _pending_for_decision(session, case)
         reason = _request_text(keyring, session, request) or "-"
         detail = case_actions.reopen_locked(
             session, keyring, actor, case, reason=reason, message=message, now=now
         )
-        return case_actions.finish(session, keyring, actor, case, now, f"{detail} on request")
+        return case_work.finish(session, keyring, actor, case, now, f"{detail} on request")
 
 
 def decline(
@@ -184,18 +185,16 @@ def decline(
 ) -> Case:
     """Answer why the case is not reopened: a public message; the case stays closed.
     Errors as the reopen action, ``message_required`` and ``no_reopen_request``."""
-    with case_actions.working(session, actor, case_id, Action.REOPEN) as case:
+    with case_work.working(session, actor, case_id, Action.REOPEN) as case:
         request = _pending_for_decision(session, case)
-        text = case_actions.required_text(message, "message_required")
-        case_actions.public_event(
-            keyring, case, actor, now, EventType.UPDATE, public=True, message=text
-        )
+        text = case_work.required_text(message, "message_required")
+        case_work.add_event(keyring, case, actor, now, EventType.UPDATE, public=True, message=text)
         session.flush()
         request.outcome = ReopenOutcome.DECLINED
         request.decided_at = now
         request.decided_by_id = actor.id
         request.answer_event_id = case.events[-1].id
-        return case_actions.finish(
+        return case_work.finish(
             session, keyring, actor, case, now, "declined", "case.reopen_declined"
         )
 

@@ -123,6 +123,7 @@ from intake.staff import (  # noqa: E402,F401
     case_links,
     cases,
     enrolment,
+    queue,
     register,
     reopen_requests,
     reports,

@@ -1,4 +1,4 @@
-"""Forms of the case queue and of the case page's actions.
+"""Forms of the case page's actions (the queue's filters are ``staff.queue_forms``).
 
 Each action has its own small form; on the case page every form gets the action's name as
 its prefix (``resolve-message``), so several forms on one page never share an id.
@@ -17,27 +17,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from intake import thaidate
-from intake.deadlines import DeadlineState
-from intake.labels import CHANNEL, DEADLINE, KIND, REFERRAL, STATUS
-from intake.models import CaseKind, Channel
+from intake.labels import REFERRAL
 from intake.services import interim
-from intake.services.case_actions import MAX_TEXT, Action
-from intake.services.queue import (
-    DEFAULT_STATUS,
-    STATUS_ANY,
-    STATUS_CLOSED,
-    STATUS_OPEN,
-    QueueFilters,
-    Sort,
-)
-from intake.workflow import Status
+from intake.services.case_work import MAX_TEXT
+from intake.workflow import Action
 
 REQUIRED = _l("โปรดกรอกช่องนี้")
 TOO_LONG = _l("ข้อความยาวเกินไป (ไม่เกิน 5,000 ตัวอักษร)")
 BAD_DATE = _l("อ่านวันที่ไม่ได้ โปรดพิมพ์เช่น 5/1/2569 หรือ 5 ม.ค. 2569")
 PLACEHOLDER = _l("ข้อความนี้ยังเป็นข้อความแม่แบบ (เช่น [เหตุผล]) โปรดเขียนข้อความจริงที่ผู้ร้อง/ผู้แจ้งจะอ่าน")
 CONFIRM = _l("โปรดทำเครื่องหมายยืนยันก่อน")
-ANY = ("", _l("ทั้งหมด"))
 
 
 def options(pairs: Iterable[tuple[object, Any]]) -> list[SelectChoice]:
@@ -50,117 +39,16 @@ def _long_text(label: object, *, required: bool, message: object = REQUIRED) -> 
     return TextAreaField(label, validators=[first, Length(max=MAX_TEXT, message=TOO_LONG)])
 
 
-class QueueFilterForm(FlaskForm):
-    """The queue's GET filters; unknown choices are ignored rather than refused."""
+def typed_date(field: Field) -> date | None:
+    """A typed date (Thai digits and BE years welcome); None when empty."""
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    try:
+        return thaidate.parse_date(text)
+    except thaidate.DateParseError as exc:
+        raise ValidationError(str(BAD_DATE)) from exc
 
-    class Meta:
-        csrf = False
-
-    reference = StringField(_l("เลขที่เรื่อง (ทั้งหมดหรือส่วนต้น)"), validators=[Length(max=40)])
-    kind = SelectField(_l("ประเภท"), validate_choice=False)
-    status = SelectField(_l("สถานะ"), validate_choice=False)
-    deadline = SelectField(_l("กำหนดเวลา"), validate_choice=False)
-    department = SelectField(_l("หน่วยงาน"), validate_choice=False)
-    category = SelectField(_l("หมวดเรื่อง"), validate_choice=False)
-    channel = SelectField(_l("ช่องทาง"), validate_choice=False)
-    received_from = StringField(_l("รับเรื่องตั้งแต่วันที่"), validators=[Length(max=40)])
-    received_to = StringField(_l("ถึงวันที่"), validators=[Length(max=40)])
-    sort = SelectField(
-        _l("เรียงตาม"),
-        choices=options(
-            [(Sort.DUE.value, _l("ใกล้ครบกำหนดก่อน")), (Sort.NEWEST.value, _l("รับเรื่องล่าสุดก่อน"))]
-        ),
-        validate_choice=False,
-    )
-
-    def set_choices(
-        self,
-        kinds: list[CaseKind],
-        departments: list[tuple[object, Any]],
-        categories: list[tuple[object, Any, Any]],
-    ) -> None:
-        self.kind.choices = options([ANY] + [(k.value, KIND[k]) for k in kinds])
-        self.status.choices = options(
-            [
-                ("", _l("ยังไม่เสร็จ")),  # the default: see chosen_status
-                (STATUS_CLOSED, _l("เสร็จ/ยุติแล้ว")),
-                (STATUS_ANY, _l("ทั้งหมด (รวมที่ปิดแล้ว)")),
-            ]
-            + [(s.value, STATUS[s]) for s in Status]
-        )
-        self.deadline.choices = options(
-            [ANY] + [(d.value, DEADLINE[d]) for d in DeadlineState if d in DEADLINE]
-        )
-        self.department.choices = options([ANY] + departments)
-        # Grouped by channel when both are offered: their categories differ.
-        grouped = len(kinds) > 1
-        self.category.choices = options([ANY]) + [
-            SelectChoice(str(value), label, optgroup=str(group) if grouped else None)
-            for value, label, group in categories
-        ]
-        self.channel.choices = options([ANY] + [(c.value, CHANNEL[c]) for c in Channel])
-
-    def validate_received_from(self, field: Field) -> None:
-        self._date(field)
-
-    def validate_received_to(self, field: Field) -> None:
-        self._date(field)
-
-    @staticmethod
-    def _date(field: Field) -> date | None:
-        text = (field.data or "").strip()
-        if not text:
-            return None
-        try:
-            return thaidate.parse_date(text)
-        except thaidate.DateParseError as exc:
-            raise ValidationError(str(BAD_DATE)) from exc
-
-    def chosen_status(self) -> str:
-        """The status filter: open cases unless another (or "all") was chosen. A case
-        looked up by its reference is found whatever its status."""
-        status = self.status.data or ""
-        known = {STATUS_OPEN, STATUS_CLOSED, *(s.value for s in Status)}
-        if status == STATUS_ANY or (not status and (self.reference.data or "").strip()):
-            return ""
-        return status if status in known else DEFAULT_STATUS
-
-    def active_filters(self) -> int:
-        """How many filters narrow the list beyond the default (for the toggle's label)."""
-        fields = (
-            self.reference, self.kind, self.deadline, self.department, self.category,
-            self.channel, self.received_from, self.received_to,
-        )  # fmt: skip
-        narrowed = sum(1 for f in fields if f.data)
-        return narrowed + (self.status.data not in (None, "", DEFAULT_STATUS))
-
-    def filters(self) -> QueueFilters:
-        """The filters as the service takes them; call after a successful validate()."""
-
-        def choice(value: str | None, allowed: type) -> object:
-            try:
-                return allowed(value) if value else None
-            except ValueError:
-                return None
-
-        def number(value: str | None) -> int | None:
-            return int(value) if value and value.isdigit() else None
-
-        return QueueFilters(
-            kind=choice(self.kind.data, CaseKind),  # type: ignore[arg-type]
-            status=self.chosen_status(),
-            department_id=number(self.department.data),
-            category_id=number(self.category.data),
-            channel=choice(self.channel.data, Channel),  # type: ignore[arg-type]
-            deadline=choice(self.deadline.data, DeadlineState),  # type: ignore[arg-type]
-            received_from=self._date(self.received_from),
-            received_to=self._date(self.received_to),
-            reference=self.reference.data or "",
-            sort=Sort.NEWEST if self.sort.data == Sort.NEWEST.value else Sort.DUE,
-        )
-
-
-# --- Actions ------------------------------------------------------------------------------
 
 # Service error codes → (the field the message goes beside, or None to flash it).
 ERRORS: dict[str, tuple[str | None, Any]] = {
@@ -238,26 +126,24 @@ def _written_over(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(PLACEHOLDER))
 
 
+def _notice_part(label: object, missing: object, example: object) -> TextAreaField:
+    """A required part of an interim notice, which the complainant reads as written."""
+    validators = [DataRequired(missing), Length(max=MAX_TEXT, message=TOO_LONG), _written_over]
+    return TextAreaField(label, validators=validators, description=example)
+
+
 class InterimForm(FlaskForm):
     """The interim notice in parts; the complainant reads a paragraph built from them."""
 
-    reason = TextAreaField(
+    reason = _notice_part(
         _l("เหตุผลที่ยังไม่แล้วเสร็จ"),
-        validators=[
-            DataRequired(_l("โปรดระบุเหตุผลที่ยังไม่แล้วเสร็จ")),
-            Length(max=MAX_TEXT, message=TOO_LONG),
-            _written_over,
-        ],
-        description=_l("เช่น รอผลตรวจสอบจากสำนักงานที่ดิน ผู้ร้อง/ผู้แจ้งจะอ่านต่อจากคำว่า “เนื่องจาก”"),
+        _l("โปรดระบุเหตุผลที่ยังไม่แล้วเสร็จ"),
+        _l("เช่น รอผลตรวจสอบจากสำนักงานที่ดิน ผู้ร้อง/ผู้แจ้งจะอ่านต่อจากคำว่า “เนื่องจาก”"),
     )
-    progress = TextAreaField(
+    progress = _notice_part(
         _l("ความคืบหน้าที่ทำไปแล้ว"),
-        validators=[
-            DataRequired(_l("โปรดเขียนความคืบหน้าที่ทำไปแล้ว")),
-            Length(max=MAX_TEXT, message=TOO_LONG),
-            _written_over,
-        ],
-        description=_l("เช่น เจ้าหน้าที่ลงพื้นที่ตรวจแล้วเมื่อ 3 มี.ค. 2569 และส่งหนังสือสอบถามแล้ว"),
+        _l("โปรดเขียนความคืบหน้าที่ทำไปแล้ว"),
+        _l("เช่น เจ้าหน้าที่ลงพื้นที่ตรวจแล้วเมื่อ 3 มี.ค. 2569 และส่งหนังสือสอบถามแล้ว"),
     )
     expected_date = StringField(
         _l("คาดว่าจะแล้วเสร็จภายในวันที่"),
@@ -273,11 +159,11 @@ class InterimForm(FlaskForm):
     )
 
     def validate_expected_date(self, field: Field) -> None:
-        QueueFilterForm._date(field)
+        typed_date(field)
 
     def expected(self) -> date | None:
         """The typed date (Thai digits and BE years welcome); call after validate()."""
-        return QueueFilterForm._date(self.expected_date)
+        return typed_date(self.expected_date)
 
 
 class QuestionForm(FlaskForm):

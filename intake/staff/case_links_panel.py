@@ -16,7 +16,7 @@ from intake.models import Case
 from intake.permissions import WORK_PERMISSION, has_permission
 from intake.services import case_links, duplicates
 from intake.services.keyring import current_keyring
-from intake.services.queue import may_view
+from intake.services.visibility import may_view
 
 
 class LinkForm(FlaskForm):

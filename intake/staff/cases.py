@@ -1,6 +1,7 @@
-"""Dashboard, case queue, the case page and its actions.
+"""The case page, its actions and its attachments (the queue and the dashboard are
+``staff.queue``).
 
-Thin views: a form, one service call, a flash, a 303. The queue and the case page need
+Thin views: a form, one service call, a flash, a 303. The case page needs
 Permission.COMPLAINTS_VIEW: there is no single "complaints or tips" permission, and every
 role that reads tips (legal officers) also reads complaints. Tips are guarded by the
 services themselves (a tip is "not found" to anyone without TIPS_VIEW, so a 404 never
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,30 +26,29 @@ from intake import thaidate, workflow
 from intake.deadlines import DeadlineState
 from intake.extensions import db
 from intake.i18n import current_language
-from intake.labels import KIND
 from intake.models import Case, Role
 from intake.permissions import (
     Permission,
     can_view_kind,
     has_permission,
     requires,
-    visible_kinds,
 )
-from intake.services import ServiceError, case_actions, case_clock, duplicates, queue
-from intake.services.case_actions import Action
+from intake.services import ServiceError, case_actions, case_clock, case_reading, duplicates
+from intake.services.case_work import available_actions, next_period_due
 from intake.services.keyring import current_keyring
-from intake.services.settings import categories_for, departments
+from intake.services.settings import departments
+from intake.services.visibility import may_view
 from intake.staff import bp
 from intake.staff.case_forms import (
     ACTION_TEXT,
     ASSIGN_HINT_UNSEEN,
     ERRORS,
-    QueueFilterForm,
     action_form,
     options,
 )
 from intake.staff.case_links_panel import panel as links_panel
 from intake.staff.exclusions import conflict_panel
+from intake.workflow import Action
 
 CONTACT_LABELS = (
     ("name", _l("ชื่อ-นามสกุล")),
@@ -85,65 +85,9 @@ def _english() -> bool:
     return current_language() == "en"
 
 
-def _name(name_th: str | None, name_en: str | None) -> str:
+def local_name(name_th: str | None, name_en: str | None) -> str:
+    """A department's or category's name in the page's language (Thai when no English)."""
     return ((_english() and name_en) or name_th) or ""
-
-
-@bp.get("/dashboard")
-@requires(Permission.DASHBOARD)
-def dashboard() -> ResponseReturnValue:
-    counts = queue.dashboard_counts(db.session, current_user, _now(), keyring=current_keyring())
-    return render_template("staff/dashboard.html", counts=counts, name=_name)
-
-
-def _filter_form() -> QueueFilterForm:
-    form = QueueFilterForm(formdata=request.args)
-    kinds = visible_kinds(current_user.role)
-    scoped = current_user.role is Role.DEPARTMENT  # their own department only, anyway
-    form.set_choices(
-        kinds,
-        [] if scoped else [(d.id, _name(d.name_th, d.name_en)) for d in departments(db.session)],
-        [
-            (c.id, _name(c.name_th, c.name_en), KIND[k])
-            for k in kinds
-            for c in categories_for(db.session, k)
-        ],
-    )
-    return form
-
-
-def _page_url(page: int) -> str:
-    """The same queue, filters kept, another page."""
-    args: dict[str, Any] = request.args.to_dict()
-    args["page"] = page
-    return url_for("staff.cases", **args)
-
-
-@bp.get("/cases")
-@requires(Permission.COMPLAINTS_VIEW)
-def cases() -> ResponseReturnValue:
-    form = _filter_form()
-    if not form.validate():
-        return render_template("staff/cases.html", form=form, result=None, name=_name), 422
-    result = queue.search(
-        db.session,
-        current_user,
-        form.filters(),
-        request.args.get("page", 1, type=int) or 1,
-        now=_now(),
-        keyring=current_keyring(),
-    )
-    return render_template(
-        "staff/cases.html",
-        form=form,
-        result=result,
-        possible_duplicates=duplicates.flag_page(
-            db.session, current_keyring(), current_user, [row.id for row in result.items]
-        ),
-        name=_name,
-        previous_url=_page_url(result.page - 1) if result.page > 1 else None,
-        next_url=_page_url(result.page + 1) if result.page < result.pages else None,
-    )
 
 
 @dataclass(frozen=True)
@@ -175,10 +119,10 @@ def _prepare(action: Action, form: FlaskForm, now: datetime) -> None:
     if action is Action.ASSIGN:
         form.department.choices = options(
             [("", _l("— เลือกหน่วยงาน —"))]
-            + [(d.id, _name(d.name_th, d.name_en)) for d in departments(db.session)]
+            + [(d.id, local_name(d.name_th, d.name_en)) for d in departments(db.session)]
         )
     if action is Action.INTERIM:
-        next_word = thaidate.local_date(case_actions.next_period_due(db.session, now))
+        next_word = thaidate.local_date(next_period_due(db.session, now))
         language = current_language()
         form.expected_date.description = _l(
             "เช่น %(example)s (พิมพ์เลขไทยได้) ถ้าเลยวันที่ %(date)s ซึ่งเป็นกำหนดแจ้งครั้งถัดไป "
@@ -198,7 +142,7 @@ def _action_area(
     """One small form per action this person may take now; the workflow says which one
     is the usual next step (the service says who may take it)."""
     now = _now()
-    available = case_actions.available_actions(current_user, case)
+    available = available_actions(current_user, case)
     word_due = deadline in (DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
     primary_action = next(
         (a for a in workflow.usual_next(case.status, word_due=word_due) if a in available), None
@@ -235,18 +179,18 @@ def _reveal_url(case: Case) -> str | None:
 
 @dataclass(frozen=True)
 class TimelineItem:
-    entry: queue.TimelineEntry
-    files: list[queue.AttachmentInfo]  # what a complainant's reply carried
+    entry: case_reading.TimelineEntry
+    files: list[case_reading.AttachmentInfo]  # what a complainant's reply carried
 
 
 def _split_files(
-    case: Case, details: queue.CaseDetails, timeline: list[queue.TimelineEntry]
-) -> tuple[list[queue.AttachmentInfo], list[TimelineItem]]:
+    case: Case, details: case_reading.CaseDetails, timeline: list[case_reading.TimelineEntry]
+) -> tuple[list[case_reading.AttachmentInfo], list[TimelineItem]]:
     """Files sent at filing stay in the case's file list; files sent with a complainant's
     reply go under that reply on the timeline (staff_timeline follows case.events)."""
     reply_of = {a.id: a.event_id for a in case.attachments}
-    filed: list[queue.AttachmentInfo] = []
-    by_event: dict[str, list[queue.AttachmentInfo]] = {}
+    filed: list[case_reading.AttachmentInfo] = []
+    by_event: dict[str, list[case_reading.AttachmentInfo]] = {}
     for info in details.attachments:
         event_id = reply_of.get(info.id)
         if event_id is None:
@@ -269,12 +213,12 @@ def render_case_page(
     keyring = current_keyring()
     now = _now()
     try:
-        case = queue.view_case(db.session, keyring, current_user, case_id, now)
+        case = case_reading.view_case(db.session, keyring, current_user, case_id, now)
     except ServiceError:
         abort(404)
-    details = queue.case_details(keyring, case)
-    filed_files, timeline = _split_files(case, details, queue.staff_timeline(keyring, case))
-    deadline = queue.case_deadline(db.session, case, now)
+    details = case_reading.case_details(keyring, case)
+    filed_files, timeline = _split_files(case, details, case_reading.staff_timeline(keyring, case))
+    deadline = case_reading.case_deadline(db.session, case, now)
     return (
         render_template(
             "staff/case.html",
@@ -291,7 +235,7 @@ def render_case_page(
             links=links_panel(case, link_form),
             duplicate_days=duplicates.WINDOW_DAYS,
             conflict=conflict_panel(case),
-            name=_name,
+            name=local_name,
         ),
         status,
     )
@@ -387,7 +331,7 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
         field.errors = [str(message)]
         return render_case_page(case_id, (chosen, form), 422)
     flash(str(DONE[chosen]), "success")
-    if not queue.may_view(current_user, case):
+    if not may_view(current_user, case):
         return redirect(url_for("staff.cases"), code=303)  # moved out of this person's sight
     return redirect(back, code=303)
 
@@ -397,7 +341,7 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
 def attachment(case_id: str, attachment_id: str) -> ResponseReturnValue:
     """Always a download, never shown inline: the bytes are whatever the filer sent."""
     try:
-        name, mime, data = queue.open_attachment(
+        name, mime, data = case_reading.open_attachment(
             db.session,
             current_keyring(),
             Path(current_app.config["INTAKE_UPLOADS_PATH"]),

@@ -25,7 +25,7 @@ from intake.permissions import Permission, has_permission, requires
 from intake.public.guide import public_url
 from intake.public.views import _limits
 from intake.services import ServiceError, public_tokens
-from intake.services.cases import file_case
+from intake.services.filing import file_case
 from intake.services.keyring import current_keyring
 from intake.services.settings import categories_for, get_organisation
 from intake.staff import bp

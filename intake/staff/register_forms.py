@@ -38,7 +38,7 @@ from intake.public.forms import (
     _subject,
     _text,
 )
-from intake.services.cases import FilingInput
+from intake.services.filing import FilingInput
 
 # Typos in the year (2559 for 2569) would file a case into a past fiscal year.
 OLDEST_RECEIPT = timedelta(days=366)

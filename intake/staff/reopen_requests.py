@@ -24,11 +24,13 @@ from intake import thaidate
 from intake.extensions import db
 from intake.models import Case, CaseKind
 from intake.permissions import Permission, requires, visible_kinds
-from intake.services import ServiceError, case_actions, queue, reopen_figures, reopen_requests
-from intake.services.case_actions import MAX_TEXT, Action
+from intake.services import ServiceError, reopen_figures, reopen_requests
+from intake.services.case_work import MAX_TEXT, available_actions
 from intake.services.keyring import current_keyring
+from intake.services.visibility import may_view
 from intake.staff import bp
 from intake.staff.case_forms import TOO_LONG
+from intake.workflow import Action
 
 DECISIONS = ("grant", "decline")
 DONE = {
@@ -74,7 +76,7 @@ def reopen_request_panel(case: Case) -> RequestPanel | None:
     if pending is None:
         return None
     posted: dict[str, FlaskForm] = g.get("reopen_posted", {})
-    may_decide = Action.REOPEN in case_actions.available_actions(current_user, case)
+    may_decide = Action.REOPEN in available_actions(current_user, case)
     return RequestPanel(
         pending,
         may_decide,
@@ -98,7 +100,7 @@ def reopen_board() -> ReopenBoard:
     waiting = [
         case
         for case in reopen_requests.pending_cases(db.session)
-        if queue.may_view(current_user, case)
+        if may_view(current_user, case)
     ]
     fiscal_year = thaidate.fiscal_year(thaidate.local_date(now))
     first, last = thaidate.fiscal_year_bounds(fiscal_year)

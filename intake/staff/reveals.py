@@ -27,7 +27,7 @@ from intake.permissions import Permission, requires
 from intake.privacy import client_key
 from intake.services import ServiceError, reveal_lists
 from intake.services import reveal as reveal_service
-from intake.services.cases import REPORTER_FIELDS
+from intake.services.filing import REPORTER_FIELDS
 from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.reveal_forms import (
