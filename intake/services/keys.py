@@ -101,7 +101,7 @@ def encrypted_columns() -> list[tuple[type[Base], list[str]]]:
     found: list[tuple[type[Base], list[str]]] = []
     for mapper in Base.registry.mappers:
         model = mapper.class_
-        if model.__module__ != models.__name__:
+        if not model.__module__.startswith(models.__name__ + "."):
             continue
         table = _table(model)
         names = [column.name for column in table.columns if column.name.endswith(ENC_SUFFIX)]
