@@ -1,8 +1,8 @@
 """The organisation's settings, and the auditor's read-only view of the audit log.
 
-Accounts live in ``admin_users``, departments, categories and holidays in
-``admin_reference``. Neither this module nor those read a case's contents: the audit
-page shows a case's reference number, which is not content, and nothing else of it.
+Accounts live in ``admin_users``, departments and categories in ``departments_categories``,
+holidays in ``extra_holidays``. Neither this module nor those read a case's contents: the
+audit page shows a case's reference number, which is not content, and nothing else of it.
 """
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ from intake.services.admin import (
     REVEAL_DAYS,
     is_https_url,
 )
-from intake.services.admin_reference import POSITION_MAX
 from intake.services.audit import ACTIONS
+from intake.services.departments_categories import POSITION_MAX
 from intake.services.settings import departments
 
 REQUIRED = _l("โปรดกรอกช่องนี้")
