@@ -24,7 +24,7 @@ from flask_wtf import FlaskForm
 from intake import thaidate, workflow
 from intake.deadlines import DeadlineState
 from intake.extensions import db
-from intake.i18n import current_language
+from intake.i18n import current_language, current_local_name
 from intake.keystore import current_keyring
 from intake.labels import KIND
 from intake.models import Case, Role
@@ -81,19 +81,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _english() -> bool:
-    return current_language() == "en"
-
-
-def _name(name_th: str | None, name_en: str | None) -> str:
-    return ((_english() and name_en) or name_th) or ""
-
-
 @bp.get("/dashboard")
 @requires(Permission.DASHBOARD)
 def dashboard() -> ResponseReturnValue:
     counts = queue.dashboard_counts(db.session, current_user, _now(), keyring=current_keyring())
-    return render_template("staff/dashboard.html", counts=counts, name=_name)
+    return render_template("staff/dashboard.html", counts=counts)
 
 
 def _filter_form() -> QueueFilterForm:
@@ -102,9 +94,9 @@ def _filter_form() -> QueueFilterForm:
     scoped = current_user.role is Role.DEPARTMENT  # their own department only, anyway
     form.set_choices(
         kinds,
-        [] if scoped else [(d.id, _name(d.name_th, d.name_en)) for d in departments(db.session)],
+        [] if scoped else [(d.id, current_local_name(d)) for d in departments(db.session)],
         [
-            (c.id, _name(c.name_th, c.name_en), KIND[k])
+            (c.id, current_local_name(c), KIND[k])
             for k in kinds
             for c in categories_for(db.session, k)
         ],
@@ -124,7 +116,7 @@ def _page_url(page: int) -> str:
 def cases() -> ResponseReturnValue:
     form = _filter_form()
     if not form.validate():
-        return render_template("staff/cases.html", form=form, result=None, name=_name), 422
+        return render_template("staff/cases.html", form=form, result=None), 422
     result = queue.search(
         db.session,
         current_user,
@@ -140,7 +132,6 @@ def cases() -> ResponseReturnValue:
         possible_duplicates=duplicates.flag_page(
             db.session, current_keyring(), current_user, [row.id for row in result.items]
         ),
-        name=_name,
         previous_url=_page_url(result.page - 1) if result.page > 1 else None,
         next_url=_page_url(result.page + 1) if result.page < result.pages else None,
     )
@@ -175,7 +166,7 @@ def _prepare(action: Action, form: FlaskForm, now: datetime) -> None:
     if action is Action.ASSIGN:
         form.department.choices = options(
             [("", _l("— เลือกหน่วยงาน —"))]
-            + [(d.id, _name(d.name_th, d.name_en)) for d in departments(db.session)]
+            + [(d.id, current_local_name(d)) for d in departments(db.session)]
         )
     if action is Action.INTERIM:
         next_word = thaidate.local_date(case_actions.next_period_due(db.session, now))
@@ -291,7 +282,6 @@ def render_case_page(
             links=links_panel(case, link_form),
             duplicate_days=duplicates.WINDOW_DAYS,
             conflict=conflict_panel(case),
-            name=_name,
         ),
         status,
     )
