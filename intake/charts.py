@@ -31,6 +31,7 @@ from intake.chart_labels import (
     values_upright,
     wrap,
 )
+from intake.local_names import in_language
 from intake.services.figures import HIDDEN_CELL, SMALL_CELL, Cell, KindStats
 
 MUTED = "#4f5965"  # 7:1 on white
@@ -349,7 +350,7 @@ def breakdown_chart(
     body: list[str] = []
     y = 8.0
     for cell, count in zip(cells, counts, strict=True):
-        label = (cell.label_en or cell.label_th) if english else cell.label_th
+        label = in_language(cell.label_th, cell.label_en, english)
         lines, was_cut = wrap(label, LABEL_SIZE, width - 2 * left)
         drawn = []
         y += LABEL_SIZE * 1.2 - LABEL_SIZE * LINE_HEIGHT

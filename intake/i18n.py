@@ -9,7 +9,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 
-from intake import labels, thaidate
+from intake import labels, local_names, thaidate
 from intake.cleaning import Report
 
 LANG_COOKIE = "lang"
@@ -25,6 +25,16 @@ def select_locale() -> str:
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale else "th"
+
+
+def current_in_language(thai: str | None, english_text: str | None) -> str:
+    """``local_names.in_language`` for the language of the current request."""
+    return local_names.in_language(thai, english_text, current_language() == "en")
+
+
+def current_local_name(row: local_names.Named) -> str:
+    """A department's, category's or organisation's name in the current request's language."""
+    return local_names.local_name(row, current_language() == "en")
 
 
 def format_date(value: date | datetime | None, style: str = "long") -> str:
@@ -82,4 +92,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["metadata_report"] = Report.decode
     app.jinja_env.filters["file_size"] = format_file_size
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.filters["local_name"] = current_local_name
+    app.jinja_env.globals["in_language"] = current_in_language
     app.jinja_env.globals["labels"] = ResolvedLabels()

@@ -37,8 +37,8 @@ CUSTODIAN_PASSPHRASE = "correct horse battery staple"
 # scrypt at its production cost takes a noticeable fraction of a second and 128 MiB per
 # wrap; the suite sets up a custodian for every test, so it uses the lowest cost the
 # unwrapping code accepts. tests/test_identity.py checks the production cost itself.
-PRODUCTION_SCRYPT_N = crypto.SCRYPT_N
-crypto.SCRYPT_N = 2**14
+PRODUCTION_SCRYPT_N = crypto.sealing.SCRYPT_N
+crypto.sealing.SCRYPT_N = 2**14
 # Likewise for staff passwords: every staff test hashes and checks several.
 users_service.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 

@@ -59,12 +59,12 @@ def test_sealing_round_trips_and_is_bound_to_its_case() -> None:
 
 def test_passphrases_are_stretched_with_scrypt_at_production_cost() -> None:
     assert PRODUCTION_SCRYPT_N >= 2**17
-    saved = crypto.SCRYPT_N
-    crypto.SCRYPT_N = PRODUCTION_SCRYPT_N
+    saved = crypto.sealing.SCRYPT_N
+    crypto.sealing.SCRYPT_N = PRODUCTION_SCRYPT_N
     try:
         wrapped = crypto.wrap_with_passphrase(b"k" * 32, "a long passphrase", context="c")
     finally:
-        crypto.SCRYPT_N = saved
+        crypto.sealing.SCRYPT_N = saved
     assert 2 ** wrapped[1] == PRODUCTION_SCRYPT_N
     assert crypto.unwrap_with_passphrase(wrapped, "a long passphrase", context="c") == b"k" * 32
     with pytest.raises(crypto.WrongPassphrase):

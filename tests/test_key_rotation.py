@@ -33,8 +33,8 @@ from intake.models import (
     User,
     new_id,
 )
+from intake.services import ciphertext_scan, keys
 from intake.services import keyring as keystore
-from intake.services import keys
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
@@ -214,7 +214,7 @@ def key_ids(app: Flask) -> tuple[Counter[str], Counter[str]]:
     files: Counter[str] = Counter()
     _, uploads = _paths(app)
     with app.app_context():
-        for model, names in keys.encrypted_columns():
+        for model, names in ciphertext_scan.encrypted_columns():
             table = model.__table__
             for row in db.session.execute(sa.select(*[table.c[n] for n in names])):
                 values.update(crypto.ciphertext_key_id(blob) for blob in row if blob is not None)
@@ -302,7 +302,7 @@ def interrupt_in_files(files: int) -> keys.Progress:
 
 def test_encrypted_columns_are_found_in_the_models_without_a_list() -> None:
     # Given the models, When the encrypted columns are discovered
-    found = {model.__tablename__: names for model, names in keys.encrypted_columns()}
+    found = {model.__tablename__: names for model, names in ciphertext_scan.encrypted_columns()}
     # Then every *_enc column of every table is there, and nothing else
     assert found["cases"] == [
         "subject_enc",

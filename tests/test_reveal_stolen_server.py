@@ -29,7 +29,7 @@ from test_public_filing import file_and_read_receipt
 from intake import create_app, crypto
 from intake.extensions import db
 from intake.models import Case, RevealRequest, RevealStatus, Role
-from intake.services import backup
+from intake.services import backup_format
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.users import find_user
 
@@ -119,9 +119,9 @@ def _archive_rows(archive: Path, keyring: crypto.Keyring) -> Rows:
         found.setdefault(spec.name, (list(spec.columns), []))[1].extend(rows)
 
     with archive.open("rb") as raw:
-        lines = backup._LineReader(raw, keyring)
-        manifest, specs = backup._read_manifest(lines)
-        backup._read_body(lines, manifest, specs, take, lambda _name, _data: None)
+        lines = backup_format.LineReader(raw, keyring)
+        manifest, specs = backup_format.read_manifest(lines)
+        backup_format.read_body(lines, manifest, specs, take, lambda _name, _data: None)
     return found
 
 

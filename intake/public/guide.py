@@ -29,6 +29,7 @@ from intake import deadlines, pdf, thaidate, thaidigits
 from intake.cache import RenderOnce
 from intake.extensions import Model, db, limiter
 from intake.i18n import current_language
+from intake.local_names import in_language
 from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public import bp
 from intake.public.guide_text import PDF_UNAVAILABLE, STEP_DETAILS, TIP_STEP_DETAILS
@@ -66,7 +67,7 @@ def _in_reader_language(organisation: Organisation) -> dict[str, str]:
         "centre_location": (organisation.centre_location_th, organisation.centre_location_en),
         "address": (organisation.address, organisation.address_en),
     }
-    return {name: ((english and en) or th or "").strip() for name, (th, en) in pairs.items()}
+    return {name: in_language(th, en, english).strip() for name, (th, en) in pairs.items()}
 
 
 def public_url(endpoint: str) -> str:

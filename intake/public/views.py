@@ -25,7 +25,8 @@ from werkzeug.wrappers import Response
 from intake.attachments import ALLOWED_DESCRIPTION, Limits
 from intake.errors import RETRY_AFTER_SECONDS
 from intake.extensions import db, limiter
-from intake.i18n import LANG_COOKIE, current_language
+from intake.i18n import LANG_COOKIE, current_language, current_local_name
+from intake.local_names import in_language, local_name
 from intake.models import AccusedRole, CaseKind, Organisation
 from intake.public import bp, receipt_slip
 from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
@@ -63,13 +64,16 @@ def _organisation_context() -> dict[str, Any]:
     english = current_language() == "en"
     return {
         "organisation": organisation,
-        "organisation_name": (english and organisation.name_en) or organisation.name_th,
-        "unit_name": (english and organisation.unit_name_en) or organisation.unit_name_th,
-        "office_hours": (english and organisation.office_hours_en) or organisation.office_hours,
+        "organisation_name": local_name(organisation, english),
+        "unit_name": in_language(organisation.unit_name_th, organisation.unit_name_en, english),
+        "office_hours": in_language(
+            organisation.office_hours, organisation.office_hours_en, english
+        ),
         # Tips are handled by their own unit: what a tipster reads names it, not the
         # general complaint centre.
-        "tip_unit_name": (english and organisation.tip_unit_name_en)
-        or organisation.tip_unit_name_th
+        "tip_unit_name": in_language(
+            organisation.tip_unit_name_th, organisation.tip_unit_name_en, english
+        )
         or _("ฝ่ายนิติการ"),
     }
 
@@ -91,9 +95,8 @@ def _limits(organisation: Organisation) -> Limits:
 
 def _prepare_form(form: ComplaintForm | TipForm, kind: CaseKind) -> Organisation:
     organisation = get_organisation(db.session)
-    english = current_language() == "en"
     form.category.choices = [("", _("— เลือกประเภทเรื่อง —"))] + [
-        (c.id, (english and c.name_en) or c.name_th) for c in categories_for(db.session, kind)
+        (c.id, current_local_name(c)) for c in categories_for(db.session, kind)
     ]
     form.attachment_limits = _limits(organisation)
     # A photo's GPS can point at the person who took it: tips always lose it.

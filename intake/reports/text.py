@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from intake import labels, thaidate
+from intake.local_names import in_language
 from intake.models import CaseKind
 from intake.services.figures import SMALL_CELL, Count
 from intake.services.reports import LONG_RUNNING_DAYS, Report, ReportKey
@@ -129,7 +130,7 @@ def produced(report: Report, language: str) -> str:
 
 def label(item: Any, language: str) -> str:
     """A breakdown cell's or a recurring category's name in the report's language."""
-    return str(item.label_en if english(language) and item.label_en else item.label_th)
+    return str(in_language(item.label_th, item.label_en, english(language)))
 
 
 def month_columns(response_days: int) -> list[str]:

@@ -2,12 +2,8 @@
 
 ``write_backup`` reads every table in one consistent snapshot (``database.read_snapshot``)
 while the application goes on serving, then the files that the snapshot's attachment
-rows name, and writes them gzip-compressed through ``crypto.BackupWriter`` as JSON lines:
-
-    {"format": "intake-backup", "version": 1, "created_at", "engine", "revision", "tables"}
-    {"table": name}, then one JSON array per row, then {"rows": n}     (every table)
-    {"file": stored name, "size": n, "sha256": hex}, then {"data": base64}...
-    {"end": {"tables": {name: rows}, "files": n}}
+rows name, and writes them in the format of ``backup_format`` through
+``crypto.BackupWriter``.
 
 Values go in and out as the database driver hands them over, with no SQLAlchemy type in
 between, so every row comes back byte for byte; an archive is restored onto the engine it
@@ -24,17 +20,10 @@ taken away again — and leaves upgrading to the newest revision to the caller.
 from __future__ import annotations
 
 import base64
-import binascii
 import gzip
 import hashlib
-import io
-import json
-import re
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,75 +32,25 @@ from sqlalchemy.engine import Connection, Engine
 
 from intake import crypto, durable
 from intake.database import read_snapshot
+from intake.services.backup_format import (
+    ARCHIVE_FORMAT,
+    ARCHIVE_VERSION,
+    FILE_PIECE,
+    ROW_BATCH,
+    ArchiveSummary,
+    BackupError,
+    LineReader,
+    LineWriter,
+    TableSpec,
+    encode_value,
+    read_body,
+    read_manifest,
+)
 
-ARCHIVE_FORMAT = "intake-backup"
-ARCHIVE_VERSION = 1
-ROW_BATCH = 1000
-FILE_PIECE = 48 * 1024  # bytes of a file per line: 64 KiB once in base64
 SCHEMA_VERSION_TABLE = "alembic_version"
 # A new schema already holds the audit log's head row (no entries yet); restore replaces it.
 SEEDED_TABLE = "audit_head"
 ATTACHMENTS_TABLE = "attachments"
-STORED_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-class BackupError(Exception):
-    """The backup or restore cannot go on; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class ArchiveSummary:
-    created_at: str
-    engine: str
-    revision: str
-    tables: dict[str, int]
-    files: int
-    file_bytes: int
-
-    def rows(self, table: str) -> int:
-        return self.tables.get(table, 0)
-
-
-@dataclass(frozen=True)
-class _TableSpec:
-    name: str
-    columns: list[str]
-    order: list[str]
-
-    def raw(self) -> sa.TableClause:
-        """The table with untyped columns: values pass through as the driver has them."""
-        return sa.table(self.name, *(sa.column(name) for name in self.columns))
-
-
-# --- Values ------------------------------------------------------------------------
-
-
-def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, bytes | bytearray | memoryview):
-        return {"b": base64.b64encode(bytes(value)).decode("ascii")}
-    if isinstance(value, datetime):
-        return {"t": value.isoformat()}
-    if isinstance(value, date):
-        return {"d": value.isoformat()}
-    if isinstance(value, Decimal):
-        return {"n": str(value)}
-    raise BackupError(f"a value of type {type(value).__name__} cannot be archived")
-
-
-def _decode(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return value
-    if "b" in value:
-        return base64.b64decode(value["b"], validate=True)
-    if "t" in value:
-        return datetime.fromisoformat(value["t"])
-    if "d" in value:
-        return date.fromisoformat(value["d"])
-    if "n" in value:
-        return Decimal(value["n"])
-    raise BackupError("the archive holds a value of an unknown kind")
 
 
 # --- Writing -----------------------------------------------------------------------
@@ -136,7 +75,7 @@ def _schema_revision(connection: Connection) -> str:
     return revision
 
 
-def _table_specs(connection: Connection) -> list[_TableSpec]:
+def _table_specs(connection: Connection) -> list[TableSpec]:
     """Every table but the schema version, parents before the tables that point at them."""
     metadata = sa.MetaData()
     metadata.reflect(bind=connection)
@@ -146,17 +85,8 @@ def _table_specs(connection: Connection) -> list[_TableSpec]:
             continue
         columns = [column.name for column in table.columns]
         order = [column.name for column in table.primary_key.columns] or columns
-        specs.append(_TableSpec(table.name, columns, order))
+        specs.append(TableSpec(table.name, columns, order))
     return specs
-
-
-class _LineWriter:
-    def __init__(self, out: Any) -> None:
-        self._out = out
-
-    def write(self, item: Any) -> None:
-        text = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-        self._out.write(text.encode("utf-8") + b"\n")
 
 
 def write_backup(
@@ -174,7 +104,7 @@ def write_backup(
     # Level 1: much of an archive is ciphertext, which does not compress; the rest shrinks
     # nearly as well as at level 6 (5% larger at 10,000 cases) for about half the CPU.
     with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=1, mtime=0) as packed:
-        lines = _LineWriter(packed)
+        lines = LineWriter(packed)
         with read_snapshot(engine) as connection:
             revision = _schema_revision(connection)
             specs = _table_specs(connection)
@@ -200,7 +130,7 @@ def write_backup(
 
 
 def _write_table(
-    connection: Connection, spec: _TableSpec, lines: _LineWriter, stored_names: list[str]
+    connection: Connection, spec: TableSpec, lines: LineWriter, stored_names: list[str]
 ) -> int:
     table = spec.raw()
     query = sa.select(*table.c).order_by(*(table.c[name] for name in spec.order))
@@ -208,7 +138,7 @@ def _write_table(
     lines.write({"table": spec.name})
     count = 0
     for row in connection.execution_options(yield_per=ROW_BATCH).execute(query):
-        lines.write([_encode(value) for value in row])
+        lines.write([encode_value(value) for value in row])
         if stored_at is not None:
             stored_names.append(row[stored_at])
         count += 1
@@ -216,7 +146,7 @@ def _write_table(
     return count
 
 
-def _write_files(uploads_dir: Path, stored_names: list[str], lines: _LineWriter) -> tuple[int, int]:
+def _write_files(uploads_dir: Path, stored_names: list[str], lines: LineWriter) -> tuple[int, int]:
     total = 0
     for stored_name in stored_names:
         try:
@@ -236,149 +166,11 @@ def _write_files(uploads_dir: Path, stored_names: list[str], lines: _LineWriter)
     return len(stored_names), total
 
 
-# --- Reading -----------------------------------------------------------------------
-
-
-DAMAGED = "the archive is damaged"
-
-
-class _LineReader:
-    """The archive's JSON lines, each checked as it is read."""
-
-    def __init__(self, archive: BinaryIO, keyring: crypto.Keyring) -> None:
-        try:
-            sealed = crypto.BackupReader(archive, keyring)
-        except crypto.NotABackup as exc:
-            raise BackupError(str(exc)) from exc
-        except crypto.BackupKeysDiffer as exc:
-            raise BackupError(
-                f"{exc}: put the keys folder that was kept with this archive in place first"
-            ) from exc
-        self._source = gzip.GzipFile(fileobj=io.BufferedReader(sealed, crypto.BACKUP_CHUNK))
-
-    def next(self) -> Any:
-        line = self._readline()
-        if not line:
-            raise BackupError(f"{DAMAGED}: it ends early")
-        try:
-            return json.loads(line)
-        except ValueError as exc:
-            raise BackupError(f"{DAMAGED}: a line does not read") from exc
-
-    def expect_end(self) -> None:
-        if self._readline():
-            raise BackupError(f"{DAMAGED}: something follows its end")
-
-    def _readline(self) -> bytes:
-        try:
-            return self._source.readline()
-        except crypto.DecryptionFailed as exc:
-            raise BackupError(f"{exc} (or it was made with other keys)") from exc
-        except (OSError, EOFError, zlib.error) as exc:
-            raise BackupError(f"{DAMAGED}: it does not decompress") from exc
-
-
-def _read_manifest(lines: _LineReader) -> tuple[dict[str, Any], list[_TableSpec]]:
-    manifest = lines.next()
-    if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
-        raise BackupError(f"{DAMAGED}: it does not start with its description")
-    if manifest.get("version") != ARCHIVE_VERSION:
-        raise BackupError(f"archive version {manifest.get('version')} is not known here")
-    try:
-        specs = [_TableSpec(t["name"], list(t["columns"]), []) for t in manifest["tables"]]
-    except (KeyError, TypeError) as exc:
-        raise BackupError(f"{DAMAGED}: its table list does not read") from exc
-    return manifest, specs
-
-
-RowsSink = Callable[[_TableSpec, list[list[Any]]], None]
-FileSink = Callable[[str, bytes], None]
-
-
-def _read_body(
-    lines: _LineReader,
-    manifest: dict[str, Any],
-    specs: list[_TableSpec],
-    rows_sink: RowsSink,
-    file_sink: FileSink,
-) -> ArchiveSummary:
-    counts = {spec.name: _read_table(lines, spec, rows_sink) for spec in specs}
-    files = file_bytes = 0
-    while True:
-        item = lines.next()
-        if isinstance(item, dict) and "end" in item:
-            break
-        name, data = _read_file(lines, item)
-        file_sink(name, data)
-        files += 1
-        file_bytes += len(data)
-    lines.expect_end()
-    if item["end"] != {"tables": counts, "files": files}:
-        raise BackupError(f"{DAMAGED}: its counts do not match what it holds")
-    return ArchiveSummary(
-        str(manifest.get("created_at")),
-        str(manifest.get("engine")),
-        str(manifest.get("revision")),
-        counts,
-        files,
-        file_bytes,
-    )
-
-
-def _read_table(lines: _LineReader, spec: _TableSpec, rows_sink: RowsSink) -> int:
-    if lines.next() != {"table": spec.name}:
-        raise BackupError(f"{DAMAGED}: table {spec.name} is not where it should be")
-    batch: list[list[Any]] = []
-    count = 0
-    while True:
-        item = lines.next()
-        if isinstance(item, dict):
-            if item != {"rows": count}:
-                raise BackupError(f"{DAMAGED}: table {spec.name} does not end as it should")
-            break
-        if not isinstance(item, list) or len(item) != len(spec.columns):
-            raise BackupError(f"{DAMAGED}: a row of {spec.name} has the wrong shape")
-        try:
-            batch.append([_decode(value) for value in item])
-        except (ValueError, binascii.Error) as exc:
-            raise BackupError(f"{DAMAGED}: a value in {spec.name} does not read") from exc
-        count += 1
-        if len(batch) >= ROW_BATCH:
-            rows_sink(spec, batch)
-            batch = []
-    if batch:
-        rows_sink(spec, batch)
-    return count
-
-
-def _read_file(lines: _LineReader, head: Any) -> tuple[str, bytes]:
-    try:
-        name, size, digest = head["file"], int(head["size"]), str(head["sha256"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BackupError(f"{DAMAGED}: a file's description does not read") from exc
-    if not isinstance(name, str) or not STORED_NAME.fullmatch(name):
-        raise BackupError(f"{DAMAGED}: a file has an unusable name")
-    pieces: list[bytes] = []
-    received = 0
-    while received < size:
-        item = lines.next()
-        try:
-            piece = base64.b64decode(item["data"], validate=True)
-        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
-            raise BackupError(f"{DAMAGED}: file {name} does not read") from exc
-        pieces.append(piece)
-        received += len(piece)
-    data = b"".join(pieces)
-    if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
-        raise BackupError(f"{DAMAGED}: file {name} is not the file that was saved")
-    return name, data
-
-
 def check_archive(archive: BinaryIO, keyring: crypto.Keyring) -> ArchiveSummary:
     """Read the whole archive and check every part of it; write nothing."""
-    lines = _LineReader(archive, keyring)
-    manifest, specs = _read_manifest(lines)
-    return _read_body(lines, manifest, specs, lambda _spec, _rows: None, lambda _n, _d: None)
+    lines = LineReader(archive, keyring)
+    manifest, specs = read_manifest(lines)
+    return read_body(lines, manifest, specs, lambda _spec, _rows: None, lambda _n, _d: None)
 
 
 # --- Restoring ---------------------------------------------------------------------
@@ -408,7 +200,7 @@ def _check_empty(engine: Engine, uploads_dir: Path, revision: str) -> None:
         raise BackupError(f"the uploads folder {uploads_dir} is not empty")
 
 
-def _check_schema(connection: Connection, specs: list[_TableSpec]) -> None:
+def _check_schema(connection: Connection, specs: list[TableSpec]) -> None:
     inspector = sa.inspect(connection)
     present = set(inspector.get_table_names())
     for spec in specs:
@@ -419,7 +211,7 @@ def _check_schema(connection: Connection, specs: list[_TableSpec]) -> None:
             raise BackupError(f"table {spec.name} of the archive has other columns than here")
 
 
-def _reset_sequences(connection: Connection, specs: list[_TableSpec]) -> None:
+def _reset_sequences(connection: Connection, specs: list[TableSpec]) -> None:
     """PostgreSQL numbers new rows from a sequence, which rows inserted with ids don't move."""
     if connection.dialect.name != "postgresql":
         return
@@ -449,8 +241,8 @@ def restore(
 
     ``build_schema(revision)`` creates the schema at the archive's revision (Alembic).
     """
-    lines = _LineReader(archive, keyring)
-    manifest, specs = _read_manifest(lines)
+    lines = LineReader(archive, keyring)
+    manifest, specs = read_manifest(lines)
     if manifest.get("engine") != engine.dialect.name:
         raise BackupError(
             f"the archive is of a {manifest.get('engine')} database; this one is "
@@ -472,12 +264,12 @@ def restore(
             _check_schema(connection, specs)
             connection.execute(sa.table(SEEDED_TABLE).delete())
 
-            def add_rows(spec: _TableSpec, rows: list[list[Any]]) -> None:
+            def add_rows(spec: TableSpec, rows: list[list[Any]]) -> None:
                 connection.execute(
                     spec.raw().insert(), [dict(zip(spec.columns, row, strict=True)) for row in rows]
                 )
 
-            summary = _read_body(lines, manifest, specs, add_rows, add_file)
+            summary = read_body(lines, manifest, specs, add_rows, add_file)
             if written:
                 durable.sync_folder(uploads_dir)
             _reset_sequences(connection, specs)

@@ -36,16 +36,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from intake import crypto, durable, models
-from intake.extensions import Base
+from intake import crypto, durable
 from intake.models import Attachment
 from intake.services import DbSession
 from intake.services.audit import ACTOR_SYSTEM, record
+from intake.services.ciphertext_scan import (
+    binding_column,
+    count_work,
+    encrypted_columns,
+    file_key_id,
+    key_id_of,
+    mapped_table,
+    pages,
+    row_key,
+    scan,
+)
 
-ENC_SUFFIX = "_enc"
 BATCH_SIZE = 500
-# A ciphertext's version byte, key-id length byte and key id (at most 255 bytes).
-HEADER_BYTES = 2 + 255
 # Before retiring, the new key file must be this old, so that every worker has reloaded it
 # (services.keyring.RELOAD_INTERVAL_SECONDS) and no request that began with the old keyring is
 # still writing. Tests set it to 0.
@@ -83,51 +90,6 @@ class RotationReport:
     files_reencrypted: int
     missing_files: tuple[str, ...]  # ids of attachments whose file is not there
     keyring: crypto.Keyring = field(repr=False, compare=False)  # as saved; holds the new key
-
-
-@dataclass
-class _Usage:
-    """Ciphertexts found under keys other than the active one, by key id."""
-
-    values: Counter[str] = field(default_factory=Counter)
-    files: Counter[str] = field(default_factory=Counter)
-
-    def __bool__(self) -> bool:
-        return bool(self.values or self.files)
-
-
-def encrypted_columns() -> list[tuple[type[Base], list[str]]]:
-    """Every model in ``intake.models`` with ``*_enc`` columns, and those columns' names."""
-    found: list[tuple[type[Base], list[str]]] = []
-    for mapper in Base.registry.mappers:
-        model = mapper.class_
-        if model.__module__ != models.__name__:
-            continue
-        table = _table(model)
-        names = [column.name for column in table.columns if column.name.endswith(ENC_SUFFIX)]
-        if not names:
-            continue
-        key = list(table.primary_key.columns)
-        if len(key) != 1 or key[0].type.python_type not in (int, str):
-            raise TypeError(f"{table.name} has encrypted columns but no single int or str key")
-        found.append((model, names))
-    return sorted(found, key=lambda item: _table(item[0]).name)
-
-
-def _table(model: type) -> sa.Table:
-    table = getattr(model, "__table__", None)
-    if not isinstance(table, sa.Table):
-        raise TypeError(f"{model.__name__} is not mapped to a table")
-    return table
-
-
-def _row_key(table: sa.Table) -> sa.Column[Any]:
-    """The row's own key (``id``, or ``case_id`` for one-per-case rows): the binding's row id."""
-    return next(iter(table.primary_key.columns))
-
-
-def _binding_column(column: str) -> str:
-    return column.removesuffix(ENC_SUFFIX)
 
 
 def _now() -> datetime:
@@ -170,92 +132,6 @@ def _keyring_on_disk(keyring: crypto.Keyring, keys_dir: Path) -> crypto.Keyring:
     return disk
 
 
-def _key_id(blob: bytes) -> str:
-    try:
-        return crypto.ciphertext_key_id(blob)
-    except crypto.DecryptionFailed:
-        return "(unreadable)"
-
-
-def _file_key_id(path: Path) -> str | None:
-    """The key id named at the head of a file; None when the file is not there."""
-    try:
-        with path.open("rb") as handle:
-            return _key_id(handle.read(HEADER_BYTES))
-    except FileNotFoundError:
-        return None
-
-
-def _pages(
-    session: DbSession,
-    table: sa.Table,
-    columns: Sequence[sa.ColumnElement[Any]],
-    batch_size: int,
-    *,
-    lock: bool = False,
-) -> Iterator[Sequence[sa.Row[Any]]]:
-    """Rows in ``id`` order, ``batch_size`` at a time; the caller ends each transaction."""
-    last: Any = None
-    while True:
-        query = sa.select(_row_key(table).label("id"), *columns)
-        query = query.order_by(_row_key(table)).limit(batch_size)
-        if last is not None:
-            query = query.where(_row_key(table) > last)
-        if lock:
-            query = query.with_for_update()
-        rows = session.execute(query).all()
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].id
-
-
-def _header(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
-    """Only the first bytes of a ciphertext: enough to read its key id (both engines)."""
-    return sa.func.substr(column, 1, HEADER_BYTES, type_=sa.LargeBinary).label(column.name)
-
-
-def _scan(
-    session: DbSession,
-    active: str,
-    uploads_dir: Path,
-    batch_size: int,
-    *,
-    stop_at_first: bool,
-) -> _Usage:
-    """What is not under ``active``, read from key ids alone (nothing is decrypted)."""
-    usage = _Usage()
-    for model, names in encrypted_columns():
-        table = _table(model)
-        for rows in _pages(session, table, [_header(table.c[n]) for n in names], batch_size):
-            session.rollback()  # end the read; on SQLite it holds the write lock
-            for row in rows:
-                for name in names:
-                    blob = row._mapping[name]
-                    if blob is not None and (kid := _key_id(blob)) != active:
-                        usage.values[kid] += 1
-            if usage and stop_at_first:
-                return usage
-    attachments = _table(Attachment)
-    for rows in _pages(session, attachments, [attachments.c.stored_name], batch_size):
-        session.rollback()
-        for row in rows:
-            file_kid = _file_key_id(uploads_dir / row.stored_name)
-            if file_kid is not None and file_kid != active:
-                usage.files[file_kid] += 1
-        if usage and stop_at_first:
-            return usage
-    return usage
-
-
-def _count_work(session: DbSession, tables: list[sa.Table]) -> int:
-    total = 0
-    for table in [*tables, _table(Attachment)]:  # attachments twice: rows, then files
-        total += session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-    session.rollback()
-    return total
-
-
 def _reencrypt(
     keyring: crypto.Keyring, blob: bytes, *, table: str, column: str, row_id: str
 ) -> bytes:
@@ -263,7 +139,7 @@ def _reencrypt(
         plaintext = crypto.decrypt_field(keyring, blob, table=table, column=column, row_id=row_id)
     except crypto.DecryptionFailed as exc:
         raise KeyRotationError(
-            f"{table}.{column} of row {row_id} (key {_key_id(blob)}) does not decrypt: "
+            f"{table}.{column} of row {row_id} (key {key_id_of(blob)}) does not decrypt: "
             f"{exc}; rotation stopped there, everything before it is done"
         ) from exc
     return crypto.encrypt_field(keyring, plaintext, table=table, column=column, row_id=row_id)
@@ -286,10 +162,10 @@ def _rotate_batch(
         params: dict[str, Any] = {"_row_id": row.id}
         for name in names:
             blob = row._mapping[name]
-            if blob is None or _key_id(blob) == active:
+            if blob is None or key_id_of(blob) == active:
                 continue
             params[f"_new_{name}"] = _reencrypt(
-                keyring, blob, table=table.name, column=_binding_column(name), row_id=str(row.id)
+                keyring, blob, table=table.name, column=binding_column(name), row_id=str(row.id)
             )
         changed = tuple(name for name in names if f"_new_{name}" in params)
         if changed:
@@ -298,7 +174,7 @@ def _rotate_batch(
     for changed, batch in updates.items():
         statement = (
             table.update()
-            .where(_row_key(table) == sa.bindparam("_row_id"))
+            .where(row_key(table) == sa.bindparam("_row_id"))
             .values({**unchanged, **{name: sa.bindparam(f"_new_{name}") for name in changed}})
         )
         session.execute(statement, batch)
@@ -339,7 +215,7 @@ def _rotate(
     progress: Progress | None,
 ) -> RotationReport:
     new_key_id = None
-    if not _scan(session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=True):
+    if not scan(session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=True):
         keyring = crypto.add_content_key(keyring)
         new_key_id = keyring.active_content_key
         record(
@@ -355,12 +231,12 @@ def _rotate(
         session.commit()
 
     discovered = encrypted_columns()
-    total = _count_work(session, [_table(model) for model, _ in discovered])
+    total = count_work(session, [mapped_table(model) for model, _ in discovered])
     done = rows_changed = values_changed = files_changed = 0
     for model, names in discovered:
-        table = _table(model)
+        table = mapped_table(model)
         columns = [table.c[name] for name in names]
-        for rows in _pages(session, table, columns, batch_size, lock=True):
+        for rows in pages(session, table, columns, batch_size, lock=True):
             changed_rows, changed_values = _rotate_batch(session, keyring, table, names, rows)
             session.commit()
             rows_changed += changed_rows
@@ -370,14 +246,14 @@ def _rotate(
                 progress(done, total)
 
     missing: list[str] = []
-    attachments = _table(Attachment)
+    attachments = mapped_table(Attachment)
     active = keyring.active_content_key
-    for rows in _pages(session, attachments, [attachments.c.stored_name], batch_size):
+    for rows in pages(session, attachments, [attachments.c.stored_name], batch_size):
         session.rollback()  # no transaction (nor SQLite's write lock) while files are written
         replaced = False
         for row in rows:
             path = uploads_dir / row.stored_name
-            kid = _file_key_id(path)
+            kid = file_key_id(path)
             if kid is None:
                 missing.append(str(row.id))
                 continue
@@ -443,7 +319,7 @@ def retire_old_keys(
             return []
         _wait_for_workers(keys_dir)
         try:
-            usage = _scan(
+            usage = scan(
                 session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=False
             )
             if usage:
@@ -470,5 +346,5 @@ def missing_content_keys(
     session: DbSession, keyring: crypto.Keyring, uploads_dir: Path, *, batch_size: int = BATCH_SIZE
 ) -> set[str]:
     """Ids of content keys that some value or file is under but the key files lack."""
-    usage = _scan(session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=False)
+    usage = scan(session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=False)
     return (set(usage.values) | set(usage.files)) - set(keyring.content_keys)

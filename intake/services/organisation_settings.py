@@ -1,8 +1,9 @@
 """The organisation's settings as an administrator edits them: read with their defaults,
 checked against the ranges the form offers, saved, and audited by name (never by value).
 
-Accounts live in ``admin_users``, departments, categories and holidays in
-``admin_reference``; none of them reads a case's contents.
+Accounts live in ``admin_users``, departments and categories in ``departments_categories``,
+holidays in ``extra_holidays``. Neither this module nor those read a case's contents: the
+audit page shows a case's reference number, which is not content, and nothing else of it.
 """
 
 from __future__ import annotations

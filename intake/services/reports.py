@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from intake import thaidate, workflow
 from intake.crypto import Keyring
+from intake.local_names import in_language, local_name
 from intake.models import Case, CaseKind, Category, Department, ReportNarrative, User
 from intake.services import DbSession, ServiceError, visibility
 from intake.services import stats as stats_service
@@ -237,9 +238,9 @@ def case_list(
         CaseRow(
             reference=reference,
             category_th=cat_th or unspecified[0],
-            category_en=cat_en or cat_th or unspecified[1],
+            category_en=in_language(cat_th, cat_en, english=True) or unspecified[1],
             department_th=dep_th or unspecified[0],
-            department_en=dep_en or dep_th or unspecified[1],
+            department_en=in_language(dep_th, dep_en, english=True) or unspecified[1],
             received_on=thaidate.local_date(received_at),
             days_open=_days(now, received_at),
             days_overdue=_days(now, due_at) if due_at < now else None,
@@ -283,7 +284,7 @@ def recurring_categories(current: KindStats, previous: KindStats) -> list[Recurr
         RecurringCategory(
             key=cell.key,
             label_th=cell.label_th,
-            label_en=cell.label_en or cell.label_th,
+            label_en=in_language(cell.label_th, cell.label_en, english=True),
             received=cell.received,
             previous=before[cell.key].received if cell.key in before else 0,
             recurring=cell.key in before_top,
@@ -404,9 +405,9 @@ def gather(
     return Report(
         key=key,
         organisation_th=organisation.name_th,
-        organisation_en=organisation.name_en or organisation.name_th,
+        organisation_en=local_name(organisation, english=True),
         unit_th=organisation.unit_name_th or "",
-        unit_en=organisation.unit_name_en or organisation.unit_name_th or "",
+        unit_en=in_language(organisation.unit_name_th, organisation.unit_name_en, english=True),
         produced_at=now,
         response_days=organisation.response_days or DEFAULT_RESPONSE_DAYS,
         stats=kind_stats,

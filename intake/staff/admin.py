@@ -1,8 +1,9 @@
 """Administration: staff accounts and the organisation's settings.
 
-Departments, categories and holidays are in ``admin_reference`` (imported below so that
-its routes register with these). No page here shows a case: administrators manage
-people and settings, never contents or identities.
+Departments and categories are in ``admin_departments_categories``, extra holidays in
+``admin_holidays`` (imported below so that their routes register with these). No page
+here shows a case: administrators manage people and settings, never contents or
+identities.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ from intake.permissions import Permission, requires
 from intake.services import ServiceError, enrolment, organisation_settings
 from intake.services import admin_users as users_service
 from intake.services.keyring import current_keyring
-from intake.staff import admin_mail, admin_reference, bp  # noqa: F401  (their routes)
+from intake.staff import (  # noqa: F401  (their routes)
+    admin_departments_categories,
+    admin_holidays,
+    admin_mail,
+    bp,
+)
 from intake.staff.admin_forms import (
     HTTPS_ONLY,
     ConfirmForm,

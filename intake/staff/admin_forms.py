@@ -27,8 +27,8 @@ from intake.deadlines import CountingMode
 from intake.labels import KIND, ROLE
 from intake.models import CaseKind, Role
 from intake.services import DbSession
-from intake.services.admin_reference import POSITION_MAX
 from intake.services.audit import ACTIONS
+from intake.services.departments_categories import POSITION_MAX
 from intake.services.organisation_settings import (
     DUE_SOON_DAYS,
     MAX_ATTACHMENT_MB,

@@ -11,7 +11,7 @@ from intake import thaidate
 from intake.extensions import db
 from intake.models import ExtraHoliday
 from intake.permissions import Permission, requires
-from intake.services.admin_reference import public_holidays
+from intake.services.extra_holidays import public_holidays
 from intake.services.settings import get_organisation
 from intake.staff import bp
 

@@ -25,7 +25,7 @@ from flask_wtf import FlaskForm
 from intake import thaidate, workflow
 from intake.deadlines import DeadlineState
 from intake.extensions import db
-from intake.i18n import current_language
+from intake.i18n import current_language, current_local_name
 from intake.models import Case, Role
 from intake.permissions import (
     Permission,
@@ -81,13 +81,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _english() -> bool:
-    return current_language() == "en"
-
-
-def local_name(name_th: str | None, name_en: str | None) -> str:
-    """A department's or category's name in the page's language (Thai when no English)."""
-    return ((_english() and name_en) or name_th) or ""
 
 
 @dataclass(frozen=True)
@@ -119,7 +112,7 @@ def _prepare(action: Action, form: FlaskForm, now: datetime) -> None:
     if action is Action.ASSIGN:
         form.department.choices = options(
             [("", _l("— เลือกหน่วยงาน —"))]
-            + [(d.id, local_name(d.name_th, d.name_en)) for d in departments(db.session)]
+            + [(d.id, current_local_name(d)) for d in departments(db.session)]
         )
     if action is Action.INTERIM:
         next_word = thaidate.local_date(next_period_due(db.session, now))
@@ -235,7 +228,6 @@ def render_case_page(
             links=links_panel(case, link_form),
             duplicate_days=duplicates.WINDOW_DAYS,
             conflict=conflict_panel(case),
-            name=local_name,
         ),
         status,
     )

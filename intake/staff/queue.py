@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from intake.extensions import db
+from intake.i18n import current_local_name
 from intake.labels import KIND
 from intake.models import Role
 from intake.permissions import Permission, requires, visible_kinds
@@ -21,7 +22,6 @@ from intake.services import duplicates, queue
 from intake.services.keyring import current_keyring
 from intake.services.settings import categories_for, departments
 from intake.staff import bp
-from intake.staff.cases import local_name
 from intake.staff.queue_forms import QueueFilterForm
 
 
@@ -33,7 +33,7 @@ def _now() -> datetime:
 @requires(Permission.DASHBOARD)
 def dashboard() -> ResponseReturnValue:
     counts = queue.dashboard_counts(db.session, current_user, _now(), keyring=current_keyring())
-    return render_template("staff/dashboard.html", counts=counts, name=local_name)
+    return render_template("staff/dashboard.html", counts=counts)
 
 
 def _filter_form() -> QueueFilterForm:
@@ -41,13 +41,13 @@ def _filter_form() -> QueueFilterForm:
     kinds = visible_kinds(current_user.role)
     scoped = current_user.role is Role.DEPARTMENT  # their own department only, anyway
     department_choices: list[tuple[object, Any]] = [
-        (d.id, local_name(d.name_th, d.name_en)) for d in departments(db.session)
+        (d.id, current_local_name(d)) for d in departments(db.session)
     ]
     form.set_choices(
         kinds,
         [] if scoped else department_choices,
         [
-            (c.id, local_name(c.name_th, c.name_en), KIND[k])
+            (c.id, current_local_name(c), KIND[k])
             for k in kinds
             for c in categories_for(db.session, k)
         ],
@@ -67,7 +67,7 @@ def _page_url(page: int) -> str:
 def cases() -> ResponseReturnValue:
     form = _filter_form()
     if not form.validate():
-        return render_template("staff/cases.html", form=form, result=None, name=local_name), 422
+        return render_template("staff/cases.html", form=form, result=None), 422
     result = queue.search(
         db.session,
         current_user,
@@ -83,7 +83,6 @@ def cases() -> ResponseReturnValue:
         possible_duplicates=duplicates.flag_page(
             db.session, current_keyring(), current_user, [row.id for row in result.items]
         ),
-        name=local_name,
         previous_url=_page_url(result.page - 1) if result.page > 1 else None,
         next_url=_page_url(result.page + 1) if result.page < result.pages else None,
     )

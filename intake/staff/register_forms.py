@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from intake import labels, thaidate, validators
 from intake.attachments import Limits
+from intake.local_names import local_name
 from intake.models import AccusedRole, CaseKind, Category, Channel, User
 from intake.public.forms import IDENTITY_FIELDS as PUBLIC_IDENTITY_FIELDS
 from intake.public.forms import (
@@ -151,7 +152,7 @@ class RegisterForm(_FilingForm):
         self.category.choices = [SelectChoice("", str(_l("— เลือกประเภทเรื่อง —")))] + [
             SelectChoice(
                 str(c.id),
-                (english and c.name_en) or c.name_th,
+                local_name(c, english),
                 optgroup=str(labels.KIND[c.kind]) if len(kinds) > 1 else None,
             )
             for c in offered

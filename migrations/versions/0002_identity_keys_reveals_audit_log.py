@@ -17,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 
-# The audit log refuses UPDATE and DELETE (kept in step with intake/models.py).
+# The audit log refuses UPDATE and DELETE (kept in step with intake/models/audit.py).
 AUDIT_TRIGGERS = {
     "sqlite": [
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "

@@ -1,51 +1,57 @@
-"""Administration of the reference data: departments, categories and extra holidays.
+"""Administration of departments and of the categories that route cases to them.
 
-Nothing is deleted but extra holidays: departments and categories are deactivated, so
-that cases filed under them keep their names. A department cannot be deactivated while
-an active category still routes to it by default, or new cases would land nowhere.
+Nothing is deleted: departments and categories are deactivated, so that cases filed under
+them keep their names. A department cannot be deactivated while an active category still
+routes to it by default, or new cases would land nowhere; a category cannot be activated
+while its department is not. Both kinds of row go through the same steps (find, switch
+on or off, save with its audit entry); only their fields and checks differ.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
+from typing import TypeVar
 
-import holidays
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from intake import crypto
-from intake.models import CaseKind, Category, Department, ExtraHoliday, User
+from intake.models import CaseKind, Category, Department, User
 from intake.services import DbSession, ServiceError
-from intake.services.audit import actor_label, record
+from intake.services.audited_save import save_with_audit
 
 POSITION_MAX = 9999
 
+Row = TypeVar("Row", Department, Category)
 
-def _save(
+
+def _get(session: DbSession, model: type[Row], row_id: int) -> Row:
+    if (row := session.get(model, row_id)) is None:
+        raise ServiceError("not_found")
+    return row
+
+
+def _set_active(
     session: DbSession,
     keyring: crypto.Keyring,
     admin: User,
+    row: Row,
+    label: str,
+    *,
+    active: bool,
     now: datetime,
-    detail: str | Callable[[], str],
-    action: str = "admin.reference_changed",
-    taken: str = "name_taken",
-) -> None:
-    """Write the change, then its audit entry, and commit them together.
-
-    The change is flushed before the entry, so a name taken by a concurrent change shows
-    as the same error as a taken one, before the audit head is locked. ``detail`` may be
-    a callable, for a new row whose id exists only after the flush.
-    """
-    try:
-        session.flush()
-    except IntegrityError as error:
-        session.rollback()
-        raise ServiceError(taken) from error
-    text = detail() if callable(detail) else detail
-    record(session, keyring, action, actor=actor_label(admin), now=now, detail=text)
-    session.commit()
+    refuse: Callable[[Row, bool], str | None],
+) -> Row:
+    """Switch a department or category on or off, unless ``refuse`` names a reason not to."""
+    if row.active == active:
+        return row
+    if (code := refuse(row, active)) is not None:
+        raise ServiceError(code)
+    row.active = active
+    state = "activated" if active else "deactivated"
+    save_with_audit(session, keyring, admin, now, f"{label}:{row.id} {state}")
+    return row
 
 
 # --- departments -----------------------------------------------------------------------
@@ -58,10 +64,7 @@ def list_departments(session: DbSession) -> list[Department]:
 
 
 def get_department(session: DbSession, department_id: int) -> Department:
-    department = session.get(Department, department_id)
-    if department is None:
-        raise ServiceError("not_found")
-    return department
+    return _get(session, Department, department_id)
 
 
 def _department_name_taken(session: DbSession, name_th: str, own_id: int | None) -> bool:
@@ -83,7 +86,7 @@ def add_department(
         raise ServiceError("name_taken")
     department = Department(name_th=name_th, name_en=name_en)
     session.add(department)
-    _save(session, keyring, admin, now, lambda: f"department:{department.id} added")
+    save_with_audit(session, keyring, admin, now, lambda: f"department:{department.id} added")
     return department
 
 
@@ -104,7 +107,7 @@ def rename_department(
         return department
     department.name_th = name_th
     department.name_en = name_en
-    _save(session, keyring, admin, now, f"department:{department.id} renamed")
+    save_with_audit(session, keyring, admin, now, f"department:{department.id} renamed")
     return department
 
 
@@ -117,19 +120,18 @@ def set_department_active(
     active: bool,
     now: datetime,
 ) -> Department:
-    department = get_department(session, department_id)
-    if department.active == active:
-        return department
-    if not active:
+    def refuse(department: Department, active: bool) -> str | None:
+        if active:
+            return None
         routed = select(Category.id).where(
             Category.department_id == department.id, Category.active.is_(True)
         )
-        if session.scalars(routed).first() is not None:
-            raise ServiceError("department_in_use")
-    department.active = active
-    state = "activated" if active else "deactivated"
-    _save(session, keyring, admin, now, f"department:{department.id} {state}")
-    return department
+        return "department_in_use" if session.scalars(routed).first() is not None else None
+
+    department = get_department(session, department_id)
+    return _set_active(
+        session, keyring, admin, department, "department", active=active, now=now, refuse=refuse
+    )
 
 
 # --- categories ------------------------------------------------------------------------
@@ -149,10 +151,7 @@ def list_categories(session: DbSession) -> dict[CaseKind, list[Category]]:
 
 
 def get_category(session: DbSession, category_id: int) -> Category:
-    category = session.get(Category, category_id)
-    if category is None:
-        raise ServiceError("not_found")
-    return category
+    return _get(session, Category, category_id)
 
 
 def _check_category(
@@ -195,7 +194,7 @@ def add_category(
         position=position,
     )
     session.add(category)
-    _save(session, keyring, admin, now, lambda: f"category:{category.id} added")
+    save_with_audit(session, keyring, admin, now, lambda: f"category:{category.id} added")
     return category
 
 
@@ -225,8 +224,15 @@ def update_category(
     category.name_en = name_en
     category.department_id = department_id
     category.position = position
-    _save(session, keyring, admin, now, f"category:{category.id} changed")
+    save_with_audit(session, keyring, admin, now, f"category:{category.id} changed")
     return category
+
+
+def _category_refusal(category: Category, active: bool) -> str | None:
+    """A category switched on must route to a department that is on (or to none)."""
+    if active and category.department is not None and not category.department.active:
+        return "no_department"
+    return None
 
 
 def set_category_active(
@@ -239,52 +245,13 @@ def set_category_active(
     now: datetime,
 ) -> Category:
     category = get_category(session, category_id)
-    if category.active == active:
-        return category
-    if active and category.department is not None and not category.department.active:
-        raise ServiceError("no_department")
-    category.active = active
-    state = "activated" if active else "deactivated"
-    _save(session, keyring, admin, now, f"category:{category.id} {state}")
-    return category
-
-
-# --- holidays --------------------------------------------------------------------------
-
-
-def list_extra_holidays(session: DbSession) -> list[ExtraHoliday]:
-    return list(session.scalars(select(ExtraHoliday).order_by(ExtraHoliday.day)))
-
-
-def public_holidays(years: list[int]) -> list[tuple[date, str]]:
-    """Thai public holidays of the given years, as the deadline rule counts them."""
-    calendar = holidays.country_holidays("TH", years=years, language="th")
-    return sorted(calendar.items())
-
-
-def add_holiday(
-    session: DbSession,
-    keyring: crypto.Keyring,
-    admin: User,
-    *,
-    day: date,
-    name: str,
-    now: datetime,
-) -> ExtraHoliday:
-    """A cabinet-declared day off; deadlines computed from now on skip it."""
-    if session.get(ExtraHoliday, day) is not None:
-        raise ServiceError("holiday_exists")
-    holiday = ExtraHoliday(day=day, name=name)
-    session.add(holiday)
-    _save(session, keyring, admin, now, day.isoformat(), "admin.holiday_added", "holiday_exists")
-    return holiday
-
-
-def remove_holiday(
-    session: DbSession, keyring: crypto.Keyring, admin: User, *, day: date, now: datetime
-) -> None:
-    holiday = session.get(ExtraHoliday, day)
-    if holiday is None:
-        raise ServiceError("not_found")
-    session.delete(holiday)
-    _save(session, keyring, admin, now, day.isoformat(), "admin.holiday_removed")
+    return _set_active(
+        session,
+        keyring,
+        admin,
+        category,
+        "category",
+        active=active,
+        now=now,
+        refuse=_category_refusal,
+    )

@@ -1,0 +1,55 @@
+"""Extra holidays (cabinet-declared days off) that the working-day count skips, beside the
+Thai public holidays of the ``holidays`` package. Unlike departments and categories they
+are deleted outright: nothing else points at them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import holidays
+from sqlalchemy import select
+
+from intake import crypto
+from intake.models import ExtraHoliday, User
+from intake.services import DbSession, ServiceError
+from intake.services.audited_save import save_with_audit
+
+
+def list_extra_holidays(session: DbSession) -> list[ExtraHoliday]:
+    return list(session.scalars(select(ExtraHoliday).order_by(ExtraHoliday.day)))
+
+
+def public_holidays(years: list[int]) -> list[tuple[date, str]]:
+    """Thai public holidays of the given years, as the deadline rule counts them."""
+    calendar = holidays.country_holidays("TH", years=years, language="th")
+    return sorted(calendar.items())
+
+
+def add_holiday(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    admin: User,
+    *,
+    day: date,
+    name: str,
+    now: datetime,
+) -> ExtraHoliday:
+    """A cabinet-declared day off; deadlines computed from now on skip it."""
+    if session.get(ExtraHoliday, day) is not None:
+        raise ServiceError("holiday_exists")
+    holiday = ExtraHoliday(day=day, name=name)
+    session.add(holiday)
+    save_with_audit(
+        session, keyring, admin, now, day.isoformat(), "admin.holiday_added", "holiday_exists"
+    )
+    return holiday
+
+
+def remove_holiday(
+    session: DbSession, keyring: crypto.Keyring, admin: User, *, day: date, now: datetime
+) -> None:
+    holiday = session.get(ExtraHoliday, day)
+    if holiday is None:
+        raise ServiceError("not_found")
+    session.delete(holiday)
+    save_with_audit(session, keyring, admin, now, day.isoformat(), "admin.holiday_removed")
