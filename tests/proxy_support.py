@@ -28,10 +28,10 @@ from typing import Any
 
 import pytest
 
-from config import PROJECT_ROOT
-
-NGINX_SITE = PROJECT_ROOT / "deploy" / "nginx" / "intake.conf"
-GUNICORN_CONF = PROJECT_ROOT / "gunicorn.conf.py"
+# The repository's own files (the test locates the checkout, not the application).
+REPO = Path(__file__).resolve().parents[1]
+NGINX_SITE = REPO / "deploy" / "nginx" / "intake.conf"
+GUNICORN_CONF = REPO / "gunicorn.conf.py"
 START_SECONDS = 60
 
 
@@ -141,7 +141,7 @@ class Gunicorn:
             str(Path(sys.executable).parent / "gunicorn"), "-c", str(GUNICORN_CONF),
             "-b", f"127.0.0.1:{self.port}", "wsgi:app",
         ]  # fmt: skip
-        self.process = _start(command, self.log, cwd=PROJECT_ROOT, env=self.environ)
+        self.process = _start(command, self.log, cwd=REPO, env=self.environ)
         _wait(self._healthy, self.process, self.log, "gunicorn")
         return self
 
