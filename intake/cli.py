@@ -38,6 +38,13 @@ def init_command(no_demo: bool) -> None:
     setup_first_custodian()
     if current_app.config["ENV_NAME"] == "development":
         setup_development_users()
+    else:
+        from intake.commands_check import report_deployment
+
+        # init has done its part either way; the check says what is left for the operator.
+        click.echo("deployment check:")
+        if not report_deployment():
+            click.echo("fix each FAIL above, then run `intake check` again", err=True)
 
 
 @intake_cli.command("audit-verify")
@@ -120,6 +127,7 @@ def init_app(app: Flask) -> None:
     import intake.commands  # noqa: F401
     import intake.commands_accounts  # noqa: F401
     import intake.commands_backup  # noqa: F401
+    import intake.commands_check  # noqa: F401
     import intake.commands_demo  # noqa: F401
     import intake.commands_reports  # noqa: F401
     import intake.commands_retention  # noqa: F401

@@ -19,7 +19,7 @@ from intake.filemodes import OUTBOX_FOLDER
 from intake.keystore import current_keyring
 from intake.models import Role, User
 from intake.services import ServiceError, enrolment
-from intake.services.audit import ACTOR_SYSTEM
+from intake.services.audit import ACTOR_SYSTEM, record
 from intake.services.identity import (
     add_custodian,
     create_identity_key,
@@ -277,6 +277,15 @@ def remind_command(dry_run: bool) -> None:
     run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
     outbox = Path(current_app.instance_path) / OUTBOX_FOLDER
     delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
+    record(
+        db.session,
+        keyring,
+        "reminders.run",
+        actor=ACTOR_SYSTEM,
+        now=now,
+        detail=f"digests={len(run.digests)} sent={delivery.sent} waiting={delivery.waiting}",
+    )
+    db.session.commit()
     click.echo(f"reveals expired: {expired}")
     click.echo(f"enrolment links expired: {links}")
     click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")
