@@ -168,6 +168,8 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     settings["INTAKE_TRUSTED_PROXIES"] = _count(environ, "INTAKE_TRUSTED_PROXIES")
     settings["INTAKE_TRUSTED_PROXIES_SET"] = bool(environ.get("INTAKE_TRUSTED_PROXIES", "").strip())
     settings["INTAKE_WORKER_COUNT"] = _count(environ, "INTAKE_WORKER_COUNT") or 1
+    # Read by `intake backup` (its default --output) and `intake check`.
+    settings["INTAKE_BACKUP_PATH"] = environ.get("INTAKE_BACKUP_PATH", "").strip()
     settings["INTAKE_BASE_URL"] = environ.get("INTAKE_BASE_URL", "http://127.0.0.1:5000").rstrip(
         "/"
     )
