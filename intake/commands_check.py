@@ -15,6 +15,9 @@ from intake.services import deploy_check
 
 def report_deployment() -> bool:
     """Print one line per check; True when nothing failed."""
+    # The check reads what is committed, on connections of its own: a transaction the
+    # calling command left open (SQLite: a lock) must not stand in its way.
+    db.session.remove()
     findings = deploy_check.gather(
         current_app.config,
         db.session,

@@ -206,3 +206,37 @@ def test_the_command_reads_the_newest_remind_run(app: Flask) -> None:
         db.session.commit()
     output = run_intake(app, "check", ok=False)
     assert "FAIL `remind` last ran" in output  # NOW is long past
+
+
+def test_init_in_production_ends_with_the_check_on_the_database_it_just_wrote(
+    tmp_path: Path, postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a new production instance (on SQLite a transaction left open would lock it)
+    from intake import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "c" * 40)
+    monkeypatch.setenv("INTAKE_CUSTODIAN_PASSPHRASE", "the first custodian's passphrase")
+    monkeypatch.setattr("sys.argv", ["intake", "init"])
+    url = (
+        postgres.create_database("check_after_init")
+        if postgres is not None
+        else f"sqlite:///{tmp_path / 'prod.sqlite'}"
+    )
+    app = create_app(
+        {
+            "INTAKE_ENV": "production",
+            "INTAKE_INSTANCE_PATH": str(tmp_path / "prod"),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INTAKE_BASE_URL": "https://intake.example.go.th",
+        }
+    )
+    try:
+        # When `intake init` runs
+        output = run_intake(app, "init", "--no-demo")
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    # Then it ends with the deployment check, which reads the database init just made
+    check_lines = output.split("deployment check:\n", 1)[1].splitlines()
+    assert any(line.startswith("OK database reachable, at the latest") for line in check_lines)
+    assert "WARN one custodian of the identity key" in output
