@@ -47,6 +47,10 @@ CASE_LINK = re.compile(r'href="/staff/cases/([0-9a-f-]{36})"')
 ENROLMENT_LINK = re.compile(r"^(https://\S+/staff/enrol\?token=\S+)$", re.MULTILINE)
 TRACK_LIMIT = 4
 OFFICER = "officer"
+LEGAL = "legal1"
+CUSTODIAN_PASSWORD = "the custodian's own password"  # noqa: S105 (a test value)
+SECRET = re.compile(r'id="totp-secret">([A-Z2-7 ]+)<')
+DECIDE_LINK = re.compile(r'href="/staff/reveals/([0-9a-f-]{36})/decide"')
 OFFICER_PASSWORD = "a long production password"  # noqa: S105 (a test value)
 COMPLAINANT_EMAIL = "somchai@example.org"
 
@@ -98,7 +102,7 @@ class Stack:
     servers: list[InstalledGunicorn]
     inbox: Inbox
     init_output: str
-    otp_secret: str = ""
+    otp_secrets: dict[str, str] = field(default_factory=dict)
     codes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     _staff: Browser | None = None
@@ -122,8 +126,20 @@ class Stack:
 
     def staff(self) -> Browser:
         if self._staff is None:
-            self._staff = sign_in(self, self.visitor())
+            self._staff = sign_in(self, self.visitor(), OFFICER)
         return self._staff
+
+
+def _provision(stack: Stack, username: str, role: str) -> str:
+    """`create-user` as a provisioning script runs it: the password set, the
+    authenticator's secret printed; returns the secret."""
+    environ = dict(stack.environ, INTAKE_PASSWORD=OFFICER_PASSWORD)
+    created = subprocess.run(  # noqa: S603
+        [str(stack.venv / "bin" / "intake"), "create-user", username, "--role", role],
+        cwd=stack.srv, env=environ, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    (uri,) = re.findall(r"otpauth://\S+", created.stdout)
+    return parse_qs(urlsplit(uri).query)["secret"][0]
 
 
 def _build_wheel(folder: Path) -> Path:
@@ -201,13 +217,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres: Any) -> Iterator[S
     stack = Stack(venv, srv, environ, nginx, [], inbox, init_output="")
     try:
         stack.init_output = stack.intake("init")
-        officer = dict(environ, INTAKE_PASSWORD=OFFICER_PASSWORD)
-        created = subprocess.run(  # noqa: S603
-            [str(venv / "bin" / "intake"), "create-user", OFFICER, "--role", "intake"],
-            cwd=srv, env=officer, capture_output=True, text=True, check=True, timeout=120,
-        )  # fmt: skip
-        (uri,) = re.findall(r"otpauth://\S+", created.stdout)
-        stack.otp_secret = parse_qs(urlsplit(uri).query)["secret"][0]
+        for username, role in ((OFFICER, "intake"), (LEGAL, "legal")):
+            stack.otp_secrets[username] = _provision(stack, username, role)
         for name, port in zip("ab", ports, strict=True):
             server = InstalledGunicorn(venv, environ, srv / f"gunicorn-{name}")
             server.port = port
@@ -259,13 +270,16 @@ def track(stack: Stack, code: str, browser: Browser | None = None) -> tuple[int,
     return status, found.group(1) if found else ""
 
 
-def sign_in(stack: Stack, browser: Browser) -> Browser:
-    fields = {"username": OFFICER, "password": OFFICER_PASSWORD}
+def sign_in(
+    stack: Stack, browser: Browser, username: str, password: str = OFFICER_PASSWORD
+) -> Browser:
+    fields = {"username": username, "password": password}
     status, headers, page = _form(browser, "/staff/login", fields)
     # The first sign-in confirms the authenticator set up from the printed otpauth:// URI
     step = urlsplit(headers.get("Location", "")).path
     assert status == 303 and step in {"/staff/login/code", "/staff/login/enrol"}, page[:800]
-    code = pyotp.TOTP(stack.otp_secret).now()
+    # The next step's code: one already used (at enrolment) is refused
+    code = pyotp.TOTP(stack.otp_secrets[username]).at(time.time() + 30)
     status, headers, page = _form(browser, step, {"otp": code})
     assert status == 303, page[:800]
     assert "/staff/login" not in headers["Location"], headers
@@ -274,12 +288,7 @@ def sign_in(stack: Stack, browser: Browser) -> Browser:
 
 def accept(staff: Browser, reference: str) -> None:
     """The officer finds the case in the queue and accepts it."""
-    query = urlencode({"reference": reference, "status": ""})
-    status, _headers, queue = staff.request("GET", f"/staff/cases?{query}")
-    assert status == 200, queue[:500]
-    case_ids = list(dict.fromkeys(CASE_LINK.findall(queue)))
-    assert len(case_ids) == 1, case_ids
-    path = f"/staff/cases/{case_ids[0]}"
+    path = f"/staff/cases/{_case_id(staff, reference)}"
     status, _headers, page = staff.request("GET", path)
     assert status == 200 and reference in page, page[:500]
     form = page[page.index('id="action-accept"') :]
@@ -395,6 +404,54 @@ def test_the_timers_commands_run_and_the_deployment_check_passes(stack: Stack) -
         "OK `remind` ran",
     ):
         assert any(line.startswith(expected) for line in lines), (expected, report)
+
+
+def test_the_custodian_enrols_from_inits_link_and_approves_a_reveal(stack: Stack) -> None:
+    # Given a tip whose informant gave their name, and a legal officer who asks who it is
+    tipster = "นางสาวผู้แจ้ง ทดสอบระบบ"
+    tip = file_case(stack, "/tips/new", tip_form(anonymous="", reporter_name=tipster))
+    legal = sign_in(stack, stack.visitor(), LEGAL)
+    case_id = _case_id(legal, tip.reference)
+    reason = "ต้องสอบข้อเท็จจริงเพิ่มเติมจากผู้แจ้งตามระเบียบ ข้อ 12"
+    status, headers, page = _form(legal, f"/staff/cases/{case_id}/reveal", {"reason": reason})
+    assert status == 303, page[:800]
+    # When the first custodian opens the link `init` printed, sets a password and
+    # two-factor, signs in and approves with the passphrase given to `init`
+    (link,) = ENROLMENT_LINK.findall(stack.init_output)
+    custodian = stack.visitor()
+    parts = urlsplit(link)
+    status, headers, _page = custodian.request("GET", f"{parts.path}?{parts.query}")
+    assert status == 303 and headers["Location"].endswith("/staff/enrol"), headers
+    page = custodian.request("GET", "/staff/enrol")[2]
+    secret = SECRET.search(page)
+    assert secret, page[:800]
+    stack.otp_secrets["custodian"] = secret.group(1).replace(" ", "")
+    fields = {
+        "password": CUSTODIAN_PASSWORD,
+        "confirm": CUSTODIAN_PASSWORD,
+        "otp": pyotp.TOTP(stack.otp_secrets["custodian"]).now(),
+    }
+    status, headers, page = _form(custodian, "/staff/enrol", fields)
+    assert status == 303 and headers["Location"].endswith("/staff/login"), page[:800]
+    sign_in(stack, custodian, "custodian", CUSTODIAN_PASSWORD)
+    waiting = custodian.request("GET", "/staff/reveals")[2]
+    (request_id,) = set(DECIDE_LINK.findall(waiting))
+    approve = {"decision": "approve", "passphrase": stack.environ["INTAKE_CUSTODIAN_PASSPHRASE"]}
+    status, headers, page = _form(custodian, f"/staff/reveals/{request_id}/decide", approve)
+    assert status == 303, page[:800]
+    # Then the officer, typing their password again, reads the tipster's name
+    path = f"/staff/reveals/{request_id}/identity"
+    status, _headers, page = _form(legal, path, {"password": OFFICER_PASSWORD})
+    assert status == 200 and tipster in page, page[:800]
+
+
+def _case_id(staff: Browser, reference: str) -> str:
+    query = urlencode({"reference": reference, "status": ""})
+    status, _headers, queue = staff.request("GET", f"/staff/cases?{query}")
+    assert status == 200, queue[:500]
+    case_ids = list(dict.fromkeys(CASE_LINK.findall(queue)))
+    assert len(case_ids) == 1, case_ids
+    return case_ids[0]
 
 
 def test_killing_one_application_server_loses_nothing_acknowledged(stack: Stack) -> None:
