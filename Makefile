@@ -7,7 +7,7 @@ TRANSLATIONS := intake/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations extract-messages clean bench security
+.PHONY: run test lint translations extract-messages clean bench security wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(STAMP) translations
 	INTAKE_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check intake tests bench security config.py wsgi.py
+	$(BIN)/ruff check intake tests bench security config.py wsgi.py hatch_build.py
 	$(BIN)/mypy intake
 
 test: $(STAMP) translations lint
@@ -35,7 +35,12 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l en --no-wrap --ignore-obsolete
 
 clean:
-	rm -rf $(VENV) instance .hypothesis
+	rm -rf $(VENV) instance .hypothesis dist
+
+# The package an operator installs (README "Production"): dist/intake-*.whl, with the
+# templates, migrations, gunicorn settings and compiled translations inside.
+wheel: $(STAMP)
+	$(BIN)/pip wheel --no-deps --no-build-isolation --wheel-dir dist .
 
 # Benchmark (issue 8): see README "Benchmark". Writes docs/benchmarks.md.
 # Quick run: make bench BENCH_SIZES=2000 BENCH_DURATION=3

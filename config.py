@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent
-
 
 class ConfigError(RuntimeError):
     """The configuration cannot run safely; the message names what is missing."""
@@ -150,11 +148,10 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     cls = CONFIGS[env_name]
     settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
 
-    instance = Path(
-        overrides.pop("INTAKE_INSTANCE_PATH", None)
-        or environ.get("INTAKE_INSTANCE_PATH")
-        or PROJECT_ROOT / "instance"
-    ).resolve()
+    instance = _instance_path(
+        overrides.pop("INTAKE_INSTANCE_PATH", None) or environ.get("INTAKE_INSTANCE_PATH"),
+        env_name,
+    )
     settings["INTAKE_INSTANCE_PATH"] = str(instance)
     settings["INTAKE_KEYS_PATH"] = str(
         Path(environ.get("INTAKE_KEYS_PATH") or instance / "keys").resolve()
@@ -171,6 +168,8 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     settings["INTAKE_TRUSTED_PROXIES"] = _count(environ, "INTAKE_TRUSTED_PROXIES")
     settings["INTAKE_TRUSTED_PROXIES_SET"] = bool(environ.get("INTAKE_TRUSTED_PROXIES", "").strip())
     settings["INTAKE_WORKER_COUNT"] = _count(environ, "INTAKE_WORKER_COUNT") or 1
+    # Read by `intake backup` (its default --output) and `intake check`.
+    settings["INTAKE_BACKUP_PATH"] = environ.get("INTAKE_BACKUP_PATH", "").strip()
     settings["INTAKE_BASE_URL"] = environ.get("INTAKE_BASE_URL", "http://127.0.0.1:5000").rstrip(
         "/"
     )
@@ -213,6 +212,20 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     if env_name == "production":
         _refuse_per_worker_limits(settings)
     return settings
+
+
+def _instance_path(named: str | None, env_name: str) -> Path:
+    """The folder of the database, keys and uploads. An installed package lives in
+    site-packages, which is no place for data, so production must name it; development
+    uses ./instance under the folder it is started from (the checkout, under `make run`)."""
+    if named:
+        return Path(named).resolve()
+    if env_name == "production":
+        raise ConfigError(
+            "INTAKE_INSTANCE_PATH is not set: production needs a folder of its own for the "
+            "keys and uploads, e.g. /srv/intake/instance"
+        )
+    return (Path.cwd() / "instance").resolve()
 
 
 def _count(environ: Mapping[str, str], name: str) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import PROJECT_ROOT, ConfigError, load_config
+from config import ConfigError, load_config
 from intake.requests import IntakeRequest
 
 
@@ -40,7 +40,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = IntakeFlask(
         __name__,
         instance_path=settings["INTAKE_INSTANCE_PATH"],
-        template_folder=str(PROJECT_ROOT / "templates"),
+        # Both beside the code: in the checkout intake/templates links to templates/, and
+        # the wheel carries the folder itself.
+        template_folder="templates",
         static_folder="static",
     )
     app.config.update(settings)
@@ -78,4 +80,4 @@ def _init_migrations(app: Flask) -> None:
 
     from intake.extensions import db
 
-    Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    Migrate(app, db, directory=str(Path(__file__).resolve().parent / "migrations"))

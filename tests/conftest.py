@@ -1,7 +1,8 @@
 """Fixtures: an app per test on a fresh database, on SQLite or a real PostgreSQL.
 
 The tier comes from INTAKE_TEST_TIER (set by tests/tiers.py): ``sqlite`` (default),
-``postgresql`` (a throwaway cluster started here, one per test session) or ``browser``.
+``postgresql`` (a throwaway cluster started here, one per test session), ``browser`` or
+``production`` (the installed wheel behind nginx, on that same kind of cluster).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ users_service.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
     """The session's PostgreSQL server, or None outside the postgresql tier."""
-    if TIER != "postgresql":
+    if TIER not in ("postgresql", "production"):
         yield None
         return
     from pgserver import PostgresServer, find_pg_bin

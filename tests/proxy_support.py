@@ -28,10 +28,10 @@ from typing import Any
 
 import pytest
 
-from config import PROJECT_ROOT
-
-NGINX_SITE = PROJECT_ROOT / "deploy" / "nginx" / "intake.conf"
-GUNICORN_CONF = PROJECT_ROOT / "gunicorn.conf.py"
+# The repository's own files (the test locates the checkout, not the application).
+REPO = Path(__file__).resolve().parents[1]
+NGINX_SITE = REPO / "deploy" / "nginx" / "intake.conf"
+GUNICORN_CONF = REPO / "gunicorn.conf.py"
 START_SECONDS = 60
 
 
@@ -141,7 +141,7 @@ class Gunicorn:
             str(Path(sys.executable).parent / "gunicorn"), "-c", str(GUNICORN_CONF),
             "-b", f"127.0.0.1:{self.port}", "wsgi:app",
         ]  # fmt: skip
-        self.process = _start(command, self.log, cwd=PROJECT_ROOT, env=self.environ)
+        self.process = _start(command, self.log, cwd=REPO, env=self.environ)
         _wait(self._healthy, self.process, self.log, "gunicorn")
         return self
 
@@ -194,10 +194,11 @@ def render_site(
 class Nginx:
     """nginx in the foreground with a main configuration of its own around the site."""
 
-    def __init__(self, folder: Path, app_port: int) -> None:
+    def __init__(self, folder: Path, app_port: int, *more_app_ports: int) -> None:
         self.binary = require_binary("nginx", "nginx-light")
         self.folder = folder
         self.app_port = app_port
+        self.more_app_ports = more_app_ports  # further application servers upstream
         self.http_port = free_port()
         self.https_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -210,12 +211,13 @@ class Nginx:
         self.folder.mkdir(parents=True, exist_ok=True)
         cert, key = self_signed_certificate(self.folder)
         site = self.folder / "intake.conf"
-        site.write_text(
-            render_site(
-                self.folder, app_port=self.app_port, http_port=self.http_port,
-                https_port=self.https_port, cert=cert, key=key,
-            )
+        text = render_site(
+            self.folder, app_port=self.app_port, http_port=self.http_port,
+            https_port=self.https_port, cert=cert, key=key,
         )  # fmt: skip
+        first = f"server 127.0.0.1:{self.app_port};"
+        servers = [first, *(f"server 127.0.0.1:{port};" for port in self.more_app_ports)]
+        site.write_text(text.replace(first, "\n    ".join(servers)))
         main = self.folder / "nginx.conf"
         temp = "\n".join(
             f"    {kind}_temp_path {self.folder / kind};"

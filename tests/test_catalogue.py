@@ -8,10 +8,10 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from config import PROJECT_ROOT
-
-CATALOGUE = PROJECT_ROOT / "intake" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
-TEMPLATE = PROJECT_ROOT / "intake" / "translations" / "messages.pot"
+# The repository's own files (the test locates the checkout, not the application).
+REPO = Path(__file__).resolve().parents[1]
+CATALOGUE = REPO / "intake" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+TEMPLATE = REPO / "intake" / "translations" / "messages.pot"
 
 
 def _read(path: Path) -> Catalog:

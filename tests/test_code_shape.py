@@ -25,10 +25,11 @@ from code_shape_support import (
     repeated_runs,
 )
 
-from config import PROJECT_ROOT
+REPO = Path(__file__).resolve().parents[1]
+
 
 PACKAGE = "intake"
-MODULES = module_names(PROJECT_ROOT, PACKAGE)
+MODULES = module_names(REPO, PACKAGE)
 
 # Import cycles known when this test came. A cycle passes when all its modules are named
 # in one entry (a module name, or a package name ending in "." for all of its modules).
@@ -97,7 +98,7 @@ def _fresh_import_failures(root: Path, package: str, report: Path) -> dict[str, 
 
 
 def test_every_module_imports_on_its_own_in_a_fresh_interpreter(tmp_path: Path) -> None:
-    failures = _fresh_import_failures(PROJECT_ROOT, PACKAGE, tmp_path / "report")
+    failures = _fresh_import_failures(REPO, PACKAGE, tmp_path / "report")
     assert not failures, "\n\n".join(f"{name}:\n{trace}" for name, trace in failures.items())
 
 
@@ -149,7 +150,7 @@ def test_the_cycle_finder_sees_imports_inside_functions(tmp_path: Path) -> None:
 
 
 def _sources() -> dict[str, str]:
-    folder = PROJECT_ROOT / PACKAGE
+    folder = REPO / PACKAGE
     return {
         path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(folder.rglob("*.py"))
@@ -190,11 +191,11 @@ NAME_CHOICE = re.compile(r"english\)?\s+and\s+[\w.]+_en\b|\b[\w.]+_en\s+or\s+[\w
 
 def test_the_thai_or_english_name_is_chosen_in_one_place() -> None:
     places = [
-        *(PROJECT_ROOT / PACKAGE).rglob("*.py"),
-        *(PROJECT_ROOT / "templates").rglob("*.html"),
+        *(REPO / PACKAGE).rglob("*.py"),
+        *(REPO / "templates").rglob("*.html"),
     ]
     written_out = [
-        f"{path.relative_to(PROJECT_ROOT)}:{number}: {line.strip()}"
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
         for path in places
         if path.name != "local_names.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

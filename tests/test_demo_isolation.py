@@ -11,9 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from config import PROJECT_ROOT
-
-PACKAGE = PROJECT_ROOT / "intake"
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "intake"
 DEMO_DOOR = PACKAGE / "cli" / "demo.py"
 
 # In a fresh interpreter: the application as gunicorn loads it, a few public pages, and
@@ -57,17 +56,17 @@ def _reaches_demo(module: str, names: set[str]) -> bool:
 
 
 def _sources() -> list[Path]:
-    return [*sorted(PACKAGE.rglob("*.py")), PROJECT_ROOT / "wsgi.py", PROJECT_ROOT / "config.py"]
+    return [*sorted(PACKAGE.rglob("*.py")), REPO / "wsgi.py", REPO / "config.py"]
 
 
 def test_only_the_demo_command_imports_the_demo_package() -> None:
     importers = {
-        path.relative_to(PROJECT_ROOT).as_posix()
+        path.relative_to(REPO).as_posix()
         for path in _sources()
         if not path.is_relative_to(PACKAGE / "demo")
         and any(_reaches_demo(module, names) for module, names in _imports(path))
     }
-    assert importers == {DEMO_DOOR.relative_to(PROJECT_ROOT).as_posix()}
+    assert importers == {DEMO_DOOR.relative_to(REPO).as_posix()}
 
 
 def _allowed_from_the_command_line(path: Path) -> set[str] | None:
@@ -77,9 +76,9 @@ def _allowed_from_the_command_line(path: Path) -> set[str] | None:
     if path == PACKAGE / "cli" / "__init__.py":
         return None  # it gathers the commands
     if path.parent == PACKAGE / "cli" and path.name != "common.py":
-        # A command module may use the shared helpers, and `init` reaches the demo
-        # reference data through the demo command's module.
-        return {"intake.cli.common", "intake.cli.demo"}
+        # A command module may use the shared helpers; `init` reaches the demo reference
+        # data through the demo command's module, and ends with the deployment check.
+        return {"intake.cli.common", "intake.cli.demo", "intake.cli.check"}
     return set()
 
 
@@ -96,7 +95,7 @@ def test_nothing_imports_the_command_package_back() -> None:
             for module, _names in _imports(path)
             if module == "intake.cli" or module.startswith("intake.cli.")
         }
-        where = path.relative_to(PROJECT_ROOT)
+        where = path.relative_to(REPO)
         assert from_cli <= allowed, f"{where} imports {sorted(from_cli - allowed)}"
 
 
@@ -111,7 +110,7 @@ def test_the_application_and_its_other_commands_never_load_the_demo_package(
     }
     done = subprocess.run(  # noqa: S603 (our own interpreter and probe)
         [sys.executable, "-c", PROBE],
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         env=env,
         capture_output=True,
         text=True,

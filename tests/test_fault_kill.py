@@ -24,12 +24,14 @@ from builders import complaint_form
 from flask import Flask
 from sqlalchemy import func, select
 
-from config import PROJECT_ROOT
 from intake.crypto import decrypt_field, decrypt_text
 from intake.extensions import db
 from intake.models import Attachment, AuditEntry, Case, CaseEvent, EventType
 from intake.services.keyring import current_keyring
 from intake.services.public_status import find_by_code
+
+# The repository's own files (the test locates the checkout, not the application).
+REPO = Path(__file__).resolve().parents[1]
 
 VISITORS = 8
 KILL_AFTER_RECEIPTS = 24
@@ -135,14 +137,14 @@ def _start_gunicorn(app: Flask, log: Path) -> tuple[subprocess.Popen[bytes], int
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "-c",
-        str(PROJECT_ROOT / "gunicorn.conf.py"),
+        str(REPO / "gunicorn.conf.py"),
         "-b",
         f"127.0.0.1:{port}",
         "wsgi:app",
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
-            command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
     deadline = time.monotonic() + 60

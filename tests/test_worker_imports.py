@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from config import PROJECT_ROOT
+# The repository's own files (the test locates the checkout, not the application).
+REPO = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import json, sys
@@ -35,7 +36,7 @@ def _probe(tmp_path: Path, **environ: str) -> dict[str, bool]:
     }
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", PROBE],
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
@@ -61,4 +62,4 @@ def test_commands_keep_flask_db(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("line", ['raw_env = ["INTAKE_WEB_WORKER=1"]'])
 def test_gunicorn_marks_its_workers(line: str) -> None:
-    assert line in (PROJECT_ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
+    assert line in (REPO / "gunicorn.conf.py").read_text(encoding="utf-8")

@@ -4,10 +4,14 @@
 
 Tiers, each a separate ``python -m pytest`` run with env ``INTAKE_TEST_TIER`` set:
 
-1. ``sqlite``      ``-m "not browser"``
-2. ``postgresql``  ``-m "not browser"``  -- needs initdb/pg_ctl (see pgserver.find_pg_bin)
+1. ``sqlite``      ``-m "not browser and not production"``
+2. ``postgresql``  ``-m "not browser and not production"``  -- needs initdb/pg_ctl (see
+                                            pgserver.find_pg_bin)
 3. ``browser``     ``-m browser``        -- needs Chromium (/usr/bin/chromium or env
                                             INTAKE_CHROMIUM) and an importable playwright
+4. ``production``  ``-m production``     -- the wheel built and installed outside the tree,
+                                            behind nginx; needs nginx, redis-server, openssl
+                                            and initdb/pg_ctl
 
 Environment:
 
@@ -22,7 +26,7 @@ Environment:
 Results are read from a ``--junitxml`` report of each run. The last line printed is
 ``all tiers: N passed, N failed, N skipped`` (test counts summed over the tiers that ran;
 failed includes errors). Exit status 0 only if every tier that ran passed, at least one
-tier ran and, under INTAKE_REQUIRE_ALL_TIERS=1, all three tiers ran.
+tier ran and, under INTAKE_REQUIRE_ALL_TIERS=1, every tier ran.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,9 +98,21 @@ def _chromium_path() -> str:
     return os.environ.get("INTAKE_CHROMIUM") or DEFAULT_CHROMIUM
 
 
+# The production tier's own pieces (Debian packages nginx-light, redis-server, openssl).
+PRODUCTION_BINARIES = ("nginx", "redis-server", "openssl")
+
+
 def _unavailable_reason(name: str, env: dict[str, str]) -> str | None:
     """Why tier ``name`` cannot run here (None if it can); fills env hints for the run."""
-    if name == "postgresql":
+    if name == "production":
+        missing = [
+            binary
+            for binary in PRODUCTION_BINARIES
+            if not (shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/sbin"))
+        ]
+        if missing:
+            return f"not installed: {', '.join(missing)}"
+    if name in ("postgresql", "production"):
         bin_dir = _find_pg_bin()
         if bin_dir is None:
             return "no PostgreSQL server binaries (initdb/pg_ctl) found"
@@ -152,13 +169,14 @@ def _banner(text: str, char: str = "=") -> None:
     print(char * 78, flush=True)
 
 
-def _run_tier(tier: Tier, index: int, env: dict[str, str], extra: list[str]) -> bool:
+def _run_tier(tier: Tier, index: int, total: int, env: dict[str, str], extra: list[str]) -> bool:
     """Run one tier's pytest; returns False if interrupted (Ctrl-C)."""
     with tempfile.TemporaryDirectory(prefix=f"intake-tier-{tier.name}-") as tmp:
         junit = Path(tmp) / "junit.xml"
         cmd = [sys.executable, "-m", "pytest", "-m", tier.marker, f"--junitxml={junit}", *extra]
         print()
-        _banner(f"tier {index}/3: {tier.name}   (INTAKE_TEST_TIER={tier.name}, -m {tier.marker!r})")
+        setting = f"INTAKE_TEST_TIER={tier.name}, -m {tier.marker!r}"
+        _banner(f"tier {index}/{total}: {tier.name}   ({setting})")
         print("$ " + shlex.join(cmd), flush=True)
         tier.ran = True
         start = time.monotonic()
@@ -269,10 +287,12 @@ def _print_table(tiers: list[Tier]) -> None:
 def main(argv: list[str]) -> int:
     require_all = _truthy(os.environ.get("INTAKE_REQUIRE_ALL_TIERS"))
     tiers = [
-        Tier("sqlite", "not browser"),
-        Tier("postgresql", "not browser"),
+        Tier("sqlite", "not browser and not production"),
+        Tier("postgresql", "not browser and not production"),
         Tier("browser", "browser"),
+        Tier("production", "production"),
     ]
+    total = len(tiers)
     names = [t.name for t in tiers]
 
     selected = set(names)
@@ -297,7 +317,7 @@ def main(argv: list[str]) -> int:
             continue
         if tier.name not in selected:
             tier.status, tier.reason = "skipped", "not in INTAKE_TIERS"
-            print(f"\n-- tier {index}/3: {tier.name}: skipped (not in INTAKE_TIERS)")
+            print(f"\n-- tier {index}/{total}: {tier.name}: skipped (not in INTAKE_TIERS)")
             continue
         env = dict(os.environ)
         env["INTAKE_TEST_TIER"] = tier.name
@@ -305,12 +325,12 @@ def main(argv: list[str]) -> int:
         if why is not None:
             if require_all:
                 tier.status, tier.reason = "FAILED", f"cannot run: {why}"
-                print(f"\n!! tier {index}/3: {tier.name}: FAILED -- cannot run: {why}")
+                print(f"\n!! tier {index}/{total}: {tier.name}: FAILED -- cannot run: {why}")
             else:
                 tier.status, tier.reason = "skipped", why
-                print(f"\n-- tier {index}/3: {tier.name}: skipped ({why})")
+                print(f"\n-- tier {index}/{total}: {tier.name}: skipped ({why})")
             continue
-        interrupted = not _run_tier(tier, index, env, argv)
+        interrupted = not _run_tier(tier, index, total, env, argv)
 
     if require_all:
         _enforce_no_skips(tiers)

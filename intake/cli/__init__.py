@@ -11,6 +11,7 @@ from intake.cli import (
     accounts,
     audit,
     backup,
+    check,
     demo,
     keys,
     reminders,
@@ -21,7 +22,19 @@ from intake.cli import (
 )
 
 intake_cli = AppGroup("intake", help="Intake administration commands.")
-for module in (setup, accounts, keys, audit, backup, reports, reminders, retention, stats, demo):
+for module in (
+    setup,
+    accounts,
+    keys,
+    audit,
+    backup,
+    reports,
+    reminders,
+    retention,
+    stats,
+    check,
+    demo,
+):
     for command in module.COMMANDS:
         intake_cli.add_command(command)
 

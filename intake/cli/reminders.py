@@ -39,6 +39,7 @@ def remind_command(dry_run: bool) -> None:
     run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
     outbox = Path(current_app.instance_path) / OUTBOX_FOLDER
     delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
+    reminders.record_run(db.session, keyring, run, delivery, now)
     click.echo(f"reveals expired: {expired}")
     click.echo(f"enrolment links expired: {links}")
     click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")

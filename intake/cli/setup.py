@@ -55,6 +55,13 @@ def init_command(no_demo: bool) -> None:
             + ", ".join(username for username, _role, _name in setup.DEV_USERS)
             + f", custodian; password: {password} (the sign-in code is shown on the page)"
         )
+    else:
+        # init has done its part either way; the check says what is left for the operator.
+        from intake.cli.check import report_deployment
+
+        click.echo("deployment check:")
+        if not report_deployment():
+            click.echo("fix each FAIL above, then run `intake check` again", err=True)
 
 
 def _first_custodian() -> None:

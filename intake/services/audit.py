@@ -83,6 +83,8 @@ ACTIONS = frozenset(
         "backup.created",
         "backup.restored",
         "retention.purged",
+        # One per `remind` run, with its counts: `intake check` reads when it last ran.
+        "reminders.run",
         "case.contents_purged",
         "case.identity_purged",
         "case.identity_added",

@@ -57,8 +57,9 @@ def _watch(app: Flask, keys_dir: Path) -> None:
 
 
 def _running_init() -> bool:
-    """`flask intake init` is how production keys come to exist, so it may start without."""
-    args = sys.argv[1:]
+    """`flask intake init` (or the console command `intake init`) is how production keys
+    come to exist, so it may start without."""
+    args = [Path(sys.argv[0]).name, *sys.argv[1:]]
     return "intake" in args and "init" in args[args.index("intake") :]
 
 

@@ -20,7 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from intake import crypto, deadlines, mail, thaidate
 from intake.models import Case, CaseKind, ReminderSent, Role, User
-from intake.services import DbSession
+from intake.services import DbSession, audit
+from intake.services.audit import ACTOR_SYSTEM
 from intake.services.settings import get_organisation
 from intake.services.visibility import excluded_user_ids
 from intake.workflow import OPEN
@@ -151,3 +152,22 @@ def send(
         queued += 1
     session.commit()
     return ReminderRun(digests, queued, sorted(set(without)))
+
+
+def record_run(
+    session: DbSession,
+    keyring: crypto.Keyring,
+    run: ReminderRun,
+    delivery: mail.Delivery,
+    now: datetime,
+) -> None:
+    """Note the daily run in the audit log: `intake check` reads when it last happened."""
+    audit.record(
+        session,
+        keyring,
+        "reminders.run",
+        actor=ACTOR_SYSTEM,
+        now=now,
+        detail=f"digests={len(run.digests)} sent={delivery.sent} waiting={delivery.waiting}",
+    )
+    session.commit()
