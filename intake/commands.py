@@ -18,6 +18,8 @@ from intake.extensions import db
 from intake.filemodes import OUTBOX_FOLDER
 from intake.keystore import current_keyring
 from intake.models import Role, User
+from intake.problem_messages import in_english
+from intake.problems import Problem
 from intake.services import ServiceError, enrolment
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.identity import (
@@ -36,15 +38,15 @@ PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 DEV_PASSPHRASE_FILE = "DEVELOPMENT-custodian-passphrase.txt"  # noqa: S105 (a file name)
 
 MESSAGES = {
-    "wrong_passphrase": "that passphrase does not open the custodian's key",
-    "passphrase_locked": "too many wrong passphrases for this custodian: try again later "
+    Problem.WRONG_PASSPHRASE: "that passphrase does not open the custodian's key",
+    Problem.PASSPHRASE_LOCKED: "too many wrong passphrases for this custodian: try again later "
     "(the other custodians and the auditors have been told)",
-    "not_custodian": "that user is not a custodian of the identity key",
-    "weak_passphrase": "passphrases must be at least 12 characters",
-    "last_custodian": "refusing to remove the last custodian: identities would be lost",
-    "already_custodian": "that user is already a custodian",
-    "same_person": "a custodian cannot grant to themselves",
-    "identity_unavailable": "there is no identity key yet: run `intake init`",
+    Problem.NOT_CUSTODIAN: "that user is not a custodian of the identity key",
+    Problem.WEAK_PASSPHRASE: "passphrases must be at least 12 characters",
+    Problem.LAST_CUSTODIAN: "refusing to remove the last custodian: identities would be lost",
+    Problem.ALREADY_CUSTODIAN: "that user is already a custodian",
+    Problem.SAME_PERSON: "a custodian cannot grant to themselves",
+    Problem.IDENTITY_UNAVAILABLE: "there is no identity key yet: run `intake init`",
 }
 
 
@@ -54,7 +56,7 @@ def _now() -> datetime:
 
 def _fail(error: ServiceError) -> click.ClickException:
     db.session.rollback()
-    return click.ClickException(MESSAGES.get(error.code, error.code))
+    return click.ClickException(MESSAGES.get(error.code) or in_english(error.code))
 
 
 def _custodian_user(username: str, display_name: str | None) -> tuple[User, bool]:

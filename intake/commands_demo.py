@@ -16,15 +16,17 @@ from intake import durable
 from intake.cli import intake_cli
 from intake.extensions import db
 from intake.keystore import current_keyring
+from intake.problem_messages import in_english
+from intake.problems import Problem
 from intake.services import ServiceError, demo_data
 from intake.services.demo_rows import SAMPLE_LABELS
 
 # Development only, like the demo logins: the codes of a few demo cases to try on /track.
 DEV_CODES_FILE = "DEVELOPMENT-demo-codes.txt"
 MESSAGES = {
-    "no_reference_data": "no active departments or categories: run `intake init` first",
-    "identity_unavailable": "there is no identity key yet: run `intake init` first",
-    "no_period": "those fiscal years have not started yet",
+    Problem.NO_REFERENCE_DATA: "no active departments or categories: run `intake init` first",
+    Problem.IDENTITY_UNAVAILABLE: "there is no identity key yet: run `intake init` first",
+    Problem.NO_PERIOD: "those fiscal years have not started yet",
 }
 
 
@@ -140,5 +142,5 @@ def demo_data_command(
             )
     except ServiceError as error:
         db.session.rollback()
-        raise click.ClickException(MESSAGES.get(error.code, error.code)) from error
+        raise click.ClickException(MESSAGES.get(error.code) or in_english(error.code)) from error
     _report(result, environment)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from intake import crypto
 from intake.models import CaseKind, Category, Department, ExtraHoliday, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 
@@ -30,7 +31,7 @@ def _save(
     now: datetime,
     detail: str | Callable[[], str],
     action: str = "admin.reference_changed",
-    taken: str = "name_taken",
+    taken: Problem = Problem.NAME_TAKEN,
 ) -> None:
     """Write the change, then its audit entry, and commit them together.
 
@@ -60,7 +61,7 @@ def list_departments(session: DbSession) -> list[Department]:
 def get_department(session: DbSession, department_id: int) -> Department:
     department = session.get(Department, department_id)
     if department is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     return department
 
 
@@ -80,7 +81,7 @@ def add_department(
     now: datetime,
 ) -> Department:
     if _department_name_taken(session, name_th, None):
-        raise ServiceError("name_taken")
+        raise ServiceError(Problem.NAME_TAKEN)
     department = Department(name_th=name_th, name_en=name_en)
     session.add(department)
     _save(session, keyring, admin, now, lambda: f"department:{department.id} added")
@@ -99,7 +100,7 @@ def rename_department(
 ) -> Department:
     department = get_department(session, department_id)
     if _department_name_taken(session, name_th, department.id):
-        raise ServiceError("name_taken")
+        raise ServiceError(Problem.NAME_TAKEN)
     if (department.name_th, department.name_en) == (name_th, name_en):
         return department
     department.name_th = name_th
@@ -125,7 +126,7 @@ def set_department_active(
             Category.department_id == department.id, Category.active.is_(True)
         )
         if session.scalars(routed).first() is not None:
-            raise ServiceError("department_in_use")
+            raise ServiceError(Problem.DEPARTMENT_IN_USE)
     department.active = active
     state = "activated" if active else "deactivated"
     _save(session, keyring, admin, now, f"department:{department.id} {state}")
@@ -151,7 +152,7 @@ def list_categories(session: DbSession) -> dict[CaseKind, list[Category]]:
 def get_category(session: DbSession, category_id: int) -> Category:
     category = session.get(Category, category_id)
     if category is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     return category
 
 
@@ -161,16 +162,16 @@ def _check_category(
     query = select(Category.id).where(Category.kind == kind, Category.name_th == name_th)
     found = session.scalars(query).first()
     if found is not None and found != own_id:
-        raise ServiceError("name_taken")
+        raise ServiceError(Problem.NAME_TAKEN)
     if department_id is not None:
         department = session.get(Department, department_id)
         if department is None or not department.active:
-            raise ServiceError("no_department")
+            raise ServiceError(Problem.NO_DEPARTMENT)
 
 
 def _check_position(position: int) -> None:
     if not 0 <= position <= POSITION_MAX:
-        raise ServiceError("bad_position")
+        raise ServiceError(Problem.BAD_POSITION)
 
 
 def add_category(
@@ -242,7 +243,7 @@ def set_category_active(
     if category.active == active:
         return category
     if active and category.department is not None and not category.department.active:
-        raise ServiceError("no_department")
+        raise ServiceError(Problem.NO_DEPARTMENT)
     category.active = active
     state = "activated" if active else "deactivated"
     _save(session, keyring, admin, now, f"category:{category.id} {state}")
@@ -273,10 +274,12 @@ def add_holiday(
 ) -> ExtraHoliday:
     """A cabinet-declared day off; deadlines computed from now on skip it."""
     if session.get(ExtraHoliday, day) is not None:
-        raise ServiceError("holiday_exists")
+        raise ServiceError(Problem.HOLIDAY_EXISTS)
     holiday = ExtraHoliday(day=day, name=name)
     session.add(holiday)
-    _save(session, keyring, admin, now, day.isoformat(), "admin.holiday_added", "holiday_exists")
+    _save(
+        session, keyring, admin, now, day.isoformat(), "admin.holiday_added", Problem.HOLIDAY_EXISTS
+    )
     return holiday
 
 
@@ -285,6 +288,6 @@ def remove_holiday(
 ) -> None:
     holiday = session.get(ExtraHoliday, day)
     if holiday is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     session.delete(holiday)
     _save(session, keyring, admin, now, day.isoformat(), "admin.holiday_removed")

@@ -32,6 +32,7 @@ from intake.models import (
     new_id,
 )
 from intake.permissions import WORK_PERMISSION, Permission, can_view_kind, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.case_links import followers, mirror
@@ -84,30 +85,30 @@ def _working(session: DbSession, actor: User, case_id: str, action: Action) -> I
             .execution_options(populate_existing=True)
         ).one_or_none()
         if case is None or not may_view(actor, case):
-            raise ServiceError("not_found")  # never confirm that a hidden case exists
+            raise ServiceError(Problem.NOT_FOUND)  # never confirm that a hidden case exists
         if not _may_do(actor, case, action):
-            raise ServiceError("forbidden")
+            raise ServiceError(Problem.FORBIDDEN)
         if not workflow.starts_from(action, case.status):
-            raise ServiceError("not_allowed_move")
+            raise ServiceError(Problem.NOT_ALLOWED_MOVE)
         yield case
     except BaseException:
         session.rollback()
         raise
 
 
-def _text(value: str | None, code: str) -> str:
+def _text(value: str | None, missing: Problem) -> str:
     text = (value or "").strip()
     if not text:
-        raise ServiceError(code)
+        raise ServiceError(missing)
     if len(text) > MAX_TEXT:
-        raise ServiceError("text_too_long")
+        raise ServiceError(Problem.TEXT_TOO_LONG)
     return text
 
 
 def _optional_text(value: str | None) -> str:
     text = (value or "").strip()
     if len(text) > MAX_TEXT:
-        raise ServiceError("text_too_long")
+        raise ServiceError(Problem.TEXT_TOO_LONG)
     return text
 
 
@@ -146,7 +147,7 @@ def _move(
     try:
         workflow.check_move(current, target)
     except workflow.TransitionNotAllowed as exc:
-        raise ServiceError("not_allowed_move") from exc
+        raise ServiceError(Problem.NOT_ALLOWED_MOVE) from exc
     case.status = target
     _event(
         keyring,
@@ -243,7 +244,7 @@ def _public_message(
 ) -> Case:
     """A message the complainant reads (update or question), without a status change."""
     with _working(session, actor, case_id, action) as case:
-        message = _text(message, "message_required")
+        message = _text(message, Problem.MESSAGE_REQUIRED)
         _event(keyring, case, actor, now, event_type, public=True, message=message)
         return _finish(session, keyring, actor, case, now, action.value, "case.updated")
 
@@ -277,7 +278,7 @@ def assign(
     with _working(session, actor, case_id, Action.ASSIGN) as case:
         department = session.get(Department, department_id) if department_id else None
         if department is None or not department.active:
-            raise ServiceError("department_required")
+            raise ServiceError(Problem.DEPARTMENT_REQUIRED)
         note = _optional_text(note)
         detail = _move(keyring, case, actor, Status.ASSIGNED, now)
         case.department_id = department.id
@@ -344,7 +345,7 @@ def add_note(
 ) -> Case:
     """Internal only: never shown to the complainant."""
     with _working(session, actor, case_id, Action.NOTE) as case:
-        _note(keyring, case, actor, now, _text(note, "note_required"))
+        _note(keyring, case, actor, now, _text(note, Problem.NOTE_REQUIRED))
         return _finish(session, keyring, actor, case, now, "note", "case.noted")
 
 
@@ -396,7 +397,7 @@ def resolve(
 ) -> Case:
     """Close with the answer the complainant reads."""
     with _working(session, actor, case_id, Action.RESOLVE) as case:
-        message = _text(message, "message_required")
+        message = _text(message, Problem.MESSAGE_REQUIRED)
         detail = _move(keyring, case, actor, Status.RESOLVED, now, message)
         _close(case, now)
         return _finish(session, keyring, actor, case, now, detail)
@@ -407,7 +408,7 @@ def reject(
 ) -> Case:
     """Close without handling it; the reason is told to the complainant."""
     with _working(session, actor, case_id, Action.REJECT) as case:
-        reason = _text(reason, "reason_required")
+        reason = _text(reason, Problem.REASON_REQUIRED)
         detail = _move(keyring, case, actor, Status.REJECTED, now, reason)
         _close(case, now)
         return _finish(session, keyring, actor, case, now, detail)
@@ -427,10 +428,10 @@ def refer(
     """Close by sending the case to an external agency (a code of labels.REFERRAL)."""
     with _working(session, actor, case_id, Action.REFER) as case:
         if destination not in REFERRAL:
-            raise ServiceError("referral_required")
+            raise ServiceError(Problem.REFERRAL_REQUIRED)
         name = _optional_text(destination_name)[:200]
         if destination == REFERRAL_OTHER and not name:
-            raise ServiceError("referral_name_required")
+            raise ServiceError(Problem.REFERRAL_NAME_REQUIRED)
         message = _optional_text(message)
         detail = _move(keyring, case, actor, Status.REFERRED, now, message)
         case.referred_to = destination
@@ -444,7 +445,7 @@ def return_to_screening(
 ) -> Case:
     """A department hands back a case that is not theirs; it leaves the department."""
     with _working(session, actor, case_id, Action.RETURN) as case:
-        reason = _text(reason, "reason_required")
+        reason = _text(reason, Problem.REASON_REQUIRED)
         detail = _move(keyring, case, actor, Status.SCREENING, now)
         _note(keyring, case, actor, now, reason)
         case.department_id = None
@@ -482,7 +483,7 @@ def reopen_locked(
 ) -> str:
     """The reopening itself, on a case already locked by the caller (``working``); the
     caller finishes the transaction. Returns the audit detail."""
-    reason = _text(reason, "reason_required")
+    reason = _text(reason, Problem.REASON_REQUIRED)
     message = _optional_text(message)
     detail = _move(keyring, case, actor, Status.SCREENING, now, message)
     answer_id = case.events[-1].id  # the public "reopened" line
@@ -527,7 +528,7 @@ def move_to_tip(
     with _working(session, actor, case_id, Action.MOVE_TO_TIP) as case:
         note = _optional_text(note)
         if followers(session, case.id):
-            raise ServiceError("linked_cases")  # a tip is never linked to a complaint
+            raise ServiceError(Problem.LINKED_CASES)  # a tip is never linked to a complaint
         contact = contact_details(keyring, case) or {}
         sealed = False
         if contact:

@@ -39,6 +39,7 @@ from intake.models import (
     SatisfactionResponse,
     User,
 )
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, references
 from intake.services.audit import ACTOR_SYSTEM, record
 from intake.services.demo_rows import Arrivals, Drawn, Job, Setup, draw
@@ -111,7 +112,7 @@ def _world(session: DbSession) -> World:
         )
     )
     if not all(categories.values()) or not departments:
-        raise ServiceError("no_reference_data")
+        raise ServiceError(Problem.NO_REFERENCE_DATA)
     staff = Staff()
     users = session.execute(
         sa.select(User.id, User.role, User.department_id).where(User.active.is_(True))
@@ -231,10 +232,10 @@ def load(
     world = _world(session)
     identity_key = current_identity_key(session)
     if identity_key is None:
-        raise ServiceError("identity_unavailable")
+        raise ServiceError(Problem.IDENTITY_UNAVAILABLE)
     arrivals = Arrivals(fiscal_years, now)
     if not arrivals.spans:
-        raise ServiceError("no_period")
+        raise ServiceError(Problem.NO_PERIOD)
     setup = Setup(world, keyring, identity_key.id, identity_key.public_key, arrivals, now, seed)
     session.rollback()  # nothing read above needs to stay locked while batches are drawn
     result = LoadResult()

@@ -22,6 +22,8 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import CaseKind, User
 from intake.permissions import Permission, requires
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services import admin_reference as reference
 from intake.staff import bp
@@ -36,16 +38,12 @@ from intake.staff.admin_forms import (
 )
 from intake.thaidate import local_date
 
-ERRORS: dict[str, tuple[str | None, Any]] = {
-    # code: (field name or None for a flash, message)
-    "name_taken": ("name_th", _l("มีชื่อนี้อยู่แล้ว")),
-    "no_department": ("department", _l("โปรดเลือกกองที่ยังเปิดใช้งาน")),
-    "bad_position": ("position", _l("ลำดับไม่ถูกต้อง")),
-    "holiday_exists": ("day", _l("วันนี้อยู่ในรายการวันหยุดแล้ว")),
-    "department_in_use": (
-        None,
-        _l("ยังมีประเภทเรื่องที่ส่งไปกองนี้โดยปริยาย โปรดเปลี่ยนกองของประเภทเรื่องเหล่านั้นก่อน"),
-    ),
+# The field a refusal is shown beside; any other one is flashed.
+FIELD = {
+    Problem.NAME_TAKEN: "name_th",
+    Problem.NO_DEPARTMENT: "department",
+    Problem.BAD_POSITION: "position",
+    Problem.HOLIDAY_EXISTS: "day",
 }
 
 
@@ -61,13 +59,13 @@ def _admin() -> User:
 def _show_error(form: FlaskForm | None, error: ServiceError) -> None:
     """A service's refusal, beside its field when there is one, else as a flash."""
     db.session.rollback()
-    if error.code == "not_found":
+    if error.code == Problem.NOT_FOUND:
         abort(404)
-    field_name, message = ERRORS.get(error.code, (None, _l("ไม่สามารถดำเนินการได้")))
+    field_name = FIELD.get(error.code)
     if form is not None and field_name is not None and field_name in form:
-        form[field_name].errors = [str(message)]
+        form[field_name].errors = [say(error.code)]
     else:
-        flash(str(message), "error")
+        flash(say(error.code), "error")
 
 
 def _confirmed(back: str) -> ResponseReturnValue | None:
