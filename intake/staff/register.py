@@ -41,6 +41,7 @@ SLIP_PURPOSE = "staff-slip"
 FILING_FIELD = {
     Problem.RECEIVED_IN_FUTURE: "received_date",
     Problem.IDENTITY_UNAVAILABLE: "anonymous",
+    Problem.STORAGE_UNAVAILABLE: "attachments",
 }
 FILING_WORDING = {
     Problem.IDENTITY_UNAVAILABLE: _l(
