@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -301,3 +302,25 @@ def test_a_tip_typed_in_by_staff_has_its_documents_cleaned_a_complaint_keeps_the
         assert stored[CaseKind.COMPLAINT].metadata_report == ""
         assert stored[CaseKind.COMPLAINT].size == len(document)
         assert stored[CaseKind.TIP].size != len(document)
+
+
+def test_files_the_upload_folder_cannot_take_are_refused_beside_the_files(
+    make_app: Any, tmp_path: Path
+) -> None:
+    # Given an upload path that cannot be a folder (a file stands in the way)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    app = make_app(INTAKE_UPLOADS_PATH=str(blocker / "uploads"))
+    officer = staff_client(app, "intake1", Role.INTAKE)
+    form = registration(subject="หนังสือร้องเรียนพร้อมภาพถ่าย")
+    form["attachments"] = [(io.BytesIO(_png()), "photo.png")]
+    # When an intake officer registers a letter with a photo
+    response = officer.post("/staff/cases/new", data=form, content_type="multipart/form-data")
+    # Then the storage problem is said beside the files, not as a wrong category
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="attachments-error"' in page
+    assert "ขณะนี้ระบบจัดเก็บไฟล์แนบไม่ได้" in page
+    assert "โปรดเลือกประเภทเรื่องใหม่" not in page
+    assert "หนังสือร้องเรียนพร้อมภาพถ่าย" in page
+    assert cases(app) == []

@@ -14,6 +14,8 @@ from sqlalchemy import or_, select
 from intake.cli.common import echo_link, utc_now
 from intake.extensions import db
 from intake.models import Department, Role
+from intake.problem_messages import in_english
+from intake.problems import Problem
 from intake.services import ServiceError, enrolment
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.auth import register_user
@@ -22,8 +24,8 @@ from intake.services.settings import get_organisation
 from intake.services.users import find_user
 
 MESSAGES = {
-    "weak_password": "passwords must be at least 10 characters",
-    "department_required": "department officers need --department",
+    Problem.WEAK_PASSWORD: "passwords must be at least 10 characters",
+    Problem.DEPARTMENT_REQUIRED: "department officers need --department",
 }
 
 
@@ -91,7 +93,7 @@ def create_user_command(
             db.session.commit()
     except ServiceError as error:
         db.session.rollback()
-        raise click.ClickException(MESSAGES.get(error.code, error.code)) from error
+        raise click.ClickException(MESSAGES.get(error.code) or in_english(error.code)) from error
     click.echo(f"user {username} created with the role {role}")
     if password:
         click.echo("add this to an authenticator app (or show it as a QR code):")

@@ -11,6 +11,8 @@ from flask import current_app
 
 from intake.extensions import db
 from intake.models import Role, User
+from intake.problem_messages import in_english
+from intake.problems import Problem
 from intake.services import ServiceError, enrolment, setup
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.keyring import current_keyring
@@ -18,15 +20,15 @@ from intake.services.keyring import current_keyring
 PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 
 CUSTODIAN_MESSAGES = {
-    "wrong_passphrase": "that passphrase does not open the custodian's key",
-    "passphrase_locked": "too many wrong passphrases for this custodian: try again later "
+    Problem.WRONG_PASSPHRASE: "that passphrase does not open the custodian's key",
+    Problem.PASSPHRASE_LOCKED: "too many wrong passphrases for this custodian: try again later "
     "(the other custodians and the auditors have been told)",
-    "not_custodian": "that user is not a custodian of the identity key",
-    "weak_passphrase": "passphrases must be at least 12 characters",
-    "last_custodian": "refusing to remove the last custodian: identities would be lost",
-    "already_custodian": "that user is already a custodian",
-    "same_person": "a custodian cannot grant to themselves",
-    "identity_unavailable": "there is no identity key yet: run `intake init`",
+    Problem.NOT_CUSTODIAN: "that user is not a custodian of the identity key",
+    Problem.WEAK_PASSPHRASE: "passphrases must be at least 12 characters",
+    Problem.LAST_CUSTODIAN: "refusing to remove the last custodian: identities would be lost",
+    Problem.ALREADY_CUSTODIAN: "that user is already a custodian",
+    Problem.SAME_PERSON: "a custodian cannot grant to themselves",
+    Problem.IDENTITY_UNAVAILABLE: "there is no identity key yet: run `intake init`",
 }
 
 
@@ -34,10 +36,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def refused(error: ServiceError, messages: Mapping[str, str]) -> click.ClickException:
+def refused(error: ServiceError, messages: Mapping[Problem, str]) -> click.ClickException:
     """Nothing of the refused call is kept; the operator reads why (or its code)."""
     db.session.rollback()
-    return click.ClickException(messages.get(error.code, error.code))
+    return click.ClickException(messages.get(error.code) or in_english(error.code))
 
 
 def custodian_account(username: str, display_name: str | None) -> tuple[User, bool]:

@@ -21,6 +21,8 @@ from flask.cli import with_appcontext
 
 from intake import durable
 from intake.extensions import db
+from intake.problem_messages import in_english
+from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services.keyring import current_keyring
 
@@ -31,9 +33,9 @@ if TYPE_CHECKING:
 DEV_CODES_FILE = "DEVELOPMENT-demo-codes.txt"
 CASES_PER_MONTH = 42  # the default: about 500 cases a year, a busy municipality
 MESSAGES = {
-    "no_reference_data": "no active departments or categories: run `intake init` first",
-    "identity_unavailable": "there is no identity key yet: run `intake init` first",
-    "no_period": "those fiscal years have not started yet",
+    Problem.NO_REFERENCE_DATA: "no active departments or categories: run `intake init` first",
+    Problem.IDENTITY_UNAVAILABLE: "there is no identity key yet: run `intake init` first",
+    Problem.NO_PERIOD: "those fiscal years have not started yet",
 }
 
 
@@ -162,7 +164,7 @@ def demo_data_command(
             )
     except ServiceError as error:
         db.session.rollback()
-        raise click.ClickException(MESSAGES.get(error.code, error.code)) from error
+        raise click.ClickException(MESSAGES.get(error.code) or in_english(error.code)) from error
     _report(result, environment)
 
 

@@ -41,6 +41,7 @@ from intake.models import (
     SatisfactionResponse,
     User,
 )
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, case_numbers
 from intake.services.audit import ACTOR_SYSTEM, record
 from intake.services.identity import current_identity_key
@@ -110,7 +111,7 @@ def _world(session: DbSession) -> World:
         )
     )
     if not all(categories.values()) or not departments:
-        raise ServiceError("no_reference_data")
+        raise ServiceError(Problem.NO_REFERENCE_DATA)
     staff = Staff()
     users = session.execute(
         sa.select(User.id, User.role, User.department_id).where(User.active.is_(True))
@@ -230,10 +231,10 @@ def load(
     world = _world(session)
     identity_key = current_identity_key(session)
     if identity_key is None:
-        raise ServiceError("identity_unavailable")
+        raise ServiceError(Problem.IDENTITY_UNAVAILABLE)
     arrivals = Arrivals(fiscal_years, now)
     if not arrivals.spans:
-        raise ServiceError("no_period")
+        raise ServiceError(Problem.NO_PERIOD)
     setup = Setup(world, keyring, identity_key.id, identity_key.public_key, arrivals, now, seed)
     session.rollback()  # nothing read above needs to stay locked while batches are drawn
     result = LoadResult()

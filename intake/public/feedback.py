@@ -25,6 +25,8 @@ from wtforms.validators import AnyOf, Length, Optional, StopValidation, Validati
 from intake import validators
 from intake.extensions import db, limiter
 from intake.models import Case, CaseKind
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.public import bp, tracked
 from intake.public.followup import FLASH_CATEGORY, render_status
 from intake.public.forms import EMAIL_MESSAGES, TOO_LONG, PublicForm
@@ -41,17 +43,14 @@ SCALE = [
     (2, _l("2 – พอใจน้อย")),
     (1, _l("1 – พอใจน้อยที่สุด")),
 ]
-CHOOSE_A_SCORE = _l("โปรดเลือกระดับความพึงพอใจ")
 
-SURVEY_MESSAGES = {
-    "already_answered": _l("เรื่องนี้มีการตอบแบบประเมินความพึงพอใจไปแล้ว ตอบได้เรื่องละหนึ่งครั้ง"),
-    "not_closed": _l("แบบประเมินความพึงพอใจจะเปิดให้ตอบเมื่อเรื่องนี้ปิดแล้ว"),
+# The survey's and the notices' own wording; other refusals say the common message.
+SURVEY_WORDING = {
+    Problem.CASE_NOT_CLOSED: _l("แบบประเมินความพึงพอใจจะเปิดให้ตอบเมื่อเรื่องนี้ปิดแล้ว"),
 }
-NOTICE_MESSAGES = {
-    "unavailable": _l("เรื่องนี้ไม่มีอีเมลที่ให้ไว้ จึงไม่มีการส่งอีเมลแจ้งเตือน"),
-    "closed": _l("เรื่องนี้ปิดแล้ว จึงไม่มีความคืบหน้าที่จะแจ้งทางอีเมลอีก"),
+NOTICE_WORDING = {
+    Problem.CASE_CLOSED: _l("เรื่องนี้ปิดแล้ว จึงไม่มีความคืบหน้าที่จะแจ้งทางอีเมลอีก"),
 }
-ADDRESS_REQUIRED = _l("โปรดกรอกอีเมลที่ต้องการให้ส่งการแจ้งเตือนไป")
 SESSION_ENDED = _l("หมดเวลาการเปิดดูเรื่องแล้ว สิ่งที่ท่านส่งยังไม่ได้บันทึก โปรดกรอกรหัสติดตามเรื่องอีกครั้ง")
 
 
@@ -75,7 +74,7 @@ def _coerce_score(value: Any) -> int | None:
 
 def _score_chosen(form: PublicForm, field: Field) -> None:
     if field.data not in {value for value, _label in SCALE}:
-        raise StopValidation(str(CHOOSE_A_SCORE))
+        raise StopValidation(say(Problem.SCORE_OUT_OF_SCALE))
 
 
 def _score(label: Any) -> RadioField:
@@ -131,7 +130,7 @@ class NoticeForm(PublicForm):
             field.clean = ""
             return
         if not field.data:
-            raise ValidationError(str(ADDRESS_REQUIRED))
+            raise ValidationError(say(Problem.NOTICE_ADDRESS_REQUIRED))
         try:
             field.clean = validators.normalize_email(field.data)
         except validators.InvalidValue as exc:
@@ -222,10 +221,9 @@ def survey() -> ResponseReturnValue:
             db.session, current_keyring(), case.id, form.answers(), now()
         )
     except ServiceError as error:
-        message = SURVEY_MESSAGES.get(error.code)
-        if message is None:
-            raise
-        flash(str(message), FLASH_CATEGORY)
+        if error.code is Problem.NOT_FOUND:  # purged and gone meanwhile
+            return _session_ended()
+        flash(say(error.code, SURVEY_WORDING), FLASH_CATEGORY)
     else:
         flash(_("บันทึกคำตอบของท่านแล้ว ขอบคุณที่ช่วยให้เราปรับปรุงการให้บริการ"), FLASH_CATEGORY)
     return _back_to_status("survey")
@@ -251,10 +249,9 @@ def notices() -> ResponseReturnValue:
             address=getattr(form.address, "clean", ""),
         )
     except ServiceError as error:
-        message = NOTICE_MESSAGES.get(error.code)
-        if message is None:
-            raise
-        flash(str(message), FLASH_CATEGORY)
+        if error.code is Problem.NOT_FOUND:  # purged and gone meanwhile
+            return _session_ended()
+        flash(say(error.code, NOTICE_WORDING), FLASH_CATEGORY)
     else:
         if settings.active:
             flash(_("เริ่มส่งอีเมลแจ้งเตือนเมื่อเรื่องมีความคืบหน้าแล้ว"), FLASH_CATEGORY)

@@ -25,18 +25,13 @@ from intake import tracking
 from intake.attachments import ALLOWED_DESCRIPTION, PreparedAttachment
 from intake.extensions import db, limiter
 from intake.models import CaseKind
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.public import bp, tracked
-from intake.public.forms import (
-    STORAGE_UNAVAILABLE_MESSAGE,
-    TOO_LONG,
-    TrackForm,
-    _FilingForm,
-    _strip,
-)
+from intake.public.forms import TOO_LONG, TrackForm, _FilingForm, _strip
 from intake.public.views import _filing_limit, _limits, _track_limit, now
 from intake.services import ServiceError
 from intake.services import followup as followup_service
-from intake.services.filing import STORAGE_UNAVAILABLE
 from intake.services.keyring import current_keyring
 from intake.services.public_status import PublicStatus
 from intake.services.settings import get_organisation
@@ -54,9 +49,9 @@ SESSION_ENDED = _l(
 )
 REPLY_SENT = _l("ส่งข้อความของท่านถึงเจ้าหน้าที่แล้ว")
 LEFT = _l("ออกจากเรื่องแล้ว เบราว์เซอร์นี้ไม่ได้จำเรื่องของท่านไว้อีกต่อไป")
-REPLY_ERRORS = {
-    "message_required": _l("โปรดเขียนข้อความ"),
-    "text_too_long": _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)", max=followup_service.REPLY_MAX),
+# The reply form's own wording; other refusals say the common message beside the text.
+REPLY_WORDING = {
+    Problem.TEXT_TOO_LONG: _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)", max=followup_service.REPLY_MAX),
 }
 
 
@@ -195,13 +190,12 @@ def track_reply() -> ResponseReturnValue:
         error, latest = refused
         if latest is None:
             return _code_form(code=401, notice=SESSION_ENDED)
-        if error.code == "closed":  # closed while they were writing
+        if error.code is Problem.CASE_CLOSED:  # closed while they were writing
             return render_status(latest, code=409, reply_refused=True)
-        if error.code == STORAGE_UNAVAILABLE:
-            form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
+        if error.code is Problem.STORAGE_UNAVAILABLE:
+            form.attachments.errors = [say(error.code)]
             return render_status(latest, code=503, reply_form=form)
-        problem = REPLY_ERRORS.get(error.code, REPLY_ERRORS["message_required"])
-        form.message.errors = [str(problem)]
+        form.message.errors = [say(error.code, REPLY_WORDING)]
         return render_status(latest, code=422, reply_form=form)
     flash(str(REPLY_SENT), FLASH_CATEGORY)
     return redirect(url_for("public.track"), code=303)

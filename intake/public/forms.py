@@ -42,10 +42,6 @@ CODE_INPUT_MAX = 80
 
 REQUIRED = _l("โปรดกรอกช่องนี้")
 TOO_LONG = _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)")
-# Shown beside the files when the upload folder is full or unwritable: nothing was saved.
-STORAGE_UNAVAILABLE_MESSAGE = _l(
-    "ขณะนี้ระบบจัดเก็บไฟล์แนบไม่ได้ สิ่งที่ท่านส่งจึงยังไม่ได้รับการบันทึก โปรดส่งอีกครั้งในภายหลัง หรือส่งโดยไม่แนบไฟล์"
-)
 
 ATTACHMENT_MESSAGES = {
     "empty": _l("ไฟล์ “%(name)s” ว่างเปล่า"),

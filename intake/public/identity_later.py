@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 
 from intake.extensions import db, limiter
 from intake.models import Case
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.public import bp, tracked
 from intake.public.feedback import _session_ended, _status_page, _track_limit, now
 from intake.public.followup import FLASH_CATEGORY
@@ -22,12 +24,11 @@ from intake.public.forms import LateIdentityForm
 from intake.services import ServiceError, late_identity
 from intake.services.keyring import current_keyring
 
-REFUSED = {
-    "already_given": _l("เรื่องนี้มีข้อมูลตัวตนของท่านอยู่แล้ว จึงให้ซ้ำหรือแก้ไขไม่ได้"),
-    "not_anonymous": _l("เรื่องนี้ไม่ได้แจ้งแบบไม่ประสงค์ออกนาม จึงไม่ต้องให้ข้อมูลตัวตนเพิ่ม"),
-    "purged": _l("เรื่องนี้พ้นระยะเวลาเก็บรักษาข้อมูลแล้ว จึงไม่รับข้อมูลใหม่"),
-    "closed": _l("เรื่องนี้ปิดแล้ว จึงไม่รับข้อมูลตัวตนเพิ่ม หากมีข้อมูลใหม่ โปรดยื่นเรื่องใหม่"),
-    "identity_unavailable": _l("ขณะนี้ระบบยังปิดผนึกข้อมูลตัวตนไม่ได้ ข้อมูลของท่านยังไม่ได้บันทึก โปรดลองใหม่ภายหลัง"),
+# This screen's own wording; every other refusal says the common message.
+WORDING = {
+    Problem.CASE_CLOSED: _l(
+        "เรื่องนี้ปิดแล้ว จึงไม่รับข้อมูลตัวตนเพิ่ม หากมีข้อมูลใหม่ โปรดยื่นเรื่องใหม่"
+    ),
 }
 
 
@@ -50,10 +51,9 @@ def add_identity() -> ResponseReturnValue:
     try:
         late_identity.add_identity(db.session, current_keyring(), case.id, form.identity(), now())
     except ServiceError as error:
-        message = REFUSED.get(error.code)
-        if message is None:
-            raise
-        flash(str(message), FLASH_CATEGORY)
+        if error.code is Problem.NOT_FOUND:  # purged and gone meanwhile
+            return _session_ended()
+        flash(say(error.code, WORDING), FLASH_CATEGORY)
         return redirect(url_for("public.track", _anchor="identity-later"), code=303)
     flash(
         _("บันทึกข้อมูลตัวตนของท่านแล้ว ข้อมูลถูกปิดผนึกทันที ไม่มีผู้ใดเปิดอ่านได้จากหน้านี้"),

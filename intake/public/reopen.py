@@ -18,6 +18,8 @@ from wtforms.validators import DataRequired, Length
 from intake.attachments import ALLOWED_DESCRIPTION
 from intake.extensions import db, limiter
 from intake.models import CaseKind
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.public import bp
 from intake.public.followup import (
     FLASH_CATEGORY,
@@ -27,11 +29,10 @@ from intake.public.followup import (
     render_status,
     send_to_followed_case,
 )
-from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, TOO_LONG, _FilingForm, _strip
+from intake.public.forms import TOO_LONG, _FilingForm, _strip
 from intake.public.views import _filing_limit, _limits
 from intake.services import followup as followup_service
 from intake.services import reopen_requests
-from intake.services.filing import STORAGE_UNAVAILABLE
 from intake.services.settings import get_organisation
 
 REQUEST_SENT = _l(
@@ -39,14 +40,20 @@ REQUEST_SENT = _l(
 )
 # Refusals that are not about a field: the page then says where things stand.
 REFUSED = {
-    "pending": _l("เรื่องนี้มีคำขอให้เปิดใหม่ที่รอพิจารณาอยู่แล้ว โปรดรอผลการพิจารณา"),
-    "window_closed": _l("พ้นระยะเวลาที่ขอให้เปิดเรื่องใหม่ได้แล้ว โปรดยื่นเรื่องใหม่"),
-    "not_closed": _l("เรื่องนี้ยังดำเนินการอยู่ ท่านส่งข้อความถึงเจ้าหน้าที่ได้ที่หน้านี้"),
-    "purged": _l("เรื่องนี้ถูกลบเนื้อหาแล้วตามระยะเวลาเก็บรักษาข้อมูล จึงขอให้เปิดใหม่ไม่ได้ โปรดยื่นเรื่องใหม่"),
+    Problem.REOPEN_PENDING,
+    Problem.REOPEN_WINDOW_CLOSED,
+    Problem.CASE_NOT_CLOSED,
+    Problem.CASE_PURGED,
 }
-FIELD_ERRORS = {
-    "message_required": _l("โปรดบอกว่าปัญหาใดยังไม่ได้รับการแก้ไข"),
-    "text_too_long": _l("ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)", max=reopen_requests.MESSAGE_MAX),
+# This screen's own wording; every other refusal says the common message.
+WORDING = {
+    Problem.CASE_PURGED: _l(
+        "เรื่องนี้ถูกลบเนื้อหาแล้วตามระยะเวลาเก็บรักษาข้อมูล จึงขอให้เปิดใหม่ไม่ได้ โปรดยื่นเรื่องใหม่"
+    ),
+    Problem.MESSAGE_REQUIRED: _l("โปรดบอกว่าปัญหาใดยังไม่ได้รับการแก้ไข"),
+    Problem.TEXT_TOO_LONG: _l(
+        "ยาวเกินไป (ไม่เกิน %(max)d ตัวอักษร)", max=reopen_requests.MESSAGE_MAX
+    ),
 }
 
 
@@ -58,7 +65,7 @@ class ReopenForm(_FilingForm):
     message = TextAreaField(
         _l("ปัญหาใดยังไม่ได้รับการแก้ไข"),
         validators=[
-            DataRequired(FIELD_ERRORS["message_required"]),
+            DataRequired(WORDING[Problem.MESSAGE_REQUIRED]),
             Length(max=reopen_requests.MESSAGE_MAX, message=TOO_LONG),
         ],
         filters=[_strip],
@@ -104,12 +111,11 @@ def track_reopen() -> ResponseReturnValue:
         if latest is None:
             return _code_form(code=401, notice=SESSION_ENDED)
         if error.code in REFUSED:
-            return render_status(latest, code=409, reopen_refused=str(REFUSED[error.code]))
-        if error.code == STORAGE_UNAVAILABLE:
-            form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
+            return render_status(latest, code=409, reopen_refused=say(error.code, WORDING))
+        if error.code is Problem.STORAGE_UNAVAILABLE:
+            form.attachments.errors = [say(error.code)]
             return _refused_form(latest, 503, form)
-        problem = FIELD_ERRORS.get(error.code, FIELD_ERRORS["message_required"])
-        form.message.errors = [str(problem)]
+        form.message.errors = [say(error.code, WORDING)]
         return _refused_form(latest, 422, form)
     flash(str(REQUEST_SENT), FLASH_CATEGORY)
     return redirect(url_for("public.track", _anchor="reopen"), code=303)

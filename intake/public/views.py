@@ -28,11 +28,13 @@ from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language, current_local_name
 from intake.local_names import in_language, local_name
 from intake.models import AccusedRole, CaseKind, Organisation
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.public import bp, receipt_slip
-from intake.public.forms import STORAGE_UNAVAILABLE_MESSAGE, ComplaintForm, TipForm
+from intake.public.forms import ComplaintForm, TipForm
 from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
-from intake.services.filing import STORAGE_UNAVAILABLE, FilingInput, file_case, sent_files
+from intake.services.filing import FilingInput, file_case, sent_files
 from intake.services.keyring import current_keyring
 from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
 
@@ -147,7 +149,7 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
             )
         except ServiceError as error:
             _show_service_error(form, error)
-            storage_failed = error.code == STORAGE_UNAVAILABLE
+            storage_failed = error.code is Problem.STORAGE_UNAVAILABLE
         else:
             receipt = {
                 "id": public_tokens.new_token_id(),
@@ -180,14 +182,14 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
 
 
 def _show_service_error(form: ComplaintForm | TipForm, error: ServiceError) -> None:
-    if error.code == "identity_unavailable" and isinstance(form, TipForm):
+    if error.code is Problem.IDENTITY_UNAVAILABLE and isinstance(form, TipForm):
         form.anonymous.errors = [
             _("ขณะนี้ระบบยังรับข้อมูลตัวตนไม่ได้ โปรดเลือกไม่ประสงค์ออกนาม หรือติดต่อศูนย์รับเรื่องโดยตรง")
         ]
-    elif error.code == STORAGE_UNAVAILABLE:
-        form.attachments.errors = [str(STORAGE_UNAVAILABLE_MESSAGE)]
+    elif error.code is Problem.STORAGE_UNAVAILABLE:
+        form.attachments.errors = [say(error.code)]
     else:
-        form.category.errors = [*form.category.errors, _("โปรดเลือกประเภทเรื่องใหม่")]
+        form.category.errors = [*form.category.errors, say(error.code)]
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])

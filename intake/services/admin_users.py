@@ -26,6 +26,7 @@ from intake import crypto
 from intake.database import forget_freed_pages
 from intake.models import Department, Role, User
 from intake.permissions import Permission, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, enrolment, sign_in_throttle
 from intake.services.audit import actor_label, record
 from intake.services.identity import custodians
@@ -44,7 +45,7 @@ def list_users(session: DbSession) -> list[User]:
 def get_user(session: DbSession, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     return user
 
 
@@ -58,10 +59,10 @@ def _check_department(session: DbSession, role: Role, department_id: int | None)
     if role is not Role.DEPARTMENT:
         return None
     if department_id is None:
-        raise ServiceError("department_required")
+        raise ServiceError(Problem.DEPARTMENT_REQUIRED)
     department = session.get(Department, department_id)
     if department is None or not department.active:
-        raise ServiceError("department_required")
+        raise ServiceError(Problem.DEPARTMENT_REQUIRED)
     return department_id
 
 
@@ -81,9 +82,9 @@ def create_user(
 ) -> enrolment.IssuedLink:
     """A new account without password or two-factor, and its enrolment link; commits."""
     if USERNAME_PATTERN.fullmatch(username) is None:
-        raise ServiceError("bad_username")
+        raise ServiceError(Problem.BAD_USERNAME)
     if find_user(session, username) is not None:
-        raise ServiceError("username_taken")
+        raise ServiceError(Problem.USERNAME_TAKEN)
     department_id = _check_department(session, role, department_id)
     record(
         session,
@@ -140,9 +141,9 @@ def change_role(
 ) -> User:
     user = get_user(session, user_id)
     if user.id == admin.id and role is not user.role:
-        raise ServiceError("self")
+        raise ServiceError(Problem.OWN_ACCOUNT)
     if not has_permission(role, Permission.IDENTITY_KEY) and holds_identity_key(session, user):
-        raise ServiceError("holds_identity_key")
+        raise ServiceError(Problem.HOLDS_IDENTITY_KEY)
     department_id = _check_department(session, role, department_id)
     email = user.email if email is None else email
     is_lead = user.is_lead if is_lead is None else is_lead
@@ -167,7 +168,7 @@ def change_role(
     user.email, user.is_lead = email, is_lead
     user.excluded_from_executive_tips = steps_aside
     if newly_aside and not _someone_handles_executive_tips(session):
-        raise ServiceError("no_executive_tip_handler")
+        raise ServiceError(Problem.NO_EXECUTIVE_TIP_HANDLER)
     detail = f"user:{user.id} role={role.value} lead={int(is_lead)}"
     if steps_aside or was_aside:  # said when it is on, or has just been turned off
         detail += f" executive_tips_excluded={int(steps_aside)}"
@@ -199,7 +200,7 @@ def set_active(
     """Disabling signs the user out everywhere at once; enabling also lifts a lockout."""
     user = get_user(session, user_id)
     if user.id == admin.id:
-        raise ServiceError("self")
+        raise ServiceError(Problem.OWN_ACCOUNT)
     if user.active == active:
         return user
     if active:
@@ -209,7 +210,7 @@ def set_active(
     else:
         keyholders = custodians(session)
         if [c.id for c in keyholders] == [user.id]:
-            raise ServiceError("last_custodian")
+            raise ServiceError(Problem.LAST_CUSTODIAN)
         user.active = False
         action = "admin.user_disabled"
     end_all_sessions(session, user, now)
@@ -228,7 +229,7 @@ def issue_enrolment_link(
     user is signed out everywhere now."""
     user = get_user(session, user_id)
     if user.id == admin.id:
-        raise ServiceError("self_link")  # it would sign them out before they saw it
+        raise ServiceError(Problem.OWN_ENROLMENT_LINK)  # it would sign them out before they saw it
     return enrolment.issue_link(session, keyring, user, actor=actor_label(admin), now=now)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from intake import crypto
 from intake.models import User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 
@@ -20,7 +21,7 @@ def save_with_audit(
     now: datetime,
     detail: str | Callable[[], str],
     action: str = "admin.reference_changed",
-    taken: str = "name_taken",
+    taken: Problem = Problem.NAME_TAKEN,
 ) -> None:
     """Write the change, then its audit entry, and commit them together.
 

@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from intake import crypto
 from intake.models import Role, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services import sign_in_throttle as throttle
 from intake.services.audit import actor_label, record
@@ -48,7 +49,7 @@ class NewUser:
 
 def _totp_secret(keyring: crypto.Keyring, user: User) -> str:
     if user.totp_secret_enc is None:
-        raise ServiceError("no_totp")
+        raise ServiceError(Problem.NO_TWO_FACTOR)
     return crypto.decrypt_text(
         keyring, user.totp_secret_enc, table="users", column="totp_secret", row_id=str(user.id)
     )
@@ -80,7 +81,7 @@ def provisioning_uri(keyring: crypto.Keyring, user: User, organisation_name: str
 
 def check_password_strength(password: str) -> None:
     if len(password) < PASSWORD_MIN:
-        raise ServiceError("weak_password")
+        raise ServiceError(Problem.WEAK_PASSWORD)
 
 
 def set_password(session: DbSession, user: User, password: str) -> None:
@@ -98,7 +99,7 @@ def enrol_two_factor(
     from it (so a mistyped secret cannot lock them out). Does not commit."""
     step = _matching_step(secret, code, now)
     if step is None:
-        raise ServiceError("bad_code")
+        raise ServiceError(Problem.WRONG_TWO_FACTOR_CODE)
     user.totp_secret_enc = crypto.encrypt_field(
         keyring, secret, table="users", column="totp_secret", row_id=str(user.id)
     )
@@ -119,7 +120,7 @@ def register_user(
     """A staff account with a fresh TOTP secret; commits."""
     check_password_strength(password)
     if role is Role.DEPARTMENT and department_id is None:
-        raise ServiceError("department_required")
+        raise ServiceError(Problem.DEPARTMENT_REQUIRED)
     user = create_user(session, username, display_name, role, None, department_id)
     set_password(session, user, password)
     _new_totp_secret(keyring, user)
@@ -153,10 +154,10 @@ def check_password(
         or throttle.refused(session, user, client, now)
     ):
         check_password_hash(_dummy_hash(), password)
-        raise ServiceError("invalid")
+        raise ServiceError(Problem.SIGN_IN_REFUSED)
     if not check_password_hash(user.password_hash, password):
         _fail(session, keyring, user, client, now)
-        raise ServiceError("invalid")
+        raise ServiceError(Problem.SIGN_IN_REFUSED)
     # The password is in hand only now: a legal officer's personal key is made (or
     # checked) with it, for what a reveal hands over.
     if ensure_personal_key(session, keyring, user, password, now) is not None:
@@ -189,11 +190,12 @@ def check_code(
     Returns the id of the new server-side session, for the cookie.
     """
     if not user.active or throttle.refused(session, user, client, now):
-        raise ServiceError("locked")
+        raise ServiceError(Problem.SIGN_IN_LOCKED)
     step = _matching_step(_totp_secret(keyring, user), code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         _fail(session, keyring, user, client, now)
-        raise ServiceError("locked" if throttle.refused(session, user, client, now) else "bad_code")
+        locked = throttle.refused(session, user, client, now)
+        raise ServiceError(Problem.SIGN_IN_LOCKED if locked else Problem.WRONG_TWO_FACTOR_CODE)
     user.totp_last_step = step
     user.totp_confirmed = True
     user.last_login_at = now
@@ -221,7 +223,7 @@ def change_password(
     """Changing the password ends every other session of the user on the server and
     re-wraps the personal key under the new password."""
     if not check_password_hash(user.password_hash, current):
-        raise ServiceError("invalid")
+        raise ServiceError(Problem.SIGN_IN_REFUSED)
     set_password(session, user, new)
     rewrap_personal_key(session, user, current, new)
     end_all_sessions(session, user, now, keep_token=keep_token)

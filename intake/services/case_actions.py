@@ -25,6 +25,7 @@ from intake.models import (
     User,
 )
 from intake.permissions import can_view_kind
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.case_links import followers
@@ -97,7 +98,7 @@ def _public_message(
 ) -> Case:
     """A message the complainant reads (update or question), without a status change."""
     with working(session, actor, case_id, action) as case:
-        message = required_text(message, "message_required")
+        message = required_text(message, Problem.MESSAGE_REQUIRED)
         add_event(keyring, case, actor, now, event_type, public=True, message=message)
         return finish(session, keyring, actor, case, now, action.value, "case.updated")
 
@@ -116,7 +117,7 @@ def assign(
     with working(session, actor, case_id, Action.ASSIGN) as case:
         department = session.get(Department, department_id) if department_id else None
         if department is None or not department.active:
-            raise ServiceError("department_required")
+            raise ServiceError(Problem.DEPARTMENT_REQUIRED)
         note = optional_text(note)
         detail = move(keyring, case, actor, Status.ASSIGNED, now)
         case.department_id = department.id
@@ -168,7 +169,7 @@ def add_note(
 ) -> Case:
     """Internal only: never shown to the complainant."""
     with working(session, actor, case_id, Action.NOTE) as case:
-        internal_note(keyring, case, actor, now, required_text(note, "note_required"))
+        internal_note(keyring, case, actor, now, required_text(note, Problem.NOTE_REQUIRED))
         return finish(session, keyring, actor, case, now, "note", "case.noted")
 
 
@@ -212,7 +213,7 @@ def resolve(
 ) -> Case:
     """Close with the answer the complainant reads."""
     with working(session, actor, case_id, Action.RESOLVE) as case:
-        message = required_text(message, "message_required")
+        message = required_text(message, Problem.MESSAGE_REQUIRED)
         detail = move(keyring, case, actor, Status.RESOLVED, now, message)
         close(case, now)
         return finish(session, keyring, actor, case, now, detail)
@@ -223,7 +224,7 @@ def reject(
 ) -> Case:
     """Close without handling it; the reason is told to the complainant."""
     with working(session, actor, case_id, Action.REJECT) as case:
-        reason = required_text(reason, "reason_required")
+        reason = required_text(reason, Problem.REASON_REQUIRED)
         detail = move(keyring, case, actor, Status.REJECTED, now, reason)
         close(case, now)
         return finish(session, keyring, actor, case, now, detail)
@@ -243,10 +244,10 @@ def refer(
     """Close by sending the case to an external agency (a code of labels.REFERRAL)."""
     with working(session, actor, case_id, Action.REFER) as case:
         if destination not in REFERRAL:
-            raise ServiceError("referral_required")
+            raise ServiceError(Problem.REFERRAL_REQUIRED)
         name = optional_text(destination_name)[:200]
         if destination == REFERRAL_OTHER and not name:
-            raise ServiceError("referral_name_required")
+            raise ServiceError(Problem.REFERRAL_NAME_REQUIRED)
         message = optional_text(message)
         detail = move(keyring, case, actor, Status.REFERRED, now, message)
         case.referred_to = destination
@@ -260,7 +261,7 @@ def return_to_screening(
 ) -> Case:
     """A department hands back a case that is not theirs; it leaves the department."""
     with working(session, actor, case_id, Action.RETURN) as case:
-        reason = required_text(reason, "reason_required")
+        reason = required_text(reason, Problem.REASON_REQUIRED)
         detail = move(keyring, case, actor, Status.SCREENING, now)
         internal_note(keyring, case, actor, now, reason)
         case.department_id = None
@@ -298,7 +299,7 @@ def reopen_locked(
 ) -> str:
     """The reopening itself, on a case already locked by the caller (``working``); the
     caller finishes the transaction. Returns the audit detail."""
-    reason = required_text(reason, "reason_required")
+    reason = required_text(reason, Problem.REASON_REQUIRED)
     message = optional_text(message)
     detail = move(keyring, case, actor, Status.SCREENING, now, message)
     answer_id = case.events[-1].id  # the public "reopened" line
@@ -335,7 +336,7 @@ def move_to_tip(
     with working(session, actor, case_id, Action.MOVE_TO_TIP) as case:
         note = optional_text(note)
         if followers(session, case.id):
-            raise ServiceError("linked_cases")  # a tip is never linked to a complaint
+            raise ServiceError(Problem.LINKED_CASES)  # a tip is never linked to a complaint
         contact = contact_details(keyring, case) or {}
         sealed = False
         if contact:

@@ -30,6 +30,7 @@ from intake import crypto, workflow
 from intake.crypto import Keyring
 from intake.models import Case, CaseEvent, EventType, User, new_id
 from intake.permissions import WORK_PERMISSION, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.notices import notify_complainant
@@ -207,28 +208,28 @@ def link(
     with _transaction(session):
         case = session.get(Case, case_id)
         if case is None or not may_view(actor, case):
-            raise ServiceError("not_found")
+            raise ServiceError(Problem.NOT_FOUND)
         if not _may_work(actor, case):
-            raise ServiceError("forbidden")
+            raise ServiceError(Problem.FORBIDDEN)
         typed = primary = _by_reference(session, primary_reference)
         if primary is not None and primary.primary_case_id is not None:
             primary = session.get(Case, primary.primary_case_id)
         if primary is None or not may_view(actor, primary):
-            raise ServiceError("link_unknown")  # never confirm a case this person cannot see
+            raise ServiceError(Problem.LINK_UNKNOWN)  # never confirm a case this person cannot see
         if not _may_work(actor, primary):
-            raise ServiceError("forbidden")
+            raise ServiceError(Problem.FORBIDDEN)
         _lock_in_order(session, {case.id, primary.id})
         if primary.primary_case_id is not None:
-            raise ServiceError("link_already")  # linked meanwhile by someone else
+            raise ServiceError(Problem.LINK_ALREADY)  # linked meanwhile by someone else
         if primary.id == case.id:
             # the typed case may already follow this one
-            raise ServiceError("link_self" if typed is primary else "link_follower")
+            raise ServiceError(Problem.LINK_SELF if typed is primary else Problem.LINK_FOLLOWER)
         if primary.kind is not case.kind:
-            raise ServiceError("link_kind")
+            raise ServiceError(Problem.LINK_KIND)
         if not (_open(case) and _open(primary)):
-            raise ServiceError("link_closed")
+            raise ServiceError(Problem.LINK_CLOSED)
         if case.primary_case_id is not None:
-            raise ServiceError("link_already")
+            raise ServiceError(Problem.LINK_ALREADY)
         moving = [case, *followers(session, case.id, lock=True)]
         for follower in moving:
             _follow_now(keyring, actor, follower, primary, now)
@@ -245,12 +246,12 @@ def unlink(
     with _transaction(session):
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or not may_view(actor, case):
-            raise ServiceError("not_found")
+            raise ServiceError(Problem.NOT_FOUND)
         if case.primary_case_id is None:
-            raise ServiceError("link_none")
+            raise ServiceError(Problem.LINK_NONE)
         primary = session.get(Case, case.primary_case_id)
         if not _may_work(actor, case) or primary is None or not _may_work(actor, primary):
-            raise ServiceError("forbidden")
+            raise ServiceError(Problem.FORBIDDEN)
         case.primary_case_id = None
         _record_link(session, keyring, actor, "case.unlinked", case, primary, now)
     return case

@@ -17,6 +17,7 @@ from intake import crypto, deadlines
 from intake.crypto import Keyring
 from intake.deadlines import DeadlineState
 from intake.models import Attachment, Case, CaseEvent, CaseKind, EventType, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, interim
 from intake.services.audit import actor_label, record
 from intake.services.settings import get_organisation
@@ -42,7 +43,7 @@ def view_case(
     """The case for a staff page; hidden cases are "not_found". The view is audited."""
     case = session.get(Case, case_id)
     if case is None or not may_view(actor, case):
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if case.kind in AUDITED_VIEWS:
         record(
             session,
@@ -169,12 +170,12 @@ def open_attachment(
     case = session.get(Case, case_id)
     attachment = session.get(Attachment, attachment_id)
     if case is None or not may_view(actor, case):
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if attachment is None or attachment.case_id != case.id:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     path = uploads_dir / attachment.stored_name
     if not path.is_file():
-        raise ServiceError("file_missing")
+        raise ServiceError(Problem.FILE_MISSING)
     data = crypto.decrypt_field(
         keyring, path.read_bytes(), table="attachments", column="data", row_id=attachment.id
     )

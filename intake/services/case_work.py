@@ -20,6 +20,7 @@ from intake import crypto, deadlines, workflow
 from intake.crypto import Keyring
 from intake.models import Case, CaseEvent, CaseKind, EventType, User, new_id
 from intake.permissions import WORK_PERMISSION, Permission, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.case_links import mirror
@@ -69,11 +70,11 @@ def working(session: DbSession, actor: User, case_id: str, action: Action) -> It
             .execution_options(populate_existing=True)
         ).one_or_none()
         if case is None or not may_view(actor, case):
-            raise ServiceError("not_found")  # never confirm that a hidden case exists
+            raise ServiceError(Problem.NOT_FOUND)  # never confirm that a hidden case exists
         if not _may_do(actor, case, action):
-            raise ServiceError("forbidden")
+            raise ServiceError(Problem.FORBIDDEN)
         if not workflow.starts_from(action, case.status):
-            raise ServiceError("not_allowed_move")
+            raise ServiceError(Problem.NOT_ALLOWED_MOVE)
         yield case
     except BaseException:
         session.rollback()
@@ -84,11 +85,11 @@ def optional_text(value: str | None) -> str:
     """Trimmed; within MAX_TEXT or ``text_too_long``."""
     text = (value or "").strip()
     if len(text) > MAX_TEXT:
-        raise ServiceError("text_too_long")
+        raise ServiceError(Problem.TEXT_TOO_LONG)
     return text
 
 
-def required_text(value: str | None, code: str) -> str:
+def required_text(value: str | None, code: Problem) -> str:
     """As ``optional_text``, and ``code`` when nothing is left."""
     text = optional_text(value)
     if not text:
@@ -132,7 +133,7 @@ def move(
     try:
         workflow.check_move(current, target)
     except workflow.TransitionNotAllowed as exc:
-        raise ServiceError("not_allowed_move") from exc
+        raise ServiceError(Problem.NOT_ALLOWED_MOVE) from exc
     case.status = target
     add_event(
         keyring,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from intake import crypto
 from intake.models import CaseKind, Category, Department, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audited_save import save_with_audit
 
@@ -28,7 +29,7 @@ Row = TypeVar("Row", Department, Category)
 
 def _get(session: DbSession, model: type[Row], row_id: int) -> Row:
     if (row := session.get(model, row_id)) is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     return row
 
 
@@ -41,7 +42,7 @@ def _set_active(
     *,
     active: bool,
     now: datetime,
-    refuse: Callable[[Row, bool], str | None],
+    refuse: Callable[[Row, bool], Problem | None],
 ) -> Row:
     """Switch a department or category on or off, unless ``refuse`` names a reason not to."""
     if row.active == active:
@@ -83,7 +84,7 @@ def add_department(
     now: datetime,
 ) -> Department:
     if _department_name_taken(session, name_th, None):
-        raise ServiceError("name_taken")
+        raise ServiceError(Problem.NAME_TAKEN)
     department = Department(name_th=name_th, name_en=name_en)
     session.add(department)
     save_with_audit(session, keyring, admin, now, lambda: f"department:{department.id} added")
@@ -102,7 +103,7 @@ def rename_department(
 ) -> Department:
     department = get_department(session, department_id)
     if _department_name_taken(session, name_th, department.id):
-        raise ServiceError("name_taken")
+        raise ServiceError(Problem.NAME_TAKEN)
     if (department.name_th, department.name_en) == (name_th, name_en):
         return department
     department.name_th = name_th
@@ -120,13 +121,13 @@ def set_department_active(
     active: bool,
     now: datetime,
 ) -> Department:
-    def refuse(department: Department, active: bool) -> str | None:
+    def refuse(department: Department, active: bool) -> Problem | None:
         if active:
             return None
         routed = select(Category.id).where(
             Category.department_id == department.id, Category.active.is_(True)
         )
-        return "department_in_use" if session.scalars(routed).first() is not None else None
+        return Problem.DEPARTMENT_IN_USE if session.scalars(routed).first() is not None else None
 
     department = get_department(session, department_id)
     return _set_active(
@@ -160,16 +161,16 @@ def _check_category(
     query = select(Category.id).where(Category.kind == kind, Category.name_th == name_th)
     found = session.scalars(query).first()
     if found is not None and found != own_id:
-        raise ServiceError("name_taken")
+        raise ServiceError(Problem.NAME_TAKEN)
     if department_id is not None:
         department = session.get(Department, department_id)
         if department is None or not department.active:
-            raise ServiceError("no_department")
+            raise ServiceError(Problem.NO_DEPARTMENT)
 
 
 def _check_position(position: int) -> None:
     if not 0 <= position <= POSITION_MAX:
-        raise ServiceError("bad_position")
+        raise ServiceError(Problem.BAD_POSITION)
 
 
 def add_category(
@@ -228,10 +229,10 @@ def update_category(
     return category
 
 
-def _category_refusal(category: Category, active: bool) -> str | None:
+def _category_refusal(category: Category, active: bool) -> Problem | None:
     """A category switched on must route to a department that is on (or to none)."""
     if active and category.department is not None and not category.department.active:
-        return "no_department"
+        return Problem.NO_DEPARTMENT
     return None
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from intake import crypto
 from intake.database import forget_freed_pages
 from intake.models import Role, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, sign_in_throttle
 from intake.services import auth as auth_service
 from intake.services.audit import ACTOR_SYSTEM, actor_label, record
@@ -109,7 +110,7 @@ def create_account(
     """A staff account with no password and no two-factor yet, and its enrolment link.
     Does not commit."""
     if role is Role.DEPARTMENT and department_id is None:
-        raise ServiceError("department_required")
+        raise ServiceError(Problem.DEPARTMENT_REQUIRED)
     user = create_user(session, username, display_name, role, None, department_id)
     return issue(session, keyring, user, actor=actor, now=now)
 
@@ -132,15 +133,15 @@ def find_pending(session: DbSession, keyring: crypto.Keyring, token: str, now: d
     or replaced) or "enrolment_expired" (which also clears and audits the expiry)."""
     token = token.strip()
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise ServiceError("enrolment_invalid")
+        raise ServiceError(Problem.ENROLMENT_INVALID)
     digest = crypto.enrolment_digest(keyring, token)
     user = session.scalars(select(User).where(User.enrolment_digest == digest)).first()
     if user is None or not user.active:
-        raise ServiceError("enrolment_invalid")
+        raise ServiceError(Problem.ENROLMENT_INVALID)
     if user.enrolment_expires_at is None or user.enrolment_expires_at <= now:
         _expire(session, keyring, user, now)
         session.commit()
-        raise ServiceError("enrolment_expired")
+        raise ServiceError(Problem.ENROLMENT_EXPIRED)
     return user
 
 
@@ -168,7 +169,7 @@ def open_pending(keyring: crypto.Keyring, sealed: str) -> PendingEnrolment:
         data = json.loads(crypto.open_token(keyring, sealed, purpose=_SEAL_PURPOSE))
         return PendingEnrolment(str(data["token"]), str(data["secret"]))
     except (crypto.CryptoError, ValueError, KeyError, TypeError) as exc:
-        raise ServiceError("enrolment_invalid") from exc
+        raise ServiceError(Problem.ENROLMENT_INVALID) from exc
 
 
 def complete(
@@ -200,7 +201,7 @@ def complete(
     )
     if getattr(claimed, "rowcount", 0) != 1:
         session.rollback()
-        raise ServiceError("enrolment_invalid")
+        raise ServiceError(Problem.ENROLMENT_INVALID)
     user.enrolment_digest = None
     user.enrolment_expires_at = None
     sign_in_throttle.lift(session, user)

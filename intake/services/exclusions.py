@@ -26,6 +26,7 @@ from intake.models import (
     User,
 )
 from intake.permissions import Permission, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.visibility import excluded_user_ids, may_view
@@ -104,16 +105,16 @@ def exclude(
     try:
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None or not may_view(actor, case):
-            raise ServiceError("not_found")
+            raise ServiceError(Problem.NOT_FOUND)
         if not may_exclude(actor, case):
-            raise ServiceError("forbidden")
+            raise ServiceError(Problem.FORBIDDEN)
         user = session.get(User, user_id)
         if user is None or not user.active or user.role not in EXCLUDABLE_ROLES:
-            raise ServiceError("user_required")
+            raise ServiceError(Problem.EXCLUDED_USER_REQUIRED)
         if user.id in excluded_user_ids(case, [user]):
-            raise ServiceError("already_excluded")
+            raise ServiceError(Problem.ALREADY_EXCLUDED)
         if not _handlers_left(session, case, user):
-            raise ServiceError("last_handler")
+            raise ServiceError(Problem.LAST_HANDLER)
         exclusion = CaseExclusion(
             case_id=case.id, user_id=user.id, created_at=now, created_by_id=actor.id
         )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from intake import crypto
 from intake.models import ExtraHoliday, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audited_save import save_with_audit
 
@@ -36,11 +37,11 @@ def add_holiday(
 ) -> ExtraHoliday:
     """A cabinet-declared day off; deadlines computed from now on skip it."""
     if session.get(ExtraHoliday, day) is not None:
-        raise ServiceError("holiday_exists")
+        raise ServiceError(Problem.HOLIDAY_EXISTS)
     holiday = ExtraHoliday(day=day, name=name)
     session.add(holiday)
     save_with_audit(
-        session, keyring, admin, now, day.isoformat(), "admin.holiday_added", "holiday_exists"
+        session, keyring, admin, now, day.isoformat(), "admin.holiday_added", Problem.HOLIDAY_EXISTS
     )
     return holiday
 
@@ -50,6 +51,6 @@ def remove_holiday(
 ) -> None:
     holiday = session.get(ExtraHoliday, day)
     if holiday is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     session.delete(holiday)
     save_with_audit(session, keyring, admin, now, day.isoformat(), "admin.holiday_removed")

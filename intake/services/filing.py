@@ -29,6 +29,7 @@ from intake.models import (
     User,
     new_id,
 )
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, case_numbers
 from intake.services.audit import ACTOR_PUBLIC, actor_label, record
 from intake.services.identity import seal_case_identity
@@ -37,7 +38,6 @@ from intake.workflow import Status
 
 log = logging.getLogger(__name__)
 
-STORAGE_UNAVAILABLE = "storage_unavailable"
 
 REPORTER_FIELDS = ("name", "phone", "email", "address", "national_id")
 
@@ -106,7 +106,7 @@ def _check_category(session: DbSession, data: FilingInput) -> None:
         return
     category = session.get(Category, data.category_id)
     if category is None or category.kind is not data.kind or not category.active:
-        raise ServiceError("category")
+        raise ServiceError(Problem.CATEGORY_UNAVAILABLE)
 
 
 def store_files(
@@ -120,7 +120,7 @@ def store_files(
     """Encrypt each file to disk before the commit; the caller removes them on failure.
     Files sent later with a complainant's reply name that reply's event.
 
-    Raises ServiceError("storage_unavailable") when the upload folder cannot take them
+    Raises ServiceError(Problem.STORAGE_UNAVAILABLE) when the upload folder cannot take them
     (full, read-only, gone); whatever was written of them is removed first."""
     written: list[Path] = []
     if not files:
@@ -155,7 +155,7 @@ def store_files(
                 path.unlink(missing_ok=True)
         # The error's name only (ENOSPC, EROFS...): its text carries the folder's path.
         log.warning("upload storage unavailable: %s", errno.errorcode.get(error.errno or 0, "?"))
-        raise ServiceError(STORAGE_UNAVAILABLE) from None
+        raise ServiceError(Problem.STORAGE_UNAVAILABLE) from None
     return written
 
 
@@ -170,7 +170,7 @@ def file_case(
     _check_category(session, data)
     received_at = data.received_at or now
     if received_at > now:
-        raise ServiceError("received_in_future")
+        raise ServiceError(Problem.RECEIVED_IN_FUTURE)
     organisation = get_organisation(session)
     due = deadlines.due_at(
         received_at,

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from intake import crypto, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import Case, CaseEvent, CaseKind, EventType, new_id
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, late_identity, reopen_requests
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.case_workers import notify_workers
@@ -109,13 +110,13 @@ def post_reply(
             .execution_options(populate_existing=True)
         ).one_or_none()
         if case is None:
-            raise ServiceError("not_found")
+            raise ServiceError(Problem.NOT_FOUND)
         if workflow.is_closed(case.status):
-            raise ServiceError("closed")
+            raise ServiceError(Problem.CASE_CLOSED)
         if not text:
-            raise ServiceError("message_required")
+            raise ServiceError(Problem.MESSAGE_REQUIRED)
         if len(text) > REPLY_MAX:
-            raise ServiceError("text_too_long")
+            raise ServiceError(Problem.TEXT_TOO_LONG)
         event = CaseEvent(id=new_id(), type=EventType.REPLY, at=now, public=True, actor_id=None)
         event.body_enc = crypto.encrypt_field(
             keyring, text, table="case_events", column="body", row_id=event.id

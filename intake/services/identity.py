@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from intake import crypto
 from intake.models import Case, CustodianKey, IdentityKey, IdentityKeyGrant, User
 from intake.permissions import Permission, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, passphrase_attempts
 from intake.services.audit import actor_label, record
 
@@ -59,19 +60,19 @@ def seal_case_identity(
     """Seal a tipster's identity at filing; raises when no identity key exists yet."""
     key = current_identity_key(session)
     if key is None:
-        raise ServiceError("identity_unavailable")
+        raise ServiceError(Problem.IDENTITY_UNAVAILABLE)
     text = json.dumps(identity, ensure_ascii=False, sort_keys=True)
     return crypto.seal_identity(key.public_key, text, case_id=case_id), key.id
 
 
 def _check_passphrase_strength(passphrase: str) -> None:
     if len(passphrase) < crypto.MIN_PASSPHRASE_LENGTH:
-        raise ServiceError("weak_passphrase")
+        raise ServiceError(Problem.WEAK_PASSPHRASE)
 
 
 def _enrol(session: DbSession, user: User, passphrase: str) -> CustodianKey:
     if not has_permission(user.role, Permission.IDENTITY_KEY):
-        raise ServiceError("not_custodian")
+        raise ServiceError(Problem.NOT_CUSTODIAN)
     existing = session.get(CustodianKey, user.id)
     if existing is not None:
         return existing
@@ -97,7 +98,7 @@ def _custodian_private(
     custodian_key = session.get(CustodianKey, user.id)
     allowed = has_permission(user.role, Permission.IDENTITY_KEY)
     if custodian_key is None or not allowed or not user.active:
-        raise ServiceError("not_custodian")
+        raise ServiceError(Problem.NOT_CUSTODIAN)
     passphrase_attempts.check_allowed(custodian_key, now)
     try:
         private = crypto.unwrap_with_passphrase(
@@ -105,7 +106,7 @@ def _custodian_private(
         )
     except crypto.WrongPassphrase as exc:
         passphrase_attempts.record_failure(session, keyring, user, now)
-        raise ServiceError("wrong_passphrase") from exc
+        raise ServiceError(Problem.WRONG_PASSPHRASE) from exc
     passphrase_attempts.record_success(custodian_key)
     return private
 
@@ -121,7 +122,7 @@ def identity_private_key(
     """Open one generation's private key with a custodian's passphrase (memory only)."""
     grant = session.get(IdentityKeyGrant, (identity_key_id, custodian.id))
     if grant is None:
-        raise ServiceError("not_custodian")
+        raise ServiceError(Problem.NOT_CUSTODIAN)
     private = _custodian_private(session, keyring, custodian, passphrase, now)
     context = _grant_context(identity_key_id, custodian.id)
     return crypto.open_sealed(private, grant.private_sealed, context=context)
@@ -136,7 +137,7 @@ def open_case_identity(
     now: datetime,
 ) -> dict[str, str]:
     if case.identity_sealed is None or case.identity_key_id is None:
-        raise ServiceError("no_identity")
+        raise ServiceError(Problem.NO_IDENTITY)
     private = identity_private_key(
         session, keyring, custodian, passphrase, case.identity_key_id, now
     )
@@ -160,7 +161,7 @@ def create_identity_key(
 ) -> IdentityKey:
     """The first identity key and its first custodian (`intake init`)."""
     if current_identity_key(session) is not None:
-        raise ServiceError("identity_key_exists")
+        raise ServiceError(Problem.IDENTITY_KEY_EXISTS)
     custodian_key = _enrol(session, custodian, passphrase)
     pair = crypto.generate_keypair()
     key = IdentityKey(public_key=pair.public, created_at=now)
@@ -198,12 +199,12 @@ def add_custodian(
 ) -> None:
     """An existing custodian opens the identity key and seals it to a new custodian."""
     if granting.id == new.id:
-        raise ServiceError("same_person")
+        raise ServiceError(Problem.SAME_PERSON)
     keys = list(session.scalars(select(IdentityKey).where(IdentityKey.retired_at.is_(None))))
     if not keys:
-        raise ServiceError("identity_unavailable")
+        raise ServiceError(Problem.IDENTITY_UNAVAILABLE)
     if any(session.get(IdentityKeyGrant, (key.id, new.id)) for key in keys):
-        raise ServiceError("already_custodian")
+        raise ServiceError(Problem.ALREADY_CUSTODIAN)
     new_key = _enrol(session, new, new_passphrase)
     for key in keys:
         private = identity_private_key(
@@ -227,9 +228,9 @@ def remove_custodian(
     """Refuses to remove the last custodian: identities would become unrecoverable."""
     others = [c for c in custodians(session) if c.id != user.id]
     if session.get(CustodianKey, user.id) is None:
-        raise ServiceError("not_custodian")
+        raise ServiceError(Problem.NOT_CUSTODIAN)
     if not others:
-        raise ServiceError("last_custodian")
+        raise ServiceError(Problem.LAST_CUSTODIAN)
     for grant in session.scalars(
         select(IdentityKeyGrant).where(IdentityKeyGrant.user_id == user.id)
     ):
@@ -274,7 +275,7 @@ def rotate_identity_key(
     """
     current = current_identity_key(session)
     if current is None:
-        raise ServiceError("identity_unavailable")
+        raise ServiceError(Problem.IDENTITY_UNAVAILABLE)
     older = list(
         session.scalars(
             select(IdentityKey).where(

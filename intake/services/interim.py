@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from intake import thaidate
 from intake.i18n import current_language
+from intake.problems import Problem
 from intake.services import ServiceError
 
 FORMAT = "interim-notice/1"
@@ -57,14 +58,15 @@ class InterimNotice:
     next_word_by: date | None = None  # the new period's due date: the next word comes by then
 
 
-def _text(value: str | None, field: str, *, required: bool) -> str:
+def _text(value: str | None, *, missing: Problem | None, placeholder: Problem) -> str:
+    """The field's text, stripped; ``missing`` is raised when it is required and empty."""
     text = (value or "").strip()
-    if not text and required:
-        raise ServiceError(f"{field}_required")
+    if not text and missing is not None:
+        raise ServiceError(missing)
     if len(text) > MAX_TEXT:
-        raise ServiceError("text_too_long")
+        raise ServiceError(Problem.TEXT_TOO_LONG)
     if is_placeholder(text):
-        raise ServiceError(f"{field}_placeholder")
+        raise ServiceError(placeholder)
     return text
 
 
@@ -80,22 +82,30 @@ def build(
 ) -> InterimNotice:
     """The notice, checked. ``next_word_by`` is the day the new period ends: an expected
     date later than that needs a reason the complainant can read."""
-    reason_text = _text(reason, "reason", required=True)
-    progress_text = _text(progress, "progress", required=True)
+    reason_text = _text(
+        reason, missing=Problem.REASON_REQUIRED, placeholder=Problem.REASON_PLACEHOLDER
+    )
+    progress_text = _text(
+        progress, missing=Problem.PROGRESS_REQUIRED, placeholder=Problem.PROGRESS_PLACEHOLDER
+    )
     if expected is None:
-        raise ServiceError("expected_date_required")
+        raise ServiceError(Problem.EXPECTED_DATE_REQUIRED)
     today = thaidate.local_date(now)
     if expected < today:
-        raise ServiceError("expected_date_past")
+        raise ServiceError(Problem.EXPECTED_DATE_PAST)
     if expected > today + FARTHEST:
-        raise ServiceError("expected_date_too_far")
-    why_later = _text(date_reason, "date_reason", required=expected > next_word_by)
+        raise ServiceError(Problem.EXPECTED_DATE_TOO_FAR)
+    why_later = _text(
+        date_reason,
+        missing=Problem.DATE_REASON_REQUIRED if expected > next_word_by else None,
+        placeholder=Problem.DATE_REASON_PLACEHOLDER,
+    )
     return InterimNotice(
         reason=reason_text,
         progress=progress_text,
         expected=expected,
         date_reason=why_later,
-        message=_text(message, "message", required=False),
+        message=_text(message, missing=None, placeholder=Problem.MESSAGE_PLACEHOLDER),
         next_word_by=next_word_by,
     )
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from intake import crypto, workflow
 from intake.models import Case, CaseKind
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.identity import seal_case_identity
@@ -21,16 +22,16 @@ from intake.services.identity import seal_case_identity
 IDENTITY_KEYS = ("name", "phone", "email", "address", "national_id")
 
 
-def refusal(case: Case) -> str | None:
-    """Why this case cannot take an identity now, as a ServiceError code; None if it can."""
+def refusal(case: Case) -> Problem | None:
+    """Why this case cannot take an identity now; None if it can."""
     if case.kind is not CaseKind.TIP or not case.anonymous:
-        return "not_anonymous"
+        return Problem.NOT_ANONYMOUS
     if case.identity_sealed is not None or case.identity_added_at is not None:
-        return "already_given"
+        return Problem.IDENTITY_ALREADY_GIVEN
     if case.contents_purged_at is not None or case.identity_purged_at is not None:
-        return "purged"
+        return Problem.CASE_PURGED
     if workflow.is_closed(case.status):
-        return "closed"
+        return Problem.CASE_CLOSED
     return None
 
 
@@ -55,12 +56,12 @@ def add_identity(
         # Locked: a purge or a second submission running meanwhile waits, or is seen.
         case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
         if case is None:
-            raise ServiceError("not_found")
+            raise ServiceError(Problem.NOT_FOUND)
         reason = refusal(case)
         if reason is not None:
             raise ServiceError(reason)
         if not details:
-            raise ServiceError("identity_required")
+            raise ServiceError(Problem.IDENTITY_REQUIRED)
         case.identity_sealed, case.identity_key_id = seal_case_identity(session, details, case.id)
         case.identity_added_at = now
         record(

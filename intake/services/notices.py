@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 
 from intake import crypto, mail, workflow
 from intake.models import Case, CaseKind
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import ACTOR_PUBLIC, record
 
@@ -124,17 +125,17 @@ def change(
     # Locked: a purge running meanwhile waits, or is seen (services.retention).
     case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if action not in (START, STOP):
-        raise ServiceError("action")
+        raise ServiceError(Problem.NOTICE_ACTION_UNKNOWN)
     if action == START and _closed(case):
-        raise ServiceError("closed")
+        raise ServiceError(Problem.CASE_CLOSED)
     if case.kind is CaseKind.TIP:
         if action == START and not settings(keyring, case).available:
-            raise ServiceError("unavailable")
+            raise ServiceError(Problem.NOTICE_ADDRESS_UNAVAILABLE)
         if action == START:
             if not address:
-                raise ServiceError("address_required")
+                raise ServiceError(Problem.NOTICE_ADDRESS_REQUIRED)
             case.notice_address_enc = crypto.encrypt_field(
                 keyring, address, table="cases", column="notice_address", row_id=case.id
             )
@@ -143,7 +144,7 @@ def change(
         case.notices_stopped = False
     else:
         if not _contact_email(keyring, case):
-            raise ServiceError("unavailable")
+            raise ServiceError(Problem.NOTICE_ADDRESS_UNAVAILABLE)
         case.notices_stopped = action == STOP
     record(
         session,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from intake import crypto
 from intake.deadlines import CountingMode
 from intake.models import Organisation, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 from intake.services.settings import DEFAULT_ORGANISATION
@@ -93,7 +94,7 @@ class OrganisationSettings:
 def _check_range(value: int, bounds: tuple[int, int]) -> None:
     low, high = bounds
     if not low <= value <= high:
-        raise ServiceError("out_of_range")
+        raise ServiceError(Problem.SETTING_OUT_OF_RANGE)
 
 
 def is_https_url(text: str) -> bool:
@@ -157,7 +158,7 @@ def update_settings(
     stay as they were computed.
     """
     if not values.name_th.strip():
-        raise ServiceError("name_required")
+        raise ServiceError(Problem.ORGANISATION_NAME_REQUIRED)
     _check_range(values.response_days, RESPONSE_DAYS)
     _check_range(values.due_soon_days, DUE_SOON_DAYS)
     _check_range(values.reopen_days, REOPEN_DAYS)
@@ -167,7 +168,7 @@ def update_settings(
     for name in RETENTION_FIELDS:
         _check_range(getattr(values, name), RETENTION_YEARS)
     if values.facebook_url and not is_https_url(values.facebook_url):
-        raise ServiceError("bad_url")
+        raise ServiceError(Problem.BAD_URL)
     organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
     if organisation is None:
         organisation = Organisation(**DEFAULT_ORGANISATION)

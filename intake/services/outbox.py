@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from intake import crypto, mail
 from intake.models import OutboxMessage, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 
@@ -77,9 +78,9 @@ def retry(
     Errors: ``not_found``, ``not_failed``."""
     message = session.get(OutboxMessage, message_id, with_for_update=True)
     if message is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if mail.state(message) != mail.FAILED:
-        raise ServiceError("not_failed")
+        raise ServiceError(Problem.MAIL_NOT_FAILED)
     message.failed_at = None
     message.next_attempt_at = now
     if message.attempts >= mail.MAX_ATTEMPTS:

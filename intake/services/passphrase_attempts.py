@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from intake import crypto, mail, thaidate
 from intake.models import CustodianKey, IdentityKeyGrant, Notification, Role, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
 
@@ -30,7 +31,7 @@ def check_allowed(custodian_key: CustodianKey, now: datetime) -> None:
     """Raises "passphrase_locked" while the custodian's lockout runs (before any scrypt)."""
     locked_until = custodian_key.passphrase_locked_until
     if locked_until is not None and locked_until > now:
-        raise ServiceError("passphrase_locked")
+        raise ServiceError(Problem.PASSPHRASE_LOCKED)
 
 
 def record_success(custodian_key: CustodianKey) -> None:

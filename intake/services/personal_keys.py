@@ -23,6 +23,7 @@ from sqlalchemy import select
 from intake import crypto
 from intake.models import PersonalKey, RevealRequest, RevealStatus, User
 from intake.permissions import Permission, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import record
 
@@ -107,13 +108,13 @@ def open_private_key(session: DbSession, user: User, password: str) -> bytes:
     "wrong_password"."""
     key = session.get(PersonalKey, user.id)
     if key is None or not may_hold(user):
-        raise ServiceError("no_personal_key")
+        raise ServiceError(Problem.NO_PERSONAL_KEY)
     try:
         return crypto.unwrap_with_passphrase(
             key.private_wrapped, password, context=_context(user.id)
         )
     except crypto.WrongPassphrase as exc:
-        raise ServiceError("wrong_password") from exc
+        raise ServiceError(Problem.WRONG_PASSWORD) from exc
 
 
 def withdraw_personal_key(

@@ -29,6 +29,7 @@ from intake.models import (
     User,
     new_id,
 )
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, case_actions, case_work
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.services.case_workers import notify_workers
@@ -69,25 +70,25 @@ def _locked_case(session: DbSession, case_id: str) -> Case | None:
 
 def _check_may_ask(session: DbSession, case: Case | None, now: datetime) -> Case:
     if case is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if case.contents_purged_at is not None:
-        raise ServiceError("purged")
+        raise ServiceError(Problem.CASE_PURGED)
     if not workflow.is_closed(case.status) or case.closed_at is None:
-        raise ServiceError("not_closed")
+        raise ServiceError(Problem.CASE_NOT_CLOSED)
     state = window(session, case, now)
     if state.pending:
-        raise ServiceError("pending")
+        raise ServiceError(Problem.REOPEN_PENDING)
     if not state.open:
-        raise ServiceError("window_closed")
+        raise ServiceError(Problem.REOPEN_WINDOW_CLOSED)
     return case
 
 
 def _message(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ServiceError("message_required")
+        raise ServiceError(Problem.MESSAGE_REQUIRED)
     if len(text) > MESSAGE_MAX:
-        raise ServiceError("text_too_long")
+        raise ServiceError(Problem.TEXT_TOO_LONG)
     return text
 
 
@@ -140,7 +141,7 @@ def ask(
 def _pending_for_decision(session: DbSession, case: Case) -> ReopenRequest:
     request = _pending(session, case.id)
     if request is None:
-        raise ServiceError("no_reopen_request")
+        raise ServiceError(Problem.NO_REOPEN_REQUEST)
     return request
 
 
@@ -187,7 +188,7 @@ def decline(
     Errors as the reopen action, ``message_required`` and ``no_reopen_request``."""
     with case_work.working(session, actor, case_id, Action.REOPEN) as case:
         request = _pending_for_decision(session, case)
-        text = case_work.required_text(message, "message_required")
+        text = case_work.required_text(message, Problem.MESSAGE_REQUIRED)
         case_work.add_event(keyring, case, actor, now, EventType.UPDATE, public=True, message=text)
         session.flush()
         request.outcome = ReopenOutcome.DECLINED

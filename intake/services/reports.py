@@ -22,6 +22,7 @@ from intake import thaidate, workflow
 from intake.crypto import Keyring
 from intake.local_names import in_language, local_name
 from intake.models import Case, CaseKind, Category, Department, ReportNarrative, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, visibility
 from intake.services import stats as stats_service
 from intake.services.audit import ACTOR_SYSTEM, actor_label, record
@@ -60,9 +61,9 @@ class ReportKey:
 
     def __post_init__(self) -> None:
         if self.half not in stats_service.HALVES:
-            raise ServiceError("bad_period")
+            raise ServiceError(Problem.BAD_PERIOD)
         if not FISCAL_YEARS[0] <= self.fiscal_year <= FISCAL_YEARS[1]:
-            raise ServiceError("bad_period")
+            raise ServiceError(Problem.BAD_PERIOD)
 
     @property
     def months(self) -> list[date]:
@@ -318,7 +319,7 @@ def _clean(value: str, limit: int, single_line: bool) -> str:
     if single_line:
         text = " ".join(text.split())
     if len(text) > limit:
-        raise ServiceError("too_long")
+        raise ServiceError(Problem.REPORT_TEXT_TOO_LONG)
     return text
 
 

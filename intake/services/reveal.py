@@ -31,6 +31,7 @@ from intake.models import (
     new_id,
 )
 from intake.permissions import Permission, has_permission
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError, sign_in_throttle
 from intake.services import personal_keys as personal_keys_service
 from intake.services.audit import actor_label, record
@@ -76,9 +77,9 @@ def _revealed_context(request: RevealRequest) -> str:
 def _check_reason(reason: str) -> str:
     reason = reason.strip()
     if len(reason) < REASON_MIN:
-        raise ServiceError("reason_too_short")
+        raise ServiceError(Problem.REASON_TOO_SHORT)
     if len(reason) > REASON_MAX:
-        raise ServiceError("reason_too_long")
+        raise ServiceError(Problem.REASON_TOO_LONG)
     return reason
 
 
@@ -106,7 +107,7 @@ def _audit(
 def _get(session: DbSession, request_id: str) -> RevealRequest:
     request = session.get(RevealRequest, request_id)
     if request is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     return request
 
 
@@ -120,18 +121,18 @@ def request_reveal(
     now: datetime,
 ) -> RevealRequest:
     if not requester.active or not has_permission(requester.role, Permission.REVEAL_REQUEST):
-        raise ServiceError("not_allowed")
+        raise ServiceError(Problem.NOT_ALLOWED)
     if personal_keys_service.public_key(session, requester.id) is None:
         # Nothing could be handed over: the key is made when the officer next signs in.
-        raise ServiceError("no_personal_key")
+        raise ServiceError(Problem.NO_PERSONAL_KEY)
     # Locked: a purge running meanwhile waits, or is seen (services.retention).
     case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     # An officer the tip is hidden from (a conflict of interest) cannot ask: to them it
     # does not exist.
     if case is None or case.kind is not CaseKind.TIP or not may_view(requester, case):
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if case.identity_sealed is None:
-        raise ServiceError("no_identity")
+        raise ServiceError(Problem.NO_IDENTITY)
     reason = _check_reason(reason)
     pending = session.scalars(
         select(RevealRequest).where(
@@ -141,7 +142,7 @@ def request_reveal(
         )
     ).first()
     if pending is not None:
-        raise ServiceError("already_pending")
+        raise ServiceError(Problem.ALREADY_PENDING)
     reveal = RevealRequest(
         id=new_id(), case_id=case_id, requester_id=requester.id, requested_at=now
     )
@@ -191,10 +192,10 @@ def _tell_requester_and_commit(
 
 def _check_custodian(request: RevealRequest, custodian: User) -> None:
     if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
-        raise ServiceError("not_allowed")
+        raise ServiceError(Problem.NOT_ALLOWED)
     # A custodian the tip is hidden from cannot act on it (it is "not found" to them).
     if is_excluded(custodian, request.case):
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
 
 
 def _check_decider(session: DbSession, request: RevealRequest, custodian: User) -> None:
@@ -202,11 +203,11 @@ def _check_decider(session: DbSession, request: RevealRequest, custodian: User) 
     # A request cannot go on once its asker has been excluded from the tip.
     requester = session.get(User, request.requester_id)
     if requester is None or is_excluded(requester, request.case):
-        raise ServiceError("requester_excluded")
+        raise ServiceError(Problem.REQUESTER_EXCLUDED)
     if custodian.id == request.requester_id:
-        raise ServiceError("same_person")
+        raise ServiceError(Problem.SAME_PERSON)
     if request.status is not RevealStatus.PENDING:
-        raise ServiceError("not_pending")
+        raise ServiceError(Problem.NOT_PENDING)
 
 
 @_undone_when_refused
@@ -223,7 +224,7 @@ def approve_reveal(
     _check_decider(session, request, custodian)
     requester_key = personal_keys_service.public_key(session, request.requester_id)
     if requester_key is None:
-        raise ServiceError("requester_has_no_key")
+        raise ServiceError(Problem.REQUESTER_HAS_NO_KEY)
     identity = open_case_identity(
         session, keyring, custodian, passphrase, request.case, now
     )
@@ -268,7 +269,7 @@ def revoke_reveal(
     request = _get(session, request_id)
     _check_custodian(request, custodian)
     if request.status is not RevealStatus.APPROVED:
-        raise ServiceError("not_running")
+        raise ServiceError(Problem.NOT_RUNNING)
     request.status = RevealStatus.REVOKED
     request.revealed_sealed = None
     _audit(session, keyring, "reveal.revoked", actor_label(custodian), request, now)
@@ -317,15 +318,15 @@ def running_request(
     """The requester's approval, while it runs (one whose time is up is wiped here)."""
     request = _get(session, request_id)
     if request.requester_id != requester.id or not requester.active:
-        raise ServiceError("not_allowed")
+        raise ServiceError(Problem.NOT_ALLOWED)
     if is_excluded(requester, request.case):
-        raise ServiceError("not_found")  # excluded after asking: the tip is gone for them
+        raise ServiceError(Problem.NOT_FOUND)  # excluded after asking: the tip is gone for them
     if request.status is RevealStatus.APPROVED and request.expires_at and request.expires_at <= now:
         _expire(session, keyring, request, now)
         session.commit()
         forget_freed_pages(session)
     if request.status is not RevealStatus.APPROVED or request.revealed_sealed is None:
-        raise ServiceError("not_running")
+        raise ServiceError(Problem.NOT_RUNNING)
     return request
 
 
@@ -366,13 +367,13 @@ def view_identity(
     "wrong_password" or "no_personal_key"."""
     request = running_request(session, keyring, requester, request_id, now)
     if sign_in_throttle.refused(session, requester, client, now):
-        raise ServiceError("locked")
+        raise ServiceError(Problem.SIGN_IN_LOCKED)
     try:
         private = personal_keys_service.open_private_key(session, requester, password)
     except ServiceError as error:
-        if error.code == "wrong_password":
+        if error.code == Problem.WRONG_PASSWORD:
             if _refuse_view(session, keyring, requester, request, client, now):
-                raise ServiceError("locked") from error
+                raise ServiceError(Problem.SIGN_IN_LOCKED) from error
         raise
     sealed = request.revealed_sealed or b""
     opened = crypto.open_sealed(private, sealed, context=_revealed_context(request))

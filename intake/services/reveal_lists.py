@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, select
 
 from intake import crypto
 from intake.models import Case, CaseKind, Notification, RevealRequest, RevealStatus, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.reveal import expire_reveals
 from intake.services.visibility import is_excluded, may_view
@@ -172,7 +173,7 @@ def visible_request(session: DbSession, request_id: str, user: User) -> RevealRe
     """The request, unless its case is hidden from ``user`` (then it does not exist)."""
     found = session.get(RevealRequest, request_id)
     if found is None or is_excluded(user, found.case):
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     return found
 
 
@@ -193,9 +194,9 @@ def sealed_tip(session: DbSession, case_id: str, user: User) -> Case:
     """A tip with a sealed identity that ``user`` may see; "not_found" otherwise."""
     case = session.get(Case, case_id)
     if case is None or case.kind is not CaseKind.TIP or case.identity_sealed is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if not may_view(user, case):
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     return case
 
 

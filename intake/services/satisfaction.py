@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from intake import crypto
 from intake.models import Case, SatisfactionResponse
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import ACTOR_PUBLIC, record
 from intake.workflow import is_closed
@@ -52,10 +53,10 @@ def _check(answers: SurveyAnswers) -> str:
     for name in SCORES:
         score = getattr(answers, name)
         if not isinstance(score, int) or not LOWEST <= score <= HIGHEST:
-            raise ServiceError("score")
+            raise ServiceError(Problem.SCORE_OUT_OF_SCALE)
     comment = answers.comment.strip()
     if len(comment) > COMMENT_MAX:
-        raise ServiceError("comment_too_long")
+        raise ServiceError(Problem.COMMENT_TOO_LONG)
     return comment
 
 
@@ -72,11 +73,11 @@ def record_answers(
     # Locked: a purge running meanwhile waits, or is seen (services.retention).
     case = session.get(Case, case_id, with_for_update=True, populate_existing=True)
     if case is None:
-        raise ServiceError("not_found")
+        raise ServiceError(Problem.NOT_FOUND)
     if not is_closed(case.status) or case.contents_purged_at is not None:
-        raise ServiceError("not_closed")  # (a purged case takes no more answers)
+        raise ServiceError(Problem.CASE_NOT_CLOSED)  # (a purged case takes no more answers)
     if session.get(SatisfactionResponse, case_id) is not None:
-        raise ServiceError("already_answered")
+        raise ServiceError(Problem.ALREADY_ANSWERED)
     response = SatisfactionResponse(
         case_id=case_id,
         speed=answers.speed,
@@ -98,7 +99,7 @@ def record_answers(
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise ServiceError("already_answered") from None
+        raise ServiceError(Problem.ALREADY_ANSWERED) from None
     record(
         session,
         keyring,
@@ -112,7 +113,7 @@ def record_answers(
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ServiceError("already_answered") from None
+        raise ServiceError(Problem.ALREADY_ANSWERED) from None
 
 
 @dataclass(frozen=True)

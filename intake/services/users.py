@@ -6,6 +6,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from intake.models import Role, User
+from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 
 # werkzeug's scrypt (n=2^15, r=8, p=1). The test suite lowers it for speed.
@@ -35,7 +36,7 @@ def create_user(
 
     With ``password=None`` the account has no usable password until its person enrols."""
     if session.scalars(select(User).where(User.username == username)).first() is not None:
-        raise ServiceError("username_taken")
+        raise ServiceError(Problem.USERNAME_TAKEN)
     user = User(
         username=username,
         display_name=display_name,

@@ -14,7 +14,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from intake import thaidate
@@ -22,6 +21,8 @@ from intake.deadlines import CountingMode
 from intake.extensions import db
 from intake.models import Role, User
 from intake.permissions import Permission, requires
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError, enrolment, organisation_settings
 from intake.services import admin_users as users_service
 from intake.services.keyring import current_keyring
@@ -32,7 +33,7 @@ from intake.staff import (  # noqa: F401  (their routes)
     bp,
 )
 from intake.staff.admin_forms import (
-    HTTPS_ONLY,
+    DEPARTMENT_REQUIRED,
     ConfirmForm,
     SettingsForm,
     UserCreateForm,
@@ -45,32 +46,15 @@ from intake.staff.admin_forms import (
 # page that shows it once.
 LINK_KEY = "staff_admin_enrolment_link"
 
-USER_ERRORS: dict[str, tuple[str | None, Any]] = {
-    # code: (field name or None for a flash, message)
-    "bad_username": ("username", _l("ชื่อผู้ใช้ไม่ถูกต้อง")),
-    "username_taken": ("username", _l("ชื่อผู้ใช้นี้มีอยู่แล้ว")),
-    "department_required": ("department", _l("เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง")),
-    "holds_identity_key": (
-        "role",
-        _l("ผู้ใช้นี้ถือกุญแจเปิดข้อมูลตัวตน ต้องถอนสิทธิ์ด้วยคำสั่ง flask intake custodian-remove ก่อนเปลี่ยนบทบาท"),
-    ),
-    "self": (None, _l("ผู้ดูแลระบบไม่สามารถระงับหรือเปลี่ยนบทบาทของตนเองได้")),
-    "no_executive_tip_handler": (
-        "excluded_from_executive_tips",
-        _l("ต้องมีนิติกรอย่างน้อยหนึ่งคนที่เห็นเบาะแสที่กล่าวหาผู้บริหาร มิฉะนั้นจะไม่มีผู้ใดดำเนินการเรื่องเหล่านั้น"),
-    ),
-    "self_link": (
-        None,
-        _l(
-            "ผู้ดูแลระบบออกลิงก์ลงทะเบียนให้ตนเองไม่ได้ "
-            "โปรดให้ผู้ดูแลระบบคนอื่นออกให้ หรือใช้คำสั่ง flask intake enrol-link"
-        ),
-    ),
-    "last_custodian": (
-        None,
-        _l("ไม่สามารถระงับผู้ดูแลข้อมูลตัวตนคนสุดท้ายที่เปิดข้อมูลตัวตนได้ โปรดเพิ่มผู้ดูแลอีกคนก่อน"),
-    ),
+# The field a refusal is shown beside; any other one is flashed.
+USER_FIELD = {
+    Problem.BAD_USERNAME: "username",
+    Problem.USERNAME_TAKEN: "username",
+    Problem.DEPARTMENT_REQUIRED: "department",
+    Problem.HOLDS_IDENTITY_KEY: "role",
+    Problem.NO_EXECUTIVE_TIP_HANDLER: "excluded_from_executive_tips",
 }
+USER_WORDING = {Problem.DEPARTMENT_REQUIRED: DEPARTMENT_REQUIRED}
 
 
 def _now() -> datetime:
@@ -87,11 +71,12 @@ def _role(form: UserRoleForm | UserCreateForm) -> Role:
 
 
 def _show_user_error(form: UserRoleForm | UserCreateForm | None, error: ServiceError) -> None:
-    field_name, message = USER_ERRORS.get(error.code, (None, _l("ไม่สามารถดำเนินการได้")))
+    field_name = USER_FIELD.get(error.code)
+    message = say(error.code, USER_WORDING)
     if field_name is not None and form is not None:
-        form[field_name].errors = [str(message)]
+        form[field_name].errors = [message]
     else:
-        flash(str(message), "error")
+        flash(message, "error")
 
 
 # --- users -----------------------------------------------------------------------------
@@ -211,7 +196,7 @@ def admin_user_role(user_id: int) -> ResponseReturnValue:
         except ServiceError as error:
             db.session.rollback()
             _show_user_error(form, error)
-            if error.code == "self":
+            if error.code == Problem.OWN_ACCOUNT:
                 return redirect(url_for("staff.admin_user", user_id=user.id), 303)
         else:
             flash(_("บันทึกบทบาทแล้ว"), "success")
@@ -238,7 +223,7 @@ def _user_action(user_id: int, action: str) -> ResponseReturnValue:
         flash(_("เปิดใช้บัญชีแล้ว") if active else _("ระงับบัญชีแล้ว และออกจากระบบทันที"), "success")
     except ServiceError as error:
         db.session.rollback()
-        if error.code == "not_found":
+        if error.code == Problem.NOT_FOUND:
             abort(404)
         _show_user_error(None, error)
     return redirect(url_for("staff.admin_user", user_id=user_id), 303)
@@ -268,7 +253,7 @@ def admin_user_enrolment(user_id: int) -> ResponseReturnValue:
         )
     except ServiceError as error:
         db.session.rollback()
-        if error.code == "not_found":
+        if error.code == Problem.NOT_FOUND:
             abort(404)
         _show_user_error(None, error)
         return redirect(url_for("staff.admin_user", user_id=user_id), 303)
@@ -355,10 +340,10 @@ def admin_settings() -> ResponseReturnValue:
             )
         except ServiceError as error:
             db.session.rollback()
-            if error.code == "bad_url":
-                form.facebook_url.errors = [HTTPS_ONLY]
+            if error.code == Problem.BAD_URL:
+                form.facebook_url.errors = [say(error.code)]
             else:
-                flash(_("ค่าที่กรอกไม่อยู่ในช่วงที่กำหนด"), "error")
+                flash(say(error.code), "error")
         else:
             if changed:
                 flash(_("บันทึกการตั้งค่าแล้ว"), "success")

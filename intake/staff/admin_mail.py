@@ -17,6 +17,8 @@ from flask_login import current_user
 from intake import mail
 from intake.extensions import db
 from intake.permissions import Permission, requires
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services import outbox as outbox_service
 from intake.services.keyring import current_keyring
@@ -64,9 +66,9 @@ def admin_mail_retry(message_id: str) -> ResponseReturnValue:
         )
     except ServiceError as error:
         db.session.rollback()
-        if error.code == "not_found":
+        if error.code == Problem.NOT_FOUND:
             abort(404)
-        flash(_("ข้อความนี้ไม่ได้อยู่ในสถานะส่งไม่สำเร็จ"), "error")
+        flash(say(error.code), "error")
     else:
         flash(_("จะส่งข้อความนี้อีกครั้งในรอบส่งอีเมลครั้งถัดไป"), "success")
     return redirect(back, 303)

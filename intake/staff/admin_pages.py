@@ -12,26 +12,23 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from intake.extensions import db
 from intake.models import User
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services.keyring import current_keyring
 from intake.staff.admin_forms import ConfirmForm
 
-ERRORS: dict[str, tuple[str | None, Any]] = {
-    # code: (field name or None for a flash, message)
-    "name_taken": ("name_th", _l("มีชื่อนี้อยู่แล้ว")),
-    "no_department": ("department", _l("โปรดเลือกกองที่ยังเปิดใช้งาน")),
-    "bad_position": ("position", _l("ลำดับไม่ถูกต้อง")),
-    "holiday_exists": ("day", _l("วันนี้อยู่ในรายการวันหยุดแล้ว")),
-    "department_in_use": (
-        None,
-        _l("ยังมีประเภทเรื่องที่ส่งไปกองนี้โดยปริยาย โปรดเปลี่ยนกองของประเภทเรื่องเหล่านั้นก่อน"),
-    ),
+# The field a refusal is shown beside; any other one is flashed.
+FIELD = {
+    Problem.NAME_TAKEN: "name_th",
+    Problem.NO_DEPARTMENT: "department",
+    Problem.BAD_POSITION: "position",
+    Problem.HOLIDAY_EXISTS: "day",
 }
 
 # A service call made with the request's session, keyring, administrator and time.
@@ -50,13 +47,13 @@ def signed_in_admin() -> User:
 def show_error(form: FlaskForm | None, error: ServiceError) -> None:
     """A service's refusal, beside its field when there is one, else as a flash."""
     db.session.rollback()
-    if error.code == "not_found":
+    if error.code == Problem.NOT_FOUND:
         abort(404)
-    field_name, message = ERRORS.get(error.code, (None, _l("ไม่สามารถดำเนินการได้")))
+    field_name = FIELD.get(error.code)
     if form is not None and field_name is not None and field_name in form:
-        form[field_name].errors = [str(message)]
+        form[field_name].errors = [say(error.code)]
     else:
-        flash(str(message), "error")
+        flash(say(error.code), "error")
 
 
 def confirmed(back: str) -> ResponseReturnValue | None:

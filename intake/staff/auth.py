@@ -16,6 +16,8 @@ from intake.extensions import db, limiter
 from intake.models import User
 from intake.permissions import Permission, open_route, requires
 from intake.privacy import client_key
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services import auth as auth_service
 from intake.services.keyring import current_keyring
@@ -27,16 +29,8 @@ from intake.staff.forms import CodeForm, LoginForm, PasswordChangeForm
 PENDING_KEY = "staff_pending_user"
 PENDING_SECONDS = 300
 
-# One message for a wrong password, an unknown or disabled account and a client that
-# tried too often: telling them apart would tell an attacker which usernames exist.
-LOGIN_ERRORS = {
-    "invalid": _l(
-        "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง หรือลองผิดหลายครั้งเกินไป "
-        "โปรดตรวจสอบแล้วลองอีกครั้งในภายหลัง หากยังเข้าไม่ได้ โปรดติดต่อผู้ดูแลระบบ"
-    ),
-    "bad_code": _l("รหัสยืนยันไม่ถูกต้อง หมดอายุ หรือถูกใช้ไปแล้ว โปรดรอรหัสใหม่แล้วลองอีกครั้ง"),
-    "locked": _l("ลองผิดหลายครั้งเกินไป โปรดเข้าสู่ระบบใหม่ในภายหลัง หรือติดต่อผู้ดูแลระบบ"),
-}
+# Changing one's own password: the current one was wrong (not the sign-in wording).
+PASSWORD_CHANGE_WORDING = {Problem.SIGN_IN_REFUSED: _l("รหัสผ่านไม่ถูกต้อง")}
 
 
 def _now() -> datetime:
@@ -80,7 +74,9 @@ def login() -> ResponseReturnValue:
                 _now(),
             )
         except ServiceError:
-            form.password.errors = [str(LOGIN_ERRORS["invalid"])]
+            # One message for a wrong password, an unknown or disabled account and a client
+            # that tried too often: telling them apart would tell which usernames exist.
+            form.password.errors = [say(Problem.SIGN_IN_REFUSED)]
         else:
             session.clear()
             session[PENDING_KEY] = {"id": user.get_id(), "at": _now().timestamp()}
@@ -96,7 +92,7 @@ def _finish_code_step(form: CodeForm, user: User) -> ResponseReturnValue | None:
             db.session, current_keyring(), user, form.otp.data or "", client_key(), _now()
         )
     except ServiceError as error:
-        form.otp.errors = [str(LOGIN_ERRORS.get(error.code, LOGIN_ERRORS["bad_code"]))]
+        form.otp.errors = [say(error.code)]
         return None
     session.clear()
     session.permanent = True
@@ -167,8 +163,8 @@ def change_password() -> ResponseReturnValue:
                 keep_token=session.get(STAFF_SESSION_KEY),
             )
         except ServiceError as error:
-            field = form.current if error.code == "invalid" else form.new
-            field.errors = [_("รหัสผ่านไม่ถูกต้อง") if error.code == "invalid" else _("รหัสผ่านสั้นเกินไป")]
+            field = form.current if error.code is Problem.SIGN_IN_REFUSED else form.new
+            field.errors = [say(error.code, PASSWORD_CHANGE_WORDING)]
         else:
             login_user(current_user)  # this session keeps going with the new version
             flash(_("เปลี่ยนรหัสผ่านแล้ว อุปกรณ์อื่นที่เข้าสู่ระบบไว้จะถูกออกจากระบบ"), "success")

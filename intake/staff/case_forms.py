@@ -18,6 +18,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from intake import thaidate
 from intake.labels import REFERRAL
+from intake.problem_messages import PLACEHOLDER
+from intake.problems import Problem
 from intake.services import interim
 from intake.services.case_work import MAX_TEXT
 from intake.workflow import Action
@@ -25,7 +27,6 @@ from intake.workflow import Action
 REQUIRED = _l("โปรดกรอกช่องนี้")
 TOO_LONG = _l("ข้อความยาวเกินไป (ไม่เกิน 5,000 ตัวอักษร)")
 BAD_DATE = _l("อ่านวันที่ไม่ได้ โปรดพิมพ์เช่น 5/1/2569 หรือ 5 ม.ค. 2569")
-PLACEHOLDER = _l("ข้อความนี้ยังเป็นข้อความแม่แบบ (เช่น [เหตุผล]) โปรดเขียนข้อความจริงที่ผู้ร้อง/ผู้แจ้งจะอ่าน")
 CONFIRM = _l("โปรดทำเครื่องหมายยืนยันก่อน")
 
 
@@ -50,44 +51,30 @@ def typed_date(field: Field) -> date | None:
         raise ValidationError(str(BAD_DATE)) from exc
 
 
-# Service error codes → (the field the message goes beside, or None to flash it).
-ERRORS: dict[str, tuple[str | None, Any]] = {
-    "message_required": ("message", _l("โปรดเขียนข้อความถึงผู้ร้องเรียน")),
-    "note_required": ("note", _l("โปรดเขียนบันทึก")),
-    "reason_required": ("reason", _l("โปรดระบุเหตุผล")),
-    "department_required": ("department", _l("โปรดเลือกหน่วยงาน")),
-    "referral_required": ("destination", _l("โปรดเลือกหน่วยงานที่ส่งต่อ")),
-    "referral_name_required": ("destination_name", _l("โปรดระบุชื่อหน่วยงานที่ส่งต่อ")),
-    "progress_required": ("progress", _l("โปรดเขียนความคืบหน้าที่ทำไปแล้ว")),
-    "reason_placeholder": ("reason", PLACEHOLDER),
-    "progress_placeholder": ("progress", PLACEHOLDER),
-    "date_reason_placeholder": ("date_reason", PLACEHOLDER),
-    "message_placeholder": ("message", PLACEHOLDER),
-    "expected_date_required": ("expected_date", _l("โปรดระบุวันที่คาดว่าจะแล้วเสร็จ")),
-    "expected_date_past": ("expected_date", _l("วันที่คาดว่าจะแล้วเสร็จต้องไม่ก่อนวันนี้")),
-    "expected_date_too_far": (
-        "expected_date",
-        _l("วันที่คาดว่าจะแล้วเสร็จต้องไม่เกิน 1 ปีนับจากวันนี้ โปรดตรวจสอบปี พ.ศ."),
-    ),
-    "date_reason_required": (
-        "date_reason",
-        _l(
-            "วันที่คาดว่าจะแล้วเสร็จเลยรอบการแจ้งถัดไป "
-            "โปรดระบุเหตุผลที่ต้องใช้เวลานานกว่านั้น (ผู้ร้อง/ผู้แจ้งจะเห็นเหตุผลนี้)"
-        ),
-    ),
-    "text_too_long": (None, TOO_LONG),
-    "not_allowed_move": (
-        None,
-        _l("ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของเรื่อง (สถานะอาจเพิ่งถูกเปลี่ยนโดยผู้อื่น) โปรดตรวจสอบอีกครั้ง"),
-    ),
-    "linked_cases": (
-        None,
-        _l("ย้ายไปช่องทางแจ้งเบาะแสไม่ได้ เพราะมีเรื่องร้องเรียนอื่นเชื่อมอยู่ โปรดยกเลิกการเชื่อมก่อน"),
-    ),
-    "identity_unavailable": (
-        None,
-        _l("ยังย้ายเรื่องไม่ได้ เพราะระบบยังไม่มีกุญแจสำหรับปิดผนึกข้อมูลตัวตน โปรดติดต่อผู้ดูแลระบบ"),
+# The field a refusal is shown beside (any other one is flashed), and the case page's own
+# wording where it differs from the common message.
+ACTION_FIELD = {
+    Problem.MESSAGE_REQUIRED: "message",
+    Problem.MESSAGE_PLACEHOLDER: "message",
+    Problem.NOTE_REQUIRED: "note",
+    Problem.REASON_REQUIRED: "reason",
+    Problem.REASON_PLACEHOLDER: "reason",
+    Problem.DEPARTMENT_REQUIRED: "department",
+    Problem.REFERRAL_REQUIRED: "destination",
+    Problem.REFERRAL_NAME_REQUIRED: "destination_name",
+    Problem.PROGRESS_REQUIRED: "progress",
+    Problem.PROGRESS_PLACEHOLDER: "progress",
+    Problem.DATE_REASON_REQUIRED: "date_reason",
+    Problem.DATE_REASON_PLACEHOLDER: "date_reason",
+    Problem.EXPECTED_DATE_REQUIRED: "expected_date",
+    Problem.EXPECTED_DATE_PAST: "expected_date",
+    Problem.EXPECTED_DATE_TOO_FAR: "expected_date",
+}
+ACTION_WORDING = {
+    Problem.MESSAGE_REQUIRED: _l("โปรดเขียนข้อความถึงผู้ร้องเรียน"),
+    Problem.TEXT_TOO_LONG: TOO_LONG,
+    Problem.IDENTITY_UNAVAILABLE: _l(
+        "ยังย้ายเรื่องไม่ได้ เพราะระบบยังไม่มีกุญแจสำหรับปิดผนึกข้อมูลตัวตน โปรดติดต่อผู้ดูแลระบบ"
     ),
 }
 

@@ -16,21 +16,12 @@ from flask_login import current_user
 
 from intake.extensions import db
 from intake.permissions import Permission, requires
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError, case_links
 from intake.services.keyring import current_keyring
 from intake.staff import bp
 from intake.staff.case_links_panel import LinkForm, UnlinkForm
-
-LINK_ERRORS = {
-    "link_unknown": _l("ไม่พบเรื่องที่มีเลขที่นี้ โปรดตรวจสอบเลขที่เรื่อง"),
-    "link_self": _l("เชื่อมเรื่องเข้ากับตัวเองไม่ได้"),
-    "link_follower": _l("เรื่องที่ระบุเชื่อมกับเรื่องนี้อยู่แล้ว (เรื่องนี้เป็นเรื่องหลัก)"),
-    "link_kind": _l("เชื่อมได้เฉพาะเรื่องร้องเรียนกับเรื่องร้องเรียน และเบาะแสกับเบาะแสเท่านั้น"),
-    "link_closed": _l("เชื่อมได้เฉพาะเรื่องที่ยังไม่ปิด (เปิดเรื่องใหม่ก่อนหากจำเป็น)"),
-    "link_already": _l("เรื่องนี้เชื่อมกับเรื่องหลักอยู่แล้ว โปรดยกเลิกการเชื่อมก่อน"),
-    "link_none": _l("เรื่องนี้ไม่ได้เชื่อมกับเรื่องใด"),
-}
-FAILED = _l("ทำรายการไม่สำเร็จ โปรดลองอีกครั้ง")
 
 
 def _now() -> datetime:
@@ -56,11 +47,11 @@ def link_case(case_id: str) -> ResponseReturnValue:
             now=_now(),
         )
     except ServiceError as error:
-        if error.code == "not_found":
+        if error.code == Problem.NOT_FOUND:
             abort(404)
-        if error.code == "forbidden":
+        if error.code == Problem.FORBIDDEN:
             abort(403)
-        form.reference.errors = [str(LINK_ERRORS.get(error.code, FAILED))]
+        form.reference.errors = [say(error.code)]
         return render_case_page(case_id, link_form=form, status=422)
     flash(str(_l("เชื่อมเรื่องแล้ว เรื่องนี้จะเปลี่ยนสถานะตามเรื่องหลัก")), "success")
     return redirect(back, code=303)
@@ -76,11 +67,11 @@ def unlink_case(case_id: str) -> ResponseReturnValue:
     try:
         case_links.unlink(db.session, current_keyring(), current_user, case_id, now=_now())
     except ServiceError as error:
-        if error.code == "not_found":
+        if error.code == Problem.NOT_FOUND:
             abort(404)
-        if error.code == "forbidden":
+        if error.code == Problem.FORBIDDEN:
             abort(403)
-        flash(str(LINK_ERRORS.get(error.code, FAILED)), "error")
+        flash(say(error.code), "error")
         return redirect(back, code=303)
     flash(str(_l("ยกเลิกการเชื่อมแล้ว เรื่องนี้ดำเนินการแยกต่อจากสถานะปัจจุบัน")), "success")
     return redirect(back, code=303)

@@ -33,6 +33,8 @@ from intake.permissions import (
     has_permission,
     requires,
 )
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError, case_actions, case_clock, case_reading, duplicates
 from intake.services.case_work import available_actions, next_period_due
 from intake.services.keyring import current_keyring
@@ -40,9 +42,10 @@ from intake.services.settings import departments
 from intake.services.visibility import may_view
 from intake.staff import bp
 from intake.staff.case_forms import (
+    ACTION_FIELD,
     ACTION_TEXT,
+    ACTION_WORDING,
     ASSIGN_HINT_UNSEEN,
-    ERRORS,
     action_form,
     options,
 )
@@ -57,7 +60,6 @@ CONTACT_LABELS = (
     ("address", _l("ที่อยู่")),
     ("national_id", _l("เลขประจำตัวประชาชน")),
 )
-UNKNOWN_ERROR = _l("ทำรายการไม่สำเร็จ โปรดลองอีกครั้ง")
 FORM_EXPIRED = _l("แบบฟอร์มหมดอายุ โปรดทำรายการอีกครั้ง")
 
 DONE = {
@@ -311,16 +313,17 @@ def case_action(case_id: str, action: str) -> ResponseReturnValue:
     try:
         case = _perform(chosen, form, case_id, _now())
     except ServiceError as error:
-        if error.code == "not_found":
+        if error.code == Problem.NOT_FOUND:
             abort(404)
-        if error.code == "forbidden":
+        if error.code == Problem.FORBIDDEN:
             abort(403)
-        field_name, message = ERRORS.get(error.code, (None, UNKNOWN_ERROR))
+        field_name = ACTION_FIELD.get(error.code)
+        message = say(error.code, ACTION_WORDING)
         field = form._fields.get(field_name) if field_name else None
         if field is None:
-            flash(str(message), "error")
+            flash(message, "error")
             return redirect(back, code=303)
-        field.errors = [str(message)]
+        field.errors = [message]
         return render_case_page(case_id, (chosen, form), 422)
     flash(str(DONE[chosen]), "success")
     if not may_view(current_user, case):

@@ -20,6 +20,8 @@ from markupsafe import Markup
 from intake.extensions import db, limiter
 from intake.models import User
 from intake.permissions import open_route
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services import auth as auth_service
 from intake.services import enrolment as enrolment_service
@@ -30,17 +32,12 @@ from intake.staff.forms import EnrolmentForm
 
 PENDING_KEY = "staff_enrolment"
 
-LINK_ERRORS = {
-    "enrolment_expired": _l("ลิงก์ลงทะเบียนนี้หมดอายุแล้ว โปรดขอลิงก์ใหม่จากผู้ดูแลระบบ"),
-    "enrolment_invalid": _l(
-        "ลิงก์ลงทะเบียนนี้ใช้ไม่ได้ อาจถูกใช้ไปแล้ว หรือมีการออกลิงก์ใหม่แทน โปรดขอลิงก์ใหม่จากผู้ดูแลระบบ"
-    ),
-}
-FIELD_ERRORS = {
-    "weak_password": ("password", _l("อย่างน้อย 10 ตัวอักษร")),
-    "bad_code": (
-        "otp",
-        _l("รหัสยืนยันไม่ถูกต้องหรือหมดอายุ โปรดตรวจว่าสแกนคิวอาร์โค้ดบนหน้านี้แล้ว รอรหัสใหม่แล้วลองอีกครั้ง"),
+# Refusals shown beside a field of the form; any other one means the link cannot be used.
+FIELD = {Problem.WEAK_PASSWORD: "password", Problem.WRONG_TWO_FACTOR_CODE: "otp"}
+WORDING = {
+    Problem.WEAK_PASSWORD: _l("อย่างน้อย 10 ตัวอักษร"),
+    Problem.WRONG_TWO_FACTOR_CODE: _l(
+        "รหัสยืนยันไม่ถูกต้องหรือหมดอายุ โปรดตรวจว่าสแกนคิวอาร์โค้ดบนหน้านี้แล้ว รอรหัสใหม่แล้วลองอีกครั้ง"
     ),
 }
 
@@ -53,9 +50,9 @@ def _login_limit() -> str:
     return str(current_app.config["INTAKE_LOGIN_LIMIT"])
 
 
-def _link_error(code: str) -> ResponseReturnValue:
+def _link_error(code: Problem) -> ResponseReturnValue:
     session.pop(PENDING_KEY, None)
-    message = LINK_ERRORS.get(code, LINK_ERRORS["enrolment_invalid"])
+    message = say(code if code is Problem.ENROLMENT_EXPIRED else Problem.ENROLMENT_INVALID)
     return render_template("staff/enrol_link.html", error=message), 410
 
 
@@ -97,10 +94,9 @@ def enrolment() -> ResponseReturnValue:
                 now=_now(),
             )
         except ServiceError as error:
-            if error.code not in FIELD_ERRORS:
+            if error.code not in FIELD:
                 return _link_error(error.code)
-            field_name, message = FIELD_ERRORS[error.code]
-            form[field_name].errors = [str(message)]
+            form[FIELD[error.code]].errors = [say(error.code, WORDING)]
         else:
             session.pop(PENDING_KEY, None)
             flash(_("ตั้งรหัสผ่านและการยืนยันตัวตนสองขั้นตอนเรียบร้อยแล้ว โปรดเข้าสู่ระบบ"), "success")

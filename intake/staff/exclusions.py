@@ -18,20 +18,17 @@ from intake.extensions import db
 from intake.labels import ROLE
 from intake.models import Case, CaseKind
 from intake.permissions import Permission, can_view_kind, requires
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services import exclusions as exclusions_service
 from intake.services.exclusions import Excluded
 from intake.services.keyring import current_keyring
 from intake.staff import bp
 
-ERRORS = {
-    "user_required": _l("โปรดเลือกเจ้าหน้าที่ที่จะกันออกจากเรื่องนี้"),
-    "already_excluded": _l("เจ้าหน้าที่ผู้นี้ถูกกันออกจากเรื่องนี้อยู่แล้ว"),
-    "last_handler": _l(
-        "กันออกไม่ได้ เพราะจะไม่เหลือนิติกรที่ดำเนินการเรื่องนี้ได้ "
-        "โปรดเพิ่มนิติกรอีกคน หรือส่งเรื่องต่อหน่วยงานภายนอก (เช่น ป.ป.ช.)"
-    ),
-    "forbidden": _l("เฉพาะหัวหน้านิติกรเท่านั้นที่กันผู้มีส่วนได้เสียออกจากเรื่องได้"),
+# This screen's own wording; every other refusal says the common message.
+WORDING = {
+    Problem.FORBIDDEN: _l("เฉพาะหัวหน้านิติกรเท่านั้นที่กันผู้มีส่วนได้เสียออกจากเรื่องได้"),
 }
 
 
@@ -87,9 +84,9 @@ def exclude_from_case(case_id: str) -> ResponseReturnValue:
             datetime.now(UTC),
         )
     except ServiceError as error:
-        if error.code == "not_found":
+        if error.code is Problem.NOT_FOUND:
             abort(404)
-        flash(str(ERRORS.get(error.code, ERRORS["user_required"])), "error")
+        flash(say(error.code, WORDING), "error")
         return redirect(back, code=303)
     flash(str(_l("กันเจ้าหน้าที่ผู้นั้นออกจากเรื่องนี้แล้ว ผู้นั้นจะไม่เห็นเรื่องนี้อีก")), "success")
     return redirect(back, code=303)

@@ -22,6 +22,8 @@ from intake.extensions import db
 from intake.i18n import current_language
 from intake.models import CaseKind, Channel
 from intake.permissions import Permission, has_permission, requires
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.public.guide import public_url
 from intake.public.views import _limits
 from intake.services import ServiceError, public_tokens
@@ -34,12 +36,15 @@ from intake.staff.register_forms import RegisterForm, default_date_text
 SLIP_KEY = "staff_slip"
 SLIP_PURPOSE = "staff-slip"
 
-FILING_ERRORS = {
-    "received_in_future": ("received_date", _l("วันและเวลาที่รับเรื่องต้องไม่เป็นเวลาในอนาคต")),
-    "category": ("category", _l("โปรดเลือกประเภทเรื่องใหม่")),
-    "identity_unavailable": (
-        "anonymous",
-        _l("ขณะนี้ระบบยังรับข้อมูลตัวตนผู้แจ้งไม่ได้ (ยังไม่มีกุญแจข้อมูลตัวตน) โปรดติดต่อผู้ดูแลระบบ"),
+# The field a refusal is shown beside (the category otherwise), and this screen's wording.
+FILING_FIELD = {
+    Problem.RECEIVED_IN_FUTURE: "received_date",
+    Problem.IDENTITY_UNAVAILABLE: "anonymous",
+    Problem.STORAGE_UNAVAILABLE: "attachments",
+}
+FILING_WORDING = {
+    Problem.IDENTITY_UNAVAILABLE: _l(
+        "ขณะนี้ระบบยังรับข้อมูลตัวตนผู้แจ้งไม่ได้ (ยังไม่มีกุญแจข้อมูลตัวตน) โปรดติดต่อผู้ดูแลระบบ"
     ),
 }
 
@@ -113,8 +118,8 @@ def register_case() -> ResponseReturnValue:
                 now,
             )
         except ServiceError as error:
-            name, message = FILING_ERRORS.get(error.code, FILING_ERRORS["category"])
-            form[name].errors = [*form[name].errors, str(message)]
+            name = FILING_FIELD.get(error.code, "category")
+            form[name].errors = [*form[name].errors, say(error.code, FILING_WORDING)]
         else:
             session[SLIP_KEY] = _slip_token(
                 filed.reference,

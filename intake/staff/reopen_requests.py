@@ -24,6 +24,8 @@ from intake import thaidate
 from intake.extensions import db
 from intake.models import Case, CaseKind
 from intake.permissions import Permission, requires, visible_kinds
+from intake.problem_messages import MESSAGE, say
+from intake.problems import Problem
 from intake.services import ServiceError, reopen_figures, reopen_requests
 from intake.services.case_work import MAX_TEXT, available_actions
 from intake.services.keyring import current_keyring
@@ -38,7 +40,12 @@ DONE = {
     "decline": _l("แจ้งเหตุผลที่ไม่เปิดเรื่องใหม่ถึงผู้ร้อง/ผู้แจ้งแล้ว เรื่องยังคงปิดอยู่"),
 }
 ANSWER_REQUIRED = _l("โปรดเขียนเหตุผลที่ไม่เปิดเรื่องใหม่ ผู้ร้อง/ผู้แจ้งจะเห็นข้อความนี้")
-NO_REQUEST = _l("ไม่มีคำขอให้เปิดเรื่องใหม่ที่รอพิจารณา (อาจมีผู้อื่นพิจารณาไปแล้ว)")
+# This screen's own wording; every other refusal says the common message.
+WORDING = {
+    # The request was answered meanwhile, so the case may have moved on.
+    Problem.NOT_ALLOWED_MOVE: MESSAGE[Problem.NO_REOPEN_REQUEST],
+    Problem.TEXT_TOO_LONG: TOO_LONG,
+}
 
 
 class GrantForm(FlaskForm):
@@ -140,20 +147,15 @@ def decide_reopen_request(case_id: str, decision: str) -> ResponseReturnValue:
         else:
             reopen_requests.decline(*args, message=message, now=datetime.now(UTC))
     except ServiceError as error:
-        if error.code == "not_found":
+        if error.code == Problem.NOT_FOUND:
             abort(404)
-        if error.code == "forbidden":
+        if error.code == Problem.FORBIDDEN:
             abort(403)
-        if error.code == "message_required":
+        if error.code == Problem.MESSAGE_REQUIRED:
             form.message.errors = [str(ANSWER_REQUIRED)]
             g.reopen_posted = {decision: form}
             return render_case_page(case_id, status=422)
-        flash(
-            str(
-                NO_REQUEST if error.code in ("no_reopen_request", "not_allowed_move") else TOO_LONG
-            ),
-            "error",
-        )
+        flash(say(error.code, WORDING), "error")
         return redirect(back, code=303)
     flash(str(DONE[decision]), "success")
     return redirect(back, code=303)

@@ -14,7 +14,6 @@ from typing import Any
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from intake import reports, validators
@@ -23,6 +22,7 @@ from intake.i18n import current_language
 from intake.models import CaseKind
 from intake.pdf import PdfUnavailable
 from intake.permissions import Permission, requires
+from intake.problem_messages import say
 from intake.reports import text
 from intake.services import ServiceError
 from intake.services import reports as reports_service
@@ -32,7 +32,6 @@ from intake.staff import bp
 from intake.staff.report_forms import NarrativeForm
 
 HALVES_LISTED = (1, 2, 0)  # the order of a year's rows: first half, second half, whole year
-SAVE_ERRORS = {"too_long": _l("ข้อความยาวเกินไป โปรดตัดให้สั้นลงแล้วบันทึกอีกครั้ง")}
 
 
 def _now() -> datetime:
@@ -86,7 +85,7 @@ def report() -> ResponseReturnValue:
                 db.session, current_keyring(), current_user, key, form.narrative(), _now()
             )
         except ServiceError as error:
-            flash(str(SAVE_ERRORS.get(error.code, _l("บันทึกไม่สำเร็จ"))), "error")
+            flash(say(error.code), "error")
         else:
             flash(_("บันทึกข้อความในรายงานแล้ว"), "success")
             return redirect(url_for("staff.report", **_args(key)), 303)

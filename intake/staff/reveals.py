@@ -25,6 +25,8 @@ from intake.i18n import format_datetime
 from intake.models import RevealStatus
 from intake.permissions import Permission, requires
 from intake.privacy import client_key
+from intake.problem_messages import say
+from intake.problems import Problem
 from intake.services import ServiceError, reveal_lists
 from intake.services import reveal as reveal_service
 from intake.services.filing import REPORTER_FIELDS
@@ -53,40 +55,27 @@ IDENTITY_LABELS = {
     "national_id": _l("เลขประจำตัวประชาชน"),
 }
 
-# Both the request and the refusal are written reasons, refused alike.
-REASON_ERRORS = {
-    "reason_too_short": _l("โปรดเขียนเหตุผลให้ละเอียดกว่านี้"),
-    "reason_too_long": _l("เหตุผลยาวเกินไป"),
+# Refusals shown beside the reason of a request; any other one is a 403.
+REQUEST_FIELD_PROBLEMS = {
+    Problem.REASON_TOO_SHORT,
+    Problem.REASON_TOO_LONG,
+    Problem.ALREADY_PENDING,
+    Problem.NO_PERSONAL_KEY,
 }
-
-REQUEST_ERRORS = {
-    **REASON_ERRORS,
-    "already_pending": _l("ท่านมีคำขอสำหรับเรื่องนี้ที่รอการพิจารณาอยู่แล้ว"),
-    "no_personal_key": _l(
-        "บัญชีของท่านยังไม่มีกุญแจส่วนตัวสำหรับรับข้อมูลตัวตน โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"
-        " ระบบจะสร้างกุญแจให้ แล้วจึงส่งคำขอ"
-    ),
-}
-
-DECISION_ERRORS = {
-    **REASON_ERRORS,
-    "wrong_passphrase": _l("รหัสผ่านกุญแจไม่ถูกต้อง ไม่มีการเปลี่ยนแปลงใด ๆ โปรดลองอีกครั้ง"),
-    "passphrase_locked": _l(
-        "ใส่รหัสผ่านกุญแจผิดหลายครั้งเกินไป ระบบระงับการลองใหม่ชั่วคราว "
-        "และแจ้งผู้ดูแลข้อมูลตัวตนคนอื่นและผู้ตรวจสอบแล้ว โปรดลองใหม่ภายหลัง"
-    ),
-    "same_person": _l("ผู้ขอไม่สามารถพิจารณาคำขอของตนเองได้ ต้องเป็นผู้ดูแลข้อมูลตัวตนอีกคนหนึ่ง"),
-    "not_pending": _l("คำขอนี้ได้รับการพิจารณาไปแล้ว"),
-    "not_custodian": _l("บัญชีของท่านยังไม่ได้รับมอบกุญแจข้อมูลตัวตน จึงอนุมัติไม่ได้"),
-    "not_allowed": _l("ท่านไม่มีสิทธิ์พิจารณาคำขอนี้"),
-    "no_identity": _l("เรื่องนี้ไม่มีข้อมูลตัวตนที่ปิดผนึกไว้"),
-    "requester_has_no_key": _l(
-        "ผู้ขอยังไม่มีกุญแจส่วนตัว (เช่น เพิ่งถูกรีเซ็ตการเข้าสู่ระบบ) จึงส่งข้อมูลตัวตนให้ไม่ได้"
-        " ผู้ขอต้องเข้าสู่ระบบใหม่ก่อน แล้วจึงอนุมัติได้ ไม่มีการเปลี่ยนแปลงใด ๆ"
-    ),
-    "requester_excluded": _l(
-        "ผู้ขอถูกกันออกจากเรื่องนี้แล้ว (มีส่วนได้เสีย) จึงอนุมัติไม่ได้ โปรดไม่อนุมัติคำขอนี้"
-    ),
+REFUSAL_REASON_PROBLEMS = {Problem.REASON_TOO_SHORT, Problem.REASON_TOO_LONG}
+PASSPHRASE_PROBLEMS = {Problem.WRONG_PASSPHRASE, Problem.PASSPHRASE_LOCKED}
+DECISION_WORDING = {Problem.NOT_ALLOWED: _l("ท่านไม่มีสิทธิ์พิจารณาคำขอนี้")}
+# What the custodian's decision may meet; anything else is told as "not allowed".
+DECISION_PROBLEMS = {
+    *PASSPHRASE_PROBLEMS,
+    *REFUSAL_REASON_PROBLEMS,
+    Problem.SAME_PERSON,
+    Problem.NOT_PENDING,
+    Problem.NOT_CUSTODIAN,
+    Problem.NOT_ALLOWED,
+    Problem.NO_IDENTITY,
+    Problem.REQUESTER_HAS_NO_KEY,
+    Problem.REQUESTER_EXCLUDED,
 }
 
 # Why the identity cannot be shown, by the request's status, and the HTTP status to say it.
@@ -104,9 +93,12 @@ UNAVAILABLE = {
 }
 
 
-VIEW_ERRORS = {
-    "wrong_password": _l("รหัสผ่านไม่ถูกต้อง ข้อมูลตัวตนยังไม่ถูกเปิด และความพยายามนี้ถูกบันทึกไว้"),
-    "no_personal_key": _l("บัญชีของท่านไม่มีกุญแจส่วนตัวที่ข้อมูลตัวตนนี้ปิดผนึกไว้ โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"),
+# Refusals shown beside the password when opening an identity; any other one is a 403.
+VIEW_PROBLEMS = {Problem.WRONG_PASSWORD, Problem.NO_PERSONAL_KEY}
+VIEW_WORDING = {
+    Problem.NO_PERSONAL_KEY: _l(
+        "บัญชีของท่านไม่มีกุญแจส่วนตัวที่ข้อมูลตัวตนนี้ปิดผนึกไว้ โปรดออกจากระบบแล้วเข้าสู่ระบบใหม่"
+    ),
 }
 
 
@@ -165,18 +157,19 @@ def reveals() -> ResponseReturnValue:
 
 
 def _show_decision_error(error: ServiceError, approve: ApproveForm, refuse: RefuseForm) -> int:
-    message = str(DECISION_ERRORS.get(error.code, DECISION_ERRORS["not_allowed"]))
-    if error.code in ("wrong_passphrase", "passphrase_locked"):
+    shown = error.code if error.code in DECISION_PROBLEMS else Problem.NOT_ALLOWED
+    message = say(shown, DECISION_WORDING)
+    if error.code in PASSPHRASE_PROBLEMS:
         approve.passphrase.errors = [message]
         return 422
-    if error.code == "requester_has_no_key":
+    if error.code == Problem.REQUESTER_HAS_NO_KEY:
         flash(message, "error")
         return 409
-    if error.code.startswith("reason_"):
+    if error.code in REFUSAL_REASON_PROBLEMS:
         refuse.refusal_reason.errors = [message]
         return 422
     flash(message, "error")
-    return 409 if error.code == "not_pending" else 403
+    return 409 if error.code == Problem.NOT_PENDING else 403
 
 
 @bp.route("/reveals/<string(length=36):request_id>/decide", methods=["GET", "POST"])
@@ -242,8 +235,8 @@ def revoke_reveal(request_id: str) -> ResponseReturnValue:
             db.session, current_keyring(), current_user, request_id, _now()
         )
     except ServiceError as error:
-        if error.code == "not_running":
-            flash(_("การอนุมัตินี้สิ้นสุดไปแล้ว"), "info")
+        if error.code == Problem.NOT_RUNNING:
+            flash(say(error.code), "info")
         else:
             abort(403)
     else:
@@ -270,11 +263,11 @@ def request_reveal(case_id: str) -> ResponseReturnValue:
                 db.session, current_keyring(), current_user, case_id, form.reason.data or "", _now()
             )
         except ServiceError as error:
-            if error.code in {"not_found", "no_identity"}:
+            if error.code in {Problem.NOT_FOUND, Problem.NO_IDENTITY}:
                 abort(404)
-            if error.code not in REQUEST_ERRORS:
+            if error.code not in REQUEST_FIELD_PROBLEMS:
                 abort(403)
-            form.reason.errors = [str(REQUEST_ERRORS[error.code])]
+            form.reason.errors = [say(error.code)]
         else:
             flash(_("ส่งคำขอแล้ว ผู้ดูแลข้อมูลตัวตนจะพิจารณาและท่านจะได้รับแจ้งผล"), "success")
             return redirect(url_for("staff.my_reveals"), code=303)
@@ -303,17 +296,17 @@ def _unavailable(request_id: str) -> ResponseReturnValue:
 
 def _refused(error: ServiceError, request_id: str) -> ResponseReturnValue | None:
     """What to answer when the service says no, apart from a wrong password."""
-    if error.code == "not_found":
+    if error.code == Problem.NOT_FOUND:
         abort(404)
-    if error.code == "not_running":
+    if error.code == Problem.NOT_RUNNING:
         return _unavailable(request_id)
-    if error.code == "locked":
+    if error.code == Problem.SIGN_IN_LOCKED:
         # Too many wrong passwords: the account is locked and its sessions have ended.
         logout_user()
         session.clear()
         flash(_("ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกระงับชั่วคราวและออกจากระบบแล้ว"), "error")
         return redirect(url_for("staff.login"), code=303)
-    if error.code not in VIEW_ERRORS:
+    if error.code not in VIEW_PROBLEMS:
         abort(403)
     return None
 
@@ -344,7 +337,7 @@ def view_identity(request_id: str) -> ResponseReturnValue:
         answer = _refused(error, request_id)
         if answer is not None:
             return answer
-        form.password.errors = [str(VIEW_ERRORS[error.code])]
+        form.password.errors = [say(error.code, VIEW_WORDING)]
     if form.errors:
         status = 422
     row = _row_or_404(request_id)
