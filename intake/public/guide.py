@@ -31,7 +31,7 @@ from intake.extensions import Model, db, limiter
 from intake.i18n import current_language
 from intake.local_names import in_language
 from intake.models import CaseKind, Channel, Organisation, Role
-from intake.public import bp
+from intake.public.blueprint import bp
 from intake.public.guide_text import PDF_UNAVAILABLE, STEP_DETAILS, TIP_STEP_DETAILS
 from intake.services.organisation_settings import is_https_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation

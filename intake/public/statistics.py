@@ -23,7 +23,7 @@ from intake.cache import TimedCache
 from intake.extensions import db
 from intake.i18n import current_language
 from intake.models import CaseKind
-from intake.public import bp
+from intake.public.blueprint import bp
 from intake.services import figures
 from intake.services import stats as stats_service
 from intake.spreadsheet import safe_rows

@@ -28,7 +28,7 @@ from intake.services import ServiceError
 from intake.services import reports as reports_service
 from intake.services.keyring import current_keyring
 from intake.services.reports import ReportKey
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.report_forms import NarrativeForm
 
 HALVES_LISTED = (1, 2, 0)  # the order of a year's rows: first half, second half, whole year
