@@ -190,7 +190,8 @@ def _literal(node: ast.expr | None, names: bool = False) -> bool:
     if isinstance(node, ast.Tuple | ast.List | ast.Set):
         return all(_literal(item) for item in node.elts)
     if isinstance(node, ast.Dict):
-        return all(_literal(k, names=True) and _literal(v) for k, v in zip(node.keys, node.values))
+        pairs = zip(node.keys, node.values, strict=True)
+        return all(_literal(key, names=True) and _literal(value) for key, value in pairs)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
         return all(_literal(item) for item in node.args) and all(
             _literal(keyword.value, names=True) for keyword in node.keywords

@@ -3,9 +3,9 @@ each other (even through others, even inside a function), no run of more than te
 near-identical lines stands in two places, and the choices made once stay made once
 (the Thai or English name, the one door to ``cryptography``, modules of a readable size).
 
-The allow-lists below name what was already so when these checks came, in parts of the
-code being moved by others at the same time; each is to be emptied once that work has
-merged. A new entry needs a reason as good as theirs."""
+The allow-lists of known cycles, repeats and long modules are empty: the code passes
+every check as it stands. A new entry needs a reason given beside it, and a plan to
+remove it."""
 
 from __future__ import annotations
 
@@ -39,18 +39,10 @@ KNOWN_CYCLES: list[tuple[str, ...]] = []
 # reason; none is known.
 KNOWN_REPEATS: set[tuple[str, str]] = set()
 
-# Modules over the size a reader takes in at once, known when this test came.
+# Modules over the size a reader takes in at once, each with its reason; none is known: a
+# module that grows past it is split where a seam shows.
 MAX_LINES = 400
-KNOWN_LONG: set[str] = {
-    "services/case_actions.py",
-    "services/queue.py",
-    "services/cases.py",
-    "services/reports.py",
-    "services/stats.py",
-    "staff/case_forms.py",
-    "demo/timeline.py",
-    "staff/cases.py",
-}
+KNOWN_LONG: set[str] = set()
 
 
 def _fresh_import_failures(root: Path, package: str, report: Path) -> dict[str, str]:
