@@ -32,9 +32,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.filemodes import loose_storage, make_private_folder
     from intake.privacy import configure_logging
     from intake.proxy import init_app as init_proxy
-    from intake.public import bp as public_bp
+    from intake.public.blueprint import bp as public_bp
     from intake.services.keyring import init_keys
-    from intake.staff import init_app as init_staff
+    from intake.staff.blueprint import init_app as init_staff
 
     settings = load_config(os.environ, overrides)
     app = IntakeFlask(

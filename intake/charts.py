@@ -92,6 +92,19 @@ def _default_series_labels() -> tuple[str, str, str]:
         return ("รับเรื่อง", "ดำเนินการแล้วเสร็จ", "ตอบภายในกำหนด")
 
 
+def _monthly_figures(
+    kind_stats: KindStats, month_labels: list[str], series_labels: Sequence[str] | None
+) -> tuple[list[str], list[list[int]]]:
+    """The three series' names and each month's three values, for both monthly drawings."""
+    months = kind_stats.months
+    if len(month_labels) != len(months):
+        raise ValueError("one label per month is needed")
+    names = list(series_labels or _default_series_labels())
+    if len(names) != len(MONTHLY_SERIES):
+        raise ValueError("three series labels are needed")
+    return names, [[int(getattr(row, key)) for key in MONTHLY_SERIES] for row in months]
+
+
 def monthly_chart(
     kind_stats: KindStats,
     month_labels: list[str],
@@ -108,20 +121,14 @@ def monthly_chart(
     ``"\\n"`` in a label starts a second line (e.g. ``"ต.ค.\\n2568"``). ``series_labels``
     names the three series (default: the Thai column names, translated).
     """
-    months = kind_stats.months
-    if len(month_labels) != len(months):
-        raise ValueError("one label per month is needed")
-    names = list(series_labels or _default_series_labels())
-    if len(names) != len(MONTHLY_SERIES):
-        raise ValueError("three series labels are needed")
-    values = [[int(getattr(row, key)) for key in MONTHLY_SERIES] for row in months]
+    names, values = _monthly_figures(kind_stats, month_labels, series_labels)
     ticks = nice_ticks(max((v for group in values for v in group), default=0))
-    width = min(MONTHLY_WIDTH, max(MONTHLY_MIN_WIDTH, MONTH_WIDTH * len(months) + 60))
+    width = min(MONTHLY_WIDTH, max(MONTHLY_MIN_WIDTH, MONTH_WIDTH * len(values) + 60))
     body, legend_bottom = _legend(names, SERIES_COLOURS, width)
 
     left = MONTHLY_LEFT_PAD + text_width(f"{ticks[-1]:,}", AXIS_SIZE) + 8
     plot_width = width - left - MONTHLY_RIGHT
-    group = plot_width / max(1, len(months))
+    group = plot_width / max(1, len(values))
     bar = min((group * 0.78 - 2 * BAR_GAP) / 3, 28.0)
     widest_value = max((text_width(f"{v:,}", VALUE_SIZE) for g in values for v in g), default=0)
     upright = values_upright(widest_value, bar + BAR_GAP)
@@ -215,13 +222,7 @@ def monthly_rows_chart(
     month, its name on the left and its three bars across, each with its value at the
     end. Twelve months fit a phone's width at a size that can be read, where the columns
     would have to shrink their labels or scroll."""
-    months = kind_stats.months
-    if len(month_labels) != len(months):
-        raise ValueError("one label per month is needed")
-    names = list(series_labels or _default_series_labels())
-    if len(names) != len(MONTHLY_SERIES):
-        raise ValueError("three series labels are needed")
-    values = [[int(getattr(row, key)) for key in MONTHLY_SERIES] for row in months]
+    names, values = _monthly_figures(kind_stats, month_labels, series_labels)
     labels = [" ".join(label.split("\n")) for label in month_labels]
     width = ROWS_WIDTH
     body, y = _legend(names, SERIES_COLOURS, width)

@@ -1,4 +1,5 @@
-"""The 15-day response rule (seed 004, measure 36), as pure functions of their inputs.
+"""The 15-day response rule (anti-corruption action plan, measure 36), as pure functions
+of their inputs.
 
 A case is due 15 days counted from the day after receipt, in Bangkok, at the end of that
 day. A due date that falls on a weekend or holiday moves to the next working day. In

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from intake import cleaning
 from intake.deadlines import DeadlineState
 from intake.models import AccusedRole, CaseKind, Channel, EventType, RevealStatus, Role
 from intake.workflow import Status
+
+KIND = {
+    CaseKind.COMPLAINT: _l("เรื่องร้องเรียน/ร้องทุกข์"),
+    CaseKind.TIP: _l("แจ้งเบาะแสการทุจริตและประพฤติมิชอบ"),
+}
+
+CHANNEL = {
+    Channel.WEB: _l("เว็บไซต์"),
+    Channel.WALK_IN: _l("ติดต่อด้วยตนเอง"),
+    Channel.PHONE: _l("โทรศัพท์"),
+    Channel.LETTER: _l("หนังสือ/จดหมาย"),
+    Channel.EMAIL: _l("อีเมล"),
+    Channel.SOCIAL: _l("Facebook/LINE"),
+    Channel.DAMRONGDHAM: _l("ส่งต่อจากศูนย์ดำรงธรรม"),
+    Channel.AGENCY: _l("ส่งต่อจากหน่วยงานอื่น"),
+}
+
+ACCUSED_ROLE = {
+    AccusedRole.EXECUTIVE: _l("ผู้บริหาร"),
+    AccusedRole.STAFF: _l("เจ้าหน้าที่ของหน่วยงาน"),
+    AccusedRole.OTHER: _l("บุคคลอื่น/ไม่ทราบ"),
+}
 
 STATUS = {
     Status.RECEIVED: _l("รับเรื่อง"),
@@ -57,61 +82,11 @@ NEXT_STEP = {
     ),
 }
 
-ACCUSED_ROLE = {
-    AccusedRole.EXECUTIVE: _l("ผู้บริหาร"),
-    AccusedRole.STAFF: _l("เจ้าหน้าที่ของหน่วยงาน"),
-    AccusedRole.OTHER: _l("บุคคลอื่น/ไม่ทราบ"),
-}
-
-KIND = {
-    CaseKind.COMPLAINT: _l("เรื่องร้องเรียน/ร้องทุกข์"),
-    CaseKind.TIP: _l("แจ้งเบาะแสการทุจริตและประพฤติมิชอบ"),
-}
-
-CHANNEL = {
-    Channel.WEB: _l("เว็บไซต์"),
-    Channel.WALK_IN: _l("ติดต่อด้วยตนเอง"),
-    Channel.PHONE: _l("โทรศัพท์"),
-    Channel.LETTER: _l("หนังสือ/จดหมาย"),
-    Channel.EMAIL: _l("อีเมล"),
-    Channel.SOCIAL: _l("Facebook/LINE"),
-    Channel.DAMRONGDHAM: _l("ส่งต่อจากศูนย์ดำรงธรรม"),
-    Channel.AGENCY: _l("ส่งต่อจากหน่วยงานอื่น"),
-}
-
 DEADLINE = {
     DeadlineState.ON_TRACK: _l("อยู่ในกำหนด"),
     DeadlineState.DUE_SOON: _l("ใกล้ครบกำหนด"),
     DeadlineState.OVERDUE: _l("เกินกำหนด"),
     DeadlineState.MET: _l("ตอบแล้ว"),
-}
-
-ROLE = {
-    Role.INTAKE: _l("เจ้าหน้าที่รับเรื่อง"),
-    Role.LEGAL: _l("นิติกร"),
-    Role.DEPARTMENT: _l("เจ้าหน้าที่กอง"),
-    Role.CUSTODIAN: _l("ผู้ดูแลข้อมูลตัวตน"),
-    Role.EXECUTIVE: _l("ผู้บริหาร"),
-    Role.ADMIN: _l("ผู้ดูแลระบบ"),
-    Role.AUDITOR: _l("ผู้ตรวจสอบ"),
-}
-
-# External agencies a case may be referred to.
-REFERRAL = {
-    "nacc": _l("สำนักงาน ป.ป.ช."),
-    "pacc": _l("สำนักงาน ป.ป.ท."),
-    "damrongdham": _l("ศูนย์ดำรงธรรม"),
-    "oag": _l("สำนักงานการตรวจเงินแผ่นดิน (สตง.)"),
-    "other": _l("หน่วยงานอื่น"),
-}
-
-# How to reach each external agency after a referral: their national hotlines and
-# addresses, shown as text (no link, no request to another host).
-REFERRAL_CONTACT = {
-    "nacc": _l("สายด่วน ป.ป.ช. 1205 · www.nacc.go.th"),
-    "pacc": _l("สายด่วน ป.ป.ท. 1206 · www.pacc.go.th"),
-    "damrongdham": _l("สายด่วนศูนย์ดำรงธรรม 1567 · ศูนย์ดำรงธรรมจังหวัดที่ศาลากลางจังหวัด"),
-    "oag": _l("สำนักงานการตรวจเงินแผ่นดิน หรือสำนักงานการตรวจเงินแผ่นดินจังหวัด · www.audit.go.th"),
 }
 
 EVENT = {
@@ -125,6 +100,30 @@ EVENT = {
     EventType.REPLY: _l("ข้อความจากผู้ร้อง/ผู้แจ้ง"),
 }
 
+
+@dataclass(frozen=True)
+class Agency:
+    """An external agency a case may be referred to, and how to reach it afterwards: its
+    national hotline and address, shown as text (no link, no request to another host)."""
+
+    name: LazyString
+    contact: LazyString | None = None
+
+
+REFERRAL = {
+    "nacc": Agency(_l("สำนักงาน ป.ป.ช."), _l("สายด่วน ป.ป.ช. 1205 · www.nacc.go.th")),
+    "pacc": Agency(_l("สำนักงาน ป.ป.ท."), _l("สายด่วน ป.ป.ท. 1206 · www.pacc.go.th")),
+    "damrongdham": Agency(
+        _l("ศูนย์ดำรงธรรม"),
+        _l("สายด่วนศูนย์ดำรงธรรม 1567 · ศูนย์ดำรงธรรมจังหวัดที่ศาลากลางจังหวัด"),
+    ),
+    "oag": Agency(
+        _l("สำนักงานการตรวจเงินแผ่นดิน (สตง.)"),
+        _l("สำนักงานการตรวจเงินแผ่นดิน หรือสำนักงานการตรวจเงินแผ่นดินจังหวัด · www.audit.go.th"),
+    ),
+    "other": Agency(_l("หน่วยงานอื่น")),
+}
+
 REVEAL_STATUS = {
     RevealStatus.PENDING: _l("รอการพิจารณา"),
     RevealStatus.APPROVED: _l("อนุมัติแล้ว"),
@@ -133,19 +132,31 @@ REVEAL_STATUS = {
     RevealStatus.EXPIRED: _l("หมดอายุ"),
 }
 
-# The statistics' breakdowns (page, open data and reports): a title, and a table's
-# first column header.
-BREAKDOWN_TITLE = {
-    "category": _l("จำแนกตามประเภทเรื่อง"),
-    "channel": _l("จำแนกตามช่องทางการรับเรื่อง"),
-    "department": _l("จำแนกตามหน่วยงานที่รับผิดชอบ"),
-    "outcome": _l("จำแนกตามผลการดำเนินการ"),
+ROLE = {
+    Role.INTAKE: _l("เจ้าหน้าที่รับเรื่อง"),
+    Role.LEGAL: _l("นิติกร"),
+    Role.DEPARTMENT: _l("เจ้าหน้าที่กอง"),
+    Role.CUSTODIAN: _l("ผู้ดูแลข้อมูลตัวตน"),
+    Role.EXECUTIVE: _l("ผู้บริหาร"),
+    Role.ADMIN: _l("ผู้ดูแลระบบ"),
+    Role.AUDITOR: _l("ผู้ตรวจสอบ"),
 }
-BREAKDOWN_COLUMN = {
-    "category": _l("ประเภทเรื่อง"),
-    "channel": _l("ช่องทาง"),
-    "department": _l("หน่วยงาน"),
-    "outcome": _l("ผลการดำเนินการ"),
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One of the statistics' breakdowns (page, open data and reports): its title, and its
+    table's first column header."""
+
+    title: LazyString
+    column: LazyString
+
+
+BREAKDOWN = {
+    "category": Breakdown(_l("จำแนกตามประเภทเรื่อง"), _l("ประเภทเรื่อง")),
+    "channel": Breakdown(_l("จำแนกตามช่องทางการรับเรื่อง"), _l("ช่องทาง")),
+    "department": Breakdown(_l("จำแนกตามหน่วยงานที่รับผิดชอบ"), _l("หน่วยงาน")),
+    "outcome": Breakdown(_l("จำแนกตามผลการดำเนินการ"), _l("ผลการดำเนินการ")),
 }
 
 # What metadata cleaning removed from a file, or could not (intake.cleaning).

@@ -101,7 +101,8 @@ USUAL_NEXT: dict[Status, tuple[Action, ...]] = {
     Status.REFERRED: (),
 }
 # Once a case is being worked on, a period about to end (or past it) makes telling the
-# complainant why it takes longer the first thing to do (seed 004 measure 36).
+# complainant why it takes longer the first thing to do (anti-corruption action plan,
+# measure 36).
 _EXPLAIN_FIRST = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 

@@ -179,12 +179,62 @@ SEED_LINES = 6
 TOO_COMMON = 8
 
 
+def _literal(node: ast.expr | None, names: bool = False) -> bool:
+    """A value written out as data: a literal, a translated literal (``_l("…")``), a
+    record or collection of literals; where ``names``, also a name a literal stands for
+    (``Problem.X`` as a key, ``max=LIMIT`` as a keyword)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name | ast.Attribute):
+        return names
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return all(_literal(item) for item in node.elts)
+    if isinstance(node, ast.Dict):
+        pairs = zip(node.keys, node.values, strict=True)
+        return all(_literal(key, names=True) and _literal(value) for key, value in pairs)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+        return all(_literal(item) for item in node.args) and all(
+            _literal(keyword.value, names=True) for keyword in node.keywords
+        )
+    return False
+
+
+def _data_entries(tree: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
+    """A table's entries, as (first node, last node): each key and value of a dict, and each
+    record or collection in a list, tuple or set, written out as data."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if key is not None and _literal(key, names=True) and _literal(value):
+                    yield key, value
+        elif isinstance(node, ast.Tuple | ast.List | ast.Set):
+            for item in node.elts:
+                if not isinstance(item, ast.Constant) and _literal(item):
+                    yield item, item
+
+
+def _data_lines(tree: ast.AST, source_lines: list[str]) -> set[int]:
+    """The lines that hold nothing but a table's entries (and the commas and brackets
+    around them). Like a name given a literal, an entry is data, not code: two tables
+    keyed alike (each problem's message, each topic's wording) are no copy of each other."""
+    found: set[int] = set()
+    for first, last in _data_entries(tree):
+        end = last.end_lineno or last.lineno
+        for number in range(first.lineno, end + 1):
+            text = source_lines[number - 1]
+            starts = number > first.lineno or not text[: first.col_offset].strip()
+            ends = number < end or not text[last.end_col_offset or 0 :].strip(" ,)]}\n")
+            if starts and ends:
+                found.add(number)
+    return found
+
+
 def normalised_lines(source: str) -> list[tuple[int, str]]:
     """Each line that counts, as (line number, shape): names, strings and numbers become
-    placeholders, keywords and punctuation stay; comments, blank lines, docstrings and
-    imports do not count."""
-    skip: set[int] = set()
+    placeholders, keywords and punctuation stay; comments, blank lines, docstrings,
+    imports and the entries of tables written out as data do not count."""
     tree = ast.parse(source)
+    skip = _data_lines(tree, source.splitlines())
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             skip.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))

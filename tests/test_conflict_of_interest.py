@@ -42,6 +42,7 @@ from intake.services.followup import post_reply
 from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.queue import QueueFilters, dashboard_counts, search
+from intake.services.report_periods import ReportKey
 from intake.services.users import find_user
 from intake.services.visibility import may_view
 
@@ -343,7 +344,7 @@ def test_the_report_case_list_leaves_out_a_tip_hidden_from_the_reader(people: Fl
         _exclude(case_id, "legal1")
         later = datetime.now(UTC) + timedelta(days=40)  # overdue by then
         year = thaidate.fiscal_year(thaidate.local_date(datetime.now(UTC)))
-        key = reports_service.ReportKey(CaseKind.TIP, year, 0)
+        key = ReportKey(CaseKind.TIP, year, 0)
         for_lead = reports_service.case_list(db.session, key, later, _user("lead1"))
         for_excluded = reports_service.case_list(db.session, key, later, _user("legal1"))
         assert reference in [row.reference for row in for_lead.rows]

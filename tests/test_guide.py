@@ -169,9 +169,9 @@ def test_the_steps_follow_the_workflow_with_what_happens_at_each(
         item = re.search(rf'data-status="{status.value}">(.*?)</li>', steps, flags=re.DOTALL)
         assert item, status
         assert th(app, labels.STATUS[status]) in item.group(1)
-        assert th(app, guide.STEP_DETAILS[status]) in plain(item.group(1))
+        assert th(app, guide.STEPS[status].complaint) in plain(item.group(1))
     # Referral destinations are named
-    assert th(app, labels.REFERRAL["nacc"]) in steps
+    assert th(app, labels.REFERRAL["nacc"].name) in steps
 
 
 def test_the_time_frame_follows_the_counting_setting(app: Flask, client: FlaskClient) -> None:

@@ -103,7 +103,7 @@ def test_the_tip_guideline_says_how_to_report_and_what_happens_then(
     for status in Status:
         item = re.search(rf'data-status="{status.value}">(.*?)</li>', steps, flags=re.DOTALL)
         assert item, status
-        assert th(app, guide.TIP_STEP_DETAILS[status]) in plain(item.group(1))
+        assert th(app, guide.STEPS[status].tip) in plain(item.group(1))
     assert "มีมูล" in plain(steps) and "ทางวินัย" in plain(steps)
     assert "ป.ป.ช." in plain(steps)
     # The responsible unit and officer

@@ -25,7 +25,7 @@ from intake.cache import RenderOnce
 from intake.extensions import db
 from intake.models import CaseKind, Organisation, Role
 from intake.public import guide
-from intake.services.reports import ReportKey
+from intake.services.report_periods import ReportKey
 from intake.services.settings import get_organisation
 from intake.staff import reports as staff_reports
 

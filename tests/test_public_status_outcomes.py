@@ -77,7 +77,7 @@ def test_every_closed_state_has_its_own_words() -> None:
         assert COMPLETED not in str(labels.CLOSED_ON[status])
         assert "เสร็จ" not in str(labels.STATUS_EXPLAINED[status])
     for code in ("nacc", "pacc", "damrongdham", "oag"):
-        assert code in labels.REFERRAL_CONTACT
+        assert labels.REFERRAL[code].contact
 
 
 def test_a_rejected_complaint_tells_the_reason_and_how_to_ask_again(app: Flask) -> None:

@@ -32,12 +32,12 @@ from intake import reports
 from intake.extensions import db
 from intake.models import AuditEntry, CaseKind, Category, Channel, ReportNarrative, Role, User
 from intake.reports import pdf as report_pdf
-from intake.services import case_actions
+from intake.services import case_actions, report_narratives
 from intake.services import reports as reports_service
 from intake.services import stats as stats_service
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
-from intake.services.reports import ReportKey
+from intake.services.report_periods import ReportKey
 from intake.staff import reports as staff_reports
 
 # 20 April 2569, 10:00 in Bangkok: the first half of FY 2569 has ended.
@@ -410,8 +410,8 @@ def test_a_workbook_is_the_same_bytes_and_typed_text_is_never_a_formula(app: Fla
         officer_id = make_staff(app, "lawyer1", Role.LEGAL)
         officer = db.session.get(User, officer_id)
         assert officer is not None
-        narrative = reports_service.Narrative(problems='=HYPERLINK("http://x.example","y")')
-        reports_service.save_narrative(
+        narrative = report_narratives.Narrative(problems='=HYPERLINK("http://x.example","y")')
+        report_narratives.save_narrative(
             db.session, current_keyring(), officer, COMPLAINTS, narrative, NOW
         )
 

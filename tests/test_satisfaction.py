@@ -20,7 +20,7 @@ from intake import thaidate
 from intake.crypto import decrypt_text
 from intake.extensions import db
 from intake.models import AuditEntry, Case, CaseKind, Role, SatisfactionResponse, User
-from intake.services import ServiceError, case_actions
+from intake.services import ServiceError, case_actions, stats_open_data
 from intake.services import satisfaction as satisfaction_service
 from intake.services import stats as stats_service
 from intake.services.filing import FilingInput, file_case
@@ -280,7 +280,7 @@ def test_the_csv_total_row_carries_the_satisfaction_figures(app: Flask) -> None:
     _rated_cases(app, CaseKind.COMPLAINT, [5, 4, 1], FY2569_FIRST_DAY)
     with app.app_context():
         data = stats_service.monthly(db.session, 2569, list(CaseKind))
-    rows = stats_service.csv_rows(2569, data)
+    rows = stats_open_data.csv_rows(2569, data)
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     table = list(csv.DictReader(io.StringIO(text.getvalue())))

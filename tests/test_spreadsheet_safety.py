@@ -20,7 +20,7 @@ from intake.models import CaseKind, Category, Department, Role, User
 from intake.services import case_actions
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
-from intake.services.reports import ReportKey
+from intake.services.report_periods import ReportKey
 from intake.spreadsheet import spreadsheet_safe
 
 # 10:00 in Bangkok on 6 January 2026 (fiscal year 2569, first half).

@@ -19,7 +19,7 @@ from intake.models import CaseKind
 from intake.pdf import PdfUnavailable
 from intake.services import ServiceError
 from intake.services.keyring import current_keyring
-from intake.services.reports import ReportKey
+from intake.services.report_periods import ReportKey
 
 
 @click.command("report")

@@ -22,7 +22,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from intake import crypto, tallies, thaidate, tracking
-from intake.demo.timeline import Story, story
+from intake.demo.story import Story
+from intake.demo.timeline import story
 from intake.demo.world import World
 from intake.models import CaseKind, new_id
 from intake.services.filing import REPORTER_FIELDS

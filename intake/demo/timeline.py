@@ -11,11 +11,11 @@ Pure functions of a seeded ``random.Random``; nothing here touches the database.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from intake import thaidate, workflow
 from intake.demo import texts
+from intake.demo.story import Step, Story, Survey
 from intake.demo.topics import DELAY_REASONS, LONGER_REASONS, PROGRESS, Topic
 from intake.demo.world import CategoryRef, Staff, World
 from intake.models import CaseKind, Channel, EventType
@@ -68,55 +68,6 @@ OFFICE_OPENS = 8.5 * 3600  # 08:30, in seconds after midnight
 OFFICE_HOURS = 8.0
 RAINY_MONTHS = frozenset({6, 7, 8, 9, 10})
 MINUTE = timedelta(minutes=1)
-
-
-@dataclass(slots=True)
-class Step:
-    at: datetime
-    type: EventType
-    from_status: Status | None = None
-    to_status: Status | None = None
-    public: bool = True
-    body: str = ""
-    actor_id: int | None = None
-
-
-@dataclass(slots=True)
-class Survey:
-    at: datetime
-    speed: int
-    fairness: int
-    clarity: int
-    overall: int
-    comment: str
-
-
-@dataclass(slots=True)
-class Story:
-    """One case as it stands at ``now``; the loader turns it into rows."""
-
-    kind: CaseKind
-    channel: Channel
-    received_at: datetime
-    category_id: int | None
-    department_id: int | None
-    registered_by_id: int | None
-    subject: str
-    details: str
-    location: str
-    accused: str
-    incident_date: date | None
-    anonymous: bool
-    reporter: dict[str, str]
-    steps: list[Step]
-    status: Status = Status.RECEIVED
-    first_due_at: datetime | None = None
-    due_at: datetime | None = None
-    first_response_at: datetime | None = None
-    closed_at: datetime | None = None
-    referred_to: str | None = None
-    referred_to_name: str | None = None
-    survey: Survey | None = None
 
 
 def _days(value: float) -> timedelta:

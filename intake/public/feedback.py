@@ -27,7 +27,8 @@ from intake.extensions import db, limiter
 from intake.models import Case, CaseKind
 from intake.problem_messages import say
 from intake.problems import Problem
-from intake.public import bp, tracked
+from intake.public import tracked
+from intake.public.blueprint import bp
 from intake.public.followup import FLASH_CATEGORY, render_status
 from intake.public.forms import EMAIL_MESSAGES, TOO_LONG, PublicForm
 from intake.services import ServiceError

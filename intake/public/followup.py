@@ -27,7 +27,8 @@ from intake.extensions import db, limiter
 from intake.models import CaseKind
 from intake.problem_messages import say
 from intake.problems import Problem
-from intake.public import bp, tracked
+from intake.public import tracked
+from intake.public.blueprint import bp
 from intake.public.forms import TOO_LONG, TrackForm, _FilingForm, _strip
 from intake.public.views import _filing_limit, _limits, _track_limit, now
 from intake.services import ServiceError

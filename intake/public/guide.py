@@ -31,8 +31,8 @@ from intake.extensions import Model, db, limiter
 from intake.i18n import current_language
 from intake.local_names import in_language
 from intake.models import CaseKind, Channel, Organisation, Role
-from intake.public import bp
-from intake.public.guide_text import PDF_UNAVAILABLE, STEP_DETAILS, TIP_STEP_DETAILS
+from intake.public.blueprint import bp
+from intake.public.guide_text import PDF_UNAVAILABLE, STEPS
 from intake.services.organisation_settings import is_https_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation
 from intake.services.stats import SATISFACTION_TARGET
@@ -129,7 +129,9 @@ def _render_guide(which: str, layout: str, at: datetime) -> str:
         statuses=Status,
         main_steps=[*(status for status in Status if status not in CLOSED), Status.RESOLVED],
         closing_alternatives=[s for s in Status if s in CLOSED and s is not Status.RESOLVED],
-        step_details=TIP_STEP_DETAILS if which == TIPS else STEP_DETAILS,
+        step_details={
+            status: step.tip if which == TIPS else step.complaint for status, step in STEPS.items()
+        },
         channels=Channel,
         legal_officer=Role.LEGAL,
         custodian=Role.CUSTODIAN,

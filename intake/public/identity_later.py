@@ -17,7 +17,8 @@ from intake.extensions import db, limiter
 from intake.models import Case
 from intake.problem_messages import say
 from intake.problems import Problem
-from intake.public import bp, tracked
+from intake.public import tracked
+from intake.public.blueprint import bp
 from intake.public.feedback import _session_ended, _status_page, _track_limit, now
 from intake.public.followup import FLASH_CATEGORY
 from intake.public.forms import LateIdentityForm

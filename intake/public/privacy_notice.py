@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from intake.extensions import db
 from intake.models import CaseKind
-from intake.public import bp
+from intake.public.blueprint import bp
 from intake.services.retention import MAIL_KEEP_DAYS, Periods
 from intake.services.settings import get_organisation
 

@@ -22,7 +22,7 @@ from wtforms import HiddenField
 
 from intake import tracking
 from intake.models import CaseKind
-from intake.public import bp
+from intake.public.blueprint import bp
 from intake.public.forms import PublicForm
 from intake.public.guide import public_url
 from intake.services import public_tokens

@@ -20,7 +20,7 @@ from intake.extensions import db, limiter
 from intake.models import CaseKind
 from intake.problem_messages import say
 from intake.problems import Problem
-from intake.public import bp
+from intake.public.blueprint import bp
 from intake.public.followup import (
     FLASH_CATEGORY,
     SESSION_ENDED,

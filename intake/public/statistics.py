@@ -23,8 +23,8 @@ from intake.cache import TimedCache
 from intake.extensions import db
 from intake.i18n import current_language
 from intake.models import CaseKind
-from intake.public import bp
-from intake.services import figures
+from intake.public.blueprint import bp
+from intake.services import figures, stats_open_data
 from intake.services import stats as stats_service
 from intake.spreadsheet import safe_rows
 
@@ -36,8 +36,8 @@ HALF_LABELS = {
     1: _l("ครึ่งปีแรก (ต.ค.–มี.ค.)"),
     2: _l("ครึ่งปีหลัง (เม.ย.–ก.ย.)"),
 }
-BREAKDOWN_TITLES = labels.BREAKDOWN_TITLE
-BREAKDOWN_HEADERS = labels.BREAKDOWN_COLUMN
+BREAKDOWN_TITLES = {name: breakdown.title for name, breakdown in labels.BREAKDOWN.items()}
+BREAKDOWN_HEADERS = {name: breakdown.column for name, breakdown in labels.BREAKDOWN.items()}
 
 
 def now() -> datetime:
@@ -143,14 +143,14 @@ def stats() -> ResponseReturnValue:
         english=current_language() == "en",
         small_cell=figures.SMALL_CELL,
         hidden_cell=figures.HIDDEN_CELL,
-        csv_header=stats_service.CSV_HEADER,
+        csv_header=stats_open_data.CSV_HEADER,
     )
 
 
 @bp.get("/stats.json")
 def stats_json() -> ResponseReturnValue:
     query = _stats_query()
-    return stats_service.as_json(query.fiscal_year, _compute(query), query.half)
+    return stats_open_data.as_json(query.fiscal_year, _compute(query), query.half)
 
 
 @bp.get("/stats.csv")
@@ -158,7 +158,7 @@ def stats_csv() -> ResponseReturnValue:
     query = _stats_query()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    rows = stats_service.csv_rows(query.fiscal_year, _compute(query), query.half)
+    rows = stats_open_data.csv_rows(query.fiscal_year, _compute(query), query.half)
     writer.writerows(safe_rows(rows))
     response = make_response("\ufeff" + buffer.getvalue())  # BOM: Excel opens Thai CSV right
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -30,7 +30,8 @@ from intake.local_names import in_language, local_name
 from intake.models import AccusedRole, CaseKind, Organisation
 from intake.problem_messages import say
 from intake.problems import Problem
-from intake.public import bp, receipt_slip
+from intake.public import receipt_slip
+from intake.public.blueprint import bp
 from intake.public.forms import ComplaintForm, TipForm
 from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens

@@ -17,7 +17,8 @@ from intake.crypto import Keyring
 from intake.models import User
 from intake.services import DbSession
 from intake.services import reports as reports_service
-from intake.services.reports import Report, ReportKey
+from intake.services.report_periods import ReportKey
+from intake.services.reports import Report
 from intake.services.settings import get_organisation
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

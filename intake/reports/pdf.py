@@ -10,7 +10,8 @@ from markupsafe import Markup
 
 from intake import pdf, thaidigits
 from intake.reports import charts, text
-from intake.services.reports import SIGNERS, Report
+from intake.services.report_narratives import SIGNERS
+from intake.services.reports import Report
 from intake.services.stats import BREAKDOWNS
 
 

@@ -17,7 +17,8 @@ from intake import labels, thaidate
 from intake.local_names import in_language
 from intake.models import CaseKind
 from intake.services.figures import SMALL_CELL, Count
-from intake.services.reports import LONG_RUNNING_DAYS, Report, ReportKey
+from intake.services.report_periods import ReportKey
+from intake.services.reports import LONG_RUNNING_DAYS, Report
 
 KIND_NAMES = {
     CaseKind.COMPLAINT: _l("เรื่องร้องเรียน/ร้องทุกข์"),
@@ -28,8 +29,8 @@ PERIOD_NAMES = {
     1: _l("รอบ 6 เดือน"),
     2: _l("รอบ 6 เดือนหลัง"),
 }
-BREAKDOWN_TITLES = labels.BREAKDOWN_TITLE
-BREAKDOWN_COLUMN = labels.BREAKDOWN_COLUMN
+BREAKDOWN_TITLES = {name: breakdown.title for name, breakdown in labels.BREAKDOWN.items()}
+BREAKDOWN_COLUMN = {name: breakdown.column for name, breakdown in labels.BREAKDOWN.items()}
 SECTIONS = {
     "problems": _l("ปัญหาและอุปสรรค"),
     "remedies": _l("แนวทางแก้ไข"),

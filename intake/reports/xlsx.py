@@ -24,7 +24,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from intake import labels
 from intake.reports import text
-from intake.services.reports import SIGNERS, Report
+from intake.services.report_narratives import SIGNERS
+from intake.services.reports import Report
 from intake.services.stats import BREAKDOWNS, COUNT_KEYS
 from intake.spreadsheet import looks_like_formula
 

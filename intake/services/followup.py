@@ -17,12 +17,10 @@ from sqlalchemy import select
 
 from intake import crypto, workflow
 from intake.attachments import PreparedAttachment
-from intake.models import Case, CaseEvent, CaseKind, EventType, new_id
+from intake.models import Case, CaseKind
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError, late_identity, reopen_requests
-from intake.services.audit import ACTOR_PUBLIC, record
-from intake.services.case_workers import notify_workers
-from intake.services.filing import store_files
+from intake.services.public_replies import add_public_reply
 from intake.services.public_status import PublicStatus, find_by_code, public_status
 from intake.services.reveal import identity_was_disclosed
 from intake.services.settings import get_organisation
@@ -117,22 +115,17 @@ def post_reply(
             raise ServiceError(Problem.MESSAGE_REQUIRED)
         if len(text) > REPLY_MAX:
             raise ServiceError(Problem.TEXT_TOO_LONG)
-        event = CaseEvent(id=new_id(), type=EventType.REPLY, at=now, public=True, actor_id=None)
-        event.body_enc = crypto.encrypt_field(
-            keyring, text, table="case_events", column="body", row_id=event.id
-        )
-        case.events.append(event)
-        session.flush()  # the event row exists before files point at it
-        written = store_files(keyring, uploads, case, files, event_id=event.id)
-        notify_workers(session, case, NOTIFICATION_KIND, now)
-        record(
+        add_public_reply(
             session,
             keyring,
-            "case.updated",
-            actor=ACTOR_PUBLIC,
-            now=now,
-            case_id=case.id,
-            detail="reply",
+            uploads,
+            case,
+            text,
+            files,
+            now,
+            written=written,
+            notification_kind=NOTIFICATION_KIND,
+            audit=("case.updated", "reply"),
         )
         session.commit()
     except BaseException:

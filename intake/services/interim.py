@@ -1,6 +1,6 @@
-"""The interim notice (seed 004 measure 36): a case that cannot be finished within its
-period is explained to the complainant — why, what has been done so far, and by when it
-should be finished.
+"""The interim notice (anti-corruption action plan, measure 36): a case that cannot be
+finished within its period is explained to the complainant — why, what has been done so
+far, and by when it should be finished.
 
 The officer fills in the parts; the complainant reads a paragraph built from them, in
 their own language. The parts are kept as JSON inside the event's encrypted body, so

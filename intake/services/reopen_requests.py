@@ -31,9 +31,7 @@ from intake.models import (
 )
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError, case_actions, case_work
-from intake.services.audit import ACTOR_PUBLIC, record
-from intake.services.case_workers import notify_workers
-from intake.services.filing import store_files
+from intake.services.public_replies import add_public_reply
 from intake.services.public_status import ReopenWindow
 from intake.services.settings import get_organisation
 from intake.workflow import Action
@@ -110,25 +108,20 @@ def ask(
     try:
         case = _check_may_ask(session, _locked_case(session, case_id), now)
         text = _message(message)
-        event = CaseEvent(id=new_id(), type=EventType.REPLY, at=now, public=True, actor_id=None)
-        event.body_enc = crypto.encrypt_field(
-            keyring, text, table="case_events", column="body", row_id=event.id
-        )
-        case.events.append(event)
-        session.flush()  # the event row exists before files and the request point at it
-        written = store_files(keyring, uploads, case, files, event_id=event.id)
-        session.add(
-            ReopenRequest(id=new_id(), case_id=case.id, event_id=event.id, requested_at=now)
-        )
-        notify_workers(session, case, NOTIFICATION_KIND, now)
-        record(
+        event = add_public_reply(
             session,
             keyring,
-            "case.reopen_requested",
-            actor=ACTOR_PUBLIC,
-            now=now,
-            case_id=case.id,
-            detail=f"files {len(files)}",
+            uploads,
+            case,
+            text,
+            files,
+            now,
+            written=written,
+            notification_kind=NOTIFICATION_KIND,
+            audit=("case.reopen_requested", f"files {len(files)}"),
+        )
+        session.add(
+            ReopenRequest(id=new_id(), case_id=case.id, event_id=event.id, requested_at=now)
         )
         session.commit()
     except BaseException:

@@ -1,32 +1,32 @@
 """What goes into a report for executives (ITA: every six months and for the whole year).
 
-A report is one kind of case, one fiscal year and one period of it (half 1 = Oct–Mar,
-half 2 = Apr–Sep, 0 = the whole year). Its figures come from ``stats.compute``, so they
+A report is one kind of case, one fiscal year and one period of it (``report_periods``:
+half 1, half 2 or the whole year). Its figures come from ``stats.compute``, so they
 are the ones /stats publishes (a tip report is meant for publication: tips by half-year,
 never by month, breakdowns suppressed as on /stats); its case lists come from
-two small indexed queries; its written sections are what staff saved for that period.
+two small indexed queries; its written sections are what staff saved for that period
+(``report_narratives``).
 Nothing here formats for a reader: ``intake.reports`` turns a ``Report`` into PDF or XLSX.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from intake import thaidate, workflow
 from intake.crypto import Keyring
 from intake.local_names import in_language, local_name
-from intake.models import Case, CaseKind, Category, Department, ReportNarrative, User
-from intake.problems import Problem
-from intake.services import DbSession, ServiceError, visibility
+from intake.models import Case, Category, Department, User
+from intake.services import DbSession, visibility
 from intake.services import stats as stats_service
 from intake.services.audit import ACTOR_SYSTEM, actor_label, record
 from intake.services.figures import Count, KindStats
+from intake.services.report_narratives import Narrative, load_narrative
+from intake.services.report_periods import ReportKey
 from intake.services.settings import get_organisation
 from intake.workflow import Status
 
@@ -41,62 +41,8 @@ CASE_LIST_LIMIT = 50
 RECURRING_TOP = 5
 """How many of the period's largest categories the report lists as recurring candidates."""
 
-TEXT_MAX = 5000
-LINE_MAX = 200  # names and positions: ReportNarrative's String(200) columns
-FISCAL_YEARS = (2500, 2700)  # BE years a report may be asked for (as /stats accepts)
 DEFAULT_RESPONSE_DAYS = 15
 
-# Control characters other than tab and newline: nothing typed needs them, and XLSX
-# refuses them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class ReportKey:
-    """Which report: a kind, a BE fiscal year and a half (0 = the whole year)."""
-
-    kind: CaseKind
-    fiscal_year: int
-    half: int
-
-    def __post_init__(self) -> None:
-        if self.half not in stats_service.HALVES:
-            raise ServiceError(Problem.BAD_PERIOD)
-        if not FISCAL_YEARS[0] <= self.fiscal_year <= FISCAL_YEARS[1]:
-            raise ServiceError(Problem.BAD_PERIOD)
-
-    @property
-    def months(self) -> list[date]:
-        return stats_service.period_months(self.fiscal_year, self.half)
-
-    @property
-    def start(self) -> datetime:
-        """First instant of the period, in Bangkok."""
-        return datetime.combine(self.months[0], time(0), thaidate.BANGKOK)
-
-    @property
-    def end(self) -> datetime:
-        """First instant after the period, in Bangkok."""
-        last = self.months[-1]
-        following = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-        return datetime.combine(following, time(0), thaidate.BANGKOK)
-
-    @property
-    def slug(self) -> str:
-        """ASCII name of the report, used in file names and audit entries."""
-        period = f"h{self.half}" if self.half else "year"
-        return f"{self.fiscal_year}-{period}-{self.kind.value}"
-
-    def filename(self, extension: str) -> str:
-        return f"intake-report-{self.slug}.{extension}"
-
-    def previous(self) -> ReportKey:
-        """The period of the same length just before this one."""
-        if self.half == 1:
-            return ReportKey(self.kind, self.fiscal_year - 1, 2)
-        if self.half == 2:
-            return ReportKey(self.kind, self.fiscal_year, 1)
-        return ReportKey(self.kind, self.fiscal_year - 1, 0)
 
 
 @dataclass(frozen=True)
@@ -134,28 +80,6 @@ class RecurringCategory:
     received: Count
     previous: Count
     recurring: bool  # also among the largest categories of the previous period
-
-
-@dataclass
-class Narrative:
-    """The staff-written sections and the sign-off of one report."""
-
-    problems: str = ""
-    remedies: str = ""
-    recommendations: str = ""
-    prepared_name: str = ""
-    prepared_position: str = ""
-    prepared_on: date | None = None
-    reviewed_name: str = ""
-    reviewed_position: str = ""
-    reviewed_on: date | None = None
-    approved_name: str = ""
-    approved_position: str = ""
-    approved_on: date | None = None
-
-
-NARRATIVE_FIELDS = tuple(f.name for f in fields(Narrative))
-SIGNERS = ("prepared", "reviewed", "approved")
 
 
 @dataclass(frozen=True)
@@ -294,81 +218,6 @@ def recurring_categories(current: KindStats, previous: KindStats) -> list[Recurr
     ]
 
 
-# --- the written sections ----------------------------------------------------------------
-
-
-def _find(session: DbSession, key: ReportKey) -> ReportNarrative | None:
-    query = select(ReportNarrative).where(
-        ReportNarrative.kind == key.kind,
-        ReportNarrative.fiscal_year == key.fiscal_year,
-        ReportNarrative.half == key.half,
-    )
-    return session.scalars(query).one_or_none()
-
-
-def load_narrative(session: DbSession, key: ReportKey) -> tuple[Narrative, datetime | None]:
-    """What staff saved for the report (empty sections when nothing yet), and when."""
-    row = _find(session, key)
-    if row is None:
-        return Narrative(), None
-    return Narrative(**{name: getattr(row, name) for name in NARRATIVE_FIELDS}), row.updated_at
-
-
-def _clean(value: str, limit: int, single_line: bool) -> str:
-    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if single_line:
-        text = " ".join(text.split())
-    if len(text) > limit:
-        raise ServiceError(Problem.REPORT_TEXT_TOO_LONG)
-    return text
-
-
-def save_narrative(
-    session: DbSession,
-    keyring: Keyring,
-    actor: User,
-    key: ReportKey,
-    narrative: Narrative,
-    now: datetime,
-) -> None:
-    """Create or replace the report's written sections and sign-off; audited (never the
-    text itself)."""
-    values: dict[str, object] = {}
-    for name in NARRATIVE_FIELDS:
-        value = getattr(narrative, name)
-        if name.endswith("_on"):
-            values[name] = value
-        else:
-            single = name.endswith(("_name", "_position"))
-            values[name] = _clean(value or "", LINE_MAX if single else TEXT_MAX, single)
-    for attempt in (1, 2):
-        try:
-            row = _find(session, key)
-            if row is None:
-                row = ReportNarrative(kind=key.kind, fiscal_year=key.fiscal_year, half=key.half)
-                session.add(row)
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = now
-            row.updated_by_id = actor.id
-            session.flush()
-            break
-        except IntegrityError:
-            # Someone saved the same report's first version at the same moment: update theirs.
-            session.rollback()
-            if attempt == 2:
-                raise
-    record(
-        session,
-        keyring,
-        "report.narrative_saved",
-        actor=actor_label(actor),
-        now=now,
-        detail=key.slug,
-    )
-    session.commit()
-
-
 def record_export(
     session: DbSession,
     keyring: Keyring,
@@ -426,11 +275,3 @@ def available_years(session: DbSession, now: datetime) -> list[int]:
     current = thaidate.fiscal_year(thaidate.local_date(now))
     first = min(stats_service.first_fiscal_year(session) or current, current - 1)
     return list(range(current, first - 1, -1))
-
-
-def saved_keys(session: DbSession) -> set[tuple[str, int, int]]:
-    """(kind, fiscal year, half) of the reports whose sections someone has written."""
-    rows = session.execute(
-        select(ReportNarrative.kind, ReportNarrative.fiscal_year, ReportNarrative.half)
-    )
-    return {(kind.value, fiscal_year, half) for kind, fiscal_year, half in rows}

@@ -167,16 +167,42 @@ def request_reveal(
     return reveal
 
 
-def _tell_requester_and_commit(
+def _check_custodian(request: RevealRequest, custodian: User) -> None:
+    if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
+        raise ServiceError(Problem.NOT_ALLOWED)
+    # A custodian the tip is hidden from cannot act on it (it is "not found" to them).
+    if is_excluded(custodian, request.case):
+        raise ServiceError(Problem.NOT_FOUND)
+
+
+def _request_to_decide(session: DbSession, request_id: str, custodian: User) -> RevealRequest:
+    """The pending request ``custodian`` may approve or refuse."""
+    request = _get(session, request_id)
+    _check_custodian(request, custodian)
+    # A request cannot go on once its asker has been excluded from the tip.
+    requester = session.get(User, request.requester_id)
+    if requester is None or is_excluded(requester, request.case):
+        raise ServiceError(Problem.REQUESTER_EXCLUDED)
+    if custodian.id == request.requester_id:
+        raise ServiceError(Problem.SAME_PERSON)
+    if request.status is not RevealStatus.PENDING:
+        raise ServiceError(Problem.NOT_PENDING)
+    return request
+
+
+def _decide(
     session: DbSession,
     keyring: crypto.Keyring,
     request: RevealRequest,
     custodian: User,
-    action: str,
     now: datetime,
     extra_detail: str = "",
 ) -> None:
-    """A decision notifies the requester and is audited, in the decision's transaction."""
+    """The decision just given to ``request.status`` is signed by its custodian, notifies
+    the requester and is audited, in one transaction."""
+    request.decided_by_id = custodian.id
+    request.decided_at = now
+    action = f"reveal.{request.status.value}"
     session.add(
         Notification(
             user_id=request.requester_id,
@@ -190,26 +216,6 @@ def _tell_requester_and_commit(
     session.commit()
 
 
-def _check_custodian(request: RevealRequest, custodian: User) -> None:
-    if not custodian.active or not has_permission(custodian.role, Permission.REVEAL_DECIDE):
-        raise ServiceError(Problem.NOT_ALLOWED)
-    # A custodian the tip is hidden from cannot act on it (it is "not found" to them).
-    if is_excluded(custodian, request.case):
-        raise ServiceError(Problem.NOT_FOUND)
-
-
-def _check_decider(session: DbSession, request: RevealRequest, custodian: User) -> None:
-    _check_custodian(request, custodian)
-    # A request cannot go on once its asker has been excluded from the tip.
-    requester = session.get(User, request.requester_id)
-    if requester is None or is_excluded(requester, request.case):
-        raise ServiceError(Problem.REQUESTER_EXCLUDED)
-    if custodian.id == request.requester_id:
-        raise ServiceError(Problem.SAME_PERSON)
-    if request.status is not RevealStatus.PENDING:
-        raise ServiceError(Problem.NOT_PENDING)
-
-
 @_undone_when_refused
 def approve_reveal(
     session: DbSession,
@@ -220,8 +226,7 @@ def approve_reveal(
     now: datetime,
 ) -> RevealRequest:
     """Open the identity with the custodian's passphrase and seal it to the requester."""
-    request = _get(session, request_id)
-    _check_decider(session, request, custodian)
+    request = _request_to_decide(session, request_id, custodian)
     requester_key = personal_keys_service.public_key(session, request.requester_id)
     if requester_key is None:
         raise ServiceError(Problem.REQUESTER_HAS_NO_KEY)
@@ -229,15 +234,12 @@ def approve_reveal(
         session, keyring, custodian, passphrase, request.case, now
     )
     days = get_organisation(session).reveal_days
-    request.status = RevealStatus.APPROVED
-    request.decided_by_id = custodian.id
-    request.decided_at = request.approved_at = now
+    request.approved_at = now
     request.expires_at = now + timedelta(days=days)
     opened = json.dumps(identity, ensure_ascii=False).encode("utf-8")
     request.revealed_sealed = crypto.seal(requester_key, opened, context=_revealed_context(request))
-    _tell_requester_and_commit(
-        session, keyring, request, custodian, "reveal.approved", now, f"; {days} days"
-    )
+    request.status = RevealStatus.APPROVED
+    _decide(session, keyring, request, custodian, now, f"; {days} days")
     return request
 
 
@@ -250,14 +252,11 @@ def refuse_reveal(
     reason: str,
     now: datetime,
 ) -> RevealRequest:
-    request = _get(session, request_id)
-    _check_decider(session, request, custodian)
+    request = _request_to_decide(session, request_id, custodian)
     reason = _check_reason(reason)
-    request.status = RevealStatus.REFUSED
-    request.decided_by_id = custodian.id
-    request.decided_at = now
     request.decision_reason_enc = _encrypt(keyring, reason, "decision_reason", request.id)
-    _tell_requester_and_commit(session, keyring, request, custodian, "reveal.refused", now)
+    request.status = RevealStatus.REFUSED
+    _decide(session, keyring, request, custodian, now)
     return request
 
 

@@ -26,12 +26,6 @@ from intake.problems import Problem
 from intake.services import ServiceError, enrolment, organisation_settings
 from intake.services import admin_users as users_service
 from intake.services.keyring import current_keyring
-from intake.staff import (  # noqa: F401  (their routes)
-    admin_departments_categories,
-    admin_holidays,
-    admin_mail,
-    bp,
-)
 from intake.staff.admin_forms import (
     DEPARTMENT_REQUIRED,
     ConfirmForm,
@@ -41,6 +35,7 @@ from intake.staff.admin_forms import (
     clean,
     department_choices,
 )
+from intake.staff.blueprint import bp
 
 # The link just issued, sealed (the session cookie is signed, not secret), for the one
 # page that shows it once.

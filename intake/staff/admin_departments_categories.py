@@ -20,7 +20,6 @@ from intake.models import CaseKind
 from intake.permissions import Permission, requires
 from intake.services import ServiceError
 from intake.services import departments_categories as catalogue
-from intake.staff import bp
 from intake.staff.admin_forms import (
     CategoryAddForm,
     CategoryForm,
@@ -29,6 +28,7 @@ from intake.staff.admin_forms import (
     department_choices,
 )
 from intake.staff.admin_pages import Change, form_page, press_button
+from intake.staff.blueprint import bp
 
 DEPARTMENTS = "staff.admin_departments"
 CATEGORIES = "staff.admin_categories"

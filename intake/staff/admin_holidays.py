@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from intake.extensions import db
 from intake.permissions import Permission, requires
 from intake.services import extra_holidays
-from intake.staff import bp
 from intake.staff.admin_forms import HolidayForm, clean
 from intake.staff.admin_pages import form_page, now, press_button
+from intake.staff.blueprint import bp
 from intake.thaidate import local_date
 
 HOLIDAYS = "staff.admin_holidays"

@@ -22,8 +22,8 @@ from intake.problems import Problem
 from intake.services import ServiceError
 from intake.services import outbox as outbox_service
 from intake.services.keyring import current_keyring
-from intake.staff import bp
 from intake.staff.admin_forms import ConfirmForm
+from intake.staff.blueprint import bp
 
 KIND_LABELS = {
     "reminder.due_soon": _l("เตือนเรื่องใกล้ครบกำหนด (เจ้าหน้าที่)"),

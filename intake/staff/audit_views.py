@@ -15,8 +15,8 @@ from intake.extensions import db
 from intake.permissions import Permission, requires
 from intake.services import audit_search
 from intake.services.keyring import current_keyring
-from intake.staff import bp
 from intake.staff.admin_forms import AuditFilterForm, clean
+from intake.staff.blueprint import bp
 
 FILTER_NAMES = ("action", "actor", "date_from", "date_to", "reference")
 

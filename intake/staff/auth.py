@@ -23,7 +23,7 @@ from intake.services import auth as auth_service
 from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.staff_sessions import end_session
-from intake.staff import STAFF_SESSION_KEY, bp
+from intake.staff.blueprint import STAFF_SESSION_KEY, bp
 from intake.staff.forms import CodeForm, LoginForm, PasswordChangeForm
 
 PENDING_KEY = "staff_pending_user"

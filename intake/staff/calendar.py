@@ -13,7 +13,7 @@ from intake.models import ExtraHoliday
 from intake.permissions import Permission, requires
 from intake.services.extra_holidays import public_holidays
 from intake.services.settings import get_organisation
-from intake.staff import bp
+from intake.staff.blueprint import bp
 
 
 @bp.get("/calendar")

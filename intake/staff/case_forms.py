@@ -189,7 +189,9 @@ class RejectForm(FlaskForm):
 class ReferForm(FlaskForm):
     destination = SelectField(
         _l("ส่งต่อไปยัง"),
-        choices=options([("", _l("— เลือกหน่วยงาน —")), *REFERRAL.items()]),
+        choices=options(
+            [("", _l("— เลือกหน่วยงาน —")), *((code, place.name) for code, place in REFERRAL.items())]
+        ),
         validators=[DataRequired(_l("โปรดเลือกหน่วยงานที่ส่งต่อ"))],
         validate_choice=False,
     )

@@ -20,7 +20,7 @@ from intake.problem_messages import say
 from intake.problems import Problem
 from intake.services import ServiceError, case_links
 from intake.services.keyring import current_keyring
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.case_links_panel import LinkForm, UnlinkForm
 
 

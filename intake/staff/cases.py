@@ -40,7 +40,7 @@ from intake.services.case_work import available_actions, next_period_due
 from intake.services.keyring import current_keyring
 from intake.services.settings import departments
 from intake.services.visibility import may_view
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.case_forms import (
     ACTION_FIELD,
     ACTION_TEXT,

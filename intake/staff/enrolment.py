@@ -27,7 +27,7 @@ from intake.services import auth as auth_service
 from intake.services import enrolment as enrolment_service
 from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.forms import EnrolmentForm
 
 PENDING_KEY = "staff_enrolment"

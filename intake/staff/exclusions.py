@@ -24,7 +24,7 @@ from intake.services import ServiceError
 from intake.services import exclusions as exclusions_service
 from intake.services.exclusions import Excluded
 from intake.services.keyring import current_keyring
-from intake.staff import bp
+from intake.staff.blueprint import bp
 
 # This screen's own wording; every other refusal says the common message.
 WORDING = {

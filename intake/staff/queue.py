@@ -21,7 +21,7 @@ from intake.permissions import Permission, requires, visible_kinds
 from intake.services import duplicates, queue
 from intake.services.keyring import current_keyring
 from intake.services.settings import categories_for, departments
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.queue_forms import QueueFilterForm
 
 

@@ -30,7 +30,7 @@ from intake.services import ServiceError, public_tokens
 from intake.services.filing import file_case
 from intake.services.keyring import current_keyring
 from intake.services.settings import categories_for, get_organisation
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.register_forms import RegisterForm, default_date_text
 
 SLIP_KEY = "staff_slip"

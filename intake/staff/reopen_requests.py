@@ -30,7 +30,7 @@ from intake.services import ServiceError, reopen_figures, reopen_requests
 from intake.services.case_work import MAX_TEXT, available_actions
 from intake.services.keyring import current_keyring
 from intake.services.visibility import may_view
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.case_forms import TOO_LONG
 from intake.workflow import Action
 

@@ -16,7 +16,13 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from intake import thaidate
-from intake.services.reports import LINE_MAX, NARRATIVE_FIELDS, SIGNERS, TEXT_MAX, Narrative
+from intake.services.report_narratives import (
+    LINE_MAX,
+    NARRATIVE_FIELDS,
+    SIGNERS,
+    TEXT_MAX,
+    Narrative,
+)
 
 TEXT_TOO_LONG = _l("ข้อความยาวเกินไป (ไม่เกิน 5,000 ตัวอักษร)")
 LINE_TOO_LONG = _l("ยาวเกินไป (ไม่เกิน 200 ตัวอักษร)")

@@ -24,11 +24,11 @@ from intake.pdf import PdfUnavailable
 from intake.permissions import Permission, requires
 from intake.problem_messages import say
 from intake.reports import text
-from intake.services import ServiceError
+from intake.services import ServiceError, report_narratives
 from intake.services import reports as reports_service
 from intake.services.keyring import current_keyring
-from intake.services.reports import ReportKey
-from intake.staff import bp
+from intake.services.report_periods import ReportKey
+from intake.staff.blueprint import bp
 from intake.staff.report_forms import NarrativeForm
 
 HALVES_LISTED = (1, 2, 0)  # the order of a year's rows: first half, second half, whole year
@@ -63,7 +63,7 @@ def _args(key: ReportKey) -> dict[str, Any]:
 def reports_list() -> ResponseReturnValue:
     now = _now()
     years = reports_service.available_years(db.session, now)
-    saved = reports_service.saved_keys(db.session)
+    saved = report_narratives.saved_keys(db.session)
     rows = [
         [ReportKey(kind, year, half) for kind in CaseKind]
         for year in years
@@ -81,7 +81,7 @@ def report() -> ResponseReturnValue:
     form = NarrativeForm()
     if form.validate_on_submit():
         try:
-            reports_service.save_narrative(
+            report_narratives.save_narrative(
                 db.session, current_keyring(), current_user, key, form.narrative(), _now()
             )
         except ServiceError as error:

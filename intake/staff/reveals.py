@@ -31,7 +31,7 @@ from intake.services import ServiceError, reveal_lists
 from intake.services import reveal as reveal_service
 from intake.services.filing import REPORTER_FIELDS
 from intake.services.keyring import current_keyring
-from intake.staff import bp
+from intake.staff.blueprint import bp
 from intake.staff.reveal_forms import (
     ApproveForm,
     RefuseForm,
