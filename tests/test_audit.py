@@ -366,6 +366,7 @@ def _record_many(app: Flask, thread: int, errors: list[BaseException]) -> None:
         errors.append(error)
 
 
+@pytest.mark.commits
 def test_parallel_appends_make_one_unbroken_chain(fresh_app: Flask) -> None:
     app = fresh_app
     # Given six threads on one app
@@ -390,6 +391,7 @@ def test_parallel_appends_make_one_unbroken_chain(fresh_app: Flask) -> None:
 # --- the command --------------------------------------------------------------------------
 
 
+@pytest.mark.commits
 def test_audit_verify_command_reports_an_intact_log_and_a_broken_one(fresh_app: Flask) -> None:
     app = fresh_app
     runner = app.test_cli_runner()

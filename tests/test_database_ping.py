@@ -37,6 +37,7 @@ def _server_side_close_of_the_pool(app: Flask) -> None:
     assert closed is not None and closed[0] >= 1
 
 
+@pytest.mark.commits
 def test_an_idle_connection_that_died_is_replaced_before_the_request_uses_it(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builders import complaint_form
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -30,6 +30,10 @@ from intake.extensions import db
 from intake.keystore import current_keyring
 from intake.models import Attachment, AuditEntry, Case, CaseEvent, EventType
 from intake.services.cases import find_by_code
+from tests.support.builders import complaint_form
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 VISITORS = 8
 KILL_AFTER_RECEIPTS = 24

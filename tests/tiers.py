@@ -5,7 +5,7 @@
 Tiers, each a separate ``python -m pytest`` run with env ``INTAKE_TEST_TIER`` set:
 
 1. ``sqlite``      ``-m "not browser"``
-2. ``postgresql``  ``-m "not browser"``  -- needs initdb/pg_ctl (see pgserver.find_pg_bin)
+2. ``postgresql``  ``-m "not browser"``  -- needs initdb/pg_ctl (see tests/support/pgserver.py)
 3. ``browser``     ``-m browser``        -- needs Chromium (/usr/bin/chromium or env
                                             INTAKE_CHROMIUM) and an importable playwright
 
@@ -41,6 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+FIND_PG_BIN = "from tests.support.pgserver import find_pg_bin; print(find_pg_bin() or '')"
 TIER_ONLY_RE = re.compile(r"\btier only\b", re.IGNORECASE)
 EXIT_NO_TESTS = 5
 PYTEST_EXIT_NAMES = {
@@ -81,12 +82,11 @@ def _truthy(value: str | None) -> bool:
 
 
 def _find_pg_bin() -> Path | None:
-    sys.path.insert(0, str(HERE))
-    try:
-        from pgserver import find_pg_bin
-    finally:
-        sys.path.remove(str(HERE))
-    return find_pg_bin()
+    # Run as a script, this file has tests/ on its path, not the project root.
+    found = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", FIND_PG_BIN], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return Path(found) if found else None
 
 
 def _chromium_path() -> str:

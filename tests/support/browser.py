@@ -208,3 +208,15 @@ def describe(violations: list[dict[str, Any]]) -> list[str]:
         )
     return lines
 
+
+def submit(page: Any, button: str, path: str) -> Any:
+    """Click a submit button and wait until the page it leads to (after any redirect) has
+    loaded; return the response to the POST itself."""
+    with (
+        page.expect_navigation(),
+        page.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith(path)
+        ) as posted,
+    ):
+        page.click(button)
+    return posted.value
