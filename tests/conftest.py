@@ -25,6 +25,7 @@ from tests.support import custodian
 from tests.support.database import RolledBackDatabase, SharedSchema, recreate_schema, seed
 
 TIER = os.environ.get("INTAKE_TEST_TIER", "sqlite")
+LOCK_TIMEOUT = "60s"  # far above any wait the concurrency tests make on purpose
 
 # scrypt at its production cost takes a noticeable fraction of a second and 128 MiB per
 # wrap; the suite sets up a custodian for every test, so it uses the lowest cost the
@@ -57,7 +58,13 @@ def postgres() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def postgres_url(postgres: Any) -> str | None:
-    return postgres.create_database("intake_test") if postgres is not None else None
+    if postgres is None:
+        return None
+    url = postgres.create_database("intake_test")
+    # A test that waits on the locks of its own rolled-back transaction (DDL or writes on a
+    # second connection, when it should be marked ``commits``) fails instead of hanging.
+    postgres.execute(f"ALTER DATABASE intake_test SET lock_timeout = '{LOCK_TIMEOUT}'")
+    return url
 
 
 def _overrides(instance: Path, database_url: str, **extra: Any) -> dict[str, Any]:

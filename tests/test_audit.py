@@ -24,6 +24,9 @@ from intake.keystore import current_keyring
 from intake.models import AuditEntry, AuditHead, User
 from intake.services import audit
 
+# The audit tables are dropped and created again on a connection of their own.
+pytestmark = pytest.mark.commits
+
 NOW = datetime(2026, 3, 10, 3, 0, 0, 123456, tzinfo=UTC)
 BANGKOK = timezone(timedelta(hours=7))
 CASE_ID = "6f1c2a9e-3b4d-4e5f-8a7b-0c1d2e3f4a5b"
@@ -366,7 +369,6 @@ def _record_many(app: Flask, thread: int, errors: list[BaseException]) -> None:
         errors.append(error)
 
 
-@pytest.mark.commits
 def test_parallel_appends_make_one_unbroken_chain(fresh_app: Flask) -> None:
     app = fresh_app
     # Given six threads on one app
@@ -391,7 +393,6 @@ def test_parallel_appends_make_one_unbroken_chain(fresh_app: Flask) -> None:
 # --- the command --------------------------------------------------------------------------
 
 
-@pytest.mark.commits
 def test_audit_verify_command_reports_an_intact_log_and_a_broken_one(fresh_app: Flask) -> None:
     app = fresh_app
     runner = app.test_cli_runner()

@@ -13,6 +13,9 @@ from sqlalchemy import event, text
 from intake import database
 from intake.extensions import db
 
+# These watch the pool's own connections and the statements sent on them.
+pytestmark = pytest.mark.commits
+
 
 def _postgres_app(make_app: Any) -> Flask:
     app = make_app()
@@ -37,7 +40,6 @@ def _server_side_close_of_the_pool(app: Flask) -> None:
     assert closed is not None and closed[0] >= 1
 
 
-@pytest.mark.commits
 def test_an_idle_connection_that_died_is_replaced_before_the_request_uses_it(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
