@@ -18,6 +18,12 @@ Environment:
     ran in some other tier. ``INTAKE_TIERS`` is ignored.
 ``INTAKE_TIERS=sqlite,postgresql``
     run only these tiers (developer convenience).
+``INTAKE_COVERAGE=0``
+    do not measure coverage.
+
+Coverage of ``intake/`` is measured in the sqlite tier (the cheapest that runs the most
+code), when no extra pytest arguments select a part of the suite: its total is printed, and
+under ``[tool.coverage.report] fail_under`` in pyproject.toml the tier fails.
 
 Results are read from a ``--junitxml`` report of each run. The last line printed is
 ``all tiers: N passed, N failed, N skipped`` (test counts summed over the tiers that ran;
@@ -34,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own pytest report
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +71,8 @@ class Tier:
     skipped: int = 0  # real skips (xfails are counted separately)
     xfailed: int = 0
     seconds: float = 0.0
+    measures_coverage: bool = False
+    coverage: float | None = None  # percent of intake/'s lines run, when measured
     skipped_tests: list[tuple[str, str]] = field(default_factory=list)  # (test id, reason)
     executed: set[str] = field(default_factory=set)  # test ids that ran (not skipped)
     broken: list[str] = field(default_factory=list)  # "test id: failure/error: message"
@@ -87,6 +96,26 @@ def _find_pg_bin() -> Path | None:
         [sys.executable, "-c", FIND_PG_BIN], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     return Path(found) if found else None
+
+
+def _coverage_floor() -> float:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        settings = tomllib.load(file)
+    return float(settings["tool"]["coverage"]["report"]["fail_under"])
+
+
+def _coverage_total(data_file: Path) -> float | None:
+    report = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "coverage", "report", f"--data-file={data_file}", "--format=total"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    try:
+        return float(report.stdout.strip())
+    except ValueError:
+        print(report.stdout + report.stderr, flush=True)
+        return None
 
 
 def _chromium_path() -> str:
@@ -156,7 +185,11 @@ def _run_tier(tier: Tier, index: int, env: dict[str, str], extra: list[str]) -> 
     """Run one tier's pytest; returns False if interrupted (Ctrl-C)."""
     with tempfile.TemporaryDirectory(prefix=f"intake-tier-{tier.name}-") as tmp:
         junit = Path(tmp) / "junit.xml"
-        cmd = [sys.executable, "-m", "pytest", "-m", tier.marker, f"--junitxml={junit}", *extra]
+        coverage_data = Path(tmp) / "coverage"
+        measure = tier.measures_coverage and not extra and os.environ.get("INTAKE_COVERAGE") != "0"
+        runner = ["-m", "coverage", "run", f"--data-file={coverage_data}"] if measure else []
+        cmd = [sys.executable, *runner, "-m", "pytest", "-m", tier.marker, f"--junitxml={junit}"]
+        cmd += extra
         print()
         _banner(f"tier {index}/3: {tier.name}   (INTAKE_TEST_TIER={tier.name}, -m {tier.marker!r})")
         print("$ " + shlex.join(cmd), flush=True)
@@ -176,6 +209,8 @@ def _run_tier(tier: Tier, index: int, env: dict[str, str], extra: list[str]) -> 
         tier.seconds = time.monotonic() - start
         sys.stdout.flush()
         have_report = _parse_junit(junit, tier)
+        if measure and not interrupted:
+            tier.coverage = _coverage_total(coverage_data)
 
     if interrupted:
         tier.fail("interrupted")
@@ -192,8 +227,20 @@ def _run_tier(tier: Tier, index: int, env: dict[str, str], extra: list[str]) -> 
         tier.fail(f"{tier.failures} failed, {tier.errors} errors (pytest exit {rc})")
     else:
         tier.status = "passed"
+    if measure and not interrupted:
+        _check_coverage(tier)
     print(f"-- tier {tier.name}: {_describe(tier)} in {tier.seconds:.1f}s", flush=True)
     return not interrupted
+
+
+def _check_coverage(tier: Tier) -> None:
+    floor = _coverage_floor()
+    if tier.coverage is None:
+        tier.fail("coverage was not measured")
+        return
+    print(f"-- coverage of intake/ in tier {tier.name}: {tier.coverage:.2f}% (floor {floor:g}%)")
+    if tier.coverage < floor:
+        tier.fail(f"coverage {tier.coverage:.2f}% is under the floor of {floor:g}%")
 
 
 def _describe(tier: Tier) -> str:
@@ -269,7 +316,7 @@ def _print_table(tiers: list[Tier]) -> None:
 def main(argv: list[str]) -> int:
     require_all = _truthy(os.environ.get("INTAKE_REQUIRE_ALL_TIERS"))
     tiers = [
-        Tier("sqlite", "not browser"),
+        Tier("sqlite", "not browser", measures_coverage=True),
         Tier("postgresql", "not browser"),
         Tier("browser", "browser"),
     ]
@@ -330,6 +377,9 @@ def main(argv: list[str]) -> int:
     passed = sum(t.passed for t in ran)
     failed = sum(t.failures + t.errors for t in ran)
     skipped = sum(t.skipped for t in ran)
+    for t in tiers:
+        if t.coverage is not None:
+            print(f"coverage of intake/ ({t.name} tier): {t.coverage:.2f}%")
     print(f"all tiers: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
     if interrupted:
         return 130
