@@ -45,9 +45,9 @@ wheel: $(STAMP)
 # Benchmark (issue 8): see README "Benchmark". Writes docs/benchmarks.md.
 # Quick run: make bench BENCH_SIZES=2000 BENCH_DURATION=3
 bench: $(STAMP)
-	BENCH_SIZES="$(BENCH_SIZES)" BENCH_DURATION="$(BENCH_DURATION)" $(BIN)/python bench/run.py
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_DURATION="$(BENCH_DURATION)" $(BIN)/python -m bench.run
 
 # Security scan (issue 9): bandit, then sqlmap against a running instance (needs sqlmap and
 # the PostgreSQL server binaries). Writes docs/security.md; exit status 1 on any finding.
 security: $(STAMP) translations
-	$(BIN)/python security/scan.py
+	$(BIN)/python -m security.scan

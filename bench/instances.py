@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from servers import ROOT, DurablePostgres
+from bench.servers import ROOT, DurablePostgres
 
 STAFF_USER = "benchstaff"
 DEMO_SEED = "20260401"  # the same cases in every run, so runs compare

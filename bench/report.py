@@ -7,7 +7,7 @@ import platform
 from dataclasses import dataclass, field
 from importlib import metadata
 
-from drive import Result
+from bench.drive import Result
 
 HELLO = "bare Flask hello"
 TRACK = "POST /track"

@@ -27,12 +27,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import drive
-import report
-import web
-from drive import Endpoint
-from instances import STAFF_USER, Instance
-from report import (
+from bench import drive, report, web
+from bench.drive import Endpoint
+from bench.instances import STAFF_USER, Instance
+from bench.report import (
     HEALTH,
     HELLO,
     LANDING,
@@ -44,7 +42,7 @@ from report import (
     SizeRun,
     TipCheck,
 )
-from servers import POSTGRES_SETTINGS, ROOT, DurablePostgres, Gunicorn, apt_install, pg_bin
+from bench.servers import POSTGRES_SETTINGS, ROOT, DurablePostgres, Gunicorn, apt_install, pg_bin
 
 WARM_UP_SECONDS = 2
 
@@ -76,7 +74,7 @@ class Settings:
             parts.append(f'BENCH_CONNECTIONS="{" ".join(map(str, self.connections))}"')
         if os.environ.get("MAKELEVEL"):
             return "make bench " + " ".join(parts)
-        return " ".join(parts) + " .venv/bin/python bench/run.py"
+        return " ".join(parts) + " .venv/bin/python -m bench.run"
 
 
 def _numbers(name: str, default: str) -> list[int]:

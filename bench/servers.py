@@ -14,11 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from tests.support.pgserver import PostgresServer, find_pg_bin
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from pgserver import PostgresServer, find_pg_bin  # noqa: E402
-
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 
 # Normal durability, unlike the test suite's cluster: fsync, synchronous_commit and
@@ -34,7 +32,7 @@ POSTGRES_SETTINGS = {
 
 
 class DurablePostgres(PostgresServer):
-    """tests/pgserver.py's throwaway cluster with durable settings (see the module)."""
+    """tests/support/pgserver.py's throwaway cluster with durable settings (see the module)."""
 
     def _configure(self) -> None:
         settings = {

@@ -31,12 +31,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+from bench import web
+from bench.instances import STAFF_USER, Instance
+from bench.servers import DurablePostgres, Gunicorn, apt_install, pg_bin
 
-import web  # noqa: E402
-from instances import STAFF_USER, Instance  # noqa: E402
-from servers import DurablePostgres, Gunicorn, apt_install, pg_bin  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_CASES = 300
 SQLMAP_TIMEOUT = 900  # seconds per target; a stuck run is a failure, not a hang

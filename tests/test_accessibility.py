@@ -20,24 +20,30 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, ROOT, ChromiumThread, LiveServer, describe, screenshot, serve
 from sqlalchemy import select
-from staff_support import make_staff
-from test_browser import submit
 
 from intake.extensions import db
 from intake.models import Case, User
 from intake.models import Role as StaffRole
 from intake.services import case_actions
 from intake.services.keyring import current_keyring
+from tests.support.browser import (
+    DESKTOP,
+    ChromiumThread,
+    LiveServer,
+    describe,
+    screenshot,
+    serve,
+    submit,
+)
+from tests.support.browser_axe import BLOCKING, REPORTS
+from tests.support.staff import make_staff
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(os.environ.get("INTAKE_TEST_TIER") != "browser", reason="browser tier only"),
 ]
 
-BLOCKING = {"serious", "critical"}
-REPORTS = ROOT / "test-artifacts" / "axe"
 
 SUBJECT = "ท่อระบายน้ำอุดตันหน้าตลาด"
 DETAILS = "ท่อระบายน้ำหน้าตลาดสดอุดตัน น้ำท่วมขังทุกครั้งที่ฝนตก"

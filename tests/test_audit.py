@@ -24,6 +24,9 @@ from intake.models import AuditEntry, AuditHead, User
 from intake.services import audit
 from intake.services.keyring import current_keyring
 
+# The audit tables are dropped and created again on a connection of their own.
+pytestmark = pytest.mark.commits
+
 NOW = datetime(2026, 3, 10, 3, 0, 0, 123456, tzinfo=UTC)
 BANGKOK = timezone(timedelta(hours=7))
 CASE_ID = "6f1c2a9e-3b4d-4e5f-8a7b-0c1d2e3f4a5b"

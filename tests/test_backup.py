@@ -10,10 +10,8 @@ from __future__ import annotations
 import io
 import re
 import secrets
-import shutil
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,59 +20,26 @@ import pikepdf
 import pytest
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
-from builders import VALID_NATIONAL_ID, complaint_form, tip_form
-from cli_support import run_intake
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 
-from intake import create_app, crypto
+from intake import crypto
 from intake.database import read_snapshot
 from intake.extensions import db
 from intake.models import Attachment, AuditEntry, Case, CaseKind, User
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.public_status import find_by_code
+from tests.support.backup import backup_of, close_instances, dump, make_instance, restored_instance  # noqa: F401
+from tests.support.builders import VALID_NATIONAL_ID, complaint_form, tip_form
+from tests.support.cli import run_intake
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 CODE = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
-ARCHIVE = re.compile(r"archive: (\S+) ")
 DEMO_CASES = 120
-
-
-_APPS: list[Flask] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_instances() -> Any:
-    """Each instance has its own engine; its pooled connections close with the test."""
-    yield
-    while _APPS:
-        with _APPS.pop().app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-def _instance(tmp_path: Path, name: str, postgres: Any, *, keys_from: Path | None = None) -> Flask:
-    instance = tmp_path / name
-    instance.mkdir()
-    if keys_from is not None:  # as an operator puts the kept copy of the keys folder back
-        shutil.copytree(keys_from, instance / "keys")
-    if postgres is not None:
-        url = postgres.create_database(f"backup_{name}_{uuid.uuid4().hex[:8]}")
-    else:
-        url = f"sqlite:///{instance / 'intake.sqlite'}"
-    app = create_app(
-        {
-            "INTAKE_ENV": "testing",
-            "INTAKE_INSTANCE_PATH": str(instance),
-            "SECRET_KEY": "test-secret-key-not-for-production",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    _APPS.append(app)
-    return app
 
 
 def _pdf(size: int) -> bytes:
@@ -98,7 +63,7 @@ def _file(client: FlaskClient, path: str, form: dict[str, Any]) -> str:
 
 def _source(tmp_path: Path, postgres: Any) -> tuple[Flask, list[str]]:
     """An instance with demo cases and some filed through the forms, files attached."""
-    app = _instance(tmp_path, "source", postgres)
+    app = make_instance(tmp_path, "source", postgres)
     run_intake(app, "init")
     run_intake(app, "demo-data", "--cases", str(DEMO_CASES), "--seed", "7")
     client = app.test_client()
@@ -117,47 +82,18 @@ def _source(tmp_path: Path, postgres: Any) -> tuple[Flask, list[str]]:
     return app, codes
 
 
-def _dump(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, read through reflection (not through the backup code)."""
-    with app.app_context():
-        metadata = sa.MetaData()
-        metadata.reflect(bind=db.engine)
-        with db.engine.connect() as connection:
-            dump = {}
-            for table in metadata.sorted_tables:
-                order = list(table.primary_key.columns) or list(table.columns)
-                rows = connection.execute(sa.select(table).order_by(*order)).all()
-                dump[table.name] = [tuple(row) for row in rows]
-        db.engine.dispose()
-    return dump
-
-
 def _files(app: Flask) -> dict[str, bytes]:
     uploads = Path(app.config["INTAKE_UPLOADS_PATH"])
     return {path.name: path.read_bytes() for path in uploads.iterdir()} if uploads.exists() else {}
-
-
-def _backup(app: Flask, folder: Path) -> Path:
-    output = run_intake(app, "backup", "--output", str(folder))
-    found = ARCHIVE.search(output)
-    assert found is not None, output
-    return Path(found.group(1))
-
-
-def _restored(tmp_path: Path, source: Flask, archive: Path, postgres: Any, name: str) -> Flask:
-    target = _instance(tmp_path, name, postgres, keys_from=Path(source.config["INTAKE_KEYS_PATH"]))
-    output = run_intake(target, "restore", str(archive))
-    assert "audit log intact" in output
-    return target
 
 
 def test_round_trip_gives_back_every_row_file_and_audit_entry(
     tmp_path: Path, postgres: Any
 ) -> None:
     source, codes = _source(tmp_path, postgres)
-    before, files_before = _dump(source), _files(source)
+    before, files_before = dump(source), _files(source)
     assert len(before["attachments"]) == 7 and len(files_before) == 7
-    archive = _backup(source, tmp_path)
+    archive = backup_of(source, tmp_path)
     assert archive.stat().st_mode & 0o777 == 0o600
 
     # the archive gives nothing away: no reference, no name, no text in it, even compressed
@@ -166,8 +102,8 @@ def test_round_trip_gives_back_every_row_file_and_audit_entry(
         assert visible.encode() not in blob
     assert b"%PDF" not in blob
 
-    target = _restored(tmp_path, source, archive, postgres, "target")
-    after = _dump(target)
+    target = restored_instance(tmp_path, source, archive, postgres, "target")
+    after = dump(target)
     assert before.keys() == after.keys()
     for table in before:
         if table in ("audit_log", "audit_head"):
@@ -248,7 +184,7 @@ def test_backup_is_consistent_while_people_keep_filing(tmp_path: Path, postgres:
             time.sleep(0.01)
         for folder in folders:
             before = filed[0]
-            archives.append(_backup(source, folder))
+            archives.append(backup_of(source, folder))
             during += filed[0] - before
     finally:
         stop.set()
@@ -261,7 +197,7 @@ def test_backup_is_consistent_while_people_keep_filing(tmp_path: Path, postgres:
 
     # the last archive, restored: every case whole, with its files, its filing event and
     # audit entry; the tallies agree with the cases; the audit chain ends at its head
-    target = _restored(tmp_path, source, archives[-1], postgres, "target")
+    target = restored_instance(tmp_path, source, archives[-1], postgres, "target")
     run_intake(target, "stats-check")
     uploads = Path(target.config["INTAKE_UPLOADS_PATH"])
     with target.app_context():
@@ -306,7 +242,7 @@ def _nothing_restored(app: Flask) -> None:
 
 def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postgres: Any) -> None:
     source, _codes = _source(tmp_path, postgres)
-    archive = _backup(source, tmp_path)
+    archive = backup_of(source, tmp_path)
     blob = archive.read_bytes()
     flipped = bytearray(blob)
     flipped[len(blob) // 2] ^= 0x01
@@ -314,7 +250,7 @@ def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postg
     (tmp_path / "cut.backup").write_bytes(blob[:-100])  # rows first, then cut in the files
     (tmp_path / "empty.backup").write_bytes(b"")
 
-    target = _instance(
+    target = make_instance(
         tmp_path, "target", postgres, keys_from=Path(source.config["INTAKE_KEYS_PATH"])
     )
     for bad in ("flipped", "cut"):
@@ -329,7 +265,7 @@ def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postg
     assert "not an Intake backup archive" in output
 
     # another instance's keys: said at once, with both fingerprints
-    stranger = _instance(tmp_path, "stranger", postgres)
+    stranger = make_instance(tmp_path, "stranger", postgres)
     output = run_intake(stranger, "restore", str(archive), ok=False)
     with source.app_context():
         fingerprint = crypto.keys_fingerprint(current_keyring())
@@ -351,14 +287,14 @@ def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
         with db.engine.connect() as connection:
             older = MigrationContext.configure(connection).get_current_revision()
         db.engine.dispose()
-    archive = _backup(source, tmp_path)
+    archive = backup_of(source, tmp_path)
     with source.app_context():
         upgrade()
         db.engine.dispose()
     assert f"schema {older}," in run_intake(source, "restore", "--check", str(archive))
 
     # When it is restored with this version, it is loaded as it was and then upgraded
-    target = _restored(tmp_path, source, archive, postgres, "target")
+    target = restored_instance(tmp_path, source, archive, postgres, "target")
     run_intake(target, "audit-verify")
     with target.app_context():
         assert find_by_code(db.session, current_keyring(), codes[-1]) is not None
@@ -370,7 +306,7 @@ def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
 
 
 def test_an_archive_is_never_written_beside_its_keys(tmp_path: Path, postgres: Any) -> None:
-    app = _instance(tmp_path, "source", postgres)
+    app = make_instance(tmp_path, "source", postgres)
     run_intake(app, "init")
     keys = Path(app.config["INTAKE_KEYS_PATH"])
     result = app.test_cli_runner().invoke(args=["intake", "backup", "--output", str(keys)])

@@ -22,9 +22,12 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from proxy_support import NGINX_SITE, Browser, Gunicorn, Nginx, RedisServer, tls_context
 
 from config import BaseConfig
+from tests.support.proxy import NGINX_SITE, Browser, Gunicorn, Nginx, RedisServer, tls_context
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 TIER_REASON = "sqlite tier only: the proxy in front does not depend on the database engine"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

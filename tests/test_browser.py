@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import (
+from sqlalchemy import select
+
+from intake.crypto import decrypt_text
+from intake.extensions import db
+from intake.models import Case
+from intake.services.keyring import current_keyring
+from tests.support.browser import (
     CHROMIUM_ARGS,
     COMPLAINT_REFERENCE,
     DESKTOP,
@@ -32,16 +38,11 @@ from browser_support import (
     chromium_path,
     screenshot,
     serve,
+    submit,
     tiny_png,
     translated,
 )
-from builders import VALID_NATIONAL_ID
-from sqlalchemy import select
-
-from intake.crypto import decrypt_text
-from intake.extensions import db
-from intake.models import Case
-from intake.services.keyring import current_keyring
+from tests.support.builders import VALID_NATIONAL_ID
 
 pytestmark = [
     pytest.mark.browser,
@@ -119,19 +120,6 @@ def photo(tmp_path: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def submit(page: Any, button: str, path: str) -> Any:
-    """Click a submit button and wait until the page it leads to (after any redirect) has
-    loaded; return the response to the POST itself."""
-    with (
-        page.expect_navigation(),
-        page.expect_response(
-            lambda r: r.request.method == "POST" and r.url.endswith(path)
-        ) as posted,
-    ):
-        page.click(button)
-    return posted.value
 
 
 def thai_complaint_journey(

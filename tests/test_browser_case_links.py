@@ -14,11 +14,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from browser_support import ChromiumThread, LiveServer, screenshot_widths
-from test_browser import submit
-from test_browser_staff import act, close_all, open_page, sign_in_first_time
 
 from intake import thaidate
+from tests.support.browser import ChromiumThread, LiveServer, screenshot_widths, submit
+from tests.support.browser_staff import act, close_all, open_page, sign_in_first_time
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,13 +12,19 @@ import os
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, TIP_REFERENCE, ChromiumThread, LiveServer, screenshot_widths
 from sqlalchemy import select
-from staff_support import PASSWORD, make_staff, totp_code
-from test_browser import submit
 
 from intake.extensions import db
 from intake.models import AccusedRole, Case, Role, User
+from tests.support.browser import (
+    DESKTOP,
+    TIP_REFERENCE,
+    ChromiumThread,
+    LiveServer,
+    screenshot_widths,
+    submit,
+)
+from tests.support.staff import PASSWORD, make_staff, totp_code
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,11 +13,10 @@ from typing import Any
 
 import pyotp
 import pytest
-from browser_support import DESKTOP, ChromiumThread, LiveServer, screenshot, serve
-from staff_support import PASSWORD, make_staff, totp_code
-from test_browser import submit
 
 from intake.models import Role
+from tests.support.browser import DESKTOP, ChromiumThread, LiveServer, screenshot, serve, submit
+from tests.support.staff import PASSWORD, make_staff, totp_code
 
 pytestmark = [
     pytest.mark.browser,

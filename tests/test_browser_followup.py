@@ -15,24 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import (
-    DESKTOP,
+
+from tests.support.browser import (
     GROUPED_CODE,
     TIP_REFERENCE,
     ChromiumThread,
     LiveServer,
     screenshot,
+    submit,
     tiny_png,
 )
-from staff_support import LEGAL
-from test_accessibility import BLOCKING, describe
-from test_browser import submit
-from test_browser_staff import (
-    act,
-    file_anonymous_tip,
-    offered,
-    sign_in_first_time,
-)
+from tests.support.browser_followup import assert_accessible, axe_status_page, close_all, track
+from tests.support.browser_staff import act, file_anonymous_tip, offered, sign_in_first_time
+from tests.support.staff import LEGAL
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,14 +41,6 @@ PHOTO = "receipt-photo.png"
 
 
 # ------------------------------------------------------------------ steps (in the thread)
-
-
-def track(page: Any, server: LiveServer, code: str) -> str | None:
-    page.goto(server.at("/track"))
-    page.fill("#code", code)
-    posted = submit(page, ".track-form button[type=submit]", "/track")
-    assert posted.status == 200, page.content()[:3000]
-    return page.locator("#case-status").get_attribute("data-status")
 
 
 def open_case(page: Any, server: LiveServer, reference: str) -> str:
@@ -132,43 +119,6 @@ def tipster_sees_answer_and_rates(page: Any, server: LiveServer) -> dict[str, An
     seen["survey_forms_after"] = page.locator("#survey form").count()
     screenshot(page, "followup-04-tipster-rated")
     return seen
-
-
-def axe_status_page(browser: Any, server: LiveServer, code: str, name: str) -> dict[str, Any]:
-    """axe-core's results for the status page, tracked in a fresh context with JS on."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    context = browser.new_context(
-        java_script_enabled=True, viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok"
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    try:
-        status = track(page, server, code)
-        results = dict(Axe().run(page).response)
-        results["_state"] = {
-            "status": status,
-            "reply_forms": page.locator(".reply-form").count(),
-            "survey_forms": page.locator("#survey form").count(),
-            "question": page.locator("#timeline .event[data-type=question]").count(),
-        }
-        screenshot(page, f"followup-axe-{name}")
-        return results
-    finally:
-        context.close()
-
-
-def close_all(browser: Any) -> None:
-    for context in browser.contexts:
-        context.close()
-
-
-def assert_accessible(results: dict[str, Any]) -> None:
-    assert results["testEngine"]["name"] == "axe-core" and len(results["passes"]) > 10
-    for line in describe([v for v in results["violations"] if v["impact"] not in BLOCKING]):
-        print(f"axe: {line}")
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
-    assert blocking == [], "\n".join(describe(blocking))
 
 
 # -------------------------------------------------------------------------------- test

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from browser_support import (
+
+from tests.support.browser import (
     DESKTOP,
     SMALL_PHONE,
     ChromiumThread,

@@ -14,10 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import ChromiumThread, LiveServer, screenshot_widths
-from staff_support import LEGAL
-from test_browser import submit
-from test_browser_staff_axe import open_page, sign_in
 
 from intake import thaidate
 from intake.extensions import db
@@ -25,6 +21,9 @@ from intake.models import Case, CaseKind
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
+from tests.support.browser import ChromiumThread, LiveServer, screenshot_widths, submit
+from tests.support.browser_axe import open_page, sign_in
+from tests.support.staff import LEGAL
 
 pytestmark = [
     pytest.mark.browser,

@@ -23,7 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import (
+from sqlalchemy import select
+
+from intake.extensions import db
+from intake.models import Attachment, Case, CaseKind
+from tests.support.browser import (
     COMPLAINT_REFERENCE,
     DESKTOP,
     GROUPED_CODE,
@@ -35,10 +39,6 @@ from browser_support import (
     serve,
     tiny_png,
 )
-from sqlalchemy import select
-
-from intake.extensions import db
-from intake.models import Attachment, Case, CaseKind
 
 pytestmark = [
     pytest.mark.browser,

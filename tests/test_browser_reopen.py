@@ -16,23 +16,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import (
-    COMPLAINT_REFERENCE,
-    ChromiumThread,
-    LiveServer,
-    screenshot_widths,
-    tiny_png,
-)
 from sqlalchemy import select
-from test_browser import submit
-from test_browser_followup import assert_accessible, axe_status_page, close_all, track
-from test_browser_staff import open_page, sign_in_first_time
 
 from intake.extensions import db
 from intake.models import Case
 from intake.services import case_actions
 from intake.services.keyring import current_keyring
 from intake.services.users import find_user
+from tests.support.browser import (
+    COMPLAINT_REFERENCE,
+    ChromiumThread,
+    LiveServer,
+    screenshot_widths,
+    submit,
+    tiny_png,
+)
+from tests.support.browser_followup import assert_accessible, axe_status_page, close_all, track
+from tests.support.browser_staff import open_page, sign_in_first_time
 
 pytestmark = [
     pytest.mark.browser,

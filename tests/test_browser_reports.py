@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, ChromiumThread, LiveServer, screenshot
-from staff_support import LEGAL, PASSWORD, totp_code
-from test_browser import submit
+
+from tests.support.browser import DESKTOP, ChromiumThread, LiveServer, screenshot, submit
+from tests.support.staff import LEGAL, PASSWORD, totp_code
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,12 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import ChromiumThread, LiveServer, describe, screenshot
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
-from staff_support import LEGAL, PASSWORD
-from test_accessibility import BLOCKING
-from test_browser import submit
-from test_browser_staff_axe import open_page, sign_in
 
 from intake.extensions import db
 from intake.models import CaseKind
@@ -27,6 +21,10 @@ from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.users import find_user
+from tests.support.browser import ChromiumThread, LiveServer, describe, screenshot, submit
+from tests.support.browser_axe import BLOCKING, open_page, sign_in
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.staff import LEGAL, PASSWORD
 
 pytestmark = [
     pytest.mark.browser,

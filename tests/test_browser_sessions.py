@@ -11,9 +11,9 @@ import os
 from typing import Any
 
 import pytest
-from browser_support import ChromiumThread, LiveServer
-from test_browser import submit
-from test_browser_staff import open_page, sign_in_first_time
+
+from tests.support.browser import ChromiumThread, LiveServer, submit
+from tests.support.browser_staff import open_page, sign_in_first_time
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,15 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, ChromiumThread, LiveServer, describe, screenshot
-from staff_support import PASSWORD, make_staff, totp_code
-from test_accessibility import BLOCKING, REPORTS
-from test_browser import submit
 
 from intake.extensions import db
 from intake.models import CaseKind, Role
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
+from tests.support.browser import ChromiumThread, LiveServer, describe, screenshot
+from tests.support.browser_axe import BLOCKING, REPORTS, open_page, sign_in
+from tests.support.staff import make_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,28 +60,6 @@ STAFF_PAGES: list[tuple[str, Role, list[str]]] = [
     ("auditor-axe", Role.AUDITOR, ["/staff/audit"]),
     ("custodian-axe", Role.CUSTODIAN, ["/staff/reveals"]),
 ]
-
-
-def open_page(browser: Any, javascript: bool = True) -> Any:
-    context = browser.new_context(
-        java_script_enabled=javascript,
-        viewport=DESKTOP,
-        locale="th-TH",
-        timezone_id="Asia/Bangkok",
-    )
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
-def sign_in(page: Any, server: LiveServer, username: str) -> None:
-    page.goto(server.at("/staff/login"))
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    posted = submit(page, "form button[type=submit]", "/staff/login")
-    assert posted.status == 303, page.content()[:1000]
-    page.fill("#otp", totp_code(server.app, username))
-    posted = submit(page, "form button[type=submit]", "/staff/login/enrol")
-    assert posted.status == 303, page.content()[:1000]
 
 
 def scan_role(browser: Any, server: LiveServer, username: str, paths: list[str]) -> dict:

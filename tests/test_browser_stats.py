@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from browser_support import (
+
+from tests.support.browser import (
     DESKTOP,
     PHONE,
     ROOT,
@@ -23,8 +24,8 @@ from browser_support import (
     describe,
     serve,
 )
-from browser_support import screenshot as save_screenshot
-from test_stats_page import COMPLAINTS, FY, SUBTRACTION_TIPS, file_cases
+from tests.support.browser import screenshot as save_screenshot
+from tests.support.stats import COMPLAINTS, FY, SUBTRACTION_TIPS, file_cases
 
 pytestmark = [
     pytest.mark.browser,

@@ -16,14 +16,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from browser_support import ChromiumThread, LiveServer, NetworkLog, screenshot_widths, serve
-from browser_support import screenshot as save_screenshot
 from sqlalchemy import select
-from test_stats_page import COMPLAINTS, FY, OCTOBER, SUBTRACTION_TIPS, Filing, file_cases
 
 from intake.extensions import db
 from intake.models import CaseKind, Category, Channel
 from intake.workflow import Status
+from tests.support.browser import ChromiumThread, LiveServer, NetworkLog, screenshot_widths, serve
+from tests.support.browser import screenshot as save_screenshot
+from tests.support.stats import COMPLAINTS, FY, OCTOBER, SUBTRACTION_TIPS, Filing, file_cases
 
 pytestmark = [
     pytest.mark.browser,

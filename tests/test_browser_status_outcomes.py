@@ -14,10 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import DESKTOP, ChromiumThread, LiveServer, screenshot_widths
-from staff_support import LEGAL
-from test_browser import submit
-from test_browser_followup import assert_accessible, axe_status_page
 
 from intake.extensions import db
 from intake.models import Case, CaseKind, User
@@ -26,6 +22,9 @@ from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
+from tests.support.browser import DESKTOP, ChromiumThread, LiveServer, screenshot_widths, submit
+from tests.support.browser_followup import assert_accessible, axe_status_page
+from tests.support.staff import LEGAL
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,11 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from builders import complaint_form, interim_parts
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from sqlalchemy import select
-from test_public_filing import file_and_read_receipt
 
 from intake import deadlines
 from intake.crypto import decrypt_text
@@ -36,6 +33,9 @@ from intake.services.keyring import current_keyring
 from intake.services.queue import QueueFilters, search
 from intake.services.users import find_user
 from intake.workflow import Status
+from tests.support.builders import complaint_form, interim_parts
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.filing import file_and_read_receipt
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Bangkok
 
@@ -311,7 +311,11 @@ def test_interim_notice_meets_the_duty_and_starts_a_new_period(staff: Flask) -> 
         _put(case_id, RESOLVED)
         with pytest.raises(ServiceError, match="not_allowed_move"):
             case_actions.interim_notice(
-                db.session, current_keyring(), intake, case_id, **interim_parts(day_twenty),
+                db.session,
+                current_keyring(),
+                intake,
+                case_id,
+                **interim_parts(day_twenty),
                 now=day_twenty,
             )
 

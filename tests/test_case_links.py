@@ -10,12 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import complaint_form, interim_parts
 from flask import Flask
 from sqlalchemy import select
-from staff_support import make_staff, staff_client
-from test_public_filing import file_and_read_receipt
-from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
 from intake import tallies
 from intake.extensions import db
@@ -25,6 +21,10 @@ from intake.services.case_work import available_actions
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Action, Status
+from tests.support.builders import complaint_form, interim_parts
+from tests.support.filing import file_and_read_receipt
+from tests.support.mail import Inbox, smtp  # noqa: F401  (the SMTP fixture)
+from tests.support.staff import make_staff, staff_client
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 2 March 2026, 10:00 in Bangkok
 LAMP = "ไฟส่องสว่างดับ ซอย 5 หน้าวัดหนองบัว"
@@ -432,6 +432,7 @@ def test_the_queue_marks_possible_duplicates_and_not_a_near_miss(app: Flask) -> 
     assert page.count("data-possible-duplicate") == 2
 
 
+@pytest.mark.commits
 def test_two_officers_linking_two_cases_each_way_at_once_leave_one_link(app: Flask) -> None:
     # Given two reports of one thing, and two officers who each link one to the other
     with app.app_context():

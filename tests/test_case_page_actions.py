@@ -7,16 +7,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import staff_client
-from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
 from intake.models import Case, EventType, Role
 from intake.workflow import Status
+from tests.support.builders import complaint_form
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import staff_client
 
 
 def _filed(app: Flask) -> str:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from code_shape_support import (
+from tests.support.code_shape import (
     FRESH_IMPORTS,
     cycles,
     import_graph,

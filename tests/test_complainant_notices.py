@@ -5,23 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from builders import complaint_form, interim_parts, tip_form
 from flask import Flask
 from sqlalchemy import select
-from staff_support import make_staff, staff_client
-from test_public_filing import file_and_read_receipt
-from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
 from intake.extensions import db
 from intake.models import Case, OutboxMessage, Role, User
 from intake.services import case_actions
 from intake.services.keyring import current_keyring
+from tests.support.builders import complaint_form, interim_parts, tip_form
+from tests.support.filing import file_and_read_receipt
+from tests.support.mail import Inbox, smtp  # noqa: F401  (the SMTP fixture)
+from tests.support.staff import make_staff, staff_client
 
 EMAIL = "complainant@example.org"
 
 
 def test_an_interim_notice_mails_check_with_your_code_and_nothing_more(
-    make_app: Any, smtp: tuple[Inbox, int]  # noqa: F811
+    make_app: Any,
+    smtp: tuple[Inbox, int],  # noqa: F811
 ) -> None:
     inbox, port = smtp
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port))
@@ -35,9 +36,14 @@ def test_an_interim_notice_mails_check_with_your_code_and_nothing_more(
         officer = db.session.get(User, officer_id)
         case_id = db.session.scalars(select(Case.id)).one()
         case_actions.accept(db.session, current_keyring(), officer, case_id, note="", now=now)
-        case_actions.interim_notice(db.session, current_keyring(), officer, case_id,
-                                    **interim_parts(now, progress="ZZINTERIMMARKER กำลังจัดซื้อหลอดไฟ"),
-                                    now=now)
+        case_actions.interim_notice(
+            db.session,
+            current_keyring(),
+            officer,
+            case_id,
+            **interim_parts(now, progress="ZZINTERIMMARKER กำลังจัดซื้อหลอดไฟ"),
+            now=now,
+        )
         queued = db.session.scalars(select(OutboxMessage)).all()
         assert [m.kind for m in queued] == ["complainant.update", "complainant.update"]
         assert all(EMAIL.encode() not in m.recipient_enc for m in queued)
@@ -64,11 +70,11 @@ def test_internal_notes_and_tips_send_no_mail(app: Flask) -> None:
             db.session.scalars(select(Case.id).where(Case.kind == kind)).one()
             for kind in ("complaint", "tip")
         )
-        case_actions.add_note(db.session, current_keyring(), legal, complaint, note="ภายใน",
-                              now=now)
+        case_actions.add_note(
+            db.session, current_keyring(), legal, complaint, note="ภายใน", now=now
+        )
         case_actions.accept(db.session, current_keyring(), legal, tip, note="", now=now)
-        case_actions.post_update(db.session, current_keyring(), legal, tip, message="ข่าว",
-                                 now=now)
+        case_actions.post_update(db.session, current_keyring(), legal, tip, message="ข่าว", now=now)
         assert db.session.scalars(select(OutboxMessage)).all() == []
 
 

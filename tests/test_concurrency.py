@@ -32,6 +32,7 @@ def _file_many(app: Flask, kind: CaseKind, errors: list[BaseException]) -> None:
         errors.append(exc)
 
 
+@pytest.mark.commits
 def test_parallel_filings_get_unique_gap_free_references(app: Flask) -> None:
     errors: list[BaseException] = []
     kinds = [CaseKind.COMPLAINT, CaseKind.TIP] * (THREADS // 2)

@@ -124,6 +124,7 @@ def test_development_never_runs_with_an_empty_secret(instance: Path) -> None:
 # --- database URLs ----------------------------------------------------------------------
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize(
     ("given", "expected"),
     [

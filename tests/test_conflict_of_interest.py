@@ -13,13 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from builders import tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import PASSWORD, sign_in
-from test_public_filing import file_and_read_receipt
 
 from intake import thaidate
 from intake.extensions import db
@@ -45,6 +41,10 @@ from intake.services.queue import QueueFilters, dashboard_counts, search
 from intake.services.report_periods import ReportKey
 from intake.services.users import find_user
 from intake.services.visibility import may_view
+from tests.support.builders import tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import PASSWORD, sign_in
 
 REASON = "ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริงก่อนส่งเรื่องให้ ป.ป.ช. พิจารณา"
 EXECUTIVE_TIP = "นายกฯ สั่งให้แบ่งงานจ้างให้บริษัทของญาติ"
@@ -428,7 +428,7 @@ def test_the_header_shows_the_role_once(app: Flask) -> None:
 
 def test_a_tip_typed_in_by_staff_carries_the_same_answer(app: Flask) -> None:
     # Given a legal officer registering a tip phoned in about the executive
-    from test_staff_register import category_id, registration
+    from tests.support.register import category_id, registration
 
     _staff(app, "legal1", Role.LEGAL)
     legal = sign_in(app, "legal1")

@@ -8,10 +8,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from sqlalchemy import func, select
-from test_staff_reveals import World
 
 from intake.extensions import db
 from intake.models import AuditEntry, Notification, OutboxMessage, RevealStatus, Role, User
@@ -19,6 +17,8 @@ from intake.services import ServiceError
 from intake.services.identity import add_custodian, current_identity_key, identity_private_key
 from intake.services.keyring import current_keyring
 from intake.services.users import create_user, find_user
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.reveals import World
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 WRONG = "not the passphrase at all"

@@ -13,6 +13,9 @@ from sqlalchemy import event, text
 from intake import database
 from intake.extensions import db
 
+# These watch the pool's own connections and the statements sent on them.
+pytestmark = pytest.mark.commits
+
 
 def _postgres_app(make_app: Any) -> Flask:
     app = make_app()

@@ -8,13 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from builders import complaint_form
 from click.testing import Result
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from sqlalchemy import func, select
-from staff_support import staff_client
-from test_public_filing import file_and_read_receipt
 
 from intake import crypto, tallies, thaidate
 from intake.demo import data as demo_data
@@ -34,6 +30,10 @@ from intake.services import audit
 from intake.services.identity import open_case_identity
 from intake.services.keyring import current_keyring
 from intake.workflow import CLOSED, Status
+from tests.support.builders import complaint_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import staff_client
 
 CODE_LINE = re.compile(r"^\s+(open complaint|closed complaint|open tip) (\S+) \((\w+)\): ([\d ]+)$")
 SMALL = "100"  # cases: every month of a year and open and closed ones, still quick

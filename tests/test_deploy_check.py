@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from cli_support import run_intake
 from flask import Flask
-from proxy_support import RedisServer, free_port
 from sqlalchemy import select
 
 from intake.extensions import db
 from intake.models import AuditEntry
 from intake.services import deploy_check as check
 from intake.services.audit import ACTOR_SYSTEM, record
+from tests.support.cli import run_intake
+from tests.support.proxy import RedisServer, free_port
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

@@ -12,11 +12,8 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from browser_support import serve
-from enrol_support import enrol, link_in_output, open_link, secret_on, token_of
 from flask import Flask
 from sqlalchemy import select
-from staff_support import PASSWORD, sign_in
 
 from intake import crypto
 from intake.extensions import db
@@ -24,6 +21,9 @@ from intake.models import AuditEntry, Role, User
 from intake.services import enrolment
 from intake.services.keyring import current_keyring
 from intake.services.users import create_user
+from tests.support.browser import serve
+from tests.support.enrol import enrol, link_in_output, open_link, secret_on, token_of
+from tests.support.staff import PASSWORD, sign_in
 
 BASE_URL = "https://intake.nongbua.go.th"
 EXPIRED = "ลิงก์ลงทะเบียนนี้หมดอายุแล้ว"
@@ -192,6 +192,7 @@ def test_create_user_with_intake_password_keeps_the_provisioning_path(app: Flask
     assert step.status_code == 303 and step.headers["Location"].endswith("/staff/login/enrol")
 
 
+@pytest.mark.commits
 def test_the_token_stays_out_of_the_logs_and_the_address(
     app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:

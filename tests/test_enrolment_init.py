@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import run_intake
-from enrol_support import enrol, link_in_output
 from flask import Flask
 from sqlalchemy import select
-from staff_support import PASSWORD, csrf_token, totp_code
 
 from intake import create_app
 from intake.extensions import db
 from intake.models import User
+from tests.support.cli import run_intake
+from tests.support.enrol import enrol, link_in_output
+from tests.support.staff import PASSWORD, csrf_token, totp_code
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 BASE_URL = "https://intake.nongbua.go.th"
 PASSPHRASE = "the first custodian's passphrase"  # noqa: S105 (a test value)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builders import complaint_form
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -29,9 +29,13 @@ from intake.extensions import db
 from intake.models import Attachment, AuditEntry, Case, CaseEvent, EventType
 from intake.services.keyring import current_keyring
 from intake.services.public_status import find_by_code
+from tests.support.builders import complaint_form
 
 # The repository's own files (the test locates the checkout, not the application).
 REPO = Path(__file__).resolve().parents[1]
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 VISITORS = 8
 KILL_AFTER_RECEIPTS = 24

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from staff_support import LEGAL, staff_client
 
 from intake.extensions import db
 from intake.models import Attachment, Case, CaseEvent, EventType, Role
+from tests.support.builders import complaint_form
+from tests.support.staff import LEGAL, staff_client
 
 STORAGE_MESSAGE = "ขณะนี้ระบบจัดเก็บไฟล์แนบไม่ได้"
 DATABASE_MESSAGE = "ขณะนี้ระบบฐานข้อมูลขัดข้องชั่วคราว"
@@ -70,6 +70,7 @@ def full_file_system(path: Path, size: str = "64k") -> Iterator[Path]:
         subprocess.run(["umount", str(path)], check=True)  # noqa: S603, S607
 
 
+@pytest.mark.commits
 def test_a_full_upload_disk_refuses_the_filing_and_keeps_what_was_typed(
     make_app: Any, tmp_path: Path
 ) -> None:
@@ -155,6 +156,7 @@ def test_a_reply_whose_files_cannot_be_stored_is_not_half_recorded(
         assert list(replies) == []
 
 
+@pytest.mark.commits
 def test_while_the_database_is_down_pages_say_so_and_nothing_acknowledged_is_lost(
     make_app: Any, postgres: Any
 ) -> None:

@@ -15,15 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import complaint_form, interim_parts, tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE, database_files
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import ExifTags, Image
 from sqlalchemy import func, select
-from staff_support import make_staff, sign_in
-from test_leaks import _hits, _scan_tree
-from test_public_filing import file_and_read_receipt
 from werkzeug.test import TestResponse
 
 from intake import crypto
@@ -48,6 +43,12 @@ from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.settings import get_organisation
 from intake.services.users import create_user, find_user
 from intake.workflow import Action
+from tests.support.builders import complaint_form, interim_parts, tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.database import database_files
+from tests.support.filing import file_and_read_receipt
+from tests.support.leaks import leak_hits, scan_tree
+from tests.support.staff import make_staff, sign_in
 
 STAFF_BADGE = "ข้อความจากผู้ร้อง/ผู้แจ้ง"
 CLOSED_MESSAGE = "เรื่องนี้ปิดแล้ว จึงส่งข้อความเพิ่มเติมไม่ได้"
@@ -562,6 +563,7 @@ def test_stored_reply_is_readable_only_through_the_keyring(app: Flask) -> None:
         assert text == REPLY
 
 
+@pytest.mark.commits
 def test_a_reply_leaves_no_plain_text_on_disk_or_in_the_logs(
     app: Flask, postgres: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -574,13 +576,13 @@ def test_a_reply_leaves_no_plain_text_on_disk_or_in_the_logs(
 
     assert sent.status_code == 303
     needles = ["ZZREPLYMARKER", "ZZREPLYFILEBODY", "ZZREPLYFILENAME", code.replace(" ", "")]
-    leaks = _scan_tree(Path(app.instance_path), needles)
+    leaks = scan_tree(Path(app.instance_path), needles)
     for path in database_files(app):
-        hits = _hits(path.read_bytes(), needles)
+        hits = leak_hits(path.read_bytes(), needles)
         if hits:
             leaks[str(path)] = hits
     if postgres is not None:
-        leaks.update(_scan_tree(Path(postgres.data_dir), needles))
+        leaks.update(scan_tree(Path(postgres.data_dir), needles))
     assert leaks == {}
     log_text = "\n".join(record.getMessage() for record in caplog.records)
-    assert _hits(log_text.encode(), needles) == []
+    assert leak_hits(log_text.encode(), needles) == []

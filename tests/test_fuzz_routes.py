@@ -17,19 +17,19 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from staff_support import LEGAL, make_staff, sign_in_with_tokens, token_of
-from test_properties import PROFILE as FORM_PROFILE
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
 from intake.extensions import db
 from intake.models import Attachment, Case, RevealRequest, Role
+from tests.support.builders import complaint_form
+from tests.support.properties import PROFILE as FORM_PROFILE
+from tests.support.staff import LEGAL, make_staff, sign_in_with_tokens, token_of
 
 # A failing example with a 20,000-character field is large to print; print it anyway.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")

@@ -8,25 +8,21 @@ holds for the PDF; the PDF test reads the text back out with pdftotext to be sur
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from browser_support import translated
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale
 
 from intake import deadlines, labels, pdf, thaidate
 from intake.cache import RenderOnce
 from intake.deadlines import CountingMode
-from intake.extensions import db
-from intake.models import Channel, Organisation
+from intake.models import Channel
 from intake.public import guide
-from intake.services.settings import get_organisation
 from intake.workflow import Status
+from tests.support.browser import translated
+from tests.support.guide import configure, page_of, pdf_text, plain, printed, section, th
 
 # Wednesday 1 October 2025, 10:00 in Bangkok: day one of fiscal year 2569.
 FIXED_NOW = datetime(2025, 10, 1, 3, 0, tzinfo=UTC)
@@ -55,41 +51,6 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 def empty_pdf_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts without PDFs rendered by another test."""
     monkeypatch.setattr(guide, "_pdf_cache", RenderOnce())
-
-
-def configure(app: Flask, **values: object) -> None:
-    """Set organisation settings the way the settings page stores them."""
-    with app.app_context():
-        organisation = db.session.get(Organisation, get_organisation(db.session).id)
-        assert organisation is not None
-        for name, value in values.items():
-            setattr(organisation, name, value)
-        db.session.commit()
-
-
-def page_of(client: FlaskClient, path: str = "/guide") -> str:
-    response = client.get(path)
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def section(page: str, section_id: str) -> str:
-    """The HTML of the <section> whose heading has ``section_id``."""
-    match = re.search(
-        rf'<section aria-labelledby="{section_id}">(.*?)</section>', page, flags=re.DOTALL
-    )
-    assert match, section_id
-    return match.group(1)
-
-
-def plain(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def th(app: Flask, text: object) -> str:
-    """A label (a lazy string) as the Thai page shows it."""
-    with app.test_request_context("/"), force_locale("th"):
-        return str(text)
 
 
 # ------------------------------------------------------------------------------ the page
@@ -245,22 +206,6 @@ def test_the_guide_in_english(app: Flask, client: FlaskClient) -> None:
 
 
 # ------------------------------------------------------------------------------ the PDF
-
-
-def pdf_text(document: bytes, tmp_path: Path) -> str:
-    binary = shutil.which("pdftotext")
-    assert binary, "poppler-utils (pdftotext) is needed"
-    path = tmp_path / "guide.pdf"
-    path.write_bytes(document)
-    out = subprocess.run([binary, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
-    return out.stdout.decode()
-
-
-def printed(phrase: str) -> re.Pattern[str]:
-    """``phrase`` as pdftotext gives it back: a line may end at any space (which it eats)
-    or between two Thai words (which have no space between them)."""
-    parts = [r"\s+" if char == " " else re.escape(char) + r"\n?" for char in phrase]
-    return re.compile("".join(parts))
 
 
 def test_the_guide_downloads_as_a_pdf_with_the_same_content(

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from test_guide import pdf_text
 
 from config import ConfigError, trusted_hosts
 from intake.public import guide
+from tests.support.guide import pdf_text
 
 BASE_URL = "https://rongrian.nongbua.go.th"
 HOSTS = ["localhost", "attacker.example", "other.example:8080"]

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from test_guide import configure, page_of, pdf_text, plain, printed, section, th
 
 from intake import pdf
 from intake.cache import RenderOnce
 from intake.public import guide
 from intake.workflow import Status
+from tests.support.guide import configure, page_of, pdf_text, plain, printed, section, th
 
 # Wednesday 1 October 2025, 10:00 in Bangkok: day one of fiscal year 2569.
 FIXED_NOW = datetime(2025, 10, 1, 3, 0, tzinfo=UTC)

@@ -14,8 +14,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from sqlalchemy import select
-from staff_support import make_staff, staff_client
-from test_guide import pdf_text, plain, printed, section
 
 from intake import labels
 from intake.cache import RenderOnce
@@ -25,6 +23,8 @@ from intake.public import guide
 from intake.services import ServiceError
 from intake.services.keyring import current_keyring
 from intake.services.organisation_settings import current_settings, is_https_url, update_settings
+from tests.support.guide import pdf_text, plain, printed, section
+from tests.support.staff import make_staff, staff_client
 
 ORGANISATION = "องค์การบริหารส่วนตำบลหนองบัว"
 GUIDE_VALUES = {
@@ -349,9 +349,7 @@ def test_the_guide_links_only_https_whatever_is_stored(app: Flask, client: Flask
     assert "javascript:" not in page and 'id="guide-facebook"' not in page
 
 
-def test_thai_numerals_in_pdfs_are_a_setting_off_by_default(
-    app: Flask, admin: FlaskClient
-) -> None:
+def test_thai_numerals_in_pdfs_are_a_setting_off_by_default(app: Flask, admin: FlaskClient) -> None:
     # Given the settings page, which offers the choice unticked
     page = admin.get("/staff/admin/settings").get_data(as_text=True)
     assert "ใช้เลขไทยในไฟล์ PDF ภาษาไทย (คู่มือและรายงาน)" in page

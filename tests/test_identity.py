@@ -8,13 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from builders import VALID_NATIONAL_ID, tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE, PRODUCTION_SCRYPT_N
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from test_public_filing import file_and_read_receipt
 
 from intake import crypto
 from intake.extensions import db
@@ -30,6 +27,9 @@ from intake.services.identity import (
 )
 from intake.services.keyring import current_keyring
 from intake.services.users import create_user, find_user
+from tests.support.builders import VALID_NATIONAL_ID, tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE, PRODUCTION_SCRYPT_N
+from tests.support.filing import file_and_read_receipt
 
 NOW = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 NAMED = {

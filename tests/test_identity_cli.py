@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from intake.extensions import db
 from intake.models import IdentityKey, IdentityKeyGrant, User
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
 
 
 def _grants(username: str) -> int:

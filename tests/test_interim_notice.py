@@ -11,12 +11,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from builders import complaint_form, interim_parts
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import make_staff, staff_client
-from test_public_filing import file_and_read_receipt
 
 from intake import deadlines, thaidate
 from intake.crypto import decrypt_text, encrypt_field
@@ -25,6 +22,9 @@ from intake.models import Case, CaseEvent, EventType, Role, User
 from intake.services import ServiceError, case_actions
 from intake.services.interim import is_placeholder
 from intake.services.keyring import current_keyring
+from tests.support.builders import complaint_form, interim_parts
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import make_staff, staff_client
 
 # The text the case page used to pre-fill, which could be sent as it was.
 OLD_TEMPLATE = (

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -38,6 +37,7 @@ from intake.services import keyring as keystore
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
+from tests.support.builders import complaint_form
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # fiscal year 2569
 MANY = 2_000

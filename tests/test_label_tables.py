@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from builders import complaint_form
 from flask import Flask
-from test_public_filing import file_and_read_receipt
 
 from intake.i18n import ResolvedLabels
+from tests.support.builders import complaint_form
+from tests.support.filing import file_and_read_receipt
 
 
 def _status_label(page: str) -> str:

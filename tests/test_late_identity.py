@@ -8,13 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from builders import complaint_form, tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE, database_files
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import PASSWORD, make_staff
-from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
 from intake.models import AuditEntry, Case, Role, User
@@ -23,6 +19,11 @@ from intake.services.keyring import current_keyring
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.reveal import approve_reveal, request_reveal, view_identity
 from intake.services.users import find_user
+from tests.support.builders import complaint_form, tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.database import database_files
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import PASSWORD, make_staff
 
 NAME = "ZZนายผู้แจ้งภายหลัง"
 PHONE = "081-234-5678"
@@ -57,6 +58,7 @@ def _actions(case_id: str) -> list[str]:
     return list(db.session.scalars(query))
 
 
+@pytest.mark.commits
 def test_an_identity_given_later_is_sealed_audited_and_opens_only_through_a_reveal(
     app: Flask, followed: tuple[FlaskClient, str]
 ) -> None:
@@ -222,7 +224,7 @@ def test_bad_identity_input_is_told_beside_the_field_and_kept(
 def test_staff_see_that_an_identity_was_added_later(
     app: Flask, followed: tuple[FlaskClient, str]
 ) -> None:
-    from staff_support import sign_in
+    from tests.support.staff import sign_in
 
     client, case_id = followed
     assert client.post("/track/identity", data=IDENTITY_FORM).status_code == 303

@@ -12,11 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import complaint_form, tip_form
-from conftest import database_files
 from flask import Flask
-from test_public_filing import file_and_read_receipt
 from werkzeug.serving import make_server
+
+from tests.support.builders import complaint_form, tip_form
+from tests.support.database import database_files
+from tests.support.filing import file_and_read_receipt
+from tests.support.leaks import leak_hits, scan_tree
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 NAME = "ZZNAMEMARKERQ สมศรี มาร์กเกอร์"
 PHONE = "081-999-1357"
@@ -62,20 +67,6 @@ def _planted(form: dict[str, Any]) -> dict[str, Any]:
     return form
 
 
-def _hits(blob: bytes, needles: list[str]) -> list[str]:
-    return [n for n in needles if n.encode("utf-8") in blob]
-
-
-def _scan_tree(root: Path, needles: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for path in root.rglob("*"):
-        if path.is_file():
-            hits = _hits(path.read_bytes(), needles)
-            if hits:
-                found[str(path)] = hits
-    return found
-
-
 def _serve_and_track(app: Flask, codes: list[str]) -> None:
     """Go through the real development server too, so its request log is checked."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -113,18 +104,18 @@ def test_planted_identity_and_content_cannot_be_found_anywhere(
     assert any(instance.rglob("*")), "the instance folder should hold keys and uploads"
     assert (instance / "uploads").is_dir() and any((instance / "uploads").iterdir())
 
-    leaks = _scan_tree(instance, needles)
+    leaks = scan_tree(instance, needles)
     for path in files:
-        hits = _hits(path.read_bytes(), needles)
+        hits = leak_hits(path.read_bytes(), needles)
         if hits:
             leaks[str(path)] = hits
     if postgres is not None:
-        leaks.update(_scan_tree(Path(postgres.data_dir), needles))
+        leaks.update(scan_tree(Path(postgres.data_dir), needles))
     assert leaks == {}
 
     log_text = "\n".join(record.getMessage() for record in caplog.records)
     assert "GET /tips/new" in log_text, "the server's request log should have been captured"
-    assert _hits(log_text.encode(), needles) == []
+    assert leak_hits(log_text.encode(), needles) == []
     assert "127.0.0.1" not in log_text
 
 
@@ -136,7 +127,6 @@ def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
 ) -> None:
     from datetime import UTC, datetime
 
-    from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
     from sqlalchemy import select
 
     from intake.extensions import db
@@ -148,6 +138,7 @@ def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
     from intake.services.personal_keys import ensure_personal_key
     from intake.services.reveal import approve_reveal, request_reveal, view_identity
     from intake.services.users import create_user, find_user
+    from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
 
     caplog.set_level(logging.DEBUG)
     # The status page decrypts the tipster's file names: the server must pick up the
@@ -169,20 +160,24 @@ def test_markers_stay_hidden_through_reveal_and_both_key_rotations(
         approve_reveal(db.session, keyring, custodian, CUSTODIAN_PASSPHRASE, request.id, now)
         seen = view_identity(db.session, keyring, legal, request.id, "pw", now)
         assert seen.fields["name"] == NAME
-        keys.rotate_content_key(db.session, keyring, Path(app.config["INTAKE_KEYS_PATH"]),
-                                Path(app.config["INTAKE_UPLOADS_PATH"]))
+        keys.rotate_content_key(
+            db.session,
+            keyring,
+            Path(app.config["INTAKE_KEYS_PATH"]),
+            Path(app.config["INTAKE_UPLOADS_PATH"]),
+        )
         rotate_identity_key(db.session, current_keyring(), custodian, CUSTODIAN_PASSPHRASE, now)
     _serve_and_track(app, [code])
 
     needles = [*MARKERS, "ZZREASONMARKER", code, code.replace(" ", "")]
-    leaks = _scan_tree(Path(app.instance_path), needles)
+    leaks = scan_tree(Path(app.instance_path), needles)
     for path in database_files(app):
-        hits = _hits(path.read_bytes(), needles)
+        hits = leak_hits(path.read_bytes(), needles)
         if hits:
             leaks[str(path)] = hits
     if postgres is not None:
-        leaks.update(_scan_tree(Path(postgres.data_dir), needles))
+        leaks.update(scan_tree(Path(postgres.data_dir), needles))
     assert leaks == {}
     log_text = "\n".join(record.getMessage() for record in caplog.records)
-    assert _hits(log_text.encode(), needles) == []
+    assert leak_hits(log_text.encode(), needles) == []
     assert "127.0.0.1" not in log_text

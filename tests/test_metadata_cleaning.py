@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-import sample_files as samples
-from builders import tip_form
 from flask import Flask
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
-from staff_support import staff_client
-from test_public_filing import CODE_PATTERN
 
 from intake.attachments import AttachmentRejected, Limits, PreparedAttachment, prepare
 from intake.cleaning import AS_SENT, IMAGE_REPORT, Report
@@ -30,6 +26,10 @@ from intake.crypto import decrypt_field
 from intake.extensions import db
 from intake.models import Attachment, Case, Role
 from intake.services.keyring import current_keyring
+from tests.support import sample_files as samples
+from tests.support.builders import tip_form
+from tests.support.filing import CODE_PATTERN
+from tests.support.staff import staff_client
 
 IDENTIFYING = (samples.PERSON, samples.COMPANY, samples.PHONE_MAKE, samples.PHONE_MODEL)
 

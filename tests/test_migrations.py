@@ -6,12 +6,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from intake import create_app
 from intake.extensions import db
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 
 def _fresh_app(tmp_path: Path, postgres: Any) -> Any:
@@ -82,8 +86,9 @@ def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) ->
     with app.app_context():
         upgrade()
         setup.ensure_organisation(db.session)
-        data = FilingInput(kind=CaseKind.COMPLAINT, subject="ก", details="ข",
-                           reporter={"name": "ค"})
+        data = FilingInput(
+            kind=CaseKind.COMPLAINT, subject="ก", details="ข", reporter={"name": "ค"}
+        )
         file_case(db.session, current_keyring(), tmp_path / "uploads", data, datetime.now(UTC))
         db.session.remove()
         downgrade(revision="0002")

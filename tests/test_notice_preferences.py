@@ -7,19 +7,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from builders import complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import make_staff, sign_in
-from test_public_filing import file_and_read_receipt
-from test_reminders import Inbox, smtp  # noqa: F401  (the SMTP fixture)
 
 from intake.crypto import decrypt_text
 from intake.extensions import db
 from intake.models import AuditEntry, Case, OutboxMessage, Role, User
 from intake.services import case_actions
 from intake.services.keyring import current_keyring
+from tests.support.builders import complaint_form, tip_form
+from tests.support.filing import file_and_read_receipt
+from tests.support.mail import Inbox, smtp  # noqa: F401  (the SMTP fixture)
+from tests.support.staff import make_staff, sign_in
 
 EMAIL = "complainant@example.org"
 TIP_ADDRESS = "quiet.reader@example.net"

@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from staff_support import staff_client
-from test_reports import NOW, seed
 
 from intake import reports, thaidigits
 from intake.cache import RenderOnce
@@ -28,6 +26,8 @@ from intake.public import guide
 from intake.services.report_periods import ReportKey
 from intake.services.settings import get_organisation
 from intake.staff import reports as staff_reports
+from tests.support.reports import NOW, seed
+from tests.support.staff import staff_client
 
 # Shorter than this, the last line of a heading reads as a word left behind.
 SHORTEST_LINE = 10

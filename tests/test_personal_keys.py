@@ -7,11 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from sqlalchemy import select
-from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
 from intake.models import (
@@ -30,6 +27,9 @@ from intake.services.keyring import current_keyring
 from intake.services.reveal import approve_reveal, request_reveal, view_identity
 from intake.services.sign_in_throttle import PAIR_MAX_FAILURES as MAX_FAILURES
 from intake.services.users import create_user, find_user, hash_password
+from tests.support.builders import tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.filing import file_and_read_receipt
 
 NOW = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 REASON = "ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริงตามมาตรา 59"

@@ -1,19 +1,16 @@
-"""Tests for tests/pgserver.py, the throwaway PostgreSQL cluster helper."""
+"""Tests for tests/support/pgserver.py, the throwaway PostgreSQL cluster helper."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from pgserver import PostgresServer, find_pg_bin  # noqa: E402
+from tests.support.pgserver import PostgresServer, find_pg_bin
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("INTAKE_TEST_TIER") != "postgresql", reason="postgresql tier only"

@@ -32,8 +32,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller
-from builders import complaint_form, tip_form
-from proxy_support import Browser, Gunicorn, Nginx, RedisServer, _start, _wait, free_port
+
+from tests.support.builders import complaint_form, tip_form
+from tests.support.proxy import Browser, Gunicorn, Nginx, RedisServer, _start, _wait, free_port
 
 pytestmark = pytest.mark.production
 

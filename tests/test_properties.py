@@ -6,9 +6,11 @@ import io
 from typing import Any
 
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
+
+from tests.support.properties import PROFILE
 
 FORM_FIELDS = [
     "subject",
@@ -37,17 +39,6 @@ thai_text = st.text(
 )
 field_values = st.one_of(
     thai_text, st.text(max_size=20), st.just(""), st.text(min_size=6000, max_size=6001)
-)
-
-PROFILE = settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
 )
 
 

@@ -76,6 +76,7 @@ def test_a_trusted_proxy_count_that_is_not_a_whole_number_is_refused(
         load_config({"INTAKE_TRUSTED_PROXIES": value}, {"INTAKE_INSTANCE_PATH": str(tmp_path)})
 
 
+@pytest.mark.commits
 def test_production_refuses_per_process_limits_when_several_workers_serve(
     tmp_path: Path,
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-from builders import VALID_NATIONAL_ID, complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -14,20 +13,8 @@ from intake.crypto import decrypt_text
 from intake.extensions import db
 from intake.models import Case, CaseKind, Category
 from intake.services.keyring import current_keyring
-
-CODE_PATTERN = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
-REFERENCE_PATTERN = re.compile(r'id="reference-number"[^>]*>([^<]+)<')
-
-
-def file_and_read_receipt(client: FlaskClient, path: str, form: dict) -> tuple[str, str]:
-    response = client.post(path, data=form)
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    assert response.headers["Location"].endswith("/receipt")
-    receipt = client.get("/receipt").get_data(as_text=True)
-    code = CODE_PATTERN.search(receipt)
-    reference = REFERENCE_PATTERN.search(receipt)
-    assert code and reference, receipt
-    return reference.group(1), code.group(1)
+from tests.support.builders import VALID_NATIONAL_ID, complaint_form, tip_form
+from tests.support.filing import file_and_read_receipt
 
 
 def test_landing_offers_two_separate_channels_and_tracking(client: FlaskClient) -> None:

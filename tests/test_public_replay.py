@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from builders import complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
 from intake.models import Case
+from tests.support.builders import complaint_form, tip_form
+from tests.support.filing import file_and_read_receipt
 
 COOKIE = "intake_session"
 REFERENCE = re.compile(r'id="reference-number"[^>]*>([^<]+)<')
@@ -86,9 +86,7 @@ def test_what_is_kept_names_no_case_and_does_not_pile_up(app: Flask, client: Fla
         assert all(case_id not in row.digest for row in rows)
         # When the rows have expired, the next ended token purges them
         later = max(row.expires_at for row in rows) + timedelta(seconds=1)
-        public_tokens.end(
-            db.session, "another", expires_at=later + timedelta(hours=1), now=later
-        )
+        public_tokens.end(db.session, "another", expires_at=later + timedelta(hours=1), now=later)
         assert db.session.scalars(select(EndedPublicToken.digest)).all() == [
             public_tokens._digest("another")
         ]

@@ -12,13 +12,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from builders import complaint_form, tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import PASSWORD, make_staff
-from test_public_filing import file_and_read_receipt
 
 from intake import labels
 from intake.extensions import db
@@ -31,6 +27,10 @@ from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
 from intake.workflow import CLOSED, Status
+from tests.support.builders import complaint_form, tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import PASSWORD, make_staff
 
 COMPLETED = "ดำเนินการเสร็จ"  # "completed": only a resolved case may say it
 REASON = "ZZเรื่องนี้เป็นข้อพิพาทระหว่างเอกชน อยู่นอกอำนาจหน้าที่"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from builders import complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
 from intake.models import Case, CaseEvent, EventType
 from intake.thaidate import to_arabic_digits
 from intake.workflow import Status
+from tests.support.builders import complaint_form, tip_form
+from tests.support.filing import file_and_read_receipt
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 

@@ -11,16 +11,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
-from staff_support import staff_client
 
 from intake.extensions import db
 from intake.models import Case, CaseKind, Department, Role
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
+from tests.support.staff import staff_client
 
 NOW = datetime.now(UTC)
 
@@ -152,6 +153,7 @@ def _plan(app: Flask, statement: str, parameters: Any) -> tuple[str, str]:
         return dialect, "\n".join(str(row[-1]) for row in rows)
 
 
+@pytest.mark.commits
 def test_the_default_queue_page_is_read_off_an_index(app: Flask) -> None:
     _cases(app)
     legal = staff_client(app, "legal1", Role.LEGAL)

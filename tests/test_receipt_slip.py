@@ -8,12 +8,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import complaint_form, tip_form
 from flask import Flask, session
 from flask.testing import FlaskClient
 
 from intake import tracking
 from intake.public import receipt_slip
+from tests.support.builders import complaint_form, tip_form
 
 CODE_PATTERN = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
 REFERENCE_PATTERN = re.compile(r'id="reference-number"[^>]*>([^<]+)<')

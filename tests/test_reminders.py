@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -14,44 +11,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
-from staff_support import make_staff
 
 from intake.extensions import db
 from intake.models import Case, CaseKind, Department, OutboxMessage, Role, User
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
+from tests.support.mail import Inbox, free_port, smtp  # noqa: F401  (the SMTP fixture)
+from tests.support.staff import make_staff
 
 MARKER = "ZZSUBJECTMARKER"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def _staff(
@@ -96,7 +64,7 @@ def _case(app: Flask, kind: CaseKind, due_in_days: int, department: str | None =
 
 
 @pytest.fixture
-def office(make_app: Any, smtp: tuple[Inbox, int]) -> tuple[Flask, Inbox, dict[str, str]]:
+def office(make_app: Any, smtp: tuple[Inbox, int]) -> tuple[Flask, Inbox, dict[str, str]]:  # noqa: F811
     inbox, port = smtp
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port))
     _staff(app, "roads1", Role.DEPARTMENT, "roads1@example.org", department="กองช่าง")
@@ -179,7 +147,7 @@ def test_dry_run_prints_the_plan_and_sends_nothing(
 
 
 def test_mail_waits_in_the_outbox_while_the_server_is_down(make_app: Any) -> None:
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(_free_port()), MAIL_TIMEOUT="2")
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(free_port()), MAIL_TIMEOUT="2")
     _staff(app, "legal1", Role.LEGAL, "legal1@example.org")
     _case(app, CaseKind.TIP, 1)
     down = app.test_cli_runner().invoke(args=["intake", "remind"])

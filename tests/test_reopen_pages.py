@@ -10,13 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from builders import complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import ExifTags, Image
 from sqlalchemy import select
-from staff_support import make_staff, sign_in
-from test_public_filing import file_and_read_receipt
 from werkzeug.test import TestResponse
 
 from intake.crypto import decrypt_field
@@ -27,6 +24,9 @@ from intake.services import case_actions
 from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.services.users import find_user
+from tests.support.builders import complaint_form, tip_form
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import make_staff, sign_in
 
 NOT_SOLVED = "ไฟถนนยังดับเหมือนเดิมทุกคืน"
 CAMERA = "ZZCAMERAMAKE"

@@ -11,11 +11,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from builders import VALID_NATIONAL_ID
-from cli_support import run_intake
 from flask import Flask
 from flask.testing import FlaskClient
-from staff_support import staff_client
 
 from intake import crypto, mail
 from intake.attachments import PreparedAttachment
@@ -35,6 +32,9 @@ from intake.models import (
 from intake.services import ServiceError, case_actions, notices, retention, reveal, satisfaction
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
+from tests.support.builders import VALID_NATIONAL_ID
+from tests.support.cli import run_intake
+from tests.support.staff import staff_client
 
 NOW = datetime.now(UTC)
 ELEVEN_YEARS_AGO = retention.years_before(NOW, 11)

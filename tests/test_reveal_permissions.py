@@ -9,12 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from builders import tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
 from sqlalchemy import select
-from staff_support import PASSWORD
-from test_public_filing import file_and_read_receipt
 
 import intake
 from intake.extensions import db
@@ -25,6 +21,10 @@ from intake.services.auth import register_user
 from intake.services.identity import open_case_identity
 from intake.services.keyring import current_keyring
 from intake.services.users import find_user
+from tests.support.builders import tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import PASSWORD
 
 NOW = datetime(2026, 11, 26, 4, 0, tzinfo=UTC)
 # The modules that carry out reveals: who may act there is the permission table's say.

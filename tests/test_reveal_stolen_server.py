@@ -19,12 +19,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from builders import VALID_NATIONAL_ID, tip_form
-from cli_support import run_intake
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from flask import Flask
-from staff_support import make_staff, sign_in
-from test_public_filing import file_and_read_receipt
 
 from intake import create_app, crypto
 from intake.extensions import db
@@ -32,6 +27,14 @@ from intake.models import Case, RevealRequest, RevealStatus, Role
 from intake.services import backup_format
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.users import find_user
+from tests.support.builders import VALID_NATIONAL_ID, tip_form
+from tests.support.cli import run_intake
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import make_staff, sign_in
+
+# Other connections, threads or processes read what these tests write.
+pytestmark = pytest.mark.commits
 
 TIPSTER = "ZZREVEALEDNAME สมหญิง กล้าหาญ"
 PHONE = "0812345679"

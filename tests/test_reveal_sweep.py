@@ -8,12 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import tip_form
-from conftest import CUSTODIAN, CUSTODIAN_PASSPHRASE, database_files
 from flask import Flask
 from sqlalchemy import select
-from staff_support import staff_client
-from test_public_filing import file_and_read_receipt
 
 from intake import reveal_sweep
 from intake.extensions import db
@@ -21,6 +17,11 @@ from intake.models import AuditEntry, Case, RevealRequest, RevealStatus, Role
 from intake.services.keyring import current_keyring
 from intake.services.reveal import approve_reveal, request_reveal
 from intake.services.users import find_user
+from tests.support.builders import tip_form
+from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
+from tests.support.database import database_files
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import staff_client
 
 REASON = "ต้องสอบปากคำผู้แจ้งเพื่อยืนยันข้อเท็จจริงตามมาตรา 59"
 
@@ -65,6 +66,7 @@ def _bytes_on_disk(app: Flask) -> bytes:
     return b"".join(path.read_bytes() for path in database_files(app))
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize("path", ["/", "/healthz", "/staff/login"])
 def test_the_next_request_after_the_interval_wipes_an_expired_reveal(app: Flask, path: str) -> None:
     request_id, sealed = _approved_reveal(app)
@@ -98,6 +100,7 @@ def test_a_worker_sweeps_at_most_once_per_interval(app: Flask) -> None:
     assert not schedule.due()
 
 
+@pytest.mark.commits
 def test_sqlite_zeroes_what_is_deleted(app: Flask) -> None:
     """secure_delete: a wiped value does not stay behind in the file's free space."""
     with app.app_context():

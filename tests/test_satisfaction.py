@@ -9,12 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from builders import complaint_form, tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import make_staff
-from test_public_filing import file_and_read_receipt
 
 from intake import thaidate
 from intake.crypto import decrypt_text
@@ -26,6 +23,9 @@ from intake.services import stats as stats_service
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
+from tests.support.builders import complaint_form, tip_form
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import make_staff
 
 ANSWERS = {"speed": "4", "fairness": "5", "clarity": "3", "overall": "4"}
 COMMENT = "ZZCOMMENTMARKER ตอบเร็วดี แต่คำชี้แจงควรละเอียดกว่านี้"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 
 from intake.extensions import db
 from intake.services.settings import get_organisation
+from tests.support.builders import complaint_form
 
 PAGES = ["/", "/complaints/new", "/tips/new", "/track", "/guide", "/stats", "/healthz"]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import CUSTODIAN
 from flask import Flask
 from werkzeug.security import check_password_hash
 
@@ -15,6 +14,7 @@ from intake.models import Department, Role
 from intake.services import setup
 from intake.services.keyring import current_keyring
 from intake.services.users import create_user, find_user, has_usable_password
+from tests.support.custodian import CUSTODIAN
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
 

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import PASSWORD, make_staff, sign_in, totp_code
 
 from intake.extensions import db
 from intake.models import AuditEntry, Role, User
 from intake.services import ServiceError
 from intake.services import auth as auth_service
 from intake.services.keyring import current_keyring
+from tests.support.staff import PASSWORD, make_staff, sign_in, totp_code
 
 ERROR = re.compile(r'<p class="error" id="password-error">([^<]*)</p>')
 WRONG = "wrong password!"

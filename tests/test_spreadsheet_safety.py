@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from staff_support import make_staff
 
 from intake import reports
 from intake.extensions import db
@@ -22,6 +21,7 @@ from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.services.report_periods import ReportKey
 from intake.spreadsheet import spreadsheet_safe
+from tests.support.staff import make_staff
 
 # 10:00 in Bangkok on 6 January 2026 (fiscal year 2569, first half).
 RECEIVED = datetime(2026, 1, 6, 3, 0, tzinfo=UTC)

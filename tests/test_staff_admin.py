@@ -8,18 +8,18 @@ from datetime import date
 from typing import Any
 
 import pytest
-from builders import complaint_form
-from enrol_support import enrol, link_on_page
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from staff_support import PASSWORD, sign_in, staff_client
-from test_public_filing import file_and_read_receipt
 
 from intake.extensions import db
 from intake.models import AuditEntry, Category, Department, ExtraHoliday, Role, User
 from intake.services import audit
 from intake.services.keyring import current_keyring
+from tests.support.builders import complaint_form
+from tests.support.enrol import enrol, link_on_page
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import PASSWORD, sign_in, staff_client
 
 DEPARTMENT_MESSAGE = "เจ้าหน้าที่กองต้องสังกัดกอง โปรดเลือกกอง"
 

@@ -8,18 +8,18 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
-from staff_support import staff_client
-from test_public_filing import file_and_read_receipt
 
 from intake import thaidate
 from intake.extensions import db
 from intake.models import AuditEntry, Role
 from intake.permissions import PERMISSION_ATTRIBUTE, Permission
 from intake.services import audit_search
+from tests.support.builders import complaint_form
+from tests.support.filing import file_and_read_receipt
+from tests.support.staff import staff_client
 
 
 @pytest.fixture

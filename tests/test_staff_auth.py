@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from staff_support import PASSWORD, make_staff, sign_in, staff_client, totp_code
 
 from intake.models import Role
+from tests.support.staff import PASSWORD, make_staff, sign_in, staff_client, totp_code
 
 
 def test_sign_in_needs_password_then_code_and_enrolment_shows_the_qr(app: Flask) -> None:
@@ -74,8 +74,14 @@ def test_sign_in_is_throttled_per_client(make_app) -> None:  # type: ignore[no-u
 def test_changing_the_password_signs_out_other_sessions(app: Flask) -> None:
     laptop = staff_client(app, "noi", Role.INTAKE)
     phone = sign_in(app, "noi")
-    changed = laptop.post("/staff/account/password", data={
-        "current": PASSWORD, "new": "a brand new password", "confirm": "a brand new password"})
+    changed = laptop.post(
+        "/staff/account/password",
+        data={
+            "current": PASSWORD,
+            "new": "a brand new password",
+            "confirm": "a brand new password",
+        },
+    )
     assert changed.status_code == 303
     assert laptop.get("/staff/account/password").status_code == 200
     assert phone.get("/staff/account/password").status_code == 303

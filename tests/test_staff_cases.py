@@ -10,7 +10,6 @@ from urllib.parse import unquote
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from staff_support import staff_client
 
 from intake import deadlines, thaidate
 from intake.attachments import PreparedAttachment
@@ -19,6 +18,7 @@ from intake.models import AuditEntry, Case, CaseKind, Category, Channel, Role, U
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import Status
+from tests.support.staff import staff_client
 
 CASE_LINK = re.compile(r'<a class="reference" href="/staff/cases/([0-9a-f-]{36})">([^<]+)</a>')
 LIGHTING = "ไฟฟ้าส่องสว่าง"  # a complaint category routed to กองช่าง
@@ -271,9 +271,7 @@ def test_case_page_offers_only_what_the_person_may_do_now(app: Flask) -> None:
         "refer",
         "move_to_tip",
     }
-    assert offered(works) == {
-        "update", "question", "note", "interim", "resolve", "reject", "refer"
-    }
+    assert offered(works) == {"update", "question", "note", "interim", "resolve", "reject", "refer"}
     with app.app_context():
         stored = db.session.get(Case, case_id)
         assert stored is not None

@@ -9,20 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from builders import complaint_form, tip_form
 from flask import Flask
 from sqlalchemy import func, select
-from staff_support import PASSWORD, sign_in_with_tokens, token_of
-from test_authorization_matrix import (
-    ANONYMOUS,
-    EXPECTED,
-    REVEAL_REASON,
-    World,
-    build_world,
-    sample_url,
-    sign_in_everyone,
-    staff_rules,
-)
 
 from intake.extensions import db
 from intake.models import (
@@ -36,6 +24,18 @@ from intake.models import (
     RevealRequest,
     User,
 )
+from tests.support.authorization import (
+    ANONYMOUS,
+    EXPECTED,
+    REVEAL_REASON,
+    World,
+    build_world,
+    sample_url,
+    sign_in_everyone,
+    staff_rules,
+)
+from tests.support.builders import complaint_form, tip_form
+from tests.support.staff import PASSWORD, sign_in_with_tokens, token_of
 
 CSRF_MESSAGE = "แบบฟอร์มหมดอายุ"
 NEW_PASSWORD = "another staff password 2"

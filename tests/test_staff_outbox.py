@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
-from staff_support import staff_client
 
 from intake import mail
 from intake.extensions import db
 from intake.models import AuditEntry, OutboxMessage, Role
 from intake.services.keyring import current_keyring
+from tests.support.staff import staff_client
 
 QUEUED = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 ADDRESS = "somsri.private@example.org"

@@ -5,49 +5,28 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sample_files as samples
-from builders import complaint_form
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
-from staff_support import staff_client
 
 from intake import deadlines, thaidate
 from intake.extensions import db
-from intake.models import AuditEntry, Case, CaseKind, Category, Channel, Role, User
+from intake.models import AuditEntry, Case, CaseKind, Channel, Role, User
 from intake.services.settings import extra_holidays, get_organisation
 from intake.staff.register_forms import parse_clock_time
 from intake.validators import InvalidValue
+from tests.support import sample_files as samples
+from tests.support.register import bangkok_today, be_text, category_id, registration
+from tests.support.staff import staff_client
 
 CODE_PATTERN = re.compile(r'id="tracking-code"[^>]*>([0-9 ]+)<')
 REFERENCE_PATTERN = re.compile(r'id="reference-number"[^>]*>([^<]+)<')
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-
-
-def bangkok_today() -> date:
-    return thaidate.local_date(datetime.now(UTC))
-
-
-def be_text(day: date, thai_digits: bool = False) -> str:
-    text = f"{day.day}/{day.month}/{day.year + 543}"
-    return text.translate(THAI_DIGITS) if thai_digits else text
-
-
-def registration(**changes: Any) -> dict[str, Any]:
-    data = complaint_form(
-        kind="complaint",
-        channel="walk_in",
-        received_date=be_text(bangkok_today()),
-        received_time="00:00",  # today at midnight: never in the future, whatever the hour
-    )
-    data.update(changes)
-    return data
 
 
 def cases(app: Flask) -> list[Case]:
@@ -60,12 +39,6 @@ def cases(app: Flask) -> list[Case]:
 def user_id(app: Flask, username: str) -> int:
     with app.app_context():
         return db.session.scalars(select(User.id).where(User.username == username)).one()
-
-
-def category_id(app: Flask, kind: CaseKind) -> int:
-    with app.app_context():
-        query = select(Category.id).where(Category.kind == kind, Category.active.is_(True))
-        return db.session.scalars(query.order_by(Category.id)).first() or 0
 
 
 @pytest.fixture
@@ -294,9 +267,7 @@ def test_a_tip_typed_in_by_staff_has_its_documents_cleaned_a_complaint_keeps_the
 
     # Then the tip's copy lost its metadata and says so; the complaint's is kept as sent
     with app.app_context():
-        stored = {
-            case.kind: case.attachments[0] for case in db.session.scalars(select(Case)).all()
-        }
+        stored = {case.kind: case.attachments[0] for case in db.session.scalars(select(Case)).all()}
         assert stored[CaseKind.TIP].metadata_removed is True
         assert "author" in stored[CaseKind.TIP].metadata_report
         assert stored[CaseKind.COMPLAINT].metadata_report == ""

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from staff_support import PASSWORD, make_staff, sign_in, staff_client
 
 from intake.extensions import db
 from intake.models import Role, User
+from tests.support.staff import PASSWORD, make_staff, sign_in, staff_client
 
 COOKIE = "intake_session"
 PAGE = "/staff/account/password"

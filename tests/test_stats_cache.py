@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from test_stats_page import NOW, Filing, file_cases
 
 from config import ConfigError, load_config
 from intake.cache import TimedCache
 from intake.models import CaseKind
+from tests.support.stats import NOW, Filing, file_cases
 
 
 class Clock:

@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import interim_parts
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from staff_support import make_staff
 
 from intake import suppression, tallies
 from intake.extensions import db
@@ -42,6 +40,8 @@ from intake.services import satisfaction as satisfaction_service
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 from intake.workflow import CLOSED
+from tests.support.builders import interim_parts
+from tests.support.staff import make_staff
 
 BANGKOK_OFFSET = timedelta(hours=7)
 # From two months before FY 2569 to two months into FY 2570: both boundaries are crossed.
@@ -450,6 +450,7 @@ def test_no_tip_breakdown_cell_shows_one_or_two(app: Flask) -> None:
     assert outcome == {"open": "< 3", "resolved": "x", "rejected": "x", "referred": "x"}
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize("workers", [4])
 def test_concurrent_changes_keep_the_tallies_equal_to_a_recount(app: Flask, workers: int) -> None:
     # Given open cases, several per worker, in one month, category and channel (one hot row)

@@ -9,14 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import tiny_png
-from builders import tip_form
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intake.extensions import db
 from intake.models import Case
+from tests.support.browser import tiny_png
+from tests.support.builders import tip_form
 
 DETAILS_TAG = re.compile(r'<details id="identity-details"[^>]*>')
 CHOOSE_AGAIN = "ไฟล์ที่เลือกไว้ยังไม่ถูกส่ง โปรดเลือกไฟล์อีกครั้ง"

@@ -4,9 +4,9 @@
 
 Tiers, each a separate ``python -m pytest`` run with env ``INTAKE_TEST_TIER`` set:
 
-1. ``sqlite``      ``-m "not browser and not production"``
+1. ``sqlite``      ``-m "not browser and not production"`` (measures coverage)
 2. ``postgresql``  ``-m "not browser and not production"``  -- needs initdb/pg_ctl (see
-                                            pgserver.find_pg_bin)
+                                            tests/support/pgserver.py)
 3. ``browser``     ``-m browser``        -- needs Chromium (/usr/bin/chromium or env
                                             INTAKE_CHROMIUM) and an importable playwright
 4. ``production``  ``-m production``     -- the wheel built and installed outside the tree,
@@ -22,6 +22,12 @@ Environment:
     ran in some other tier. ``INTAKE_TIERS`` is ignored.
 ``INTAKE_TIERS=sqlite,postgresql``
     run only these tiers (developer convenience).
+``INTAKE_COVERAGE=0``
+    do not measure coverage.
+
+Coverage of ``intake/`` is measured in the sqlite tier (the cheapest that runs the most
+code), when no extra pytest arguments select a part of the suite: its total is printed, and
+under ``[tool.coverage.report] fail_under`` in pyproject.toml the tier fails.
 
 Results are read from a ``--junitxml`` report of each run. The last line printed is
 ``all tiers: N passed, N failed, N skipped`` (test counts summed over the tiers that ran;
@@ -39,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import xml.etree.ElementTree as ET  # noqa: S405 - parsing our own pytest report
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +53,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+FIND_PG_BIN = "from tests.support.pgserver import find_pg_bin; print(find_pg_bin() or '')"
 TIER_ONLY_RE = re.compile(r"\btier only\b", re.IGNORECASE)
 EXIT_NO_TESTS = 5
 PYTEST_EXIT_NAMES = {
@@ -68,6 +76,8 @@ class Tier:
     skipped: int = 0  # real skips (xfails are counted separately)
     xfailed: int = 0
     seconds: float = 0.0
+    measures_coverage: bool = False
+    coverage: float | None = None  # percent of intake/'s lines run, when measured
     skipped_tests: list[tuple[str, str]] = field(default_factory=list)  # (test id, reason)
     executed: set[str] = field(default_factory=set)  # test ids that ran (not skipped)
     broken: list[str] = field(default_factory=list)  # "test id: failure/error: message"
@@ -86,12 +96,31 @@ def _truthy(value: str | None) -> bool:
 
 
 def _find_pg_bin() -> Path | None:
-    sys.path.insert(0, str(HERE))
+    # Run as a script, this file has tests/ on its path, not the project root.
+    found = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", FIND_PG_BIN], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return Path(found) if found else None
+
+
+def _coverage_floor() -> float:
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        settings = tomllib.load(file)
+    return float(settings["tool"]["coverage"]["report"]["fail_under"])
+
+
+def _coverage_total(data_file: Path) -> float | None:
+    report = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "coverage", "report", f"--data-file={data_file}", "--format=total"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     try:
-        from pgserver import find_pg_bin
-    finally:
-        sys.path.remove(str(HERE))
-    return find_pg_bin()
+        return float(report.stdout.strip())
+    except ValueError:
+        print(report.stdout + report.stderr, flush=True)
+        return None
 
 
 def _chromium_path() -> str:
@@ -173,7 +202,11 @@ def _run_tier(tier: Tier, index: int, total: int, env: dict[str, str], extra: li
     """Run one tier's pytest; returns False if interrupted (Ctrl-C)."""
     with tempfile.TemporaryDirectory(prefix=f"intake-tier-{tier.name}-") as tmp:
         junit = Path(tmp) / "junit.xml"
-        cmd = [sys.executable, "-m", "pytest", "-m", tier.marker, f"--junitxml={junit}", *extra]
+        coverage_data = Path(tmp) / "coverage"
+        measure = tier.measures_coverage and not extra and os.environ.get("INTAKE_COVERAGE") != "0"
+        runner = ["-m", "coverage", "run", f"--data-file={coverage_data}"] if measure else []
+        cmd = [sys.executable, *runner, "-m", "pytest", "-m", tier.marker, f"--junitxml={junit}"]
+        cmd += extra
         print()
         setting = f"INTAKE_TEST_TIER={tier.name}, -m {tier.marker!r}"
         _banner(f"tier {index}/{total}: {tier.name}   ({setting})")
@@ -194,6 +227,8 @@ def _run_tier(tier: Tier, index: int, total: int, env: dict[str, str], extra: li
         tier.seconds = time.monotonic() - start
         sys.stdout.flush()
         have_report = _parse_junit(junit, tier)
+        if measure and not interrupted:
+            tier.coverage = _coverage_total(coverage_data)
 
     if interrupted:
         tier.fail("interrupted")
@@ -210,8 +245,20 @@ def _run_tier(tier: Tier, index: int, total: int, env: dict[str, str], extra: li
         tier.fail(f"{tier.failures} failed, {tier.errors} errors (pytest exit {rc})")
     else:
         tier.status = "passed"
+    if measure and not interrupted:
+        _check_coverage(tier)
     print(f"-- tier {tier.name}: {_describe(tier)} in {tier.seconds:.1f}s", flush=True)
     return not interrupted
+
+
+def _check_coverage(tier: Tier) -> None:
+    floor = _coverage_floor()
+    if tier.coverage is None:
+        tier.fail("coverage was not measured")
+        return
+    print(f"-- coverage of intake/ in tier {tier.name}: {tier.coverage:.2f}% (floor {floor:g}%)")
+    if tier.coverage < floor:
+        tier.fail(f"coverage {tier.coverage:.2f}% is under the floor of {floor:g}%")
 
 
 def _describe(tier: Tier) -> str:
@@ -287,7 +334,7 @@ def _print_table(tiers: list[Tier]) -> None:
 def main(argv: list[str]) -> int:
     require_all = _truthy(os.environ.get("INTAKE_REQUIRE_ALL_TIERS"))
     tiers = [
-        Tier("sqlite", "not browser and not production"),
+        Tier("sqlite", "not browser and not production", measures_coverage=True),
         Tier("postgresql", "not browser and not production"),
         Tier("browser", "browser"),
         Tier("production", "production"),
@@ -350,6 +397,9 @@ def main(argv: list[str]) -> int:
     passed = sum(t.passed for t in ran)
     failed = sum(t.failures + t.errors for t in ran)
     skipped = sum(t.skipped for t in ran)
+    for t in tiers:
+        if t.coverage is not None:
+            print(f"coverage of intake/ ({t.name} tier): {t.coverage:.2f}%")
     print(f"all tiers: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
     if interrupted:
         return 130

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 # The repository's own files (the test locates the checkout, not the application).
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NGINX_SITE = REPO / "deploy" / "nginx" / "intake.conf"
 GUNICORN_CONF = REPO / "gunicorn.conf.py"
 START_SECONDS = 60
@@ -186,7 +186,7 @@ def render_site(
         ("/var/log/nginx/", f"{folder}/"),
     ]
     for old, new in replacements:
-        assert old in site, f"{NGINX_SITE} no longer has {old!r}: update tests/proxy_support.py"
+        assert old in site, f"{NGINX_SITE} no longer has {old!r}: update tests/support/proxy.py"
         site = site.replace(old, new)
     return site
 

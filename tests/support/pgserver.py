@@ -2,7 +2,7 @@
 
 Usable outside pytest too::
 
-    from pgserver import PostgresServer, find_pg_bin
+    from tests.support.pgserver import PostgresServer, find_pg_bin
 
     with PostgresServer(find_pg_bin()) as pg:
         url = pg.create_database("intake_test")

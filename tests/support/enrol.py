@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
-from staff_support import PASSWORD, csrf_token
+
+from tests.support.staff import PASSWORD, csrf_token
 
 LINK_ON_PAGE = re.compile(r'id="enrolment-link"[^>]*>([^<]+)<')
 LINK_IN_OUTPUT = re.compile(r"^(\S+/staff/enrol\?token=\S+)$", re.MULTILINE)

@@ -23,7 +23,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as babel_gettext
 from werkzeug.serving import make_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -208,3 +208,15 @@ def describe(violations: list[dict[str, Any]]) -> list[str]:
         )
     return lines
 
+
+def submit(page: Any, button: str, path: str) -> Any:
+    """Click a submit button and wait until the page it leads to (after any redirect) has
+    loaded; return the response to the POST itself."""
+    with (
+        page.expect_navigation(),
+        page.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith(path)
+        ) as posted,
+    ):
+        page.click(button)
+    return posted.value

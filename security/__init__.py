@@ -1,0 +1,1 @@
+"""`make security`: the security scan (run as `python -m security.scan` from the project root)."""
