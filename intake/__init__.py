@@ -1,4 +1,21 @@
-"""Intake: complaint and corruption-tip intake for Thai local government."""
+"""Intake: complaint and corruption-tip intake for Thai local government.
+
+The layers import downwards only:
+
+- ``public/`` and ``staff/``: the two blueprints (forms, pages; each ``blueprint.py`` holds
+  its blueprint). Views parse input, call one service, render; they never touch ``crypto``.
+- ``cli/``: the ``intake`` commands, one module per subject, gathered by ``cli/__init__``.
+- ``services/``: the use cases. Each takes the session, enforces the rules, owns its
+  transaction and raises ``ServiceError(Problem.X)`` when a rule says no. Only services
+  hold keys.
+- The domain rules, each in one place: ``workflow`` (statuses and actions), ``deadlines``
+  (the 15-day rule, time as a parameter), ``permissions`` (the role table, deny by default),
+  ``problems`` and ``problem_messages`` (every refusal and its words), ``crypto/`` (the
+  only package that imports ``cryptography``), ``models/`` (the tables, by area).
+- ``demo/``: the demo generator, loaded only by the ``demo-data`` command.
+
+Where each rule lives is listed in the README ("Where the code is").
+"""
 
 from __future__ import annotations
 
