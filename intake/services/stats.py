@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from intake import labels, tallies, thaidate
 from intake.models import CaseKind, CaseTally, Category, Channel, Department
-from intake.services import DbSession, figures, reopen_figures, tip_figures
+from intake.services import DbSession, reopen_figures, tip_figures
 from intake.services.figures import (
     BREAKDOWNS,
     COUNT_KEYS,
@@ -49,12 +49,6 @@ from intake.services.figures import (
 )
 from intake.services.satisfaction import Tally
 from intake.workflow import Status
-
-# Still importable from here, as before the shapes moved to ``figures``.
-SMALL_CELL = figures.SMALL_CELL
-HIDDEN_CELL = figures.HIDDEN_CELL
-Count = figures.Count
-HalfRow = figures.HalfRow
 
 
 def period_months(fiscal_year: int, half: int = WHOLE_YEAR) -> list[date]:
