@@ -7,9 +7,10 @@ import os
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, ScriptInfo
+from flask.cli import FlaskGroup
 
 from config import ConfigError
+from intake.cli import intake_cli
 
 
 def _create_app() -> Flask:
@@ -24,19 +25,15 @@ def _create_app() -> Flask:
 
 
 class _IntakeCommands(FlaskGroup):
-    """The application's `intake` command group, at the top level."""
-
-    def _group(self, ctx: click.Context) -> click.Group:
-        app = ctx.ensure_object(ScriptInfo).load_app()
-        group = app.cli.get_command(ctx, "intake")
-        assert isinstance(group, click.Group)  # noqa: S101 - registered by create_app
-        return group
+    """The `intake` command group, at the top level. Listing and help read the group
+    itself, so `intake --help` works before the environment is set; a command loads the
+    application (and reports a configuration error) only when it runs."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return self._group(ctx).list_commands(ctx)
+        return intake_cli.list_commands(ctx)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self._group(ctx).get_command(ctx, name)
+        return intake_cli.get_command(ctx, name)
 
 
 def main() -> None:
