@@ -73,6 +73,8 @@ def _allowed_from_the_command_line(path: Path) -> set[str] | None:
     """What a module may import of `intake.cli` (None: anything)."""
     if path == PACKAGE / "__init__.py":
         return {"intake.cli"}  # the application factory attaches the group
+    if path == PACKAGE / "console.py":
+        return {"intake.cli"}  # the installed `intake` command lists the group
     if path == PACKAGE / "cli" / "__init__.py":
         return None  # it gathers the commands
     if path.parent == PACKAGE / "cli" and path.name != "common.py":
