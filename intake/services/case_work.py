@@ -59,16 +59,21 @@ def available_actions(actor: User, case: Case) -> list[Action]:
     return [a for a in workflow.valid_actions(case.status) if _may_do(actor, case, a)]
 
 
+def locked_case(session: DbSession, case_id: str) -> Case | None:
+    """The case, read afresh and locked until the transaction ends (None if there is none)."""
+    return session.scalars(
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
 @contextmanager
 def working(session: DbSession, actor: User, case_id: str, action: Action) -> Iterator[Case]:
     """The case, locked for this transaction; rolls back if the action fails."""
     try:
-        case = session.scalars(
-            select(Case)
-            .where(Case.id == case_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one_or_none()
+        case = locked_case(session, case_id)
         if case is None or not may_view(actor, case):
             raise ServiceError(Problem.NOT_FOUND)  # never confirm that a hidden case exists
         if not _may_do(actor, case, action):

@@ -9,6 +9,8 @@ import errno
 import json
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -159,6 +161,19 @@ def store_files(
     return written
 
 
+@contextmanager
+def undone_on_failure(session: DbSession, written: list[Path]) -> Iterator[None]:
+    """A transaction that stored files: if it fails, it is rolled back and the files it
+    wrote are removed, so nothing half-filed stays on disk."""
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
 def file_case(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -214,7 +229,7 @@ def file_case(
 
     written = store_files(keyring, uploads, case, data.attachments)
     attachment_ids = tuple(attachment.id for attachment in case.attachments)
-    try:
+    with undone_on_failure(session, written):
         fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
         # Last before commit, so the counter row stays locked for as short a time as possible.
         case.fiscal_year = fiscal_year
@@ -226,11 +241,6 @@ def file_case(
         actor = actor_label(data.registered_by) if data.registered_by else ACTOR_PUBLIC
         record(session, keyring, "case.filed", actor=actor, now=now, case_id=case_id)
         session.commit()
-    except BaseException:
-        session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
     # `reference`, not `case.reference`: reading the expired case would cost a query.
     return FiledCase(case_id, data.kind, reference, code, received_at, due, attachment_ids)
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from intake import crypto, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import Case, CaseKind
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError, late_identity, reopen_requests
+from intake.services.case_work import locked_case
+from intake.services.filing import undone_on_failure
 from intake.services.public_replies import add_public_reply
 from intake.services.public_status import PublicStatus, find_by_code, public_status
 from intake.services.reveal import identity_was_disclosed
@@ -100,13 +100,8 @@ def post_reply(
     ``text_too_long``."""
     text = (message or "").strip()
     written: list[Path] = []
-    try:
-        case = session.scalars(
-            select(Case)
-            .where(Case.id == case_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one_or_none()
+    with undone_on_failure(session, written):
+        case = locked_case(session, case_id)
         if case is None:
             raise ServiceError(Problem.NOT_FOUND)
         if workflow.is_closed(case.status):
@@ -128,8 +123,3 @@ def post_reply(
             audit=("case.updated", "reply"),
         )
         session.commit()
-    except BaseException:
-        session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise

@@ -31,6 +31,7 @@ from intake.models import (
 )
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError, case_actions, case_work
+from intake.services.filing import undone_on_failure
 from intake.services.public_replies import add_public_reply
 from intake.services.public_status import ReopenWindow
 from intake.services.settings import get_organisation
@@ -55,15 +56,6 @@ def window(session: DbSession, case: Case, now: datetime) -> ReopenWindow:
     pending = _pending(session, case.id) is not None
     usable = case.contents_purged_at is None and now <= ends and not pending
     return ReopenWindow(usable, ends, pending)
-
-
-def _locked_case(session: DbSession, case_id: str) -> Case | None:
-    return session.scalars(
-        select(Case)
-        .where(Case.id == case_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
 
 
 def _check_may_ask(session: DbSession, case: Case | None, now: datetime) -> Case:
@@ -105,8 +97,8 @@ def ask(
     Errors: ``not_found``, ``purged``, ``not_closed``, ``pending`` (one at a time),
     ``window_closed``, ``message_required``, ``text_too_long``, ``storage_unavailable``."""
     written: list[Path] = []
-    try:
-        case = _check_may_ask(session, _locked_case(session, case_id), now)
+    with undone_on_failure(session, written):
+        case = _check_may_ask(session, case_work.locked_case(session, case_id), now)
         text = _message(message)
         event = add_public_reply(
             session,
@@ -124,11 +116,6 @@ def ask(
             ReopenRequest(id=new_id(), case_id=case.id, event_id=event.id, requested_at=now)
         )
         session.commit()
-    except BaseException:
-        session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
 
 
 def _pending_for_decision(session: DbSession, case: Case) -> ReopenRequest:
