@@ -23,7 +23,15 @@ from intake.models.cases import (
     SatisfactionResponse,
 )
 from intake.models.columns import AwareDateTime, new_id, stored_enum, utcnow
-from intake.models.enums import AccusedRole, CaseKind, Channel, EventType, RevealStatus, Role
+from intake.models.enums import (
+    AccusedRole,
+    CaseKind,
+    Channel,
+    EventType,
+    OrganisationType,
+    RevealStatus,
+    Role,
+)
 from intake.models.identity_keys import (
     CustodianKey,
     IdentityKey,
@@ -66,6 +74,7 @@ __all__ = [
     "IdentityKeyGrant",
     "Notification",
     "Organisation",
+    "OrganisationType",
     "OutboxMessage",
     "PersonalKey",
     "ReferenceCounter",

@@ -59,3 +59,16 @@ class EventType(enum.StrEnum):
     MOVED = "moved"  # a complaint moved onto the tip channel
     QUESTION = "question"  # staff ask the complainant something; shown on their page
     REPLY = "reply"  # the complainant's own message (and files) from their status page
+
+
+class OrganisationType(enum.StrEnum):
+    """The kinds of local government a host serves (the directory and host statistics
+    filter by it)."""
+
+    PAO = "pao"  # องค์การบริหารส่วนจังหวัด (อบจ.)
+    CITY = "city"  # เทศบาลนคร (ทน.)
+    TOWN = "town"  # เทศบาลเมือง (ทม.)
+    SUBDISTRICT_MUNICIPALITY = "subdistrict_muni"  # เทศบาลตำบล (ทต.)
+    SAO = "sao"  # องค์การบริหารส่วนตำบล (อบต.)
+    SPECIAL = "special"  # กรุงเทพมหานคร, เมืองพัทยา
+    OTHER = "other"
