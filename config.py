@@ -173,6 +173,9 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     settings["INTAKE_BASE_URL"] = environ.get("INTAKE_BASE_URL", "http://127.0.0.1:5000").rstrip(
         "/"
     )
+    # The host's own name, on the pages of an installation serving several organisations.
+    settings["INTAKE_HOST_NAME"] = environ.get("INTAKE_HOST_NAME", "").strip()
+    settings["INTAKE_HOST_NAME_EN"] = environ.get("INTAKE_HOST_NAME_EN", "").strip()
     for key in (
         "MAIL_SERVER",
         "MAIL_PORT",

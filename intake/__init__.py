@@ -43,10 +43,12 @@ class IntakeFlask(Flask):
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Wire configuration, extensions, blueprints, error handlers and commands."""
     from intake import errors, i18n, reveal_sweep, security, tallies  # noqa: F401  (tallies: flush hooks)
+    from intake.addresses import init_app as init_addresses
     from intake.cli import init_app as init_cli
     from intake.database import configure_engine
     from intake.extensions import babel, csrf, db, limiter
     from intake.filemodes import loose_storage, make_private_folder
+    from intake.host import init_app as init_host
     from intake.privacy import configure_logging
     from intake.proxy import init_app as init_proxy
     from intake.public.blueprint import bp as public_bp
@@ -69,6 +71,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     configure_logging()
     init_proxy(app)
+    init_addresses(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -84,6 +87,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     reveal_sweep.init_app(app)
     app.register_blueprint(public_bp)
+    init_host(app)
     init_staff(app)
     init_cli(app)
     return app

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
+from intake.addresses import request_organisation
 from intake.extensions import db
 from intake.services.keyring import current_keyring
 from intake.services.reveal import expire_reveals
@@ -48,7 +49,9 @@ def init_app(app: Flask) -> None:
 
 
 def _sweep_when_due() -> None:
-    if request.endpoint == "static" or not current_app.extensions[EXTENSION].due():
+    if request.endpoint == "static" or request_organisation() is None:
+        return  # the host's own pages hold no organisation's reveals
+    if not current_app.extensions[EXTENSION].due():
         return
     try:
         expire_reveals(db.session, current_keyring(), datetime.now(UTC))

@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
+import intake.organisation_scope  # noqa: F401  (stamps a new case's organisation in a flush hook registered before ours)
 from intake import deadlines, thaidate
 from intake.models import Case, CaseTally, SatisfactionResponse
 from intake.services.satisfaction import SATISFIED_FROM
@@ -41,6 +42,7 @@ INSERTED = "intake.tallies.inserted"
 class CaseKey:
     """Everything the statistics count one case by."""
 
+    organisation_id: int
     kind: str
     month: str
     category_id: int
@@ -59,6 +61,7 @@ DIMENSIONS = (TOTAL, "category", "channel", "department", "outcome")
 
 @dataclass(frozen=True, order=True)
 class TallyKey:
+    organisation_id: int
     kind: str
     month: str
     dimension: str  # one of DIMENSIONS
@@ -78,7 +81,15 @@ def entries(key: CaseKey) -> list[TallyKey]:
     }
     closed = key.outcome != OPEN
     return [
-        TallyKey(key.kind, key.month, dimension, values[dimension], closed, key.on_time)
+        TallyKey(
+            key.organisation_id,
+            key.kind,
+            key.month,
+            dimension,
+            values[dimension],
+            closed,
+            key.on_time,
+        )
         for dimension in DIMENSIONS
     ]
 
@@ -112,6 +123,7 @@ def outcome_of(status: Status) -> str:
 
 
 def key_of(
+    organisation_id: int,
     kind: Any,
     received_at: datetime,
     category_id: int | None,
@@ -122,6 +134,7 @@ def key_of(
     first_response_at: datetime | None,
 ) -> CaseKey:
     return CaseKey(
+        organisation_id=organisation_id,
         kind=str(kind.value if hasattr(kind, "value") else kind),
         month=month_of(received_at),
         category_id=category_id or NONE_ID,
@@ -145,6 +158,7 @@ _tallies: sa.Table = sa.inspect(CaseTally).local_table  # type: ignore[assignmen
 
 _STATE = sa.select(
     _cases.c.id,
+    _cases.c.organisation_id,
     _cases.c.kind,
     _cases.c.received_at,
     _cases.c.category_id,
@@ -161,8 +175,8 @@ State = tuple[CaseKey, int | None]
 
 def _states(rows: Iterable[Any]) -> Iterator[tuple[str, State]]:
     for row in rows:
-        key = key_of(*row[1:9])
-        yield row[0], (key, row[9])
+        key = key_of(*row[1:10])
+        yield row[0], (key, row[10])
 
 
 def _read(connection: sa.Connection, case_ids: set[str]) -> dict[str, State]:
@@ -176,6 +190,7 @@ def _read(connection: sa.Connection, case_ids: set[str]) -> dict[str, State]:
 
 def _state_of(case: Case) -> State:
     key = key_of(
+        case.organisation_id,
         case.kind,
         case.received_at,
         case.category_id,

@@ -47,7 +47,11 @@ def fresh_app(app: Flask) -> Flask:
             for table in (entries_table, head_table):
                 table.drop(connection)
             for table in (entries_table, head_table):
-                table.create(connection)  # with its triggers and the head row
+                table.create(connection)  # with its triggers
+            # the organisation's chain starts again from its head
+            connection.execute(
+                head_table.insert().values(organisation_id=1, last_id=0, last_mac="")
+            )
     return app
 
 
@@ -141,7 +145,7 @@ def test_appending_entries_numbers_them_from_one_and_the_chain_verifies(ctx: Non
     db.session.commit()
     # Then they are numbered 1..5, the head names the newest, and the chain is intact
     assert _ids() == [1, 2, 3, 4, 5]
-    newest = db.session.get(AuditEntry, ENTRIES)
+    newest = db.session.get(AuditEntry, (1, ENTRIES))
     assert newest is not None
     assert newest.at == datetime(2026, 3, 10, 10, 30, 0, 654321, tzinfo=UTC)
     assert _head() == (ENTRIES, newest.mac)

@@ -286,6 +286,7 @@ def test_linked_cases_follow_the_primary_with_their_own_events_and_tallies(app: 
 
 def _key_fields(case: Case) -> tuple[Any, ...]:
     return (
+        case.organisation_id,
         case.kind,
         case.received_at,
         case.category_id,

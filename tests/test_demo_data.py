@@ -209,7 +209,7 @@ def test_second_run_adds_nothing_and_real_filing_continues_the_numbers(make_app:
     # When a citizen files a complaint now
     current = thaidate.fiscal_year(thaidate.local_date(datetime.now(UTC)))
     with app.app_context():
-        last = db.session.get(ReferenceCounter, (CaseKind.COMPLAINT, current))
+        last = db.session.get(ReferenceCounter, (1, CaseKind.COMPLAINT, current))
         assert last is not None
         last_number = last.last_number
     reference, _code = file_and_read_receipt(app.test_client(), "/complaints/new", complaint_form())

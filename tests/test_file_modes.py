@@ -21,6 +21,7 @@ from sqlalchemy import text
 from config import ConfigError
 from intake import create_app, crypto, mail
 from intake.extensions import db
+from intake.services import setup
 from intake.services.keyring import current_keyring
 
 PRODUCTION_SECRET = "production-secret-for-the-file-mode-tests-0123456789"
@@ -76,6 +77,7 @@ def test_development_creates_the_instance_folder_and_its_files_owner_only(
         db.session.commit()
         keyring = current_keyring()
         db.create_all()
+        setup.ensure_organisation(db.session)  # mail is an organisation's
         mail.queue(db.session, keyring, "test", "a@example.org", "subject", "body", NOW)
         db.session.commit()
         outbox = instance / "outbox"

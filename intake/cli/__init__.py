@@ -14,6 +14,7 @@ from intake.cli import (
     check,
     demo,
     keys,
+    organisations,
     reminders,
     reports,
     retention,
@@ -24,6 +25,7 @@ from intake.cli import (
 intake_cli = AppGroup("intake", help="Intake administration commands.")
 for module in (
     setup,
+    organisations,
     accounts,
     keys,
     audit,

@@ -41,6 +41,7 @@ from intake.models import (
     SatisfactionResponse,
     User,
 )
+from intake.organisation_scope import current_organisation_id
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError, case_numbers
 from intake.services.audit import ACTOR_SYSTEM, record
@@ -235,7 +236,17 @@ def load(
     arrivals = Arrivals(fiscal_years, now)
     if not arrivals.spans:
         raise ServiceError(Problem.NO_PERIOD)
-    setup = Setup(world, keyring, identity_key.id, identity_key.public_key, arrivals, now, seed)
+    organisation_id = current_organisation_id(session)
+    setup = Setup(
+        world,
+        keyring,
+        identity_key.id,
+        identity_key.public_key,
+        arrivals,
+        now,
+        seed,
+        organisation_id,
+    )
     session.rollback()  # nothing read above needs to stay locked while batches are drawn
     result = LoadResult()
     try:

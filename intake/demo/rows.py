@@ -88,6 +88,7 @@ class Setup:
     arrivals: Arrivals
     now: datetime
     seed: int
+    organisation_id: int
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ class _Rows:
         contact, sealed = self._reporter(item, case_id)
         return {
             "id": case_id,
+            "organisation_id": self.setup.organisation_id,
             "kind": item.kind,
             "channel": item.channel,
             "status": item.status,
@@ -184,6 +186,7 @@ class _Rows:
             event_id = new_id()
             yield {
                 "id": event_id,
+                "organisation_id": self.setup.organisation_id,
                 "case_id": case_id,
                 "at": step.at,
                 "type": step.type,
@@ -199,6 +202,7 @@ class _Rows:
         if answers is None:
             return None
         return {
+            "organisation_id": self.setup.organisation_id,
             "case_id": case_id,
             "speed": answers.speed,
             "fairness": answers.fairness,
@@ -222,6 +226,7 @@ def _sample_label(item: Story) -> str | None:
 def _tally(drawn: Drawn, row: dict[str, Any], overall: int | None) -> None:
     """The case's contribution to ``case_tallies``, exactly as the flush hooks count it."""
     key = tallies.key_of(
+        row["organisation_id"],
         row["kind"],
         row["received_at"],
         row["category_id"],

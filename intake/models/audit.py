@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.extensions import Model
 from intake.models.columns import AwareDateTime
+from intake.models.ownership import OrganisationOwned, organisation_column
 
 
-class AuditEntry(Model):
+class AuditEntry(OrganisationOwned, Model):
     """One append-only audit line: who, what, when, which case. Never content.
 
     ``mac`` chains each entry to the one before it with a server-held key; database
@@ -21,6 +22,7 @@ class AuditEntry(Model):
 
     __tablename__ = "audit_log"
 
+    organisation_id: Mapped[int] = organisation_column(primary_key=True)
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(AwareDateTime)
     actor: Mapped[str] = mapped_column(sa.String(80))
@@ -30,12 +32,14 @@ class AuditEntry(Model):
     mac: Mapped[str] = mapped_column(sa.String(64))
 
 
-class AuditHead(Model):
-    """The single row naming the newest audit entry; appending locks it."""
+class AuditHead(OrganisationOwned, Model):
+    """The row naming an organisation's newest audit entry; appending locks it. Each
+    organisation has its own chain, made with the organisation (so the first two appends
+    cannot race to create it), and can be verified, exported or deleted alone."""
 
     __tablename__ = "audit_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    organisation_id: Mapped[int] = organisation_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(default=0)
     last_mac: Mapped[str] = mapped_column(sa.String(64), default="")
 
@@ -65,10 +69,3 @@ for _dialect, _statements in AUDIT_TRIGGERS.items():
             "after_create",
             sa.DDL(_statement).execute_if(dialect=_dialect),
         )
-
-# The head row exists from the start, so the first two appends cannot race to create it.
-sa.event.listen(
-    AuditHead.__table__,
-    "after_create",
-    sa.DDL("INSERT INTO audit_head (id, last_id, last_mac) VALUES (1, 0, '')"),
-)

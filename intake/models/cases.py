@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from intake.extensions import Model
 from intake.models.columns import AwareDateTime, new_id, stored_enum, utcnow
 from intake.models.enums import AccusedRole, CaseKind, Channel, EventType
+from intake.models.ownership import OrganisationOwned
 from intake.workflow import OPEN, Status
 
 if TYPE_CHECKING:  # relationships name these by string at run time
@@ -25,23 +26,25 @@ OPEN_STATUSES_SQL = "status IN ({})".format(
 )
 
 
-class Case(Model):
+class Case(OrganisationOwned, Model):
     __tablename__ = "cases"
     # No unique (kind, fiscal_year, sequence): a complaint moved to the tip channel keeps
     # its รร number, so two tips can share a sequence; the unique reference is what counts.
     __table_args__ = (
-        sa.Index("ix_cases_kind_received_at", "kind", "received_at"),
-        sa.Index("ix_cases_status_due_at", "status", "due_at"),
+        sa.UniqueConstraint("organisation_id", "reference"),
+        sa.Index("ix_cases_kind_received_at", "organisation_id", "kind", "received_at"),
+        sa.Index("ix_cases_status_due_at", "organisation_id", "status", "due_at"),
         # The staff queue's orders (due first, newest first), whole and for open cases
         # only, and a department officer's queue: a page is read off an index, not sorted
         # out of a million rows.
-        sa.Index("ix_cases_due_order", "due_at", "received_at", "id"),
-        sa.Index("ix_cases_received_order", "received_at", "id"),
-        sa.Index("ix_cases_department_due", "department_id", "due_at"),
+        sa.Index("ix_cases_due_order", "organisation_id", "due_at", "received_at", "id"),
+        sa.Index("ix_cases_received_order", "organisation_id", "received_at", "id"),
+        sa.Index("ix_cases_department_due", "organisation_id", "department_id", "due_at"),
         # Possible duplicates are looked for among recent cases of one category.
-        sa.Index("ix_cases_category_received", "category_id", "received_at"),
+        sa.Index("ix_cases_category_received", "organisation_id", "category_id", "received_at"),
         sa.Index(
             "ix_cases_open_due_order",
+            "organisation_id",
             "due_at",
             "received_at",
             "id",
@@ -51,16 +54,19 @@ class Case(Model):
         # Reference search is by prefix (LIKE 'รร-2569%'): PostgreSQL needs pattern ops.
         sa.Index(
             "ix_cases_reference_prefix",
+            "organisation_id",
             "reference",
             postgresql_ops={"reference": "varchar_pattern_ops"},
         ),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    # The queue's indexes lead with the organisation, so no index of its own.
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
     kind: Mapped[CaseKind] = mapped_column(stored_enum(CaseKind))
     channel: Mapped[Channel] = mapped_column(stored_enum(Channel))
     status: Mapped[Status] = mapped_column(stored_enum(Status), default=Status.RECEIVED)
-    reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    reference: Mapped[str] = mapped_column(sa.String(32))
     fiscal_year: Mapped[int]
     sequence: Mapped[int]
     tracking_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -123,7 +129,7 @@ class Case(Model):
     exclusions: Mapped[list[CaseExclusion]] = relationship(cascade="all, delete-orphan")
 
 
-class CaseExclusion(Model):
+class CaseExclusion(OrganisationOwned, Model):
     """A member of staff who must not see a case at all (conflict of interest: the tip
     names them, or someone they answer to). Added by a legal lead, audited."""
 
@@ -135,7 +141,7 @@ class CaseExclusion(Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
 
-class CaseEvent(Model):
+class CaseEvent(OrganisationOwned, Model):
     """One line of a case's timeline. ``public`` lines are shown to the complainant."""
 
     __tablename__ = "case_events"
@@ -153,7 +159,7 @@ class CaseEvent(Model):
     case: Mapped[Case] = relationship(back_populates="events")
 
 
-class Attachment(Model):
+class Attachment(OrganisationOwned, Model):
     """A file's row; its bytes live encrypted on disk under ``stored_name``."""
 
     __tablename__ = "attachments"
@@ -181,7 +187,7 @@ class ReopenOutcome(enum.StrEnum):
     DECLINED = "declined"
 
 
-class ReopenRequest(Model):
+class ReopenRequest(OrganisationOwned, Model):
     """A complainant's "the problem is not solved" on a closed case, and what staff
     decided. Its message and files are a public reply event (``event_id``); the answer
     (the reopening, or why not) is ``answer_event_id``. At most one is pending per case.
@@ -212,7 +218,7 @@ class ReopenRequest(Model):
     case: Mapped[Case] = relationship()
 
 
-class SatisfactionResponse(Model):
+class SatisfactionResponse(OrganisationOwned, Model):
     """One survey answer per closed case (measure 44: at least 80% satisfied)."""
 
     __tablename__ = "satisfaction"

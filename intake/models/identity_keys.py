@@ -12,13 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from intake.extensions import Model
 from intake.models.columns import AwareDateTime, new_id, stored_enum, utcnow
 from intake.models.enums import RevealStatus
+from intake.models.ownership import OrganisationOwned
 
 if TYPE_CHECKING:  # relationships name these by string at run time
     from intake.models.cases import Case
     from intake.models.people import User
 
 
-class IdentityKey(Model):
+class IdentityKey(OrganisationOwned, Model):
     """A generation of the organisation's identity key pair; only the public half is here."""
 
     __tablename__ = "identity_keys"
@@ -29,7 +30,7 @@ class IdentityKey(Model):
     retired_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
 
-class CustodianKey(Model):
+class CustodianKey(OrganisationOwned, Model):
     """A custodian's own key pair; the private half is wrapped under their passphrase."""
 
     __tablename__ = "custodian_keys"
@@ -47,7 +48,7 @@ class CustodianKey(Model):
     user: Mapped[User] = relationship()
 
 
-class IdentityKeyGrant(Model):
+class IdentityKeyGrant(OrganisationOwned, Model):
     """An identity private key sealed to one custodian's public key."""
 
     __tablename__ = "identity_key_grants"
@@ -60,7 +61,7 @@ class IdentityKeyGrant(Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
-class PersonalKey(Model):
+class PersonalKey(OrganisationOwned, Model):
     """A staff member's own key pair, for what a reveal hands to them alone.
 
     Only people whose role may ask for reveals hold one. The private half is wrapped
@@ -75,7 +76,7 @@ class PersonalKey(Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
-class RevealRequest(Model):
+class RevealRequest(OrganisationOwned, Model):
     """A legal officer's request to see one tipster's identity, and its decision.
 
     While an approval runs, the opened identity is sealed to the requester's personal key

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.extensions import Model
 from intake.models.columns import AwareDateTime, new_id, utcnow
+from intake.models.ownership import OrganisationOwned
 
 
-class Notification(Model):
+class Notification(OrganisationOwned, Model):
     """Something a staff member must see (and, later, be mailed). Carries no content."""
 
     __tablename__ = "notifications"
@@ -25,7 +26,7 @@ class Notification(Model):
     read_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
 
-class OutboxMessage(Model):
+class OutboxMessage(OrganisationOwned, Model):
     """A mail waiting to be sent (or sent). Recipient and body are encrypted: a
     complainant's address is personal data, even when the mail itself says nothing.
 
@@ -50,7 +51,7 @@ class OutboxMessage(Model):
     last_code: Mapped[int | None] = mapped_column()
 
 
-class ReminderSent(Model):
+class ReminderSent(OrganisationOwned, Model):
     """One digest per person, kind and Bangkok day: running `remind` twice sends nothing."""
 
     __tablename__ = "reminders_sent"

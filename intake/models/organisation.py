@@ -1,25 +1,48 @@
-"""The organisation and its reference data: settings, departments, categories, extra
+"""The organisations and their reference data: settings, departments, categories, extra
 holidays, reference numbering."""
 
 from __future__ import annotations
 
-from datetime import date
+import enum
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.deadlines import CountingMode
 from intake.extensions import Model
-from intake.models.columns import stored_enum
-from intake.models.enums import CaseKind
+from intake.models.columns import AwareDateTime, stored_enum, utcnow
+from intake.models.enums import CaseKind, OrganisationType
+from intake.models.ownership import OrganisationOwned, organisation_column
+
+
+class OrganisationStatus(enum.StrEnum):
+    ACTIVE = "active"
+    # A suspended organisation's pages say so and take nothing in; its data stays.
+    SUSPENDED = "suspended"
 
 
 class Organisation(Model):
-    """The single row of settings for the organisation this system serves."""
+    """One organisation the installation serves: who it is, where its pages are, and its
+    settings. A one-organisation installation has one row."""
 
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Its pages live under /o/<slug>/ (and at the root of ``hostname`` when it has one).
+    slug: Mapped[str] = mapped_column(sa.String(63), unique=True)
+    hostname: Mapped[str | None] = mapped_column(sa.String(253), unique=True)
+    kind: Mapped[OrganisationType] = mapped_column(
+        stored_enum(OrganisationType), default=OrganisationType.SAO
+    )
+    province: Mapped[str] = mapped_column(sa.String(100), default="")
+    district: Mapped[str] = mapped_column(sa.String(100), default="")
+    # The names, type and places normalised for the directory's search.
+    search_key: Mapped[str] = mapped_column(sa.String(600), default="")
+    status: Mapped[OrganisationStatus] = mapped_column(
+        stored_enum(OrganisationStatus), default=OrganisationStatus.ACTIVE
+    )
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     name_th: Mapped[str] = mapped_column(sa.String(200))
     name_en: Mapped[str] = mapped_column(sa.String(200), default="")
     unit_name_th: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -74,20 +97,21 @@ class Organisation(Model):
     pdf_thai_digits: Mapped[bool] = mapped_column(default=False)
 
 
-class Department(Model):
+class Department(OrganisationOwned, Model):
     __tablename__ = "departments"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "name_th"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name_th: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    name_th: Mapped[str] = mapped_column(sa.String(200))
     name_en: Mapped[str] = mapped_column(sa.String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class Category(Model):
+class Category(OrganisationOwned, Model):
     """A subject category, offered on one channel's form (complaint or tip)."""
 
     __tablename__ = "categories"
-    __table_args__ = (sa.UniqueConstraint("kind", "name_th"),)
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "kind", "name_th"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[CaseKind] = mapped_column(stored_enum(CaseKind))
@@ -100,16 +124,17 @@ class Category(Model):
     department: Mapped[Department | None] = relationship()
 
 
-class ExtraHoliday(Model):
+class ExtraHoliday(OrganisationOwned, Model):
     """A non-working day declared by the cabinet or the organisation."""
 
     __tablename__ = "extra_holidays"
 
+    organisation_id: Mapped[int] = organisation_column(primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
 
 
-class ReferenceCounter(Model):
+class ReferenceCounter(OrganisationOwned, Model):
     """The last reference number given per kind and fiscal year.
 
     Allocation is an upsert that holds this row's lock until the filing commits, so two
@@ -118,6 +143,7 @@ class ReferenceCounter(Model):
 
     __tablename__ = "reference_counters"
 
+    organisation_id: Mapped[int] = organisation_column(primary_key=True)
     kind: Mapped[CaseKind] = mapped_column(stored_enum(CaseKind), primary_key=True)
     fiscal_year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)

@@ -11,18 +11,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from intake.extensions import Model
 from intake.models.columns import AwareDateTime, stored_enum, utcnow
 from intake.models.enums import Role
+from intake.models.ownership import OrganisationOwned
 
 if TYPE_CHECKING:  # relationships name these by string at run time
     from intake.models.organisation import Department
 
 
-class User(Model):
+class User(OrganisationOwned, Model):
     """A staff account. Sign-in and two-factor arrive with the staff workspace."""
 
     __tablename__ = "users"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "username"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    username: Mapped[str] = mapped_column(sa.String(80))
     display_name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(stored_enum(Role))
@@ -72,7 +74,7 @@ class User(Model):
         return f"{self.id}:{self.session_version}"
 
 
-class StaffSession(Model):
+class StaffSession(OrganisationOwned, Model):
     """A staff sign-in held on the server. The cookie carries a random id whose digest is
     here: ending the row ends every copy of the cookie, wherever it was copied to."""
 
@@ -86,7 +88,7 @@ class StaffSession(Model):
     ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
 
-class SignInFailures(Model):
+class SignInFailures(OrganisationOwned, Model):
     """Failed sign-ins of one account from one client, counted to lock that pair only.
 
     ``client`` is a keyed digest of the address (``privacy.client_key``), never the
@@ -107,7 +109,7 @@ class SignInFailures(Model):
     trusted_until: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
 
-class EndedPublicToken(Model):
+class EndedPublicToken(OrganisationOwned, Model):
     """A public-session token that was used up (a receipt shown) or ended ("leave").
 
     Only a digest of the token's random id is kept, never the case or the code, and only

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from intake.extensions import Model
 from intake.models.columns import AwareDateTime, stored_enum, utcnow
 from intake.models.enums import CaseKind
+from intake.models.ownership import OrganisationOwned, organisation_column
 
 
-class CaseTally(Model):
+class CaseTally(OrganisationOwned, Model):
     """How many cases of a kind and month fall under one value of one breakdown.
 
     Kept by ``intake.tallies`` in the flush that changes a case, so every published
@@ -22,6 +23,7 @@ class CaseTally(Model):
 
     __tablename__ = "case_tallies"
 
+    organisation_id: Mapped[int] = organisation_column(primary_key=True)
     kind: Mapped[CaseKind] = mapped_column(stored_enum(CaseKind), primary_key=True)
     month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)  # "2025-10", Bangkok
     # "total", "category", "channel", "department" or "outcome", and the value in it
@@ -35,7 +37,7 @@ class CaseTally(Model):
     satisfied: Mapped[int] = mapped_column(default=0)
 
 
-class ReportNarrative(Model):
+class ReportNarrative(OrganisationOwned, Model):
     """What staff write into a period's report: problems, remedies and the sign-off.
 
     ``half`` is 1 (Oct–Mar), 2 (Apr–Sep) or 0 for the whole fiscal year. These texts are
@@ -43,7 +45,7 @@ class ReportNarrative(Model):
     """
 
     __tablename__ = "report_narratives"
-    __table_args__ = (sa.UniqueConstraint("kind", "fiscal_year", "half"),)
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "kind", "fiscal_year", "half"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[CaseKind] = mapped_column(stored_enum(CaseKind))

@@ -9,6 +9,7 @@ from typing import Any
 from flask import (
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
@@ -37,7 +38,12 @@ from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
 from intake.services.filing import FilingInput, file_case, sent_files
 from intake.services.keyring import current_keyring
-from intake.services.settings import DEFAULT_ORGANISATION, categories_for, get_organisation
+from intake.services.settings import (
+    DEFAULT_ORGANISATION,
+    categories_for,
+    get_organisation,
+    host_organisation,
+)
 
 RECEIPT_KEY = "receipt"
 # A receipt not looked at within this time is gone (the redirect to it is immediate).
@@ -58,14 +64,22 @@ def _track_limit() -> str:
 
 @bp.app_context_processor
 def _organisation_context() -> dict[str, Any]:
+    host_page = g.get("organisation", False) is None
     try:
-        organisation = get_organisation(db.session)
+        organisation = (
+            host_organisation(
+                current_app.config["INTAKE_HOST_NAME"], current_app.config["INTAKE_HOST_NAME_EN"]
+            )
+            if host_page
+            else get_organisation(db.session)
+        )
     except SQLAlchemyError:
         # Error pages must still render when the database is what failed.
         db.session.rollback()
         organisation = Organisation(id=0, **DEFAULT_ORGANISATION)
     english = current_language() == "en"
     return {
+        "host_page": host_page,
         "organisation": organisation,
         "organisation_name": local_name(organisation, english),
         "unit_name": in_language(organisation.unit_name_th, organisation.unit_name_en, english),

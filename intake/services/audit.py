@@ -91,7 +91,6 @@ ACTIONS = frozenset(
     }
 )
 
-HEAD_ID = 1
 VERIFY_BATCH = 1000
 SEPARATOR = "\x1f"  # ASCII unit separator; refused inside every field
 _FORBIDDEN = (SEPARATOR, "\n", "\r")
@@ -151,10 +150,7 @@ def record(
 
     # populate_existing: the values come from the locked row, not an older copy in the session.
     head = session.scalars(
-        select(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(AuditHead).with_for_update().execution_options(populate_existing=True)
     ).one_or_none()
     if head is None:
         raise RuntimeError("the audit_head row is missing; the audit log cannot be appended to")
@@ -234,9 +230,7 @@ def verify(session: DbSession, keyring: crypto.Keyring) -> VerifyResult:
         if target is not None and last_id < target:
             return broken(target, "newest entries missing")
 
-        head = session.execute(
-            select(AuditHead.last_id, AuditHead.last_mac).where(AuditHead.id == HEAD_ID)
-        ).one_or_none()
+        head = session.execute(select(AuditHead.last_id, AuditHead.last_mac)).one_or_none()
         if head is None:
             return broken(None, "the audit head row is missing")
         if head.last_id > last_id:

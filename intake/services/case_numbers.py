@@ -12,6 +12,7 @@ from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.models import CaseKind, ReferenceCounter
+from intake.organisation_scope import current_organisation_id
 from intake.services import DbSession
 
 PREFIX = {CaseKind.COMPLAINT: "รร", CaseKind.TIP: "ทจ"}
@@ -36,9 +37,14 @@ def allocate(session: DbSession, kind: CaseKind, fiscal_year: int, count: int = 
     insert = _upsert(session)
     statement = (
         insert(ReferenceCounter)
-        .values(kind=kind.value, fiscal_year=fiscal_year, last_number=count)
+        .values(
+            organisation_id=current_organisation_id(session),
+            kind=kind.value,
+            fiscal_year=fiscal_year,
+            last_number=count,
+        )
         .on_conflict_do_update(  # type: ignore[attr-defined]
-            index_elements=["kind", "fiscal_year"],
+            index_elements=["organisation_id", "kind", "fiscal_year"],
             set_={"last_number": ReferenceCounter.last_number + count},
         )
         .returning(ReferenceCounter.last_number)

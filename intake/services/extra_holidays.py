@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from intake import crypto
 from intake.models import ExtraHoliday, User
+from intake.organisation_scope import current_organisation_id
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audited_save import save_with_audit
@@ -36,7 +37,7 @@ def add_holiday(
     now: datetime,
 ) -> ExtraHoliday:
     """A cabinet-declared day off; deadlines computed from now on skip it."""
-    if session.get(ExtraHoliday, day) is not None:
+    if session.get(ExtraHoliday, (current_organisation_id(session), day)) is not None:
         raise ServiceError(Problem.HOLIDAY_EXISTS)
     holiday = ExtraHoliday(day=day, name=name)
     session.add(holiday)
@@ -49,7 +50,7 @@ def add_holiday(
 def remove_holiday(
     session: DbSession, keyring: crypto.Keyring, admin: User, *, day: date, now: datetime
 ) -> None:
-    holiday = session.get(ExtraHoliday, day)
+    holiday = session.get(ExtraHoliday, (current_organisation_id(session), day))
     if holiday is None:
         raise ServiceError(Problem.NOT_FOUND)
     session.delete(holiday)

@@ -12,14 +12,14 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
 from intake import crypto
 from intake.deadlines import CountingMode
 from intake.models import Organisation, User
+from intake.organisation_scope import current_organisation
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
+from intake.services.organisations import FIRST_SLUG, create_organisation
 from intake.services.settings import DEFAULT_ORGANISATION
 
 # Ranges the settings form offers; the service refuses anything outside them too.
@@ -126,7 +126,7 @@ def _names_within(names: list[str], limit: int) -> str:
 
 
 def current_settings(session: DbSession) -> OrganisationSettings:
-    organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    organisation = current_organisation(session)
     if organisation is None:
         organisation = Organisation(
             **DEFAULT_ORGANISATION,
@@ -169,10 +169,9 @@ def update_settings(
         _check_range(getattr(values, name), RETENTION_YEARS)
     if values.facebook_url and not is_https_url(values.facebook_url):
         raise ServiceError(Problem.BAD_URL)
-    organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    organisation = current_organisation(session)
     if organisation is None:
-        organisation = Organisation(**DEFAULT_ORGANISATION)
-        session.add(organisation)
+        organisation = create_organisation(session, slug=FIRST_SLUG, **DEFAULT_ORGANISATION)
     changed = [
         f.name for f in fields(values) if getattr(organisation, f.name) != getattr(values, f.name)
     ]

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from intake.models import CaseKind, Category, Department, ExtraHoliday, Organisation
+from intake.organisation_scope import current_organisation
 from intake.services import DbSession
 
 DEFAULT_ORGANISATION = {
@@ -38,6 +39,10 @@ DEFAULT_ORGANISATION = {
 }
 
 
+# The host's pages, on an installation of several organisations, name the host instead.
+HOST_NAME = "ศูนย์รับเรื่องร้องเรียนองค์กรปกครองส่วนท้องถิ่น"
+HOST_NAME_EN = "Local Government Complaint Centre"
+
 _CACHE_KEY = "intake.organisation"
 
 
@@ -49,7 +54,7 @@ def get_organisation(session: DbSession) -> Organisation:
     cached = session.info.get(_CACHE_KEY)
     if cached is not None and cached in session:
         return cached
-    organisation = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    organisation = current_organisation(session)
     if organisation is None:
         return Organisation(id=0, **DEFAULT_ORGANISATION)
     session.info[_CACHE_KEY] = organisation
@@ -72,3 +77,12 @@ def categories_for(session: DbSession, kind: CaseKind) -> list[Category]:
 def departments(session: DbSession) -> list[Department]:
     query = select(Department).where(Department.active.is_(True)).order_by(Department.id)
     return list(session.scalars(query))
+
+
+def host_organisation(name_th: str, name_en: str) -> Organisation:
+    """What the page layout shows for the host itself: its name, and no organisation's
+    contacts."""
+    blank = dict.fromkeys(DEFAULT_ORGANISATION, "")
+    return Organisation(
+        id=0, **{**blank, "name_th": name_th or HOST_NAME, "name_en": name_en or HOST_NAME_EN}
+    )

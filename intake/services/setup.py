@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from intake import crypto, durable
 from intake.models import Department, Organisation, Role, User
+from intake.organisation_scope import host_wide
 from intake.services import DbSession
 from intake.services.auth import reset_two_factor, set_password
+from intake.services.organisations import FIRST_SLUG, create_organisation
 from intake.services.settings import DEFAULT_ORGANISATION
 from intake.services.users import create_user, find_user, has_usable_password
 
@@ -36,9 +38,9 @@ DEV_DEPARTMENT = "กองช่าง"
 
 def ensure_organisation(session: DbSession) -> bool:
     """Create the settings row if absent; True when it was created."""
-    if session.scalars(select(Organisation)).first() is not None:
+    if session.scalars(host_wide(select(Organisation.id))).first() is not None:
         return False
-    session.add(Organisation(**DEFAULT_ORGANISATION))
+    create_organisation(session, slug=FIRST_SLUG, **DEFAULT_ORGANISATION)
     session.commit()
     return True
 

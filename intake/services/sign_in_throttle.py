@@ -37,7 +37,13 @@ def _row(session: DbSession, user: User, client: str, now: datetime) -> SignInFa
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
         insert(SignInFailures)
-        .values(user_id=user.id, client=client, failures=0, window_started_at=now)
+        .values(
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            client=client,
+            failures=0,
+            window_started_at=now,
+        )
         .on_conflict_do_nothing()
     )
     row = session.get(

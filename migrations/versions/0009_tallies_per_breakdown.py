@@ -46,19 +46,8 @@ def upgrade():
             "kind", "month", "dimension", "value", "closed", "on_time", name=op.f("pk_case_tallies")
         ),
     )
-    _count_existing_cases()
-
-
-def _count_existing_cases():
-    # Filled by a recount, by the one definition the application keeps them by afterwards.
-    from intake import tallies
-
-    rows = [
-        {**key.__dict__, **counts.__dict__}
-        for key, counts in sorted(tallies.recount(op.get_bind()).items())
-    ]
-    if rows:
-        op.bulk_insert(sa.table("case_tallies", *(sa.column(name) for name in rows[0])), rows)
+    # Left empty: 0021 (tallies per organisation) rebuilds the table and recounts it by the
+    # one definition the application keeps it by, which needs that revision's columns.
 
 
 def downgrade():

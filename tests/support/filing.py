@@ -16,7 +16,7 @@ def file_and_read_receipt(client: FlaskClient, path: str, form: dict) -> tuple[s
     response = client.post(path, data=form)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     assert response.headers["Location"].endswith("/receipt")
-    receipt = client.get("/receipt").get_data(as_text=True)
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     code = CODE_PATTERN.search(receipt)
     reference = REFERENCE_PATTERN.search(receipt)
     assert code and reference, receipt

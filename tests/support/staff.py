@@ -64,10 +64,15 @@ def totp_code(app: Flask, username: str, at: datetime | None = None) -> str:
     return totp.generate_otp(step)
 
 
-def sign_in(app: Flask, username: str, client: FlaskClient | None = None) -> FlaskClient:
-    """Password, then a TOTP code, as a person would; asserts it worked."""
+def sign_in(
+    app: Flask, username: str, client: FlaskClient | None = None, prefix: str = ""
+) -> FlaskClient:
+    """Password, then a TOTP code, as a person would; asserts it worked. ``prefix``: an
+    organisation's address on a host (``/o/<slug>``)."""
     client = client or app.test_client()
-    response = client.post("/staff/login", data={"username": username, "password": PASSWORD})
+    response = client.post(
+        f"{prefix}/staff/login", data={"username": username, "password": PASSWORD}
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     code = totp_code(app, username)
     step = client.post(response.headers["Location"], data={"otp": code})

@@ -1,0 +1,25 @@
+"""The host's front page: find your organisation by name, district or province, or browse
+province by province. A plain form and links: it works without JavaScript."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+
+from intake.extensions import db
+from intake.services import directory as directory_service
+
+QUERY_MAX = 200
+
+
+def directory() -> ResponseReturnValue:
+    text = (request.args.get("q") or "")[:QUERY_MAX]
+    province = (request.args.get("province") or "")[:QUERY_MAX]
+    listing = directory_service.search(db.session, text, province)
+    return render_template(
+        "host/directory.html",
+        query=text,
+        province=province,
+        listing=listing,
+        provinces=directory_service.provinces(db.session),
+    )

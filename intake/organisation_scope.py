@@ -1,0 +1,164 @@
+"""Which organisation a database session works for, and the one rule that keeps every
+query to it.
+
+Every ORM SELECT, UPDATE and DELETE gets ``organisation_id = <current>`` on each
+``OrganisationOwned`` table it names (SQLAlchemy's ``with_loader_criteria``, added in the
+session's ``do_orm_execute`` hook), and every new owned row is stamped with the current
+organisation when it is flushed. So no service, view or command filters by organisation
+itself, and none can forget to.
+
+A session works for the organisation chosen with ``work_for`` (a request's address, a
+command's ``--org``); on an installation with one organisation it works for that one
+without being told. A statement that must read across organisations (the directory, the
+host's statistics, a command going through every organisation) says so with
+``host_wide(...)``: the only way across, easy to find. On PostgreSQL, row-level security
+holds the same line in the database (``intake.row_security``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import Executable
+
+from intake.models.organisation import Organisation
+from intake.models.ownership import OrganisationOwned
+
+CHOSEN = "intake.organisation_id"
+_ONLY = "intake.only_organisation_id"
+HOST_WIDE = "intake_host_wide"
+APP_DEFAULT = "intake.default_organisation_id"
+
+StatementT = TypeVar("StatementT", bound=Executable)
+
+
+class _Switch:
+    # Off only in the test that proves PostgreSQL's row-level security holds by itself.
+    application_scoping = True
+
+
+@contextmanager
+def without_application_scoping() -> Iterator[None]:
+    """Queries get no organisation criteria from the application (the database's own
+    policies are then the only wall). For tests."""
+    _Switch.application_scoping = False
+    try:
+        yield
+    finally:
+        _Switch.application_scoping = True
+
+
+class OrganisationNotChosen(RuntimeError):
+    """A query for one organisation's rows ran on a host of several without choosing one."""
+
+
+def work_for(session: Any, organisation_id: int) -> None:
+    """From now on ``session`` reads and writes the rows of this organisation only."""
+    session.info[CHOSEN] = organisation_id
+    session.info.pop("intake.organisation", None)  # settings.get_organisation's copy
+
+
+def work_for_by_default(app: Flask, organisation_id: int | None) -> None:
+    """Every session of ``app`` that chose none works for this organisation: a command's
+    ``--org`` (requests choose their own, from their address)."""
+    app.extensions[APP_DEFAULT] = organisation_id
+
+
+def chosen_organisation(session: Any) -> int | None:
+    """The organisation ``work_for`` chose for the session, or the app's default."""
+    chosen = session.info.get(CHOSEN)
+    if chosen is None and has_app_context():
+        chosen = current_app.extensions.get(APP_DEFAULT)
+    return chosen
+
+
+def host_wide(statement: StatementT) -> StatementT:
+    """``statement`` reads every organisation's rows (host-level figures and lists)."""
+    return statement.execution_options(**{HOST_WIDE: True})
+
+
+def _organisations(session: Any) -> tuple[int, ...]:
+    """Up to two organisation ids: enough to tell none, one and several apart. Asked once
+    per session."""
+    if _ONLY not in session.info:
+        session.info[_ONLY] = tuple(session.scalars(host_wide(select(Organisation.id).limit(2))))
+    return tuple(session.info[_ONLY])
+
+
+def working_organisation(session: Any) -> int | None:
+    """The organisation the session works for: chosen, or the only one there is; None on
+    an installation that has none yet (it has no rows to read either)."""
+    chosen = chosen_organisation(session)
+    if chosen is not None:
+        return int(chosen)
+    found = _organisations(session)
+    if len(found) > 1:
+        raise OrganisationNotChosen("no organisation chosen for this session")
+    return found[0] if found else None
+
+
+def current_organisation_id(session: Any) -> int:
+    """Like ``working_organisation``, for writing: there must be one."""
+    organisation_id = working_organisation(session)
+    if organisation_id is None:
+        raise OrganisationNotChosen("there is no organisation yet: run `intake init`")
+    return organisation_id
+
+
+def current_organisation(session: Any) -> Organisation | None:
+    """The organisation's row; None on an installation that has none yet."""
+    organisation_id = working_organisation(session)
+    return None if organisation_id is None else session.get(Organisation, organisation_id)
+
+
+def forget_only_organisation(session: Any) -> None:
+    """After an organisation is created or deleted: the next query asks again."""
+    session.info.pop(_ONLY, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _keep_to_organisation(state: ORMExecuteState) -> None:
+    if state.execution_options.get(HOST_WIDE):
+        return
+    if state.is_insert:
+        _stamp_bulk_insert(state)
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_select and (state.is_column_load or state.is_relationship_load):
+        return  # the criteria travel with the statement that loaded the row
+    if not _Switch.application_scoping:
+        return
+    organisation_id = working_organisation(state.session)
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            OrganisationOwned,
+            lambda cls: cls.organisation_id == organisation_id,
+            include_aliases=True,
+        )
+    )
+
+
+def _stamp_bulk_insert(state: ORMExecuteState) -> None:
+    """``session.execute(insert(Model), rows)``: each row gets the organisation too."""
+    mapper = state.bind_mapper
+    if mapper is None or not issubclass(mapper.class_, OrganisationOwned):
+        return
+    rows = state.parameters
+    if not rows:
+        return
+    organisation_id = current_organisation_id(state.session)
+    listed: list[Any] = list(rows) if isinstance(rows, list) else [rows]
+    state.parameters = [{"organisation_id": organisation_id, **row} for row in listed]
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
+    for row in session.new:
+        if isinstance(row, OrganisationOwned) and row.organisation_id is None:
+            row.organisation_id = current_organisation_id(session)

@@ -1,0 +1,58 @@
+"""The organisations a host serves: made with everything an organisation needs to start
+(its audit chain's head), found by address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from intake.models import AuditHead, Organisation
+from intake.organisation_scope import forget_only_organisation, host_wide
+from intake.services import DbSession
+
+# The slug of the organisation a one-organisation installation starts with; its pages are
+# at the root and under /o/main/ alike.
+FIRST_SLUG = "main"
+
+
+def create_organisation(session: DbSession, *, slug: str, **fields: Any) -> Organisation:
+    """Add an organisation and the head of its audit chain (inside the caller's
+    transaction): the head exists before the first entry, so two first appends cannot
+    race to make it."""
+    organisation = Organisation(slug=slug, **fields)
+    session.add(organisation)
+    session.flush()
+    session.add(AuditHead(organisation_id=organisation.id, last_id=0, last_mac=""))
+    session.flush()
+    forget_only_organisation(session)
+    return organisation
+
+
+def by_slug(session: DbSession, slug: str) -> Organisation | None:
+    return session.scalars(host_wide(select(Organisation).where(Organisation.slug == slug))).first()
+
+
+def by_hostname(session: DbSession, hostname: str) -> Organisation | None:
+    query = select(Organisation).where(Organisation.hostname == hostname.lower())
+    return session.scalars(host_wide(query)).first()
+
+
+def first_two(session: DbSession) -> list[Organisation]:
+    """Enough organisations to tell a one-organisation installation from a host."""
+    query = select(Organisation).order_by(Organisation.id).limit(2)
+    return list(session.scalars(host_wide(query)))
+
+
+def serves_several(session: DbSession) -> bool:
+    return len(first_two(session)) > 1
+
+
+def base_url(session: DbSession, organisation: Organisation, host_base_url: str) -> str:
+    """Where the organisation's pages are, for links in mails and PDFs: its own host name,
+    or the installation's address (with its prefix when the installation has several)."""
+    if organisation.hostname:
+        return f"https://{organisation.hostname}"
+    if serves_several(session):
+        return f"{host_base_url.rstrip('/')}/o/{organisation.slug}"
+    return host_base_url.rstrip("/")
