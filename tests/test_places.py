@@ -62,10 +62,17 @@ def test_a_district_of_another_province_or_an_unknown_name_is_not_a_district() -
 def test_two_districts_with_one_english_name_are_found_by_their_thai_names_only() -> None:
     # Ayutthaya has บางไทร and บางซ้าย, both "Bang Sai" in English
     assert places.district("พระนครศรีอยุธยา", "Bang Sai") is None
-    thai = [places.district("อยุธยา", name) for name in ("บางไทร", "บางซ้าย")]
-    assert thai == [None, None]  # "อยุธยา" is not the province's name
     found = [places.district("พระนครศรีอยุธยา", name) for name in ("บางไทร", "บางซ้าย")]
     assert [d.code for d in found if d] == ["1404", "1413"]
+
+
+def test_a_province_is_found_by_the_short_names_people_use() -> None:
+    assert places.province("กทม.") == places.province("กรุงเทพฯ") == places.provinces()[0]
+    ayutthaya = places.province("อยุธยา")
+    assert ayutthaya is not None and ayutthaya.name_th == "พระนครศรีอยุธยา"
+    assert places.is_district("จ.อยุธยา", "อ.บางซ้าย")
+    korat = places.province("Korat")
+    assert korat is not None and korat.name_en == "Nakhon Ratchasima"
 
 
 # --- what a person types ------------------------------------------------------------------

@@ -15,7 +15,7 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
-import geothai  # type: ignore[import-not-found]
+import geothai
 
 PLACES = Path(__file__).resolve().parents[1] / "intake" / "places"
 # Bangkok's districts are listed as "เขตพระนคร": the level word is kept apart, as it is for

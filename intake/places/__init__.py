@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from intake.places.geography import (
     BANGKOK,
+    PROVINCE_ALIASES,
     District,
     Province,
     Subdistrict,
@@ -24,6 +25,7 @@ from intake.places.geography import (
 
 __all__ = [
     "BANGKOK",
+    "PROVINCE_ALIASES",
     "District",
     "Province",
     "Subdistrict",

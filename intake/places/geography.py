@@ -18,6 +18,13 @@ from typing import Any
 from intake.places.folding import place_key
 
 BANGKOK = "กรุงเทพมหานคร"
+# Names people use for a province beside its own, by DOPA code: lookups accept them, and
+# the directory's search key carries them.
+PROVINCE_ALIASES = {
+    "10": ("กทม", "กรุงเทพ", "krungthep"),
+    "14": ("อยุธยา", "ayutthaya"),
+    "30": ("โคราช", "korat"),
+}
 
 
 @dataclass(frozen=True)
@@ -68,8 +75,8 @@ def _provinces() -> tuple[Province, ...]:
 def _province_index() -> dict[str, Province]:
     index: dict[str, Province] = {}
     for province in _provinces():
-        index[place_key(province.name_th)] = province
-        index[place_key(province.name_en)] = province
+        for name in (province.name_th, province.name_en, *PROVINCE_ALIASES.get(province.code, ())):
+            index[place_key(name)] = province
     return index
 
 
@@ -97,7 +104,8 @@ def provinces() -> tuple[Province, ...]:
 
 
 def province(name: str) -> Province | None:
-    """The province of that Thai or English name ("จ.ขอนแก่น", "khon kaen"), or None."""
+    """The province of that Thai or English name ("จ.ขอนแก่น", "khon kaen", "กทม."), or
+    None."""
     return _province_index().get(place_key(name))
 
 

@@ -17,9 +17,13 @@ How a type word narrows: "อบต.บ้านใหม่", "องค์ก�
 "Ban Mai SAO" give the terms ``["บ้านใหม่", "type:sao"]`` (or ``["ban", "mai", "type:sao"]``),
 and only subdistrict administrative organisations carry ``type:sao`` in their key. The word
 เทศบาล (English "municipality") alone gives ``type:muni``, which all three levels of
-municipality carry. When several kinds are typed the first named level wins. A type word
-alone ("อบต.") lists every organisation of that kind. Nothing to search (empty text, only
-marks) gives no terms: the caller decides what an empty search shows.
+municipality carry. When several kinds are typed, a named level (อบต., ทต., …) wins over
+the general เทศบาล, and the first named level over later ones. A type word alone ("อบต.")
+lists every organisation of that kind. Nothing to search (empty text, only marks) gives
+no terms: the caller decides what an empty search shows.
+
+Both sides are in lower case, so the same LIKE works on PostgreSQL (case-sensitive) and
+SQLite. In SQLAlchemy: ``and_(*(Organisation.search_key.like(f"%{t}%") for t in terms))``.
 """
 
 from __future__ import annotations
@@ -203,15 +207,11 @@ def own_name(name_th: str) -> str:
     return "".join(_read(name_th)[0])
 
 
-# Names people use for a province beside its own (by DOPA code).
-PROVINCE_ALIASES = {"10": ("กทม",), "30": ("โคราช", "korat")}
-
-
 def _place_parts(province_th: str, district_th: str) -> list[str]:
     parts = [place_key(province_th), place_key(district_th)]
     found = places.province(province_th)
     if found is not None:
-        parts += [fold(found.name_en), *PROVINCE_ALIASES.get(found.code, ())]
+        parts += [fold(found.name_en), *places.PROVINCE_ALIASES.get(found.code, ())]
     district = places.district(province_th, district_th)
     if district is not None:
         parts.append(fold(district.name_en))
