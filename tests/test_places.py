@@ -365,3 +365,12 @@ def test_a_slug_is_made_from_an_english_name(name: str, slug: str) -> None:
 @given(st.text(max_size=120))
 def test_any_name_gives_a_valid_slug(name: str) -> None:
     assert slugs.valid_slug(slugs.slug_from(name))
+
+
+@given(st.text(max_size=400), st.text(max_size=400), st.text(max_size=80), st.text(max_size=80))
+def test_any_names_give_a_key_that_fits_its_column(
+    name_th: str, name_en: str, province: str, district: str
+) -> None:
+    key = search_key(name_th, name_en, Kind.SAO, province, district)
+    assert key.startswith("type:sao") and len(key) <= names.SEARCH_KEY_LENGTH
+    assert places.is_district(province, district) in (True, False)
