@@ -315,7 +315,8 @@ def test_the_wheel_alone_runs_init_outside_the_checkout(stack: Stack) -> None:
         assert module.startswith(str(stack.venv)), probe.stdout
     installed = Path(probe.stdout.split()[1]).parent
     for needed in ("templates/public", "migrations/versions", "static/intake.css",
-                   "translations/en/LC_MESSAGES/messages.mo", "gunicorn_conf.py"):  # fmt: skip
+                   "translations/en/LC_MESSAGES/messages.mo", "gunicorn_conf.py",
+                   "places/thailand.json", "places/subdistricts.json"):  # fmt: skip
         assert (installed / needed).exists(), needed
     assert not (installed / "templates").is_symlink()
     # `init` made the keys and the schema, printed the custodian's link and checked

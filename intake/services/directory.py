@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from intake.models import Organisation
 from intake.models.organisation import OrganisationStatus
 from intake.organisation_scope import host_wide
+from intake.places.names import query_terms
 from intake.services import DbSession
 
 PAGE = 50
@@ -23,20 +24,15 @@ class Listing:
 
 
 def search(session: DbSession, text: str, province: str) -> Listing:
-    """Organisations whose names or places hold every word of ``text``, in ``province``
-    when one is chosen; nothing is listed until one of the two is given."""
-    terms = text.split()
+    """Organisations whose names, kind or places hold every word of ``text`` however it
+    was written (``intake.places.names``), in ``province`` when one is chosen; nothing is
+    listed until one of the two is given."""
+    terms = query_terms(text)
     if not terms and not province:
         return Listing([], False, False)
     query = select(Organisation).where(Organisation.status == OrganisationStatus.ACTIVE)
-    for term in terms:
-        pattern = f"%{term}%"
-        query = query.where(
-            Organisation.name_th.like(pattern)
-            | Organisation.name_en.ilike(pattern)
-            | Organisation.district.like(pattern)
-            | Organisation.province.like(pattern)
-        )
+    for term in terms:  # a term holds no LIKE wildcard (query_terms says so)
+        query = query.where(Organisation.search_key.like(f"%{term}%"))
     if province:
         query = query.where(Organisation.province == province)
     query = query.order_by(Organisation.province, Organisation.district, Organisation.name_th)

@@ -19,7 +19,7 @@ from intake.organisation_scope import current_organisation
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
-from intake.services.organisations import FIRST_SLUG, create_organisation
+from intake.services.organisations import FIRST_SLUG, create_organisation, refresh_search_key
 from intake.services.settings import DEFAULT_ORGANISATION
 
 # Ranges the settings form offers; the service refuses anything outside them too.
@@ -179,6 +179,7 @@ def update_settings(
         return []
     for name in changed:
         setattr(organisation, name, getattr(values, name))
+    refresh_search_key(organisation)
     session.flush()
     detail = _names_within(changed, DETAIL_MAX)
     record(

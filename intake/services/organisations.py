@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from intake.models import AuditHead, Organisation
+from intake.models import AuditHead, Organisation, OrganisationType
 from intake.organisation_scope import forget_only_organisation, host_wide
+from intake.places.names import search_key
 from intake.services import DbSession
 
 # The slug of the organisation a one-organisation installation starts with; its pages are
@@ -21,12 +22,25 @@ def create_organisation(session: DbSession, *, slug: str, **fields: Any) -> Orga
     transaction): the head exists before the first entry, so two first appends cannot
     race to make it."""
     organisation = Organisation(slug=slug, **fields)
+    refresh_search_key(organisation)
     session.add(organisation)
     session.flush()
     session.add(AuditHead(organisation_id=organisation.id, last_id=0, last_mac=""))
     session.flush()
     forget_only_organisation(session)
     return organisation
+
+
+def refresh_search_key(organisation: Organisation) -> None:
+    """The directory finds an organisation by its names, kind and places: keep the key
+    with them."""
+    organisation.search_key = search_key(
+        organisation.name_th,
+        organisation.name_en or "",
+        organisation.kind or OrganisationType.OTHER,
+        organisation.province or "",
+        organisation.district or "",
+    )
 
 
 def by_slug(session: DbSession, slug: str) -> Organisation | None:

@@ -163,11 +163,26 @@ def _organisation_columns():
             "search_key = '', status = 'active', created_at = CURRENT_TIMESTAMP"
         ).bindparams(first=FIRST_SLUG)
     )
+    _search_keys()
     with op.batch_alter_table("organisation") as batch:
         for name in ("slug", "kind", "province", "district", "search_key", "status", "created_at"):
             batch.alter_column(name, nullable=False)
         batch.create_unique_constraint("uq_organisation_slug", ["slug"])
         batch.create_unique_constraint("uq_organisation_hostname", ["hostname"])
+
+
+def _search_keys():
+    # By the one definition the directory searches with.
+    from intake.models import OrganisationType
+    from intake.places.names import search_key
+
+    bind = op.get_bind()
+    for row in bind.execute(sa.text("SELECT id, name_th, name_en FROM organisation")).all():
+        key = search_key(row.name_th, row.name_en or "", OrganisationType.SAO, "", "")
+        bind.execute(
+            sa.text("UPDATE organisation SET search_key = :key WHERE id = :id"),
+            {"key": key, "id": row.id},
+        )
 
 
 def _the_organisation():
