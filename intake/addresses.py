@@ -65,17 +65,15 @@ def request_organisation() -> Organisation | None:
 
 
 def _choose_organisation() -> ResponseReturnValue | None:
+    if request.endpoint in SHARED_ENDPOINTS:
+        return None  # the same for everyone: no organisation to look up
     g.organisation = None  # an unknown address's error page is the host's
     organisation = _addressed_organisation()
     g.organisation = organisation
     if organisation is not None:
         work_for(db.session, organisation.id)
-        if organisation.status is OrganisationStatus.SUSPENDED and (
-            request.endpoint not in SHARED_ENDPOINTS
-        ):
+        if organisation.status is OrganisationStatus.SUSPENDED:
             abort(503)
-        return None
-    if request.endpoint in SHARED_ENDPOINTS:
         return None
     host_view = HOST_VIEWS.get(request.endpoint or "")
     if host_view is not None:
