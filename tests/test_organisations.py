@@ -79,3 +79,13 @@ def test_one_organisation_keeps_its_root_paths_and_a_host_root_is_a_directory(
     # the first organisation's code still works at its own address
     assert client.post("/o/main/track", data={"code": code}).status_code == 200
     assert client.get("/o/nobody/").status_code == 404
+
+
+def test_the_language_switch_returns_to_the_same_organisations_page(app: Flask) -> None:
+    add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+    client = app.test_client()
+    for path in (f"/o/{SECOND}/track", f"/o/{SECOND}/staff/login"):
+        page = client.get(path).get_data(as_text=True)
+        assert f"?next=/o/{SECOND}/" in page.replace("%2F", "/"), path
+        back = client.get(f"/o/{SECOND}/lang/en", query_string={"next": path})
+        assert back.headers["Location"] == path
