@@ -11,6 +11,7 @@ from intake.models import AuditEntry, Case, Department, User
 from intake.organisation_scope import host_wide
 from intake.services import audit
 from intake.services.keyring import current_keyring
+from intake.services.organisations import current_base_url
 from tests.support.builders import complaint_form, tip_form
 from tests.support.filing import file_and_read_receipt
 from tests.support.organisations import FIRST, add_organisation, working_for
@@ -89,3 +90,15 @@ def test_the_language_switch_returns_to_the_same_organisations_page(app: Flask) 
         assert f"?next=/o/{SECOND}/" in page.replace("%2F", "/"), path
         back = client.get(f"/o/{SECOND}/lang/en", query_string={"next": path})
         assert back.headers["Location"] == path
+
+
+def test_links_given_out_lead_to_the_organisations_own_pages(app: Flask) -> None:
+    from intake.public.guide import public_url
+
+    second = add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+    base = app.config["INTAKE_BASE_URL"]
+    # the guideline's PDF, the receipt slip and the registration slip print this address
+    with working_for(app, second), app.test_request_context():
+        assert public_url("public.track") == f"{base}/o/{SECOND}/track"
+    with working_for(app, FIRST), app.app_context():
+        assert current_base_url(db.session, base) == f"{base}/o/main"

@@ -16,6 +16,7 @@ from intake.problems import Problem
 from intake.services import ServiceError, enrolment, setup
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.keyring import current_keyring
+from intake.services.organisations import current_base_url
 
 PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 
@@ -55,7 +56,7 @@ def echo_link(issued: enrolment.IssuedLink) -> None:
     """Print a link once; it is not written anywhere else."""
     until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
     click.echo(f"enrolment link for {issued.user.username} (one use, until {until}):")
-    click.echo(issued.url(current_app.config["INTAKE_BASE_URL"]))
+    click.echo(issued.url(current_base_url(db.session, current_app.config["INTAKE_BASE_URL"])))
 
 
 def print_enrolment_link(user: User) -> None:

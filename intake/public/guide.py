@@ -34,6 +34,7 @@ from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public.blueprint import bp
 from intake.public.guide_text import PDF_UNAVAILABLE, STEPS
 from intake.services.organisation_settings import is_https_url
+from intake.services.organisations import current_base_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation
 from intake.services.stats import SATISFACTION_TARGET
 from intake.workflow import CLOSED, Status
@@ -73,7 +74,7 @@ def _in_reader_language(organisation: Organisation) -> dict[str, str]:
 def public_url(endpoint: str) -> str:
     """The address of one of our pages as the organisation publishes it (INTAKE_BASE_URL),
     whatever host the current request came in on."""
-    base = str(current_app.config["INTAKE_BASE_URL"])
+    base = current_base_url(db.session, str(current_app.config["INTAKE_BASE_URL"]))
     path = current_app.url_map.bind(urlsplit(base).netloc or "localhost").build(endpoint)
     return base + path
 
@@ -146,7 +147,7 @@ def _pdf_key(which: str, at: datetime) -> tuple[str, str, str, date, str]:
         settings_version(),
         current_language(),
         thaidate.local_date(at),  # "as of" and the worked example's dates
-        str(current_app.config["INTAKE_BASE_URL"]),
+        current_base_url(db.session, str(current_app.config["INTAKE_BASE_URL"])),
     )
 
 

@@ -26,6 +26,7 @@ from intake.models import Case, CaseKind
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import ACTOR_PUBLIC, record
+from intake.services.organisations import current_base_url
 
 START, STOP = "start", "stop"
 
@@ -64,7 +65,7 @@ def notify_complainant(
     address = _recipient(keyring, case)
     if not address:
         return False
-    track_url = f"{current_app.config['INTAKE_BASE_URL']}/track"
+    track_url = f"{current_base_url(session, current_app.config['INTAKE_BASE_URL'])}/track"
     with force_locale("th"):
         subject = _("มีความคืบหน้าเรื่องที่ท่านแจ้งไว้")
         body = "\n".join(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from intake.models import AuditHead, Organisation, OrganisationType
-from intake.organisation_scope import forget_only_organisation, host_wide
+from intake.organisation_scope import current_organisation, forget_only_organisation, host_wide
 from intake.places.names import search_key
 from intake.services import DbSession
 
@@ -70,3 +70,12 @@ def base_url(session: DbSession, organisation: Organisation, host_base_url: str)
     if serves_several(session):
         return f"{host_base_url.rstrip('/')}/o/{organisation.slug}"
     return host_base_url.rstrip("/")
+
+
+def current_base_url(session: DbSession, host_base_url: str) -> str:
+    """``base_url`` of the organisation the session works for (the installation's address
+    before there is one)."""
+    organisation = current_organisation(session)
+    if organisation is None:
+        return host_base_url.rstrip("/")
+    return base_url(session, organisation, host_base_url)

@@ -26,6 +26,7 @@ from intake.problems import Problem
 from intake.services import ServiceError, enrolment, organisation_settings
 from intake.services import admin_users as users_service
 from intake.services.keyring import current_keyring
+from intake.services.organisations import current_base_url
 from intake.staff.admin_forms import (
     DEPARTMENT_REQUIRED,
     ConfirmForm,
@@ -124,7 +125,8 @@ def admin_user_link(user_id: int) -> ResponseReturnValue:
     password or a two-factor secret: those the person makes through the link."""
     user = _user_or_404(user_id)
     link = users_service.open_link(current_keyring(), session.pop(LINK_KEY, ""), user)
-    url = link.url(current_app.config["INTAKE_BASE_URL"]) if link else None
+    base = current_base_url(db.session, current_app.config["INTAKE_BASE_URL"])
+    url = link.url(base) if link else None
     return render_template(
         "staff/admin/user_link.html",
         user=user,
