@@ -1,16 +1,20 @@
 """The host's own pages, on an installation that serves several organisations: the
-directory people find their organisation in (and, in time, the host's statistics and its
-administration). They read only what the host publishes about each organisation: never
-a case."""
+directory people find their organisation in, the host's statistics (every organisation
+side by side) and, in time, its administration. They read only what the host publishes
+about each organisation: never a case."""
 
 from __future__ import annotations
 
 from flask import Flask
 
 from intake import addresses
+from intake.host import stats
 from intake.host.directory import directory
 
 
 def init_app(app: Flask) -> None:
     addresses.HOST_VIEWS["public.landing"] = directory
+    addresses.HOST_VIEWS["public.stats"] = stats.stats_page
+    addresses.HOST_VIEWS["public.stats_json"] = stats.stats_json
+    addresses.HOST_VIEWS["public.stats_csv"] = stats.stats_csv
     app.jinja_env.globals["organisation_home"] = addresses.organisation_home

@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from intake import charts, labels, thaidate, validators
+from intake.addresses import request_organisation
 from intake.cache import TimedCache
 from intake.extensions import db
 from intake.i18n import current_language
@@ -88,9 +89,13 @@ def _stats_query() -> StatsQuery:
 
 
 def _cached(key: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """Figures kept for INTAKE_STATS_CACHE_SECONDS in this worker (see intake.cache)."""
+    """Figures kept for INTAKE_STATS_CACHE_SECONDS in this worker (see intake.cache),
+    under the organisation they are of: one worker serves every organisation of a host."""
     cache = current_app.extensions.setdefault("intake_stats_cache", TimedCache())
-    return cache.get(key, current_app.config["INTAKE_STATS_CACHE_SECONDS"], compute)
+    organisation = request_organisation()
+    owner = None if organisation is None else organisation.id
+    seconds = current_app.config["INTAKE_STATS_CACHE_SECONDS"]
+    return cache.get((owner, *key), seconds, compute)
 
 
 def _compute(query: StatsQuery) -> dict[str, stats_service.KindStats]:
