@@ -5,7 +5,7 @@ The host's statistics sum, for one kind and fiscal year, the total rows of
 without this partial index PostgreSQL reads the whole table (every breakdown of every
 year); with it, only the year's total rows, from the index alone.
 
-Revision ID: 0025
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-07 05:00:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0025"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
