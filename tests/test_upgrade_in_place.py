@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from intake import crypto
 from intake.extensions import db
-from intake.models import Attachment, AuditEntry, Organisation, User
+from intake.models import Attachment, AuditEntry, Organisation, RevealRequest, RevealStatus, User
 from intake.services import ServiceError
 from intake.services.audit import verify
 from intake.services.case_reading import case_details
@@ -186,6 +186,13 @@ def test_the_approved_reveal_still_opens_for_its_requester_within_its_window(
                 before["staff_password"],
                 expires + timedelta(minutes=1),
             )
+        db.session.rollback()
+    # on today's clock its window has long ended: the first request wipes what it sealed
+    assert app.test_client().get("/").status_code == 200
+    with app.app_context():
+        ended = db.session.get(RevealRequest, reveal["request_id"])
+        assert ended is not None and ended.status is RevealStatus.EXPIRED
+        assert ended.revealed_sealed is None
         db.session.rollback()
     assert "intact" in run_intake(app, "audit-verify")
 
