@@ -251,8 +251,17 @@ def _postgresql(work: Path, output: Path) -> None:
             check=True,
             capture_output=True,
         )
-    (output / "postgresql" / "dump.sql").write_bytes(dump.stdout)
+    (output / "postgresql" / "dump.sql").write_bytes(_portable(dump.stdout))
     _write_manifest(output / "postgresql", manifest)
+
+
+def _portable(dump: bytes) -> bytes:
+    """Without the `\\restrict` lines recent pg_dump releases add: a psql of the same major
+    version but older would refuse them, and this dump is our own, not a stranger's."""
+    lines = dump.splitlines(keepends=True)
+    return b"".join(
+        line for line in lines if not line.startswith((b"\\restrict ", b"\\unrestrict "))
+    )
 
 
 class os_environ:  # noqa: N801 (used like a function)

@@ -2,7 +2,6 @@
 -- PostgreSQL database dump
 --
 
-\restrict 7ekbvj9SKSiJZLIOGwk9KGsRSC2UxZtvUi6epPm0riaS83jwaih2Dzclhw9GcUJ
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -1916,5 +1915,4 @@ ALTER TABLE ONLY public.users
 -- PostgreSQL database dump complete
 --
 
-\unrestrict 7ekbvj9SKSiJZLIOGwk9KGsRSC2UxZtvUi6epPm0riaS83jwaih2Dzclhw9GcUJ
 
