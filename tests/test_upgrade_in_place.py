@@ -145,7 +145,7 @@ def test_tracking_codes_find_their_cases_at_the_root_and_under_the_prefix(
 
 
 def test_old_root_addresses_answer_as_before(tmp_path: Path, postgres: Any) -> None:
-    app, _before = _upgraded(tmp_path, postgres)
+    app, before = _upgraded(tmp_path, postgres)
     client = app.test_client()
     for path in OLD_ROOT_PAGES:
         response = client.get(path)
@@ -153,6 +153,12 @@ def test_old_root_addresses_answer_as_before(tmp_path: Path, postgres: Any) -> N
     front = client.get("/").get_data(as_text=True)
     assert 'href="/complaints/new"' in front and 'href="/tips/new"' in front
     assert 'role="search"' not in front  # an organisation's front page, not the directory
+    # the published statistics count every old case
+    figures = client.get("/stats.json", query_string={"fy": "2570"}).get_json()
+    received = {kind: figures["kinds"][kind]["totals"]["received"] for kind in ("complaint", "tip")}
+    assert received == {
+        kind: sum(case["kind"] == kind for case in before["cases"]) for kind in received
+    }
 
 
 def test_the_approved_reveal_still_opens_for_its_requester_within_its_window(
