@@ -19,10 +19,8 @@ from typing import Any
 import pikepdf
 import pytest
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_migrate import downgrade, upgrade
 
 from intake import crypto
 from intake.database import read_snapshot
@@ -34,6 +32,9 @@ from intake.services.public_status import find_by_code
 from tests.support.backup import backup_of, close_instances, dump, make_instance, restored_instance  # noqa: F401
 from tests.support.builders import VALID_NATIONAL_ID, complaint_form, tip_form
 from tests.support.cli import run_intake
+from tests.support.previous_version import KEYS as PREVIOUS_KEYS
+from tests.support.previous_version import manifest as previous_manifest
+from tests.support.previous_version import previous_archive
 
 # Other connections, threads or processes read what these tests write.
 pytestmark = pytest.mark.commits
@@ -277,37 +278,40 @@ def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postg
     assert "not empty" in run_intake(target, "restore", str(archive), ok=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="this version's backup command cannot read the schema before organisations: "
-    "the archive must be one the previous version made",
-)
 def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
     tmp_path: Path, postgres: Any
 ) -> None:
-    # Given an archive taken by the previous version (its schema one revision back)
-    source, codes = _source(tmp_path, postgres)
-    with source.app_context():
-        downgrade(revision="-1")
-        with db.engine.connect() as connection:
-            older = MigrationContext.configure(connection).get_current_revision()
-        db.engine.dispose()
-    archive = backup_of(source, tmp_path)
-    with source.app_context():
-        upgrade()
-        db.engine.dispose()
-    assert f"schema {older}," in run_intake(source, "restore", "--check", str(archive))
+    # Given an archive the previous version took of its one-organisation installation
+    archive, before = previous_archive(postgres), previous_manifest(postgres)
+    archived = re.search(r"(\d+) audit entries", before["backup_summary"])
+    assert archived is not None
+    target = make_instance(tmp_path, "target", postgres, keys_from=PREVIOUS_KEYS)
+    assert "schema 0020," in run_intake(target, "restore", "--check", str(archive))
 
     # When it is restored with this version, it is loaded as it was and then upgraded
-    target = restored_instance(tmp_path, source, archive, postgres, "target")
+    assert "audit log intact" in run_intake(target, "restore", str(archive))
     run_intake(target, "audit-verify")
+    run_intake(target, "stats-check")
+    after = dump(target)
+    # every row the archive held, now the one organisation's; the restore's own audit entry
+    entries = int(archived.group(1))
+    assert [row[3] for row in after["audit_log"][entries:]] == ["backup.restored"]
+    expected = {
+        **before["rows"],
+        "audit_log": entries + 1,
+        "case_tallies": len(before["tallies"]),
+    }
+    assert {table: len(rows) for table, rows in after.items()} == expected
     with target.app_context():
-        assert find_by_code(db.session, current_keyring(), codes[-1]) is not None
-        organisation_years = db.session.execute(
-            sa.text("SELECT tip_identity_years FROM organisation")
-        ).scalar()
+        assert db.session.execute(sa.text("SELECT slug FROM organisation")).scalar() == "main"
+        for recorded in before["cases"]:
+            case = find_by_code(db.session, current_keyring(), recorded["tracking_code"])
+            assert case is not None and case.reference == recorded["reference"]
         db.session.rollback()
-    assert organisation_years == 10  # the new column, filled in by the upgrade
+    client = target.test_client()
+    assert (
+        client.post("/track", data={"code": before["cases"][0]["tracking_code"]}).status_code == 200
+    )
 
 
 def test_an_archive_is_never_written_beside_its_keys(tmp_path: Path, postgres: Any) -> None:
