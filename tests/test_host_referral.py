@@ -390,6 +390,9 @@ def test_the_staff_form_finds_the_organisation_and_says_what_is_wrong_in_thai(
     assert done.status_code == 303
     assert _case_at(app, FIRST).status is Status.REFERRED
     assert _case_at(app, receiver).channel is Channel.AGENCY
+    # the sender's case page names where it went, and offers no second referral
+    after = client.get(f"/o/main/staff/cases/{case_id}").get_data(as_text=True)
+    assert RECEIVER_NAME in after and form_url not in after
 
 
 def test_a_custodian_moves_the_identity_from_the_waiting_list(app: Flask, receiver: int) -> None:
