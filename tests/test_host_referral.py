@@ -25,6 +25,7 @@ from intake.models import (
     HostReferral,
     HostReferralStatus,
     Organisation,
+    OutboxMessage,
     Role,
     User,
 )
@@ -35,10 +36,11 @@ from intake.services import ServiceError
 from intake.services import host_referral as referral_service
 from intake.services import reveal as reveal_service
 from intake.services.auth import change_password, reset_two_factor
+from intake.services.case_work import available_actions
 from intake.services.keyring import current_keyring, keyring_for
 from intake.services.personal_keys import ensure_personal_key
 from intake.services.users import find_user
-from intake.workflow import Status
+from intake.workflow import Action, Status
 from tests.support.builders import complaint_form, tip_form
 from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from tests.support.filing import file_and_read_receipt
@@ -169,6 +171,16 @@ def test_a_complaint_is_received_by_the_other_organisation_and_its_code_follows(
     assert _tallies(app, FIRST, "outcome") == {"referred": 1}
     assert _tallies(app, receiver, "outcome") == {"open": 1}
     assert _tallies(app, receiver, "channel") == {"agency": 1}
+
+    # the complainant who gave an address is told, by the receiver
+    with working_for(app, receiver), app.app_context():
+        kinds = db.session.scalars(select(OutboxMessage.kind)).all()
+        assert kinds == ["complainant.update"]
+    # the sender cannot reopen, move or write to the complainant about what now lives at
+    # the receiver: it keeps internal notes only
+    with working_for(app, FIRST), app.app_context():
+        here = db.session.get(Case, sent.id)
+        assert available_actions(db.session.get(User, officer), here) == [Action.NOTE]
 
     # And the complainant's code, typed at the sender, says where the case went
     client = app.test_client()
@@ -419,3 +431,30 @@ def test_a_custodian_moves_the_identity_from_the_waiting_list(app: Flask, receiv
     with working_for(app, FIRST), app.app_context():
         assert db.session.get(HostReferral, referral_id).status is HostReferralStatus.DONE
     assert _case_at(app, receiver).identity_sealed is not None
+
+
+def test_a_case_referred_on_again_keeps_the_first_code(app: Flask, receiver: int) -> None:
+    code = _file(app, "/complaints/new", complaint_form())
+    third = add_organisation(app, "region", "เทศบาลนครทดสอบ")
+    _refer(app, _staff(app, "intake1", Role.INTAKE), _case_at(app, FIRST).id, receiver)
+    onward = _staff(app, "intake2", Role.INTAKE, receiver)
+    received_id = _case_at(app, receiver).id
+    with working_for(app, receiver), app.app_context():
+        referral_service.refer(
+            db.session,
+            db.session.get(User, onward),
+            received_id,
+            to_organisation_id=third,
+            reason=WHY,
+            uploads=_uploads(app),
+            now=_now(),
+        )
+
+    client = app.test_client()
+    first = client.post("/o/main/track", data={"code": code}).get_data(as_text=True)
+    assert "เทศบาลนครทดสอบ" in first and 'href="/o/region/track"' in first
+    there = client.post("/o/region/track", data={"code": code})
+    assert there.status_code == 200
+    assert 'data-status="received"' in there.get_data(as_text=True)
+    assert _tallies(app, receiver, "outcome") == {"referred": 1}
+    assert _tallies(app, third, "channel") == {"agency": 1}
