@@ -94,6 +94,17 @@ def _addressed_organisation() -> Organisation | None:
     return organisations.by_hostname(db.session, request.host.split(":")[0])
 
 
+def organisation_tracking_page(organisation: Organisation) -> str:
+    """The link to an organisation's tracking page, from another organisation's pages."""
+    if organisation.hostname:
+        return f"https://{organisation.hostname}/track"
+    here = request_organisation()
+    root = request.script_root
+    if here is not None and root.endswith(f"/o/{here.slug}"):
+        root = root.removesuffix(f"/o/{here.slug}")
+    return f"{root}/o/{organisation.slug}/track"
+
+
 def organisation_home(organisation: Organisation) -> str:
     """The link to an organisation's front page, from the host's pages."""
     if organisation.hostname:

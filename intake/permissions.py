@@ -20,6 +20,8 @@ class Permission(enum.StrEnum):
     CASES_REGISTER = "cases.register"  # enter cases received on paper, phone, walk-in
     CASES_ROUTE = "cases.route"  # accept and assign to a department
     CASES_MOVE_TO_TIP = "cases.move_to_tip"  # a misfiled complaint onto the tip channel
+    # Hand a case over to another organisation on the same host (with its work permission).
+    CASES_REFER_ON_HOST = "cases.refer_on_host"
     REVEAL_REQUEST = "reveal.request"
     REVEAL_DECIDE = "reveal.decide"
     IDENTITY_KEY = "identity.key"  # hold the identity key under one's own passphrase
@@ -39,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASES_REGISTER,
             Permission.CASES_ROUTE,
             Permission.CASES_MOVE_TO_TIP,
+            Permission.CASES_REFER_ON_HOST,
             Permission.ACCOUNT,
         }
     ),
@@ -52,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASES_REGISTER,
             Permission.CASES_ROUTE,
             Permission.CASES_MOVE_TO_TIP,
+            Permission.CASES_REFER_ON_HOST,
             Permission.REVEAL_REQUEST,
             Permission.TIPS_EXCLUDE,
             Permission.REPORTS,

@@ -40,6 +40,12 @@ class Problem(StrEnum):
     REFERRAL_NAME_REQUIRED = "referral_name_required"
     LINKED_CASES = "linked_cases"  # a tip is never linked to a complaint
 
+    # Referring a case to another organisation on the host.
+    RECEIVER_REQUIRED = "receiver_required"
+    RECEIVER_SAME = "receiver_same"
+    RECEIVER_SUSPENDED = "receiver_suspended"
+    RECEIVER_CANNOT_SEAL = "receiver_cannot_seal"  # it has no identity key yet
+
     # Linking cases.
     LINK_UNKNOWN = "link_unknown"
     LINK_SELF = "link_self"

@@ -52,6 +52,12 @@ def is_closed(status: Status) -> bool:
     return status in CLOSED
 
 
+def may_refer_on_host(status: Status) -> bool:
+    """A case referred to another organisation on the host closes as REFERRED here (the
+    sender counts it as referred, the receiver as received): open cases only."""
+    return can_move(status, Status.REFERRED)
+
+
 # --- What staff can do with a case in each status ----------------------------------------
 
 

@@ -48,6 +48,7 @@ from intake.models.organisation import (
     ReferenceCounter,
 )
 from intake.models.people import EndedPublicToken, SignInFailures, StaffSession, User
+from intake.models.referrals import HostReferral, HostReferralStatus
 from intake.models.reports import CaseTally, ReportNarrative
 
 __all__ = [
@@ -67,6 +68,8 @@ __all__ = [
     "Channel",
     "CustodianKey",
     "Department",
+    "HostReferral",
+    "HostReferralStatus",
     "EndedPublicToken",
     "EventType",
     "ExtraHoliday",

@@ -95,6 +95,14 @@ class Case(OrganisationOwned, Model):
     # Where a referred case went: a code from intake.labels.REFERRAL or "other".
     referred_to: Mapped[str | None] = mapped_column(sa.String(30))
     referred_to_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # A case referred to, or received from, another organisation on the same host
+    # (intake.services.host_referral).
+    referred_to_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id")
+    )
+    referred_from_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id")
+    )
     registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     # A duplicate of another report follows that primary case's status
     # (intake.services.case_links); never a chain: a primary has no primary itself.

@@ -22,6 +22,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from intake import tracking
+from intake.addresses import organisation_tracking_page
 from intake.attachments import ALLOWED_DESCRIPTION, PreparedAttachment
 from intake.extensions import db, limiter
 from intake.models import CaseKind
@@ -148,6 +149,10 @@ def track() -> ResponseReturnValue:
         form.code.errors = [str(TRACK_MESSAGES[exc.reason])]
         return _code_form(form, 422)
     if found is None:
+        moved = followup_service.moved_away(db.session, form.code.data or "", now())
+        if moved is not None:
+            link = organisation_tracking_page(moved.organisation)
+            return render_template("public/moved.html", moved=moved, link=link)
         form.code.errors = [str(NOT_FOUND)]
         return _code_form(form, 404)
     tracked.remember(found.case_id)

@@ -88,6 +88,14 @@ ACTIONS = frozenset(
         "case.contents_purged",
         "case.identity_purged",
         "case.identity_added",
+        # A case referred to another organisation on the host: asked, done (at the
+        # sender), received (at the receiver), dropped; a code typed at the sender or the
+        # receiver that found the case through its referral.
+        "case.host_referral_requested",
+        "case.host_referred",
+        "case.host_received",
+        "case.host_referral_cancelled",
+        "case.tracking_forwarded",
     }
 )
 

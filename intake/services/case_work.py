@@ -45,6 +45,10 @@ def _may_do(actor: User, case: Case, action: Action) -> bool:
         return False  # past retention: a record of what was, not a case to work on
     if case.primary_case_id is not None and action in FOLLOWING:
         return False
+    if case.referred_to_organisation_id is not None and action is not Action.NOTE:
+        # Referred on the host: the case lives at the receiver now, and the complainant
+        # reads it there; here it takes internal notes only.
+        return False
     if action is Action.MOVE_TO_TIP:
         return case.kind is CaseKind.COMPLAINT and has_permission(
             actor.role, Permission.CASES_MOVE_TO_TIP

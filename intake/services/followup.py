@@ -13,13 +13,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from intake import crypto, workflow
+from intake import crypto, tracking, workflow
 from intake.attachments import PreparedAttachment
 from intake.models import Case, CaseKind
 from intake.problems import Problem
-from intake.services import DbSession, ServiceError, late_identity, reopen_requests
+from intake.services import (
+    DbSession,
+    ServiceError,
+    host_referral_tracking,
+    late_identity,
+    reopen_requests,
+)
 from intake.services.case_work import locked_case
 from intake.services.filing import undone_on_failure
+from intake.services.host_referral_tracking import Moved
 from intake.services.public_replies import add_public_reply
 from intake.services.public_status import PublicStatus, find_by_code, public_status
 from intake.services.reveal import identity_was_disclosed
@@ -66,8 +73,18 @@ def find_followed(
     """Raises tracking.CodeFormatError for a mistyped code; None when no case has it."""
     case = find_by_code(session, keyring, typed_code)
     if case is None:
+        # Perhaps referred here from another organisation on the host, and not yet
+        # followed here: its sender's digest of the code says so.
+        case = host_referral_tracking.claim_here(session, tracking.normalize(typed_code), now)
+    if case is None:
         return None
     return Followed(case.id, _status(session, keyring, case, now))
+
+
+def moved_away(session: DbSession, typed_code: str, now: datetime) -> Moved | None:
+    """Where a case with this code went when it was referred to another organisation on
+    the host (the code found no case here)."""
+    return host_referral_tracking.moved_away(session, tracking.normalize(typed_code), now)
 
 
 def followed_status(

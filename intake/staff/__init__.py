@@ -14,6 +14,7 @@ from intake.staff import (  # noqa: F401  (their routes)
     cases,
     enrolment,
     exclusions,
+    host_referrals,
     queue,
     register,
     reopen_requests,

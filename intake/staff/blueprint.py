@@ -74,6 +74,7 @@ MENU = (
     ("staff.register_case", "register", _l("ลงทะเบียนเรื่อง")),
     ("staff.reveals", "reveals", _l("คำขอเปิดเผยตัวตน")),
     ("staff.my_reveals", "reveals", _l("คำขอเปิดเผยตัวตนของฉัน")),
+    ("staff.host_referrals", "reveals", _l("เรื่องที่รอส่งต่อ")),
     ("staff.reports", "reports", _l("รายงาน")),
     ("staff.admin_users", "admin", _l("ผู้ใช้")),
     ("staff.admin_settings", "admin", _l("ตั้งค่า")),

@@ -51,6 +51,7 @@ from intake.staff.case_forms import (
 )
 from intake.staff.case_links_panel import panel as links_panel
 from intake.staff.exclusions import conflict_panel
+from intake.staff.host_referrals import host_referral_panel
 from intake.workflow import Action
 
 CONTACT_LABELS = (
@@ -81,8 +82,6 @@ DONE = {
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
 
 
 @dataclass(frozen=True)
@@ -230,6 +229,7 @@ def render_case_page(
             links=links_panel(case, link_form),
             duplicate_days=duplicates.WINDOW_DAYS,
             conflict=conflict_panel(case),
+            host_referral=host_referral_panel(case),
         ),
         status,
     )

@@ -69,6 +69,8 @@ EXPECTED: dict[str, set[str]] = {
     "staff.unlink_case": {"intake", "legal", "department"},
     # Permission.TIPS_WORK (legal leads only, checked by the service)
     "staff.exclude_from_case": {"legal"},
+    # Permission.CASES_REFER_ON_HOST (with the kind's work permission)
+    "staff.refer_on_host": {"intake", "legal"},
     # Permission.CASES_REGISTER
     "staff.register_case": {"intake", "legal"},
     "staff.registration_slip": {"intake", "legal"},
@@ -80,6 +82,8 @@ EXPECTED: dict[str, set[str]] = {
     "staff.reveals": {"custodian"},
     "staff.decide_reveal": {"custodian"},
     "staff.revoke_reveal": {"custodian"},
+    "staff.host_referrals": {"custodian"},
+    "staff.move_referral_identity": {"custodian"},
     # Permission.AUDIT
     "staff.audit_log": {"auditor"},
     # Permission.REPORTS
@@ -222,6 +226,7 @@ def build_world(app: Flask) -> World:
             "category_id": category_id,
             "day": "2031-01-02",
             "message_id": "00000000-0000-0000-0000-000000000000",
+            "referral_id": "00000000-0000-0000-0000-000000000000",
         },
         overrides={"staff.request_reveal": {"case_id": tip_id}},
     )
