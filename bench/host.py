@@ -127,7 +127,10 @@ def judge(run: HostRun) -> list[str]:
         if a is None or b is None:
             lines.append(f"- {label}: not measured")
             continue
-        slower = max(a.rps / b.rps if b.rps else float("inf"), b.p50_ms / a.p50_ms)
+        if not (a.requests and b.requests):
+            lines.append(f"- {label}: no answer within the run at {c} connections")
+            continue
+        slower = max(a.rps / b.rps, b.p50_ms / a.p50_ms)
         verdict = "met" if slower <= WITHIN and not b.errors else "**not met**"
         lines.append(f"- {label} within {WITHIN}× at {c}: {verdict} ({slower:.2f}×)")
     return lines

@@ -274,7 +274,9 @@ def add_identity_keys(
         )
         .order_by(User.organisation_id)
     )
-    owner = dict(session.execute(host_wide(keyless)).tuples().all())
+    owner = {
+        user_id: organisation_id for user_id, organisation_id in session.execute(host_wide(keyless))
+    }
     jobs = [(user_id, passphrase) for user_id in owner]
     session.rollback()
     for done, (user_id, public, wrapped) in enumerate(_wrapped(jobs, workers), start=1):
