@@ -28,6 +28,8 @@ class Endpoint:
     content_type: str = ""
     cookie: str = ""
     expect: int = 200
+    # Several GET paths taken in turn (``path`` is then the first): directory searches.
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,11 @@ def run(
     env["BENCH_EXPECT"] = str(endpoint.expect)
     env["BENCH_BODY_FILE"] = ""
     env["BENCH_CONTENT_TYPE"] = endpoint.content_type
+    env["BENCH_PATHS_FILE"] = ""
+    if endpoint.paths:
+        paths_file = workdir / "paths.txt"
+        paths_file.write_text("\n".join(endpoint.paths) + "\n", encoding="ascii")
+        env["BENCH_PATHS_FILE"] = str(paths_file)
     if endpoint.body:
         body_file = workdir / "body.txt"
         body_file.write_bytes(endpoint.body.encode("utf-8"))

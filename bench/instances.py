@@ -23,6 +23,27 @@ DEMO_SEED = "20260401"  # the same cases in every run, so runs compare
 PROGRESS_EVERY = 30.0  # seconds between progress lines during a long load
 
 
+# `intake <command>` working for one organisation of a host (what `--org` does).
+ORGANISATION_COMMAND = """
+import sys
+import wsgi
+from intake.extensions import db
+from intake.organisation_scope import work_for_by_default
+from intake.services.organisations import by_slug
+
+app = wsgi.app
+with app.app_context():
+    organisation = by_slug(db.session, sys.argv[1])
+    if organisation is None:
+        sys.exit(f"no organisation {sys.argv[1]!r}")
+    organisation_id = organisation.id
+work_for_by_default(app, organisation_id)
+result = app.test_cli_runner().invoke(args=["intake", *sys.argv[2:]])
+print(result.output)
+sys.exit(result.exit_code)
+"""
+
+
 class CommandFailed(RuntimeError):
     pass
 
@@ -39,6 +60,11 @@ class Instance:
     staff_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     load_seconds: float = 0.0
     load_line: str = ""  # demo-data's own summary line
+    load_output: str = ""
+    # A demo host: `demo-data --orgs N` (the cases spread over N organisations), and the
+    # organisation whose pages are measured (its slug; its staff account is made there).
+    organisations: int = 0
+    organisation: str = ""
 
     def __post_init__(self) -> None:
         self.folder.mkdir(parents=True, mode=0o700)  # production refuses a folder others may open
@@ -56,7 +82,8 @@ class Instance:
         }
         if self.engine == "postgresql":
             assert self.postgres is not None  # noqa: S101
-            self.database = f"intake_bench_{self.cases}"
+            host = f"host_{self.organisations}_" if self.organisations else ""
+            self.database = f"intake_bench_{host}{self.cases}"
             self.env["DATABASE_URL"] = self.postgres.create_database(self.database)
 
     # ------------------------------------------------------------------ commands
@@ -112,6 +139,26 @@ class Instance:
             )
         return stdout
 
+    def python(self, program: str, *args: str, extra_env: dict[str, str] | None = None) -> str:
+        """Runs a short Python program with the instance's environment (from ROOT)."""
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", program, *args],
+            cwd=ROOT,
+            env={**self.env, **(extra_env or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        with self.log.open("a", encoding="utf-8") as log:
+            log.write(f"\n$ python -c … {' '.join(args)}\n{result.stdout}{result.stderr}")
+        if result.returncode != 0:
+            raise CommandFailed(
+                f"`{' '.join(args)}` failed (exit {result.returncode}):\n"
+                f"{result.stdout[-1500:]}{result.stderr[-1500:]}"
+            )
+        return result.stdout
+
     def init(self) -> None:
         self.flask("init")
 
@@ -126,6 +173,7 @@ class Instance:
                 say(f"    … {done:,} cases after {elapsed:,.0f} s ({done / elapsed:,.0f}/s)")
 
         started = time.perf_counter()
+        host = ("--orgs", str(self.organisations)) if self.organisations else ()
         out = self.flask(
             "demo-data",
             "--cases",
@@ -133,10 +181,12 @@ class Instance:
             "--seed",
             DEMO_SEED,
             "--allow-production",
+            *host,
             every=PROGRESS_EVERY,
             progress=progress,
         )
         self.load_seconds = time.perf_counter() - started
+        self.load_output = out
         summary = [line for line in out.splitlines() if "cases/s" in line]
         self.load_line = summary[-1].strip() if summary else ""
         if self.engine == "postgresql":
@@ -148,14 +198,17 @@ class Instance:
                 conn.execute("VACUUM (ANALYZE)")
 
     def create_staff(self) -> str:
-        """The legal officer whose queue is measured; returns the otpauth:// URI."""
-        out = self.flask(
-            "create-user",
-            STAFF_USER,
-            "--role",
-            "legal",
-            extra_env={"INTAKE_PASSWORD": self.staff_password},
-        )
+        """The legal officer whose queue is measured; returns the otpauth:// URI. On a
+        host, in the measured organisation (`create-user` run working for it, as a
+        command's ``--org`` makes it)."""
+        arguments = ("create-user", STAFF_USER, "--role", "legal")
+        extra_env = {"INTAKE_PASSWORD": self.staff_password}
+        if self.organisation:
+            out = self.python(
+                ORGANISATION_COMMAND, self.organisation, *arguments, extra_env=extra_env
+            )
+        else:
+            out = self.flask(*arguments, extra_env=extra_env)
         match = re.search(r"otpauth://\S+", out)
         if match is None:
             raise CommandFailed("create-user printed no otpauth:// URI")

@@ -4,6 +4,7 @@
 --   BENCH_CONTENT_TYPE  its Content-Type (urlencoded, or multipart with its boundary)
 --   BENCH_COOKIE     Cookie header to send with every request (a prepared session)
 --   BENCH_EXPECT     the status a correct answer has (200, or 303 after a filing)
+--   BENCH_PATHS_FILE GET paths, one a line, asked in turn (directory searches)
 -- The request is built once per thread (no request() hook), so wrk stays cheap.
 -- done() prints one line "BENCH_RESULT {json}" for the runner to read.
 
@@ -23,6 +24,19 @@ if body_file ~= "" then
   wrk.body = f:read("*a")
   f:close()
   wrk.headers["Content-Type"] = content_type
+end
+
+local paths_file = os.getenv("BENCH_PATHS_FILE") or ""
+if paths_file ~= "" then
+  local paths = {}
+  for line in io.lines(paths_file) do
+    if line ~= "" then table.insert(paths, line) end
+  end
+  local turn = 0
+  request = function()
+    turn = turn % #paths + 1
+    return wrk.format(nil, paths[turn])
+  end
 end
 
 local threads = {}

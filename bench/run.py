@@ -217,25 +217,34 @@ class Bench:
                 instance.drop()
         return run
 
-    def measure(self, run: SizeRun, instance: Instance, app: Gunicorn, uri: str) -> None:
+    def measure(
+        self, run: SizeRun, instance: Instance, app: Gunicorn, uri: str, prefix: str = ""
+    ) -> None:
+        """The one-organisation targets; with ``prefix`` (``/o/<slug>``) an organisation's
+        pages on a host, where the hello runs are left out (the host's run has its own)."""
         port, seconds = app.port, self.settings.duration
         postgres = instance.postgres
-        for c in self.settings.connections:
+        for c in self.settings.connections if not prefix else ():
             run.hello[c] = self.wrk(self.hello, Endpoint(HELLO, "/"), c, seconds)
             _say(_line(run.hello[c], None))
 
         def track() -> Endpoint:
-            _reference, code = web.file_complaint(port)
-            prepared = web.prepare_track(port, code)
+            _reference, code = web.file_complaint(port, prefix)
+            prepared = web.prepare_track(port, code, prefix)
             return Endpoint(
-                TRACK, "/track", "POST", prepared.body, prepared.content_type, prepared.cookie
+                TRACK,
+                f"{prefix}/track",
+                "POST",
+                prepared.body,
+                prepared.content_type,
+                prepared.cookie,
             )
 
         def tips() -> Endpoint:
-            prepared = web.prepare_tip(port)
+            prepared = web.prepare_tip(port, prefix)
             return Endpoint(
                 TIPS,
-                "/tips/new",
+                f"{prefix}/tips/new",
                 "POST",
                 prepared.body,
                 prepared.content_type,
@@ -244,16 +253,16 @@ class Bench:
             )
 
         def queue() -> Endpoint:  # signed in just before, well inside the idle limit
-            prepared = web.staff_sign_in(port, STAFF_USER, instance.staff_password, uri)
-            return Endpoint(QUEUE, "/staff/cases", cookie=prepared.cookie)
+            prepared = web.staff_sign_in(port, STAFF_USER, instance.staff_password, uri, prefix)
+            return Endpoint(QUEUE, f"{prefix}/staff/cases", cookie=prepared.cookie)
 
         # Filing runs last: the tips it adds would otherwise inflate the other figures.
         plan: list[Callable[[], Endpoint]] = [
-            lambda: Endpoint(HEALTH, "/healthz"),
-            lambda: Endpoint(LANDING, "/"),
+            lambda: Endpoint(HEALTH, f"{prefix}/healthz"),
+            lambda: Endpoint(LANDING, f"{prefix}/"),
             track,
-            lambda: Endpoint(STATS, "/stats.json"),
-            lambda: Endpoint(STATS_LAST, f"/stats.json?fy={last_fiscal_year()}"),
+            lambda: Endpoint(STATS, f"{prefix}/stats.json"),
+            lambda: Endpoint(STATS_LAST, f"{prefix}/stats.json?fy={last_fiscal_year()}"),
             queue,
             tips,
         ]
@@ -390,6 +399,10 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 
 def main() -> int:
+    if "--host" in sys.argv[1:]:  # a host of many organisations: bench/host.py
+        from bench.host import main as host_main
+
+        return host_main()
     settings = settings_from_env()
     bin_dir = preflight()
     signal.signal(signal.SIGTERM, _interrupt)

@@ -226,28 +226,28 @@ def _filled(form: Form, values: dict[str, str]) -> dict[str, str]:
     return data
 
 
-def prepare_tip(port: int) -> Prepared:
+def prepare_tip(port: int, prefix: str = "") -> Prepared:
     """A fresh visitor's session and an anonymous tip with a real CSRF token; posted once
     here to prove it files (303 to /receipt) before wrk posts it again and again."""
     visitor = Browser(port)
-    page = visitor.get("/tips/new").body
-    form = form_posting_to(page, "/tips/new", "/tips/new")
+    page = visitor.get(f"{prefix}/tips/new").body
+    form = form_posting_to(page, f"{prefix}/tips/new", f"{prefix}/tips/new")
     data = _filled(form, TIP)
     cookie = visitor.cookie_header()
     trial = Browser(port, dict(visitor.cookies))
-    response = trial.post("/tips/new", form, data)
+    response = trial.post(f"{prefix}/tips/new", form, data)
     if not response.location.endswith("/receipt"):
         raise BenchSetupError(f"a tip was filed but sent to {response.location!r}")
     return Prepared(cookie, *encode(form, data))
 
 
-def file_complaint(port: int) -> tuple[str, str]:
+def file_complaint(port: int, prefix: str = "") -> tuple[str, str]:
     """Files one complaint through the form and reads the receipt: (reference, code)."""
     visitor = Browser(port)
-    page = visitor.get("/complaints/new").body
-    form = form_posting_to(page, "/complaints/new", "/complaints/new")
-    visitor.post("/complaints/new", form, _filled(form, COMPLAINT))
-    receipt = visitor.get("/receipt").body
+    page = visitor.get(f"{prefix}/complaints/new").body
+    form = form_posting_to(page, f"{prefix}/complaints/new", f"{prefix}/complaints/new")
+    visitor.post(f"{prefix}/complaints/new", form, _filled(form, COMPLAINT))
+    receipt = visitor.get(f"{prefix}/receipt").body
     code = CODE_PATTERN.search(receipt)
     reference = REFERENCE_PATTERN.search(receipt)
     if not (code and reference):
@@ -255,14 +255,14 @@ def file_complaint(port: int) -> tuple[str, str]:
     return reference.group(1).strip(), code.group(1).replace(" ", "")
 
 
-def prepare_track(port: int, code: str) -> Prepared:
+def prepare_track(port: int, code: str, prefix: str = "") -> Prepared:
     """A visitor's session with a CSRF token from GET /track, and the code to post."""
     visitor = Browser(port)
-    page = visitor.get("/track").body
-    form = form_posting_to(page, "/track", "/track")
+    page = visitor.get(f"{prefix}/track").body
+    form = form_posting_to(page, f"{prefix}/track", f"{prefix}/track")
     data = {**form.inputs, "code": code}
     cookie = visitor.cookie_header()
-    response = Browser(port, dict(visitor.cookies)).post("/track", form, data, expect=200)
+    response = Browser(port, dict(visitor.cookies)).post(f"{prefix}/track", form, data, expect=200)
     if 'id="case-status"' not in response.body:
         raise BenchSetupError("POST /track with the code showed no #case-status")
     return Prepared(cookie, *encode(form, data))
@@ -276,21 +276,23 @@ def totp_secret(provisioning_uri: str) -> str:
     return secrets[0]
 
 
-def staff_sign_in(port: int, username: str, password: str, provisioning_uri: str) -> Prepared:
+def staff_sign_in(
+    port: int, username: str, password: str, provisioning_uri: str, prefix: str = ""
+) -> Prepared:
     """Password, then the TOTP code (enrolment on first sign-in), as a person would;
     returns the signed-in session, checked on GET /staff/cases."""
     import pyotp
 
     staff = Browser(port)
-    page = staff.get("/staff/login").body
-    form = form_posting_to(page, "/staff/login", "/staff/login")
+    page = staff.get(f"{prefix}/staff/login").body
+    form = form_posting_to(page, f"{prefix}/staff/login", f"{prefix}/staff/login")
     data = {**form.inputs, "username": username, "password": password}
-    step = urlsplit(staff.post("/staff/login", form, data).location).path
+    step = urlsplit(staff.post(f"{prefix}/staff/login", form, data).location).path
     page = staff.get(step).body
     form = form_posting_to(page, step, step)
     code = pyotp.TOTP(totp_secret(provisioning_uri)).now()
     staff.post(step, form, {**form.inputs, "otp": code})
-    queue = staff.get("/staff/cases").body
+    queue = staff.get(f"{prefix}/staff/cases").body
     if "/staff/cases/" not in queue:
         raise BenchSetupError("the signed-in queue at /staff/cases links no case")
     return Prepared(staff.cookie_header())

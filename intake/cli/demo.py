@@ -13,7 +13,7 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import current_app
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 # Development only, like the demo logins: the codes of a few demo cases to try on /track.
 DEV_CODES_FILE = "DEVELOPMENT-demo-codes.txt"
 CASES_PER_MONTH = 42  # the default: about 500 cases a year, a busy municipality
+HOST_SEED = 1  # a demo host's default seed: the same organisations on every run
 MESSAGES = {
     Problem.NO_REFERENCE_DATA: "no active departments or categories: run `intake init` first",
     Problem.IDENTITY_UNAVAILABLE: "there is no identity key yet: run `intake init` first",
@@ -107,6 +108,11 @@ def _report(result: LoadResult, environment: str) -> None:
 @click.option(
     "--allow-production", is_flag=True, help="Load into a production instance (benchmarks)."
 )
+@click.option(
+    "--orgs",
+    type=click.IntRange(min=1, max=100_000),
+    help="Build a demo host: this many organisations, the cases spread over them.",
+)
 @with_appcontext
 def demo_data_command(
     cases: int | None,
@@ -115,6 +121,7 @@ def demo_data_command(
     force: bool,
     workers: int | None,
     allow_production: bool,
+    orgs: int | None,
 ) -> None:
     """Fill the database with realistic demo cases, encrypted like real ones."""
     from intake.demo import data as demo_data
@@ -134,6 +141,10 @@ def demo_data_command(
                 f"{fiscal_year} is not a fiscal year between 2500 and {current}",
                 param_hint="--fy",
             )
+    if orgs is not None:
+        years = tuple(fiscal_years) or demo_data.default_fiscal_years(now)
+        _build_host(orgs, cases, years, seed, workers, now, environment)
+        return
     existing = demo_data.case_count(db.session)
     db.session.rollback()
     if existing and not force:
@@ -166,6 +177,70 @@ def demo_data_command(
         db.session.rollback()
         raise click.ClickException(MESSAGES.get(error.code) or in_english(error.code)) from error
     _report(result, environment)
+
+
+def _host_passphrase(environment: str) -> str:
+    """The demo custodians' passphrase: outside production the first custodian's
+    development passphrase (kept in the instance folder, shown by `make run`); in
+    production (a benchmark) a random one that is never shown, so nobody opens a tip."""
+    from intake.services import setup
+
+    if environment == "production":
+        return setup.development_passphrase()
+    instance = Path(current_app.instance_path)
+    saved = setup.saved_development_passphrase(instance)
+    if saved is None:
+        saved = setup.development_passphrase()
+        setup.save_development_passphrase(instance, saved)
+    return saved
+
+
+def _bar(label: str, length: int) -> Any:
+    return click.progressbar(length=length, label=label, show_pos=True)
+
+
+def _build_host(
+    orgs: int,
+    cases: int | None,
+    fiscal_years: tuple[int, ...],
+    seed: int | None,
+    workers: int | None,
+    now: datetime,
+    environment: str,
+) -> None:
+    """`demo-data --orgs N`: a demo host; a second run with the same numbers finishes an
+    interrupted one and adds nothing to a finished one."""
+    from intake.demo.host_load import CASES_PER_ORGANISATION, load_host
+
+    cases = orgs * CASES_PER_ORGANISATION if cases is None else cases
+    seed = HOST_SEED if seed is None else seed  # fixed, so a second run continues the first
+    workers = workers or min(4, os.cpu_count() or 1)
+    click.echo(f"demo host: {orgs} organisations, {cases} cases (seed {seed})")
+    try:
+        result = load_host(
+            db.session,
+            current_keyring(),
+            organisations=orgs,
+            cases=cases,
+            fiscal_years=fiscal_years,
+            seed=seed,
+            now=now,
+            passphrase=_host_passphrase(environment),
+            workers=workers,
+            say=click.echo,
+            bar=_bar,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(MESSAGES.get(error.code) or in_english(error.code)) from error
+    slug, biggest = result.biggest
+    rate = result.cases / result.seconds_cases if result.seconds_cases else 0.0
+    click.echo(
+        f"{result.cases} cases for {result.loaded_organisations} organisations in "
+        f"{result.seconds_cases:.1f} s ({rate:,.0f} cases/s); "
+        f"{result.skipped_organisations} held cases already and were left as they were; "
+        f"the biggest share: {slug} ({biggest} cases)"
+    )
 
 
 COMMANDS = (demo_data_command,)

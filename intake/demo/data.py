@@ -222,6 +222,7 @@ def load(
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_CASES,
     workers: int = 1,
+    analyze: bool = True,
 ) -> LoadResult:
     """Add ``cases`` demo cases received over ``fiscal_years`` (up to ``now``).
 
@@ -268,8 +269,10 @@ def load(
         session.rollback()
         raise
     # A bulk load leaves the planner's statistics about an empty table: queries would
-    # be planned for a few hundred rows until autovacuum caught up.
-    session.execute(sa.text("ANALYZE"))
-    session.commit()
+    # be planned for a few hundred rows until autovacuum caught up. A host's loader
+    # analyses once after all its organisations instead.
+    if analyze:
+        session.execute(sa.text("ANALYZE"))
+        session.commit()
     result.seconds = time.perf_counter() - started
     return result
