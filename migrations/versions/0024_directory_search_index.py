@@ -1,7 +1,7 @@
 """directory search index
 
-Revision ID: 0026
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 
 The directory's search (``search_key LIKE '%term%'``) read every organisation: on
 PostgreSQL a trigram GIN index (pg_trgm) answers it from the index instead. SQLite gets a
@@ -10,8 +10,8 @@ plain index of the same name, as the models declare it.
 
 from alembic import op
 
-revision = "0026"
-down_revision = "0021"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
