@@ -65,3 +65,11 @@ def previous_instance(tmp_path: Path, postgres: Any, name: str = "previous") -> 
 def previous_archive(postgres: Any) -> Path:
     """The backup archive the previous version's `intake backup` made of the same data."""
     return engine_folder(postgres) / "backup.intake"
+
+
+def counts_since(tables: dict[str, list[Any]], before: dict[str, int]) -> dict[str, int]:
+    """Row counts of the tables the previous version had; a table added since must be
+    empty (asserted here)."""
+    added = {name: len(rows) for name, rows in tables.items() if name not in before}
+    assert not any(added.values()), added
+    return {name: len(rows) for name, rows in tables.items() if name in before}
