@@ -259,7 +259,9 @@ def healthz() -> ResponseReturnValue:
 def set_language(code: str) -> Response:
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    target = safe_next(request.args.get("next"))
+    # ``next`` is a path within the pages the link was on: on an organisation's pages
+    # under /o/<slug>, within that organisation, not at the host's root.
+    target = request.script_root + safe_next(request.args.get("next"))
     response = make_response(redirect(target, code=303))
     response.set_cookie(
         LANG_COOKIE,

@@ -1,0 +1,40 @@
+"""Links on a host of several organisations lead where the page they are on belongs: an
+organisation's pages to that organisation, an unknown organisation's address to the
+host."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.support.organisations import add_organisation
+
+SECOND = "second"
+LINKS = re.compile(r'(?:href|src)="(/[^"]*)"')
+
+
+def test_switching_language_on_an_organisations_page_stays_on_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+    page = client.get(f"/o/{SECOND}/track").get_data(as_text=True)
+    switch = next(link for link in LINKS.findall(page) if "/lang/en" in link)
+
+    switched = client.get(switch.replace("&amp;", "&"))
+
+    assert switched.status_code == 303
+    assert switched.headers["Location"] == f"/o/{SECOND}/track"
+    assert switched.headers["Set-Cookie"].startswith("lang=en")
+
+
+def test_a_one_organisation_installation_switches_language_at_the_root(
+    client: FlaskClient,
+) -> None:
+    switched = client.get("/lang/en", query_string={"next": "/track"})
+    assert switched.headers["Location"] == "/track"
+    # a target off the site still leads home
+    assert (
+        client.get("/lang/en", query_string={"next": "//evil.example"}).headers["Location"] == "/"
+    )
