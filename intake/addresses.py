@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 
 from intake.extensions import db
@@ -88,12 +89,23 @@ def _addressed_organisation() -> Organisation | None:
     if slug is not None:
         found = organisations.by_slug(db.session, slug)
         if found is None:
+            _answer_from_the_host_root()
             abort(404)
         return found
     first_two = organisations.first_two(db.session)
     if len(first_two) == 1:
         return first_two[0]
     return organisations.by_hostname(db.session, request.host.split(":")[0])
+
+
+def _answer_from_the_host_root() -> None:
+    """An address no organisation has is answered by the host: the links of its "not
+    found" page (home, stylesheet, language) must lead to the host's root, not deeper
+    into the address that does not exist."""
+    environ = request.environ
+    environ["SCRIPT_NAME"] = environ["SCRIPT_NAME"].removesuffix(f"/o/{environ[SLUG_KEY]}")
+    request.root_path = environ["SCRIPT_NAME"]
+    request_ctx.url_adapter = current_app.create_url_adapter(request)
 
 
 def organisation_home(organisation: Organisation) -> str:

@@ -38,3 +38,20 @@ def test_a_one_organisation_installation_switches_language_at_the_root(
     assert (
         client.get("/lang/en", query_string={"next": "//evil.example"}).headers["Location"] == "/"
     )
+
+
+def test_an_unknown_organisations_address_is_answered_from_the_host_root(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+
+    missing = client.get("/o/nobody/track")
+
+    assert missing.status_code == 404
+    links = LINKS.findall(missing.get_data(as_text=True))
+    assert "/static/intake.css" in links and "/" in links
+    assert not [link for link in links if link.startswith("/o/nobody")]
+    # the organisation that exists keeps its own prefix
+    assert "/o/second/static/intake.css" in LINKS.findall(
+        client.get(f"/o/{SECOND}/track").get_data(as_text=True)
+    )
