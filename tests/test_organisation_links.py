@@ -9,6 +9,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.builders import complaint_form
 from tests.support.organisations import add_organisation
 
 SECOND = "second"
@@ -55,3 +56,22 @@ def test_an_unknown_organisations_address_is_answered_from_the_host_root(
     assert "/o/second/static/intake.css" in LINKS.findall(
         client.get(f"/o/{SECOND}/track").get_data(as_text=True)
     )
+
+
+def test_a_receipt_is_shown_only_by_the_organisation_it_was_filed_at(
+    app: Flask, client: FlaskClient
+) -> None:
+    # Given a complaint just filed at the second organisation, its receipt not yet read
+    add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+    filed = client.post(f"/o/{SECOND}/complaints/new", data=complaint_form())
+    assert filed.status_code == 303
+
+    # When the same browser opens the first organisation's receipt page
+    elsewhere = client.get("/o/main/receipt")
+
+    # Then it shows nothing (the session cookie is the host's, the receipt is not)
+    assert elsewhere.status_code == 410
+    assert 'id="tracking-code"' not in elsewhere.get_data(as_text=True)
+    # ...and the receipt is still there at its own organisation's page
+    own = client.get(f"/o/{SECOND}/receipt")
+    assert own.status_code == 200 and 'id="tracking-code"' in own.get_data(as_text=True)
