@@ -75,3 +75,14 @@ def test_a_receipt_is_shown_only_by_the_organisation_it_was_filed_at(
     # ...and the receipt is still there at its own organisation's page
     own = client.get(f"/o/{SECOND}/receipt")
     assert own.status_code == 200 and 'id="tracking-code"' in own.get_data(as_text=True)
+
+
+def test_the_receipt_says_to_follow_the_case_at_its_own_organisations_address(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+    filed = client.post(f"/o/{SECOND}/complaints/new", data=complaint_form())
+    receipt = client.get(filed.headers["Location"]).get_data(as_text=True)
+
+    base = app.config["INTAKE_BASE_URL"]
+    assert f"{base}/o/{SECOND}/track" in receipt

@@ -26,6 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake import deadlines, pdf, thaidate, thaidigits
+from intake.addresses import request_organisation
 from intake.cache import RenderOnce
 from intake.extensions import Model, db, limiter
 from intake.i18n import current_language
@@ -33,6 +34,7 @@ from intake.local_names import in_language
 from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public.blueprint import bp
 from intake.public.guide_text import PDF_UNAVAILABLE, STEPS
+from intake.services import organisations
 from intake.services.organisation_settings import is_https_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation
 from intake.services.stats import SATISFACTION_TARGET
@@ -71,10 +73,14 @@ def _in_reader_language(organisation: Organisation) -> dict[str, str]:
 
 
 def public_url(endpoint: str) -> str:
-    """The address of one of our pages as the organisation publishes it (INTAKE_BASE_URL),
-    whatever host the current request came in on."""
+    """The address of one of our pages as the organisation publishes it (its own host
+    name, or INTAKE_BASE_URL with its /o/<slug> prefix on a host of several), whatever
+    host the current request came in on."""
     base = str(current_app.config["INTAKE_BASE_URL"])
     path = current_app.url_map.bind(urlsplit(base).netloc or "localhost").build(endpoint)
+    organisation = request_organisation()
+    if organisation is not None:
+        base = organisations.base_url(db.session, organisation, base)
     return base + path
 
 
