@@ -34,7 +34,6 @@ from tests.support.browser import (
     submit,
 )
 from tests.support.browser_axe import BLOCKING
-from tests.support.browser_axe import open_page as open_page_with_javascript
 from tests.support.browser_organisations import (
     Filed,
     HostedOrganisation,
@@ -42,6 +41,7 @@ from tests.support.browser_organisations import (
     ask_to_reveal,
     find_in_directory,
     handle,
+    host_pages_axe,
     pending_reveals,
     queue,
     read_identity,
@@ -238,30 +238,6 @@ def cross_over(page: Any, host: Host, case_path: str) -> dict[str, Any]:
     return seen
 
 
-def directory_axe(browser: Any, host: Host) -> dict[str, Any]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = open_page_with_javascript(browser)
-    results = {}
-    page.goto(host.server.at("/"))
-    results["browse"] = dict(Axe().run(page).response)
-    page.goto(host.server.at("/?q=" + host.second.searched_as))
-    results["found"] = dict(Axe().run(page).response)
-    screenshot(page, "organisations-00-directory")
-    # An address no organisation has: the host's own "not found", styled, leading home
-    network = NetworkLog().attach(page.context)
-    results["unknown_status"] = page.goto(host.server.at("/o/nobody/")).status
-    results["unknown"] = dict(Axe().run(page).response)
-    results["unknown_home"] = page.locator("a.brand").get_attribute("href")
-    results["unknown_broken"] = [
-        r.url
-        for r in network.responses
-        if r.request.resource_type != "document" and r.status >= 400
-    ]
-    page.context.close()
-    return results
-
-
 # ------------------------------------------------------------------------------- test
 
 
@@ -283,6 +259,10 @@ def test_two_organisations_file_track_handle_and_reveal_each_on_their_own(
         complaint, tips = filed["complaint"], {org.slug: filed[org.slug] for org in host.both}
         assert COMPLAINT_REFERENCE.fullmatch(complaint.reference), complaint
         assert all(TIP_REFERENCE.fullmatch(tip.reference) for tip in tips.values()), tips
+        # ...each receipt says to follow the case at its own organisation's address
+        base = host.server.app.config["INTAKE_BASE_URL"]
+        for organisation, receipt in ((second, complaint), (first, tips[first.slug])):
+            assert f"{base}{organisation.prefix}/track" in receipt.follow_at, receipt
         # ...each organisation numbers its own: both tips are their year's first
         assert tips[first.slug].reference == tips[second.slug].reference
         assert seen["left"] == []
@@ -392,7 +372,7 @@ def test_two_organisations_file_track_handle_and_reveal_each_on_their_own(
         assert tips[first.slug].reference in crossed["still_signed_in"]["text"]
 
         # And the directory, browsing and found, passes the accessibility check
-        host_pages = run(directory_axe, browser, host)
+        host_pages = run(host_pages_axe, browser, host.server, host.second.searched_as)
         for name in ("browse", "found", "unknown"):
             assert _serious(host_pages[name]) == [], (name, _serious(host_pages[name]))
         # ...and an unknown organisation's address answers with the host's page

@@ -16,7 +16,8 @@ from intake.organisation_scope import work_for
 from intake.services.auth import change_password, reset_two_factor
 from intake.services.keyring import current_keyring
 from intake.services.users import find_user
-from tests.support.browser import LiveServer, submit
+from tests.support.browser import LiveServer, NetworkLog, screenshot, submit
+from tests.support.browser_axe import open_page as open_page_with_javascript
 from tests.support.browser_staff import act, offered, open_page
 from tests.support.custodian import CUSTODIAN, CUSTODIAN_PASSPHRASE
 from tests.support.organisations import working_for
@@ -81,6 +82,7 @@ def sign_in_at(
 class Filed:
     reference: str
     code: str
+    follow_at: str  # the receipt's "follow your case at ..." line
 
 
 def find_in_directory(page: Any, server: LiveServer, organisation: HostedOrganisation) -> list[str]:
@@ -101,6 +103,7 @@ def read_receipt(page: Any) -> Filed:
     return Filed(
         page.locator("#reference-number").inner_text().strip(),
         page.locator("#tracking-code").inner_text().strip(),
+        page.locator("#how-to-follow").inner_text(),
     )
 
 
@@ -188,3 +191,29 @@ def visit(page: Any, url: str) -> dict[str, Any]:
     """What a signed-in member of staff gets at a typed address."""
     response = page.goto(url)
     return {"status": response.status, "url": page.url, "text": page.locator("body").inner_text()}
+
+
+def host_pages_axe(browser: Any, server: LiveServer, search: str) -> dict[str, Any]:
+    """axe on the host's own pages: the directory (browsing, and a search's results) and
+    the "not found" of an address no organisation has, with what that page loaded."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page_with_javascript(browser)
+    results: dict[str, Any] = {}
+    page.goto(server.at("/"))
+    results["browse"] = dict(Axe().run(page).response)
+    page.goto(server.at("/?q=" + search))
+    results["found"] = dict(Axe().run(page).response)
+    screenshot(page, "organisations-00-directory")
+    # An address no organisation has: the host's own "not found", styled, leading home
+    network = NetworkLog().attach(page.context)
+    results["unknown_status"] = page.goto(server.at("/o/nobody/")).status
+    results["unknown"] = dict(Axe().run(page).response)
+    results["unknown_home"] = page.locator("a.brand").get_attribute("href")
+    results["unknown_broken"] = [
+        r.url
+        for r in network.responses
+        if r.request.resource_type != "document" and r.status >= 400
+    ]
+    page.context.close()
+    return results
