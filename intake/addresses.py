@@ -108,6 +108,17 @@ def _answer_from_the_host_root() -> None:
     request_ctx.url_adapter = current_app.create_url_adapter(request)
 
 
+def published_base_url() -> str:
+    """INTAKE_BASE_URL as the request's organisation publishes it, for links that leave
+    the browser (receipts, slips, PDFs, enrolment links): its own host name, or the
+    host's address under /o/<slug> on a host of several."""
+    host_base = str(current_app.config["INTAKE_BASE_URL"])
+    organisation = request_organisation()
+    if organisation is None:
+        return host_base
+    return organisations.base_url(db.session, organisation, host_base)
+
+
 def organisation_home(organisation: Organisation) -> str:
     """The link to an organisation's front page, from the host's pages."""
     if organisation.hostname:

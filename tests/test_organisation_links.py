@@ -5,12 +5,16 @@ host."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from intake.models import Role
 from tests.support.builders import complaint_form
-from tests.support.organisations import add_organisation
+from tests.support.enrol import link_on_page
+from tests.support.organisations import add_organisation, working_for
+from tests.support.staff import make_staff, sign_in
 
 SECOND = "second"
 LINKS = re.compile(r'(?:href|src)="(/[^"]*)"')
@@ -86,3 +90,25 @@ def test_the_receipt_says_to_follow_the_case_at_its_own_organisations_address(
 
     base = app.config["INTAKE_BASE_URL"]
     assert f"{base}/o/{SECOND}/track" in receipt
+
+
+def test_an_enrolment_link_opens_the_organisations_own_enrolment_page(app: Flask) -> None:
+    # Given the administrator of the second organisation, signed in at its address
+    second = add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+    with working_for(app, second):
+        make_staff(app, "admin1", Role.ADMIN)
+        admin = sign_in(app, "admin1", prefix=f"/o/{SECOND}")
+
+    # When they create an account and read its one-time link
+    created = admin.post(
+        f"/o/{SECOND}/staff/admin/users/new",
+        data={"username": "somchai.j", "display_name": "สมชาย ใจดี", "role": "legal"},
+    )
+    assert created.status_code == 303, created.get_data(as_text=True)[:800]
+    url = link_on_page(admin.get(created.headers["Location"]).get_data(as_text=True))
+
+    # Then the link is the organisation's, and it opens its enrolment page
+    assert url.startswith(f"{app.config['INTAKE_BASE_URL']}/o/{SECOND}/staff/enrol?token=")
+    parts = urlsplit(url)
+    opened = app.test_client().get(f"{parts.path}?{parts.query}")
+    assert opened.headers["Location"].endswith(f"/o/{SECOND}/staff/enrol"), opened.headers

@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from intake import deadlines, pdf, thaidate, thaidigits
-from intake.addresses import request_organisation
+from intake.addresses import published_base_url
 from intake.cache import RenderOnce
 from intake.extensions import Model, db, limiter
 from intake.i18n import current_language
@@ -34,7 +34,6 @@ from intake.local_names import in_language
 from intake.models import CaseKind, Channel, Organisation, Role
 from intake.public.blueprint import bp
 from intake.public.guide_text import PDF_UNAVAILABLE, STEPS
-from intake.services import organisations
 from intake.services.organisation_settings import is_https_url
 from intake.services.settings import categories_for, extra_holidays, get_organisation
 from intake.services.stats import SATISFACTION_TARGET
@@ -78,10 +77,7 @@ def public_url(endpoint: str) -> str:
     host the current request came in on."""
     base = str(current_app.config["INTAKE_BASE_URL"])
     path = current_app.url_map.bind(urlsplit(base).netloc or "localhost").build(endpoint)
-    organisation = request_organisation()
-    if organisation is not None:
-        base = organisations.base_url(db.session, organisation, base)
-    return base + path
+    return published_base_url() + path
 
 
 def _columns(row: Model) -> list[tuple[str, Any]]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake import thaidate
+from intake.addresses import published_base_url
 from intake.deadlines import CountingMode
 from intake.extensions import db
 from intake.models import Role, User
@@ -124,7 +125,7 @@ def admin_user_link(user_id: int) -> ResponseReturnValue:
     password or a two-factor secret: those the person makes through the link."""
     user = _user_or_404(user_id)
     link = users_service.open_link(current_keyring(), session.pop(LINK_KEY, ""), user)
-    url = link.url(current_app.config["INTAKE_BASE_URL"]) if link else None
+    url = link.url(published_base_url()) if link else None
     return render_template(
         "staff/admin/user_link.html",
         user=user,
