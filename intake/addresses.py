@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 
 from intake.extensions import db
@@ -86,6 +87,7 @@ def _addressed_organisation() -> Organisation | None:
     if slug is not None:
         found = organisations.by_slug(db.session, slug)
         if found is None:
+            _answer_from_the_host_root()
             abort(404)
         return found
     first_two = organisations.first_two(db.session)
@@ -103,6 +105,26 @@ def organisation_tracking_page(organisation: Organisation) -> str:
     if here is not None and root.endswith(f"/o/{here.slug}"):
         root = root.removesuffix(f"/o/{here.slug}")
     return f"{root}/o/{organisation.slug}/track"
+
+
+def _answer_from_the_host_root() -> None:
+    """An address no organisation has is answered by the host: the links of its "not
+    found" page (home, stylesheet, language) must lead to the host's root, not deeper
+    into the address that does not exist."""
+    environ = request.environ
+    environ["SCRIPT_NAME"] = environ["SCRIPT_NAME"].removesuffix(f"/o/{environ[SLUG_KEY]}")
+    request.root_path = environ["SCRIPT_NAME"]
+    request_ctx.url_adapter = current_app.create_url_adapter(request)
+
+
+def published_base_url() -> str:
+    """INTAKE_BASE_URL as the request's organisation publishes it, for links that leave
+    the browser (receipts, slips, PDFs, enrolment links): its own host name, or the
+    host's address under /o/<slug> on a host of several."""
+    host_base = str(current_app.config["INTAKE_BASE_URL"])
+    if request_organisation() is None:
+        return host_base
+    return organisations.current_base_url(db.session, host_base)
 
 
 def organisation_home(organisation: Organisation) -> str:

@@ -21,7 +21,9 @@ from flask.typing import ResponseReturnValue
 from wtforms import HiddenField
 
 from intake import tracking
+from intake.extensions import db
 from intake.models import CaseKind
+from intake.organisation_scope import working_organisation
 from intake.public.blueprint import bp
 from intake.public.forms import PublicForm
 from intake.public.guide import public_url
@@ -96,7 +98,7 @@ def receipt_slip() -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(410)
     receipt = kept_receipt(session.get(SESSION_KEY), form.slip.data or "", datetime.now(UTC))
-    if receipt is None:
+    if receipt is None or receipt.get("organisation") != working_organisation(db.session):
         session.pop(SESSION_KEY, None)
         abort(410)
     text = render_template("public/receipt_slip.txt", **slip_context(receipt))

@@ -29,6 +29,7 @@ from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language, current_local_name
 from intake.local_names import in_language, local_name
 from intake.models import AccusedRole, CaseKind, Organisation
+from intake.organisation_scope import working_organisation
 from intake.problem_messages import say
 from intake.problems import Problem
 from intake.public import receipt_slip
@@ -176,6 +177,8 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 "due_at": filed.due_at.isoformat(),
                 # Ids only: names and reports would not fit the session cookie.
                 "files": list(filed.attachment_ids),
+                # The session cookie is the whole host's: the receipt is this organisation's.
+                "organisation": working_organisation(db.session),
             }
             session[RECEIPT_KEY] = public_tokens.seal(current_keyring(), receipt, purpose="receipt")
             return redirect(url_for("public.receipt"), code=303)
@@ -221,8 +224,10 @@ def new_tip() -> ResponseReturnValue:
 
 @bp.get("/receipt")
 def receipt() -> ResponseReturnValue:
-    token = session.pop(RECEIPT_KEY, None)
-    data = public_tokens.opened(current_keyring(), token, purpose="receipt")
+    data = public_tokens.opened(current_keyring(), session.get(RECEIPT_KEY), purpose="receipt")
+    if data is not None and data.get("organisation") != working_organisation(db.session):
+        abort(410)  # filed at another organisation of the host: left for its own page
+    session.pop(RECEIPT_KEY, None)
     if data is None:
         abort(410)
     # Shown once: an older copy of the cookie that still holds the receipt shows nothing.
@@ -259,7 +264,9 @@ def healthz() -> ResponseReturnValue:
 def set_language(code: str) -> Response:
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    target = safe_next(request.args.get("next"))
+    # ``next`` is a path within the pages the link was on: on an organisation's pages
+    # under /o/<slug>, within that organisation, not at the host's root.
+    target = request.script_root + safe_next(request.args.get("next"))
     response = make_response(redirect(target, code=303))
     response.set_cookie(
         LANG_COOKIE,

@@ -22,11 +22,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from intake import crypto, mail, workflow
-from intake.models import Case, CaseKind
+from intake.models import Case, CaseKind, Organisation
 from intake.problems import Problem
-from intake.services import DbSession, ServiceError
+from intake.services import DbSession, ServiceError, organisations
 from intake.services.audit import ACTOR_PUBLIC, record
-from intake.services.organisations import current_base_url
 
 START, STOP = "start", "stop"
 
@@ -58,6 +57,15 @@ def _recipient(keyring: crypto.Keyring, case: Case) -> str:
     return _contact_email(keyring, case)
 
 
+def _track_url(session: DbSession, case: Case) -> str:
+    """The tracking page of the case's own organisation (on a host of several, under its
+    /o/<slug> prefix or at its own host name)."""
+    host_base = str(current_app.config["INTAKE_BASE_URL"])
+    organisation = session.get(Organisation, case.organisation_id)
+    base = organisations.base_url(session, organisation, host_base) if organisation else host_base
+    return f"{base}/track"
+
+
 def notify_complainant(
     session: DbSession, keyring: crypto.Keyring, case: Case, now: datetime
 ) -> bool:
@@ -65,7 +73,7 @@ def notify_complainant(
     address = _recipient(keyring, case)
     if not address:
         return False
-    track_url = f"{current_base_url(session, current_app.config['INTAKE_BASE_URL'])}/track"
+    track_url = _track_url(session, case)
     with force_locale("th"):
         subject = _("มีความคืบหน้าเรื่องที่ท่านแจ้งไว้")
         body = "\n".join(

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from intake import crypto, deadlines, mail, thaidate
-from intake.models import Case, CaseKind, ReminderSent, Role, User
-from intake.services import DbSession, audit
+from intake.models import Case, CaseKind, Organisation, ReminderSent, Role, User
+from intake.services import DbSession, audit, organisations
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.settings import get_organisation
 from intake.services.visibility import excluded_user_ids
@@ -119,6 +119,14 @@ class ReminderRun:
     without_address: list[str]
 
 
+def _staff_base_url(session: DbSession, user: User, host_base_url: str) -> str:
+    """The links lead to the staff pages of the person's own organisation."""
+    organisation = session.get(Organisation, user.organisation_id)
+    if organisation is None:
+        return host_base_url
+    return organisations.base_url(session, organisation, host_base_url)
+
+
 def send(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -145,7 +153,7 @@ def send(
         if not digest.user.email:
             without.append(digest.user.username)
             continue
-        subject, body = _mail_text(digest, base_url, now)
+        subject, body = _mail_text(digest, _staff_base_url(session, digest.user, base_url), now)
         mail.queue(
             session, keyring, f"reminder.{digest.kind}", digest.user.email, subject, body, now
         )

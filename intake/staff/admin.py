@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from intake import thaidate
+from intake.addresses import published_base_url
 from intake.deadlines import CountingMode
 from intake.extensions import db
 from intake.models import Role, User
@@ -26,7 +27,6 @@ from intake.problems import Problem
 from intake.services import ServiceError, enrolment, organisation_settings
 from intake.services import admin_users as users_service
 from intake.services.keyring import current_keyring
-from intake.services.organisations import current_base_url
 from intake.staff.admin_forms import (
     DEPARTMENT_REQUIRED,
     ConfirmForm,
@@ -125,8 +125,7 @@ def admin_user_link(user_id: int) -> ResponseReturnValue:
     password or a two-factor secret: those the person makes through the link."""
     user = _user_or_404(user_id)
     link = users_service.open_link(current_keyring(), session.pop(LINK_KEY, ""), user)
-    base = current_base_url(db.session, current_app.config["INTAKE_BASE_URL"])
-    url = link.url(base) if link else None
+    url = link.url(published_base_url()) if link else None
     return render_template(
         "staff/admin/user_link.html",
         user=user,
