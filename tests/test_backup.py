@@ -288,7 +288,7 @@ def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
     # Given an archive taken by the previous version (its schema one revision back)
     source, codes = _source(tmp_path, postgres)
     with source.app_context():
-        downgrade(revision="-1")
+        downgrade(revision="0020")  # the last single-organisation schema
         with db.engine.connect() as connection:
             older = MigrationContext.configure(connection).get_current_revision()
         db.engine.dispose()
