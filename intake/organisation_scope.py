@@ -203,4 +203,8 @@ def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
             stamped = True
     changed = (*session.new, *session.dirty, *session.deleted)
     if stamped or any(isinstance(row, OrganisationOwned) for row in changed):
-        _keep_the_database_told(session, working_organisation(session))
+        try:
+            organisation_id = working_organisation(session)
+        except OrganisationNotChosen:
+            return  # rows read host-wide: the database lets through only what it may
+        _keep_the_database_told(session, organisation_id)
