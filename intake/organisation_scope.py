@@ -26,6 +26,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Executable
 
+from intake import row_security
 from intake.models.organisation import Organisation
 from intake.models.ownership import OrganisationOwned
 
@@ -61,6 +62,8 @@ def work_for(session: Any, organisation_id: int) -> None:
     """From now on ``session`` reads and writes the rows of this organisation only."""
     session.info[CHOSEN] = organisation_id
     session.info.pop("intake.organisation", None)  # settings.get_organisation's copy
+    if row_security.in_transaction(session) and row_security.applies(session.connection()):
+        row_security.keep_told(session.info, session.connection(), organisation_id)
 
 
 def work_for_by_default(app: Flask, organisation_id: int | None) -> None:
@@ -82,11 +85,17 @@ def host_wide(statement: StatementT) -> StatementT:
     return statement.execution_options(**{HOST_WIDE: True})
 
 
-def _organisations(session: Any) -> tuple[int, ...]:
+def _organisations(session: Any, connection: Any = None) -> tuple[int, ...]:
     """Up to two organisation ids: enough to tell none, one and several apart. Asked once
-    per session."""
+    per session (on ``connection`` when a transaction is just beginning on it)."""
     if _ONLY not in session.info:
-        session.info[_ONLY] = tuple(session.scalars(host_wide(select(Organisation.id).limit(2))))
+        query = select(Organisation.id).limit(2)
+        found = (
+            connection.scalars(query)
+            if connection is not None
+            else session.scalars(host_wide(query))
+        )
+        session.info[_ONLY] = tuple(found)
     return tuple(session.info[_ONLY])
 
 
@@ -121,20 +130,46 @@ def forget_only_organisation(session: Any) -> None:
     session.info.pop(_ONLY, None)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _keep_to_organisation(state: ORMExecuteState) -> None:
-    if state.execution_options.get(HOST_WIDE):
+@event.listens_for(Session, "after_begin")
+def _tell_the_database(session: Session, _transaction: Any, connection: Any) -> None:
+    """Row-level security: each transaction names the organisation it works for."""
+    if not row_security.applies(connection):
         return
+    chosen = chosen_organisation(session)
+    if chosen is None:
+        found = _organisations(session, connection)
+        chosen = found[0] if len(found) == 1 else None  # several, none chosen: nothing
+    row_security.tell_at_begin(session.info, connection, chosen)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_what_was_told(session: Session, _transaction: Any) -> None:
+    row_security.forget_told(session.info)
+
+
+def _keep_the_database_told(session: Session, organisation_id: int | None) -> None:
+    connection = session.connection()
+    if row_security.applies(connection):
+        row_security.keep_told(session.info, connection, organisation_id)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _keep_to_organisation(state: ORMExecuteState) -> Any:
+    if state.execution_options.get(HOST_WIDE):
+        if row_security.applies(state.session.connection()):
+            return row_security.run_host_wide(state)
+        return None
     if state.is_insert:
         _stamp_bulk_insert(state)
-        return
+        return None
     if not (state.is_select or state.is_update or state.is_delete):
-        return
+        return None
     if state.is_select and (state.is_column_load or state.is_relationship_load):
-        return  # the criteria travel with the statement that loaded the row
-    if not _Switch.application_scoping:
-        return
+        return None  # the criteria travel with the statement that loaded the row
     organisation_id = working_organisation(state.session)
+    _keep_the_database_told(state.session, organisation_id)
+    if not _Switch.application_scoping:
+        return None
     state.statement = state.statement.options(
         with_loader_criteria(
             OrganisationOwned,
@@ -142,6 +177,7 @@ def _keep_to_organisation(state: ORMExecuteState) -> None:
             include_aliases=True,
         )
     )
+    return None
 
 
 def _stamp_bulk_insert(state: ORMExecuteState) -> None:
@@ -153,12 +189,22 @@ def _stamp_bulk_insert(state: ORMExecuteState) -> None:
     if not rows:
         return
     organisation_id = current_organisation_id(state.session)
+    _keep_the_database_told(state.session, organisation_id)
     listed: list[Any] = list(rows) if isinstance(rows, list) else [rows]
     state.parameters = [{"organisation_id": organisation_id, **row} for row in listed]
 
 
 @event.listens_for(Session, "before_flush")
 def _stamp_new_rows(session: Session, _context: Any, _instances: Any) -> None:
+    stamped = False  # and the database told which organisation the rows are for
     for row in session.new:
         if isinstance(row, OrganisationOwned) and row.organisation_id is None:
             row.organisation_id = current_organisation_id(session)
+            stamped = True
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if stamped or any(isinstance(row, OrganisationOwned) for row in changed):
+        try:
+            organisation_id = working_organisation(session)
+        except OrganisationNotChosen:
+            return  # rows read host-wide: the database lets through only what it may
+        _keep_the_database_told(session, organisation_id)

@@ -23,6 +23,7 @@ from intake import suppression
 from intake.extensions import db
 from intake.models import Case, CaseKind, CaseTally, Organisation, OrganisationType
 from intake.organisation_scope import host_wide
+from intake.row_security import open_every_organisation
 from intake.services import host_stats, satisfaction
 from intake.services.figures import Satisfaction
 from intake.services.keyring import current_keyring
@@ -364,6 +365,7 @@ def _many_organisations_with_tallies(app: Flask) -> None:
             for month in months
             for dimension, value in dimensions
         ]
+        open_every_organisation(db.session.connection())  # rows of many organisations
         db.session.execute(sa.insert(tallies_table), rows)
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE case_tallies"))

@@ -13,6 +13,7 @@ from flask_migrate import downgrade, upgrade
 
 from intake import create_app
 from intake.extensions import db
+from intake.row_security import open_every_organisation
 
 # Other connections, threads or processes read what these tests write.
 pytestmark = pytest.mark.commits
@@ -94,6 +95,7 @@ def test_upgrading_a_database_that_holds_cases(tmp_path: Path, postgres: Any) ->
         downgrade(revision="0002")
         upgrade()
         with db.engine.connect() as connection:
+            open_every_organisation(connection)  # the test reads every row
             count = connection.exec_driver_sql("SELECT count(*) FROM cases").scalar()
             events = connection.exec_driver_sql("SELECT count(*) FROM case_events").scalar()
         db.engine.dispose()
@@ -128,6 +130,7 @@ def test_photos_stored_before_every_type_was_cleaned_keep_saying_so(
         downgrade(revision="0010")
         upgrade()
         with db.engine.connect() as connection:
+            open_every_organisation(connection)  # the test reads every row
             rows = dict(
                 connection.exec_driver_sql("SELECT mime, metadata_report FROM attachments").all()
             )
@@ -176,6 +179,7 @@ def test_reveals_running_at_the_upgrade_to_sealed_reveals_end_and_are_wiped(
         # When the database is upgraded
         upgrade()
         with db.engine.connect() as connection:
+            open_every_organisation(connection)  # the test reads every row
             rows = connection.exec_driver_sql(
                 "SELECT status, revealed_sealed FROM reveal_requests"
             ).all()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.models import Department
+from intake.row_security import open_every_organisation
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("INTAKE_TEST_TIER") != "postgresql", reason="postgresql tier only"
@@ -29,6 +30,7 @@ def _add_department(app: Flask) -> int:
 
 def _seen_by_another_connection(app: Flask) -> int:
     with app.app_context(), db.engine.connect() as other:
+        open_every_organisation(other)  # past row-level security: any organisation's row
         query = select(func.count()).select_from(Department).where(Department.name_th == NAME)
         return int(other.execute(query).scalar_one())
 

@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from intake import tallies
 from intake.extensions import db
+from intake.row_security import host_wide_session
 
 
 @click.command("stats-check")
@@ -19,6 +20,11 @@ from intake.extensions import db
 @with_appcontext
 def stats_check_command(repair: bool) -> None:
     """Compare the statistics tallies with a recount; exit status 1 if they differ."""
+    with host_wide_session(db.session):  # every organisation's tallies and cases
+        _check(repair)
+
+
+def _check(repair: bool) -> None:
     connection = db.session.connection()
     kept, counted = tallies.stored(connection), tallies.recount(connection)
     differing = {key for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key)}

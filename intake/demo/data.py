@@ -174,13 +174,24 @@ def _insert(session: DbSession, table: sa.Table, rows: list[dict[str, Any]]) -> 
     from psycopg import sql
 
     columns = list(rows[0])
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+    # PostgreSQL refuses COPY into a table under row-level security: the rows go into a
+    # temporary table first, then one INSERT moves them (and the policy checks each).
+    target, staging = sql.Identifier(table.name), sql.Identifier(f"staging_{table.name}")
+    names = sql.SQL(", ").join(map(sql.Identifier, columns))
     raw: Any = connection.connection.driver_connection  # a psycopg connection
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([_plain(row[column]) for column in columns])
+    with raw.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DROP").format(
+                staging, target
+            )
+        )
+        with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+            for row in rows:
+                copy.write_row([_plain(row[column]) for column in columns])
+        cursor.execute(
+            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(target, names, names, staging)
+        )
+        cursor.execute(sql.SQL("TRUNCATE {}").format(staging))
 
 
 def _write(session: DbSession, drawn: Drawn, result: LoadResult) -> None:

@@ -52,6 +52,7 @@ from intake.models import (
 )
 from intake.organisation_scope import HOST_WIDE, forget_only_organisation, host_wide, work_for
 from intake.places.names import search_key
+from intake.row_security import host_wide_session
 from intake.services import DbSession
 from intake.services.identity import create_identity_key
 from intake.services.settings import DEFAULT_ORGANISATION
@@ -206,11 +207,13 @@ def add_organisations(
     existing = _existing(session)
     session.rollback()
     missing = [o for o in organisations if o.slug not in existing]
-    for start in range(0, len(missing), CHUNK):
-        chunk = missing[start : start + CHUNK]
-        existing.update(zip([o.slug for o in chunk], _found(session, chunk), strict=True))
-        session.commit()
-        progress(len(chunk))
+    # Each chunk writes rows of many organisations at once: past row-level security.
+    with host_wide_session(session):
+        for start in range(0, len(missing), CHUNK):
+            chunk = missing[start : start + CHUNK]
+            existing.update(zip([o.slug for o in chunk], _found(session, chunk), strict=True))
+            session.commit()
+            progress(len(chunk))
     forget_only_organisation(session)
     return existing
 

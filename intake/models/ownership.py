@@ -12,6 +12,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from intake import row_security
+from intake.extensions import Base
+
 
 def organisation_column(primary_key: bool = False) -> Mapped[int]:
     """The owning organisation: part of the key, or indexed on its own."""
@@ -24,3 +27,8 @@ class OrganisationOwned:
     """A row that belongs to one organisation."""
 
     organisation_id: Mapped[int] = organisation_column()
+
+
+# ``create_all`` (tests, a fresh development database) puts every owned table behind the
+# same row-level security policy as migration 0022 does.
+sa.event.listen(Base.metadata, "after_create", row_security.put_behind_the_wall)

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from intake import crypto, durable
 from intake.database import read_snapshot
+from intake.row_security import open_every_organisation
 from intake.services.backup_format import (
     ARCHIVE_FORMAT,
     ARCHIVE_VERSION,
@@ -106,6 +107,7 @@ def write_backup(
     with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=1, mtime=0) as packed:
         lines = LineWriter(packed)
         with read_snapshot(engine) as connection:
+            open_every_organisation(connection)  # the archive holds the whole host
             revision = _schema_revision(connection)
             specs = _table_specs(connection)
             lines.write(
@@ -178,6 +180,7 @@ def check_archive(archive: BinaryIO, keyring: crypto.Keyring) -> ArchiveSummary:
 
 def _check_empty(engine: Engine, uploads_dir: Path, revision: str) -> None:
     with engine.connect() as connection:
+        open_every_organisation(connection)  # any organisation's row makes it not empty
         tables = sa.inspect(connection).get_table_names()
         current = _current_revision(connection)
         if current is not None and current != revision:
@@ -261,6 +264,7 @@ def restore(
 
     try:
         with engine.begin() as connection:
+            open_every_organisation(connection)
             _check_schema(connection, specs)
             connection.execute(sa.table(SEEDED_TABLE).delete())
 

@@ -99,6 +99,20 @@ def database(current: str | None, head: str | None, error: str | None) -> Findin
     return Finding(OK, f"database reachable, at the latest revision ({head})")
 
 
+def database_role(role: str, bypasses: bool) -> Finding:
+    """PostgreSQL applies no row-level security to a superuser or a BYPASSRLS role: the
+    wall between organisations would be the application's alone."""
+    if not bypasses:
+        return Finding(OK, f"database role {role} is bound by row-level security")
+    return Finding(
+        FAIL,
+        f"database role {role} is a superuser or has BYPASSRLS: row-level security between "
+        "organisations is void",
+        f"connect as an ordinary role that owns the database (createuser {role} without "
+        f"--superuser, createdb -O {role}), or run: ALTER ROLE {role} NOSUPERUSER NOBYPASSRLS",
+    )
+
+
 def rate_limit_storage(enabled: bool, storage_uri: str, workers: int, error: str | None) -> Finding:
     if not enabled:
         return Finding(FAIL, "rate limits off", "unset RATELIMIT_ENABLED (benchmarks only)")
@@ -261,6 +275,19 @@ def probe_ntp() -> bool | None:
     return answer.stdout.strip() == "yes"
 
 
+def probe_database_role(engine: Any) -> tuple[str, bool] | None:
+    """(role name, whether it escapes row-level security); None where there is none."""
+    from sqlalchemy import text
+
+    from intake.row_security import bypasses_row_security
+
+    with engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            return None
+        role = str(connection.execute(text("SELECT current_user")).scalar_one())
+        return role, bypasses_row_security(connection)
+
+
 def gather(
     config: Mapping[str, Any],
     session: Any,
@@ -282,6 +309,9 @@ def gather(
     ]
     current, head, error, skew = _database_state(engine, migrations, now)
     findings.append(database(current, head, error))
+    role = probe_database_role(engine) if error is None else None
+    if role is not None:
+        findings.append(database_role(*role))
     storage = str(config.get("RATELIMIT_STORAGE_URI", ""))
     enabled = bool(config.get("RATELIMIT_ENABLED"))
     reach = probe_redis(storage) if enabled and not storage.startswith("memory://") else None

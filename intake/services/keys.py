@@ -38,6 +38,7 @@ import sqlalchemy as sa
 
 from intake import crypto, durable
 from intake.models import Attachment
+from intake.row_security import host_wide_session
 from intake.services import DbSession
 from intake.services.audit import ACTOR_SYSTEM, record
 from intake.services.ciphertext_scan import (
@@ -200,7 +201,9 @@ def rotate_content_key(
     with _exclusive(keys_dir):
         keyring = _keyring_on_disk(keyring, keys_dir)
         try:
-            return _rotate(session, keyring, keys_dir, uploads_dir, batch_size, progress)
+            # One keyring for the installation: every organisation's ciphertexts.
+            with host_wide_session(session):
+                return _rotate(session, keyring, keys_dir, uploads_dir, batch_size, progress)
         except BaseException:
             session.rollback()
             raise
@@ -319,9 +322,9 @@ def retire_old_keys(
             return []
         _wait_for_workers(keys_dir)
         try:
-            usage = scan(
-                session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=False
-            )
+            with host_wide_session(session):  # a key goes only when no organisation uses it
+                active = keyring.active_content_key
+                usage = scan(session, active, uploads_dir, batch_size, stop_at_first=False)
             if usage:
                 raise KeysStillInUse(usage.values, usage.files)
             retired = crypto.retire_content_keys(keyring, keep=set())
@@ -346,5 +349,8 @@ def missing_content_keys(
     session: DbSession, keyring: crypto.Keyring, uploads_dir: Path, *, batch_size: int = BATCH_SIZE
 ) -> set[str]:
     """Ids of content keys that some value or file is under but the key files lack."""
-    usage = scan(session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=False)
+    with host_wide_session(session):
+        usage = scan(
+            session, keyring.active_content_key, uploads_dir, batch_size, stop_at_first=False
+        )
     return (set(usage.values) | set(usage.files)) - set(keyring.content_keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from intake.models import AuditHead, Organisation, OrganisationType
 from intake.organisation_scope import current_organisation, forget_only_organisation, host_wide
@@ -25,8 +25,9 @@ def create_organisation(session: DbSession, *, slug: str, **fields: Any) -> Orga
     refresh_search_key(organisation)
     session.add(organisation)
     session.flush()
-    session.add(AuditHead(organisation_id=organisation.id, last_id=0, last_mac=""))
-    session.flush()
+    # Written for the new organisation, whichever one the session works for.
+    head = insert(AuditHead).values(organisation_id=organisation.id, last_id=0, last_mac="")
+    session.execute(host_wide(head))
     forget_only_organisation(session)
     return organisation
 

@@ -14,6 +14,7 @@ from flask import Flask
 
 from intake import create_app
 from intake.extensions import db
+from intake.row_security import open_every_organisation
 from tests.support.cli import run_intake
 
 ARCHIVE = re.compile(r"archive: (\S+) ")
@@ -63,6 +64,7 @@ def dump(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
         metadata = sa.MetaData()
         metadata.reflect(bind=db.engine)
         with db.engine.connect() as connection:
+            open_every_organisation(connection)  # every organisation's rows
             dump = {}
             for table in metadata.sorted_tables:
                 order = list(table.primary_key.columns) or list(table.columns)

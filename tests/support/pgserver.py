@@ -11,6 +11,11 @@ When running as root (CI containers) ``initdb``/``pg_ctl`` are run as the ``post
 OS user, since initdb refuses to run as root; otherwise they run as the current user.
 The cluster listens only on a unix socket in its own temp directory (no TCP port, so
 parallel clusters never collide), uses ``-A trust`` and disables fsync for speed.
+
+``create_database`` makes a database owned by, and a URL connecting as, an ordinary role
+(``APPLICATION_ROLE``: no superuser, no BYPASSRLS), as production does: PostgreSQL's
+row-level security does nothing for a superuser. ``url``, ``connect_kwargs`` and
+``execute`` stay the superuser's, for the cluster's own administration.
 """
 
 from __future__ import annotations
@@ -33,9 +38,11 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from psycopg import sql
 
-__all__ = ["PostgresServer", "find_pg_bin"]
+__all__ = ["APPLICATION_ROLE", "PostgresServer", "find_pg_bin"]
 
 _SUPERUSER = "postgres"
+# The application's own login: owns its databases, is bound by row-level security.
+APPLICATION_ROLE = "intake"
 _OS_USER_WHEN_ROOT = "postgres"
 # Unix socket paths are limited to ~107 bytes; ".s.PGSQL.NNNNN" needs 15 of them.
 _MAX_SOCKET_DIR_LEN = 80
@@ -134,6 +141,7 @@ class PostgresServer:
             self._initdb()
             self._configure()
             self._pg_ctl_start()
+            self._create_application_role()
         except BaseException:
             self.stop()
             raise
@@ -176,13 +184,17 @@ class PostgresServer:
 
     # ------------------------------------------------------------ databases
 
-    def url(self, dbname: str = "postgres") -> str:
+    def url(self, dbname: str = "postgres", user: str = _SUPERUSER) -> str:
         """SQLAlchemy URL (psycopg 3 driver) for ``dbname`` on this cluster."""
         if self.socket_dir is None:
             raise RuntimeError("PostgresServer not started")
         host = quote(str(self.socket_dir), safe="/")
         db = quote(dbname, safe="")
-        return f"postgresql+psycopg://{_SUPERUSER}@/{db}?host={host}&port={self.port}"
+        return f"postgresql+psycopg://{user}@/{db}?host={host}&port={self.port}"
+
+    def application_url(self, dbname: str) -> str:
+        """The URL the application uses: the ordinary role, bound by row-level security."""
+        return self.url(dbname, user=APPLICATION_ROLE)
 
     def connect_kwargs(self, dbname: str = "postgres") -> dict[str, Any]:
         """Keyword arguments for ``psycopg.connect()``."""
@@ -203,21 +215,28 @@ class PostgresServer:
             conn.execute(statement)  # type: ignore[arg-type]
 
     def create_database(self, name: str) -> str:
-        """CREATE DATABASE ``name`` (UTF8, from template0); returns its SQLAlchemy URL."""
+        """CREATE DATABASE ``name`` (UTF8, from template0) owned by the application role;
+        returns the SQLAlchemy URL that connects to it as that role."""
         from psycopg import sql as _sql
 
         self.execute(
-            _sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                _sql.Identifier(name)
+            _sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' OWNER {}").format(
+                _sql.Identifier(name), _sql.Identifier(APPLICATION_ROLE)
             )
         )
-        return self.url(name)
+        return self.application_url(name)
 
     def checkpoint(self) -> None:
         """CHECKPOINT, so committed data is flushed into the files under ``data_dir``."""
         self.execute("CHECKPOINT")
 
     # ------------------------------------------------------------ internals
+
+    def _create_application_role(self) -> None:
+        """An ordinary login: policies hold for it (NOSUPERUSER, NOBYPASSRLS). It may ask
+        for a CHECKPOINT (leak tests read the data files), as pg_checkpoint allows."""
+        self.execute(f"CREATE ROLE {APPLICATION_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+        self.execute(f"GRANT pg_checkpoint TO {APPLICATION_ROLE}")
 
     def _prepare_dirs(self) -> None:
         base = Path(tempfile.mkdtemp(prefix="intake-pg-"))

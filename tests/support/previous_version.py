@@ -20,6 +20,7 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 
 from tests.support.backup import make_instance
+from tests.support.pgserver import APPLICATION_ROLE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "previous_version"
 KEYS = FIXTURES / "keys"
@@ -41,7 +42,7 @@ def _load_dump(postgres: Any, database_url: str, dump: Path) -> None:
     subprocess.run(  # noqa: S603 (fixed arguments, a file of our own)
         [
             str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", connect["host"],
-            "-p", str(connect["port"]), "-U", connect["user"], "-d", connect["dbname"],
+            "-p", str(connect["port"]), "-U", APPLICATION_ROLE, "-d", connect["dbname"],
             "-f", str(dump),
         ],
         check=True, capture_output=True,

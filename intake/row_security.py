@@ -1,0 +1,176 @@
+"""PostgreSQL's row-level security: the database's own wall between organisations.
+
+Every table with an ``organisation_id`` has one policy: a row is seen, and may be written,
+only when its organisation is the one the transaction names in the setting
+``intake.organisation``, or when the transaction says ``intake.host_wide = 'on'``. An
+unset or empty setting names no organisation, so a transaction that said nothing sees
+nothing. The application's own scoping (``intake.organisation_scope``) is the other wall:
+either alone keeps each organisation to its rows.
+
+Both settings are transaction-local (``set_config(..., true)``), so a pooled connection
+carries nothing into its next transaction. ``intake.organisation_scope`` tells the
+database which organisation each session works for, at the start of every transaction and
+whenever that changes. Maintenance that legitimately works on the whole database (backup,
+restore, key rotation, tally recounts, migrations) asks for it in so many words:
+``host_wide_session`` for a session, ``open_every_organisation`` for a Core connection.
+
+PostgreSQL applies no policy to a superuser or a role with BYPASSRLS: the application must
+connect as an ordinary role (``intake check`` fails otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import scoped_session
+
+ORGANISATION_SETTING = "intake.organisation"
+HOST_WIDE_SETTING = "intake.host_wide"
+POLICY = "organisation_rows"
+
+# session.info keys: what the database was last told in this transaction; host-wide mode.
+_TOLD = "intake.row_security.told"
+_HOST_WIDE_MODE = "intake.row_security.host_wide"
+
+_ROWS_OF_THE_ORGANISATION = (
+    f"organisation_id = NULLIF(current_setting('{ORGANISATION_SETTING}', true), '')::integer"
+    f" OR COALESCE(current_setting('{HOST_WIDE_SETTING}', true), '') = 'on'"
+)
+
+
+def policy_statements(table: str) -> list[str]:
+    """The DDL that puts ``table`` behind the wall (FORCE: its owner too)."""
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY {POLICY} ON {table}"
+        f" USING ({_ROWS_OF_THE_ORGANISATION}) WITH CHECK ({_ROWS_OF_THE_ORGANISATION})",
+    ]
+
+
+def owned_tables(tables: Any) -> list[sa.Table]:
+    """The tables among ``tables`` whose rows belong to an organisation."""
+    return [table for table in tables if "organisation_id" in table.c]
+
+
+def put_behind_the_wall(target: sa.MetaData, connection: Connection, **kw: Any) -> None:
+    """``metadata.create_all`` on PostgreSQL: the same policies the migrations create."""
+    if not applies(connection):
+        return
+    for table in owned_tables(kw.get("tables") or target.sorted_tables):
+        for statement in policy_statements(table.name):
+            connection.exec_driver_sql(statement)
+
+
+def applies(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def _tell(connection: Connection, organisation_id: int | None, host_wide: bool) -> None:
+    connection.execute(
+        sa.select(
+            sa.func.set_config(
+                ORGANISATION_SETTING, "" if organisation_id is None else str(organisation_id), True
+            ),
+            sa.func.set_config(HOST_WIDE_SETTING, "on" if host_wide else "off", True),
+        )
+    )
+
+
+def tell_at_begin(
+    info: MutableMapping[str, Any], connection: Connection, organisation_id: int | None
+) -> None:
+    """A session's transaction begins: name its organisation (and host-wide mode)."""
+    told = (organisation_id, bool(info.get(_HOST_WIDE_MODE)))
+    _tell(connection, *told)
+    info[_TOLD] = told
+
+
+def keep_told(
+    info: MutableMapping[str, Any], connection: Connection, organisation_id: int | None
+) -> None:
+    """Before a statement: tell the database again if the working organisation changed."""
+    told = (organisation_id, bool(info.get(_HOST_WIDE_MODE)))
+    if info.get(_TOLD) != told:
+        _tell(connection, *told)
+        info[_TOLD] = told
+
+
+def forget_told(info: MutableMapping[str, Any]) -> None:
+    """A transaction or savepoint ended: what it was told may be gone with it."""
+    info.pop(_TOLD, None)
+
+
+def in_host_wide_mode(info: MutableMapping[str, Any]) -> bool:
+    return bool(info.get(_HOST_WIDE_MODE))
+
+
+def run_host_wide(state: Any) -> Any:
+    """One ``host_wide(...)`` ORM statement: the wall opens for it alone. The result is
+    fetched whole before the wall closes again."""
+    session = state.session
+    # Pending changes are flushed first, under the working organisation: a flush inside
+    # the statement would tell the database that organisation again and close the wall.
+    if session.autoflush and not state.is_column_load:
+        session.flush()
+    connection = session.connection()
+    told = session.info.get(_TOLD, (None, False))
+    connection.execute(sa.select(sa.func.set_config(HOST_WIDE_SETTING, "on", True)))
+    try:
+        with session.no_autoflush:
+            result = state.invoke_statement()
+        return result.freeze()() if state.is_select else result
+    finally:
+        connection.execute(
+            sa.select(sa.func.set_config(HOST_WIDE_SETTING, "on" if told[1] else "off", True))
+        )
+
+
+@contextmanager
+def host_wide_session(session: Any) -> Iterator[Any]:
+    """Maintenance on the whole database: every transaction ``session`` runs inside may
+    read and write every organisation's rows past row-level security (Core statements on
+    the whole tables: scans, recounts, re-encryption). ORM queries keep the application's
+    scoping. For commands only."""
+    already = in_host_wide_mode(session.info)
+    _switch_mode(session, True)
+    try:
+        yield session
+    finally:
+        _switch_mode(session, already)
+
+
+def in_transaction(session: Any) -> bool:
+    """Whether ``session`` (or a scoped session's current one) has begun a transaction."""
+    plain = session() if isinstance(session, scoped_session) else session
+    return bool(plain.in_transaction())
+
+
+def _switch_mode(session: Any, host_wide: bool) -> None:
+    if host_wide:
+        session.info[_HOST_WIDE_MODE] = True
+    else:
+        session.info.pop(_HOST_WIDE_MODE, None)
+    told = session.info.get(_TOLD)
+    if told is not None and in_transaction(session):
+        # Core statements on session.connection() follow at once: tell the database now.
+        keep_told(session.info, session.connection(), told[0])
+
+
+def open_every_organisation(connection: Connection) -> None:
+    """A Core connection's current transaction reads and writes every organisation's rows
+    (backup's snapshot, restore's load, migrations)."""
+    if applies(connection):
+        _tell(connection, None, host_wide=True)
+
+
+def bypasses_row_security(connection: Connection) -> bool:
+    """Whether the connected role is a superuser or has BYPASSRLS: then no policy holds."""
+    row = connection.execute(
+        sa.text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).scalar()
+    return bool(row)
