@@ -8,6 +8,8 @@
   contract's paths keep working). With several, the root is the host's: its directory,
   its statistics and its few shared paths (``HOST_VIEWS``, ``SHARED_ENDPOINTS``); any
   other path is an organisation's and goes to the directory.
+- The host's own blueprints (``HOST_BLUEPRINTS``: its administration) answer at the root
+  only, for no organisation, on any installation; under ``/o/<slug>/`` they do not exist.
 
 The choice is handed to the database session (``organisation_scope.work_for``), which
 keeps every query to that organisation.
@@ -34,6 +36,8 @@ SLUG_KEY = "intake.organisation_slug"
 SHARED_ENDPOINTS = frozenset({"static", "public.healthz", "public.set_language"})
 # On a host of several organisations, these root paths show the host's own page instead.
 HOST_VIEWS: dict[str, Callable[[], ResponseReturnValue]] = {}
+# Blueprints of the host itself: served at the root for no organisation, never under one.
+HOST_BLUEPRINTS: set[str] = set()
 
 
 class OrganisationPrefix:
@@ -66,6 +70,10 @@ def request_organisation() -> Organisation | None:
 
 def _choose_organisation() -> ResponseReturnValue | None:
     g.organisation = None  # an unknown address's error page is the host's
+    if request.blueprint in HOST_BLUEPRINTS:
+        if SLUG_KEY in request.environ or _own_hostname() is not None:
+            abort(404)
+        return None
     organisation = _addressed_organisation()
     g.organisation = organisation
     if organisation is not None:
@@ -93,6 +101,11 @@ def _addressed_organisation() -> Organisation | None:
     first_two = organisations.first_two(db.session)
     if len(first_two) == 1:
         return first_two[0]
+    return _own_hostname()
+
+
+def _own_hostname() -> Organisation | None:
+    """The organisation whose own host name the request came to, if any."""
     return organisations.by_hostname(db.session, request.host.split(":")[0])
 
 

@@ -1,19 +1,23 @@
 """What several command modules share: the clock, custodians' accounts, printing an
-enrolment link, and turning a refused service call into a command-line error."""
+enrolment link, turning a refused service call into a command-line error, and choosing
+the organisation a command acts on (``--org``) or running one for each organisation."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import click
 from flask import current_app
 
 from intake.extensions import db
-from intake.models import Role, User
+from intake.models import Organisation, Role, User
+from intake.organisation_scope import APP_DEFAULT, current_organisation, work_for_by_default
 from intake.problem_messages import in_english
 from intake.problems import Problem
-from intake.services import ServiceError, enrolment, setup
+from intake.services import ServiceError, enrolment, host_health, organisations, setup
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.keyring import current_keyring
 
@@ -55,7 +59,16 @@ def echo_link(issued: enrolment.IssuedLink) -> None:
     """Print a link once; it is not written anywhere else."""
     until = issued.expires_at.strftime("%Y-%m-%d %H:%M UTC")
     click.echo(f"enrolment link for {issued.user.username} (one use, until {until}):")
-    click.echo(issued.url(current_app.config["INTAKE_BASE_URL"]))
+    click.echo(issued.url(organisation_base_url()))
+
+
+def organisation_base_url() -> str:
+    """Where the working organisation's pages are (its prefix on a host of several)."""
+    host_base_url = current_app.config["INTAKE_BASE_URL"]
+    organisation = current_organisation(db.session)
+    if organisation is None:
+        return str(host_base_url)
+    return organisations.base_url(db.session, organisation, host_base_url)
 
 
 def print_enrolment_link(user: User) -> None:
@@ -64,3 +77,78 @@ def print_enrolment_link(user: User) -> None:
         db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=utc_now()
     )
     echo_link(issued)
+
+
+ORG_HELP = "The organisation (its slug) to act on; needed on a host of several."
+
+
+def one_organisation(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command that acts on one organisation the ``--org SLUG`` option. On a host
+    of several organisations, a command given none stops (exit status 2) rather than
+    pick one; on a one-organisation installation it acts on that one, as before."""
+
+    @functools.wraps(command)
+    def run_for_organisation(*args: Any, org_slug: str | None, **kwargs: Any) -> Any:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        before = app.extensions.get(APP_DEFAULT)
+        work_for_by_default(app, chosen_organisation_id(org_slug))
+        try:
+            return command(*args, **kwargs)
+        finally:
+            work_for_by_default(app, before)
+
+    return click.option("--org", "org_slug", metavar="SLUG", help=ORG_HELP)(run_for_organisation)
+
+
+def chosen_organisation_id(org_slug: str | None) -> int | None:
+    """The id ``--org`` names; None on a one-organisation installation given none."""
+    if org_slug is None:
+        if organisations.serves_several(db.session):
+            raise click.UsageError(
+                "this installation serves several organisations: say which with --org SLUG "
+                "(`intake org list` lists them)"
+            )
+        return None
+    found = organisations.by_slug(db.session, org_slug)
+    if found is None:
+        raise click.UsageError(f"no organisation {org_slug!r} (`intake org list` lists them)")
+    return found.id
+
+
+def each_organisation(org_slug: str | None) -> list[Organisation]:
+    """What a daily command (remind, purge) runs for: the one ``--org`` names, or every
+    active organisation."""
+    if org_slug is not None:
+        found = organisations.by_slug(db.session, org_slug)
+        if found is None:
+            raise click.UsageError(f"no organisation {org_slug!r} (`intake org list` lists them)")
+        return [found]
+    return host_health.active_organisations(db.session)
+
+
+def run_for_each(org_slug: str | None, task: Callable[[Organisation], None], label: str) -> None:
+    """Run ``task`` for each organisation in turn, each in its own session and working
+    for that organisation alone; one that fails is reported and the others still run
+    (exit status 1 at the end)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    chosen = each_organisation(org_slug)
+    several = len(chosen) > 1 or organisations.serves_several(db.session)
+    db.session.remove()
+    failed: list[str] = []
+    before = app.extensions.get(APP_DEFAULT)
+    for organisation in chosen:
+        if several:
+            click.echo(f"[{organisation.slug}]")
+        work_for_by_default(app, organisation.id)
+        try:
+            task(organisation)
+        except Exception as error:  # noqa: BLE001 (one organisation must not stop the rest)
+            db.session.rollback()
+            failed.append(organisation.slug)
+            click.echo(f"{label} FAILED for {organisation.slug}: {type(error).__name__}", err=True)
+        finally:
+            db.session.remove()
+            work_for_by_default(app, before)
+    if failed:
+        click.echo(f"{label} failed for: {', '.join(failed)}", err=True)
+        raise SystemExit(1)

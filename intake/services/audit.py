@@ -88,6 +88,10 @@ ACTIONS = frozenset(
         "case.contents_purged",
         "case.identity_purged",
         "case.identity_added",
+        # The host acting on the organisation (also in the host's own chain).
+        "organisation.created",
+        "organisation.suspended",
+        "organisation.resumed",
     }
 )
 

@@ -1,0 +1,18 @@
+"""The host's administration at ``/host/``: organisations, their health, their first
+enrolment links. For host administrators only (``services.host_admins``), who hold no
+role in any organisation: these pages show counts, never a case; and no organisation's
+staff account opens them."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from intake import addresses
+from intake.hostadmin import views
+from intake.hostadmin.blueprint import bp
+
+
+def init_app(app: Flask) -> None:
+    assert views  # noqa: S101 (the routes register on import)
+    addresses.HOST_BLUEPRINTS.add(bp.name)
+    app.register_blueprint(bp)
