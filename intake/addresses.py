@@ -70,14 +70,15 @@ def request_organisation() -> Organisation | None:
 
 def _choose_organisation() -> ResponseReturnValue | None:
     g.organisation = None  # an unknown address's error page is the host's
-    if request.blueprint in HOST_BLUEPRINTS:
-        if SLUG_KEY in request.environ or _own_hostname() is not None:
-            abort(404)
+    host_blueprint = request.blueprint in HOST_BLUEPRINTS
+    if host_blueprint and SLUG_KEY not in request.environ and _own_hostname() is None:
         return None
     organisation = _addressed_organisation()
     g.organisation = organisation
     if organisation is not None:
         work_for(db.session, organisation.id)
+        if host_blueprint:
+            abort(404)  # the host's pages are not an organisation's
         if organisation.status is OrganisationStatus.SUSPENDED and (
             request.endpoint not in SHARED_ENDPOINTS
         ):

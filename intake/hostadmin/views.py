@@ -95,34 +95,43 @@ def index() -> ResponseReturnValue:
 @bp.route("/organisations/new", methods=["GET", "POST"])
 def create() -> ResponseReturnValue:
     form = CreateOrganisationForm()
-    if form.validate_on_submit():
-        spec = host_orgs.NewOrganisation(
-            slug=(form.slug.data or "").strip().lower(),
-            name_th=(form.name_th.data or "").strip(),
-            name_en=(form.name_en.data or "").strip(),
-            kind=OrganisationType(form.kind.data),
-            province=(form.province.data or "").strip(),
-            district=(form.district.data or "").strip(),
-            hostname=(form.hostname.data or "").strip().lower(),
-        )
-        wrong = host_orgs.problems(db.session, spec)
-        for field, problem in wrong.items():
+    if request.method != "POST":
+        return render_template("hostadmin/create.html", form=form)
+    valid = form.validate_on_submit()
+    spec = _spec(form)
+    # Every wrong field at once: the place checks beside the form's own.
+    wrong = host_orgs.problems(db.session, spec)
+    for field, problem in wrong.items():
+        if not form[field].errors:
             form[field].errors = [say(problem)]
-        if not wrong:
-            try:
-                opened = host_orgs.open_organisation(
-                    db.session,
-                    current_keyring(),
-                    spec,
-                    form.passphrase.data or "",
-                    actor=_actor(),
-                    now=_now(),
-                )
-            except ServiceError as error:
-                form.passphrase.errors = [say(error.code)]
-            else:
-                return _show_links(opened.organisation.slug, list(opened.links))
+    if valid and not wrong:
+        try:
+            opened = host_orgs.open_organisation(
+                db.session,
+                current_keyring(),
+                spec,
+                form.passphrase.data or "",
+                actor=_actor(),
+                now=_now(),
+            )
+        except ServiceError as error:
+            form.passphrase.errors = [say(error.code)]
+        else:
+            return _show_links(opened.organisation.slug, list(opened.links))
     return render_template("hostadmin/create.html", form=form)
+
+
+def _spec(form: CreateOrganisationForm) -> host_orgs.NewOrganisation:
+    kinds = {kind.value for kind in OrganisationType}
+    return host_orgs.NewOrganisation(
+        slug=(form.slug.data or "").strip().lower(),
+        name_th=(form.name_th.data or "").strip(),
+        name_en=(form.name_en.data or "").strip(),
+        kind=OrganisationType(form.kind.data if form.kind.data in kinds else "other"),
+        province=(form.province.data or "").strip(),
+        district=(form.district.data or "").strip(),
+        hostname=(form.hostname.data or "").strip().lower(),
+    )
 
 
 def _show_links(slug: str, issued: list[enrolment.IssuedLink]) -> ResponseReturnValue:
