@@ -197,3 +197,22 @@ def test_a_signed_in_member_of_staff_can_open_the_hosts_pages(app: Flask) -> Non
     assert staff.get("/no-such-page").status_code in (302, 303, 404)
     # and still signed in at its organisation
     assert staff.get("/o/main/staff/admin/users").status_code == 200
+
+
+def test_staff_sign_in_at_the_host_root_finds_the_organisation_not_the_person(
+    app: Flask,
+) -> None:
+    add_organisation(app, "second", "เทศบาลตำบลที่สอง", province="ขอนแก่น", district="บ้านไผ่")
+    client = app.test_client()
+    page = client.get("/staff/login")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="username"' not in html and 'name="password"' not in html
+    found = client.get("/staff/login", query_string={"q": "ที่สอง"}).get_data(as_text=True)
+    assert 'href="/o/second/staff/login"' in found
+    # posting a username at the root gets the same page: nothing is looked up
+    posted = client.post("/staff/login", data={"username": "custodian", "password": "x"})
+    assert posted.status_code == 200
+    assert 'name="password"' not in posted.get_data(as_text=True)
+    # each organisation's own sign-in is where it was
+    assert 'name="password"' in client.get("/o/second/staff/login").get_data(as_text=True)
