@@ -74,7 +74,11 @@ def test_org_create_opens_an_organisation_ready_to_take_cases(app: Flask) -> Non
         assert db.session.scalar(select(func.count()).select_from(Category)) > 0
         assert audit.verify(db.session, current_keyring()).ok
     assert "organisation.created" in _actions(app, created.id)
-    assert ("organisation.created", "ban-phai-sao") in _host_actions(app)
+    assert _host_actions(app) == [
+        ("organisation.created", "ban-phai-sao"),
+        ("organisation.enrolment_issued", "ban-phai-sao"),
+        ("organisation.enrolment_issued", "ban-phai-sao"),
+    ]
     with app.app_context():
         assert verify_host(db.session, current_keyring()).ok
     # and it takes a complaint at its address

@@ -131,11 +131,6 @@ def sign_in(
     return admin
 
 
-def sign_out_everywhere(session: DbSession, admin: HostAdmin) -> None:
-    admin.session_version += 1
-    session.commit()
-
-
 def current_code(keyring: crypto.Keyring, admin: HostAdmin, now: datetime) -> str:
     """What the administrator's authenticator shows now (for tests and development)."""
     assert admin.totp_secret_enc is not None  # noqa: S101

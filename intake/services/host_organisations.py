@@ -160,6 +160,16 @@ def open_organisation(
         links = tuple(
             enrolment.issue(session, keyring, user, actor=actor, now=now) for user in accounts
         )
+        for user in accounts:
+            record_host(
+                session,
+                keyring,
+                "organisation.enrolment_issued",
+                actor=actor,
+                now=now,
+                organisation_slug=spec.slug,
+                detail=f"user:{user.id}",
+            )
         create_identity_key(session, keyring, accounts[1], custodian_passphrase, now)
     except ServiceError:
         session.rollback()
