@@ -3,9 +3,15 @@ organisation, and `remind`/`purge` going through every organisation in one run."
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
+from intake import create_app
 from intake.extensions import db
 from intake.models import (
     AuditEntry,
@@ -194,3 +200,47 @@ def test_purge_goes_through_every_organisation(app: Flask) -> None:
     assert result.exit_code == 0, result.output
     assert "[main]" in result.output and "[second]" in result.output
     assert result.output.count("would purge:") == 2
+
+
+@pytest.fixture
+def fresh_app(tmp_path: Path, postgres: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A production installation on a database of its own, made by `intake init`."""
+    monkeypatch.setenv("SECRET_KEY", "p" * 40)
+    monkeypatch.setattr("sys.argv", ["flask", "intake", "init"])
+    if postgres is not None:
+        url = postgres.create_database(f"org_init_{uuid.uuid4().hex[:8]}")
+    else:
+        url = f"sqlite:///{tmp_path / 'prod.sqlite'}"
+    app = create_app(
+        {
+            "INTAKE_ENV": "production",
+            "INTAKE_INSTANCE_PATH": str(tmp_path / "prod"),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INTAKE_BASE_URL": "https://intake.example",
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_init_and_check_on_a_host_of_several(fresh_app: Flask) -> None:
+    app = fresh_app
+    assert _invoke(app, "init", "--no-demo").exit_code == 0
+    opened = _invoke(app, "org", "create", *BAN_PHAI)
+    assert opened.exit_code == 0, opened.output + repr(opened.exception)
+    assert "https://intake.example/o/ban-phai-sao/staff/enrol?token=" in opened.output
+    # init, run again to migrate, looks after the organisation it made first
+    again = _invoke(app, "init", "--no-demo")
+    assert "Traceback" not in again.output and again.exception is None or isinstance(
+        again.exception, SystemExit
+    ), again.output + repr(again.exception)
+    assert "identity key: present" in again.output
+    # the deployment check reads one organisation's custodians and reminders: say which
+    unchosen = _invoke(app, "check")
+    assert unchosen.exit_code == 2 and "--org" in unchosen.output
+    chosen = _invoke(app, "check", "--org", "ban-phai-sao")
+    assert chosen.exit_code in (0, 1), chosen.output + repr(chosen.exception)
+    assert isinstance(chosen.exception, SystemExit) or chosen.exception is None
+    assert "custodian" in chosen.output.lower()

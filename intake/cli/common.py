@@ -5,12 +5,14 @@ the organisation a command acts on (``--org``) or running one for each organisat
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import click
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from intake.extensions import db
 from intake.models import Organisation, Role, User
@@ -89,21 +91,35 @@ def one_organisation(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def run_for_organisation(*args: Any, org_slug: str | None, **kwargs: Any) -> Any:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        before = app.extensions.get(APP_DEFAULT)
-        work_for_by_default(app, chosen_organisation_id(org_slug))
-        try:
+        with working_by_default(chosen_organisation_id(org_slug)):
             return command(*args, **kwargs)
-        finally:
-            work_for_by_default(app, before)
 
     return click.option("--org", "org_slug", metavar="SLUG", help=ORG_HELP)(run_for_organisation)
+
+
+@contextmanager
+def working_by_default(organisation_id: int | None) -> Iterator[None]:
+    """Every session the command opens meanwhile works for this organisation (unless it
+    chose another); the earlier default comes back afterwards."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    before = app.extensions.get(APP_DEFAULT)
+    work_for_by_default(app, organisation_id if organisation_id is not None else before)
+    try:
+        yield
+    finally:
+        work_for_by_default(app, before)
 
 
 def chosen_organisation_id(org_slug: str | None) -> int | None:
     """The id ``--org`` names; None on a one-organisation installation given none."""
     if org_slug is None:
-        if organisations.serves_several(db.session):
+        try:
+            several = organisations.serves_several(db.session)
+        except SQLAlchemyError:
+            # No database yet (or none reachable): the command itself says so.
+            db.session.rollback()
+            return None
+        if several:
             raise click.UsageError(
                 "this installation serves several organisations: say which with --org SLUG "
                 "(`intake org list` lists them)"
@@ -130,25 +146,22 @@ def run_for_each(org_slug: str | None, task: Callable[[Organisation], None], lab
     """Run ``task`` for each organisation in turn, each in its own session and working
     for that organisation alone; one that fails is reported and the others still run
     (exit status 1 at the end)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     chosen = each_organisation(org_slug)
     several = len(chosen) > 1 or organisations.serves_several(db.session)
     db.session.remove()
     failed: list[str] = []
-    before = app.extensions.get(APP_DEFAULT)
     for organisation in chosen:
         if several:
             click.echo(f"[{organisation.slug}]")
-        work_for_by_default(app, organisation.id)
         try:
-            task(organisation)
+            with working_by_default(organisation.id):
+                task(organisation)
         except Exception as error:  # noqa: BLE001 (one organisation must not stop the rest)
             db.session.rollback()
             failed.append(organisation.slug)
             click.echo(f"{label} FAILED for {organisation.slug}: {type(error).__name__}", err=True)
         finally:
             db.session.remove()
-            work_for_by_default(app, before)
     if failed:
         click.echo(f"{label} failed for: {', '.join(failed)}", err=True)
         raise SystemExit(1)
