@@ -111,8 +111,11 @@ def working_by_default(organisation_id: int | None) -> Iterator[None]:
 
 
 def chosen_organisation_id(org_slug: str | None) -> int | None:
-    """The id ``--org`` names; None on a one-organisation installation given none."""
+    """The id ``--org`` names; None on a one-organisation installation given none, or
+    when the caller already chose one for the whole application."""
     if org_slug is None:
+        if current_app.extensions.get(APP_DEFAULT) is not None:
+            return None
         try:
             several = organisations.serves_several(db.session)
         except SQLAlchemyError:
