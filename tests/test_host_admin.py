@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from intake.extensions import db
 from intake.models import HostAdmin, HostAuditEntry, Organisation, Role
@@ -216,3 +218,20 @@ def test_staff_sign_in_at_the_host_root_finds_the_organisation_not_the_person(
     assert 'name="password"' not in posted.get_data(as_text=True)
     # each organisation's own sign-in is where it was
     assert 'name="password"' in client.get("/o/second/staff/login").get_data(as_text=True)
+
+
+def test_host_admin_create_refuses_a_weak_password_and_a_taken_name(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    weak = runner.invoke(
+        args=["intake", "host-admin", "create", "ops"], env={"INTAKE_PASSWORD": "short"}
+    )
+    assert weak.exit_code == 1 and "at least 10 characters" in weak.output
+    _make_host_admin(app, "ops")
+    taken = runner.invoke(
+        args=["intake", "host-admin", "create", "ops"], env={"INTAKE_PASSWORD": HOST_PASSWORD}
+    )
+    assert taken.exit_code == 1 and "exists already" in taken.output
+    assert "1 entries, chain intact" in run_intake(app, "host-admin", "audit-verify")
+    with app.app_context(), pytest.raises(DBAPIError, match="append-only"):
+        # the host's log is append-only, like an organisation's
+        db.session.connection().exec_driver_sql("UPDATE host_audit_log SET detail = 'x'")

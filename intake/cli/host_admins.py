@@ -13,6 +13,7 @@ from intake.cli.common import refused, utc_now
 from intake.extensions import db
 from intake.problems import Problem
 from intake.services import ServiceError, host_admins
+from intake.services.host_audit import verify_host
 from intake.services.keyring import current_keyring
 
 MESSAGES = {
@@ -46,6 +47,18 @@ def create_command(username: str, display_name: str, password: str) -> None:
     click.echo(f"host administrator {username} created; sign in at /host/login")
     click.echo("add this to an authenticator app (or show it as a QR code):")
     click.echo(created.provisioning_uri)
+
+
+@host_admin_group.command("audit-verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Check the host's own audit chain (read-only); exit status 1 if it is broken."""
+    result = verify_host(db.session, current_keyring())
+    db.session.rollback()
+    if not result.ok:
+        click.echo(f"host audit log BROKEN: {result.problem}", err=True)
+        raise SystemExit(1)
+    click.echo(f"host audit log: {result.checked} entries, chain intact")
 
 
 COMMANDS = (host_admin_group,)
