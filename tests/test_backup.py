@@ -277,7 +277,15 @@ def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postg
     assert "not empty" in run_intake(target, "restore", str(archive), ok=False)
 
 
+# The revision before the newest: the schema the previous version's archives have.
+_PREVIOUS_REVISION = sorted(
+    path.name[:4]
+    for path in (Path(__file__).parents[1] / "migrations" / "versions").glob("[0-9]*.py")
+)[-2]
+
+
 @pytest.mark.xfail(
+    _PREVIOUS_REVISION < "0021",
     strict=True,
     reason="this version's backup command cannot read the schema before organisations: "
     "the archive must be one the previous version made",

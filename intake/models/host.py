@@ -52,7 +52,8 @@ class HostAuditEntry(Model):
 
 
 class HostAuditHead(Model):
-    """The single row naming the host chain's newest entry; appending locks it."""
+    """The single row naming the host chain's newest entry; appending locks it. Made by
+    the first append (not by the schema, so that a restored backup brings its own)."""
 
     __tablename__ = "host_audit_head"
 
@@ -61,8 +62,7 @@ class HostAuditHead(Model):
     last_mac: Mapped[str] = mapped_column(sa.String(64), default="")
 
 
-# Like the organisations' log: append-only whichever way the tables were made, and the
-# head row exists before the first entry, so two first appends cannot race to make it.
+# Like the organisations' log: append-only whichever way the tables were made.
 HOST_AUDIT_TRIGGERS = {
     "sqlite": [
         "CREATE TRIGGER host_audit_log_no_update BEFORE UPDATE ON host_audit_log "
@@ -79,10 +79,8 @@ HOST_AUDIT_TRIGGERS = {
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse()",
     ],
 }
-HOST_AUDIT_HEAD_ROW = "INSERT INTO host_audit_head (id, last_id, last_mac) VALUES (1, 0, '')"
 
 for _dialect, _statements in HOST_AUDIT_TRIGGERS.items():
     for _statement in _statements:
         _ddl = sa.DDL(_statement).execute_if(dialect=_dialect)
         sa.event.listen(HostAuditEntry.__table__, "after_create", _ddl)
-sa.event.listen(HostAuditHead.__table__, "after_create", sa.DDL(HOST_AUDIT_HEAD_ROW))

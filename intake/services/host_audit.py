@@ -3,7 +3,8 @@ organisations (created, suspended, resumed, enrolment links issued) and who sign
 
 It is chained exactly as an organisation's log is (``services.audit.entry_text`` and the
 same audit key), with the organisation's slug where a case id would be; the single
-``host_audit_head`` row names the newest entry and is locked to append. An action on an
+``host_audit_head`` row names the newest entry and is locked to append (the first
+append makes it). An action on an
 organisation is also recorded in that organisation's own chain by the caller, so each
 organisation's auditor sees it too.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hmac
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from intake import crypto
 from intake.models import HostAuditEntry, HostAuditHead
@@ -31,6 +32,10 @@ HOST_ACTIONS = frozenset(
         "host_admin.signed_in",
         "host_admin.sign_in_failed",
     }
+)
+HEAD_ROW = text(
+    "INSERT INTO host_audit_head (id, last_id, last_mac) VALUES (1, 0, '') "
+    "ON CONFLICT (id) DO NOTHING"
 )
 _MAX = {"actor": 80, "organisation_slug": 63, "detail": 200}
 
@@ -62,6 +67,9 @@ def record_host(
     ):
         if len(value) > _MAX[name] or any(ch in value for ch in "\x1f\n\r"):
             raise ValueError(f"host audit {name} is too long or holds a separator")
+    # The head row is made by the first append; two first appends both insert nothing
+    # twice, and then take turns on the row's lock.
+    session.execute(HEAD_ROW)
     head = session.scalars(
         host_wide(select(HostAuditHead).with_for_update()).execution_options(populate_existing=True)
     ).one()
@@ -98,7 +106,10 @@ def verify_host(session: DbSession, keyring: crypto.Keyring) -> VerifyResult:
         if row.id != last_id + 1 or not hmac.compare_digest(mac, row.mac):
             return VerifyResult(False, checked, row.id, f"entry {row.id} does not match its mac")
         last_id, last_mac, checked = row.id, row.mac, checked + 1
-    head = session.scalars(host_wide(select(HostAuditHead))).one()
+    head = session.scalars(host_wide(select(HostAuditHead))).one_or_none()
+    if head is None:
+        ok = checked == 0  # nothing appended yet
+        return VerifyResult(ok, checked, None if ok else 1, "" if ok else "the head is missing")
     if head.last_id != last_id or not hmac.compare_digest(head.last_mac, last_mac):
         return VerifyResult(False, checked, head.last_id, "newest entries missing")
     return VerifyResult(True, checked, None, "")

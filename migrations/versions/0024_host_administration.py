@@ -1,7 +1,8 @@
 """host administration
 
 The host's own accounts (``host_admins``: password and TOTP, in no organisation) and its
-own hash-chained, append-only audit log (``host_audit_log`` with its single head row) for
+own hash-chained, append-only audit log (``host_audit_log``; its single head row is made
+by the first append) for
 what they do: organisations created, suspended and resumed, sign-ins, enrolment links.
 
 Revision ID: 0024
@@ -38,7 +39,6 @@ HOST_AUDIT_TRIGGERS = {
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse()",
     ],
 }
-HOST_AUDIT_HEAD_ROW = "INSERT INTO host_audit_head (id, last_id, last_mac) VALUES (1, 0, '')"
 
 
 def upgrade():
@@ -77,7 +77,6 @@ def upgrade():
     )
     for statement in HOST_AUDIT_TRIGGERS[op.get_bind().dialect.name]:
         op.execute(statement)
-    op.execute(HOST_AUDIT_HEAD_ROW)
 
 
 def downgrade():
