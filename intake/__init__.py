@@ -49,6 +49,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.extensions import babel, csrf, db, limiter
     from intake.filemodes import loose_storage, make_private_folder
     from intake.host import init_app as init_host
+    from intake.hostadmin import init_app as init_hostadmin
     from intake.privacy import configure_logging
     from intake.proxy import init_app as init_proxy
     from intake.public.blueprint import bp as public_bp
@@ -88,6 +89,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     reveal_sweep.init_app(app)
     app.register_blueprint(public_bp)
     init_host(app)
+    init_hostadmin(app)
     init_staff(app)
     init_cli(app)
     return app

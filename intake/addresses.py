@@ -8,6 +8,8 @@
   contract's paths keep working). With several, the root is the host's: its directory,
   its statistics and its few shared paths (``HOST_VIEWS``, ``SHARED_ENDPOINTS``); any
   other path is an organisation's and goes to the directory.
+- The host's own blueprints (``HOST_BLUEPRINTS``: its administration) answer at the root
+  only, for no organisation, on any installation; under ``/o/<slug>/`` they do not exist.
 
 The choice is handed to the database session (``organisation_scope.work_for``), which
 keeps every query to that organisation.
@@ -35,6 +37,8 @@ SLUG_KEY = "intake.organisation_slug"
 SHARED_ENDPOINTS = frozenset({"static", "public.healthz", "public.set_language"})
 # On a host of several organisations, these root paths show the host's own page instead.
 HOST_VIEWS: dict[str, Callable[[], ResponseReturnValue]] = {}
+# Blueprints of the host itself: served at the root for no organisation, never under one.
+HOST_BLUEPRINTS: set[str] = set()
 
 
 class OrganisationPrefix:
@@ -69,10 +73,15 @@ def _choose_organisation() -> ResponseReturnValue | None:
     if request.endpoint in SHARED_ENDPOINTS:
         return None  # the same for everyone: no organisation to look up
     g.organisation = None  # an unknown address's error page is the host's
+    host_blueprint = request.blueprint in HOST_BLUEPRINTS
+    if host_blueprint and SLUG_KEY not in request.environ and _own_hostname() is None:
+        return None
     organisation = _addressed_organisation()
     g.organisation = organisation
     if organisation is not None:
         work_for(db.session, organisation.id)
+        if host_blueprint:
+            abort(404)  # the host's pages are not an organisation's
         if organisation.status is OrganisationStatus.SUSPENDED:
             abort(503)
         return None
@@ -93,6 +102,11 @@ def _addressed_organisation() -> Organisation | None:
     first_two = organisations.first_two(db.session)
     if len(first_two) == 1:
         return first_two[0]
+    return _own_hostname()
+
+
+def _own_hostname() -> Organisation | None:
+    """The organisation whose own host name the request came to, if any."""
     return organisations.by_hostname(db.session, request.host.split(":")[0])
 
 

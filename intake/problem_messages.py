@@ -172,6 +172,13 @@ MESSAGE: dict[Problem, Any] = {
     # Administration.
     Problem.BAD_USERNAME: _l("ชื่อผู้ใช้ไม่ถูกต้อง"),
     Problem.USERNAME_TAKEN: _l("ชื่อผู้ใช้นี้มีอยู่แล้ว"),
+    Problem.SLUG_INVALID: _l("ชื่อในที่อยู่เว็บใช้ได้เฉพาะอักษรอังกฤษตัวเล็ก ตัวเลข และขีด (-) ยาว 3–63 ตัว"),
+    Problem.SLUG_RESERVED: _l("ชื่อในที่อยู่เว็บนี้สงวนไว้สำหรับระบบ โปรดเลือกชื่ออื่น"),
+    Problem.SLUG_TAKEN: _l("ชื่อในที่อยู่เว็บนี้มีหน่วยงานอื่นใช้แล้ว"),
+    Problem.HOSTNAME_INVALID: _l("ชื่อโฮสต์ไม่ถูกต้อง (เช่น complaints.example.go.th)"),
+    Problem.HOSTNAME_TAKEN: _l("ชื่อโฮสต์นี้มีหน่วยงานอื่นใช้แล้ว"),
+    Problem.PROVINCE_UNKNOWN: _l("ไม่พบจังหวัดนี้ โปรดตรวจสอบการสะกด"),
+    Problem.DISTRICT_UNKNOWN: _l("ไม่พบอำเภอนี้ในจังหวัดที่เลือก โปรดตรวจสอบการสะกด"),
     Problem.OWN_ACCOUNT: _l("ผู้ดูแลระบบไม่สามารถระงับหรือเปลี่ยนบทบาทของตนเองได้"),
     Problem.OWN_ENROLMENT_LINK: _l(
         "ผู้ดูแลระบบออกลิงก์ลงทะเบียนให้ตนเองไม่ได้ "

@@ -124,6 +124,15 @@ class Problem(StrEnum):
     MAIL_NOT_FAILED = "not_failed"
     FILE_MISSING = "file_missing"
 
+    # The host: its organisations and administrators.
+    SLUG_INVALID = "slug_invalid"
+    SLUG_RESERVED = "slug_reserved"
+    SLUG_TAKEN = "slug_taken"
+    HOSTNAME_INVALID = "hostname_invalid"
+    HOSTNAME_TAKEN = "hostname_taken"
+    PROVINCE_UNKNOWN = "province_unknown"
+    DISTRICT_UNKNOWN = "district_unknown"
+
     # Reports and demo data.
     BAD_PERIOD = "bad_period"
     REPORT_TEXT_TOO_LONG = "too_long"

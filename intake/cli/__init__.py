@@ -13,6 +13,7 @@ from intake.cli import (
     backup,
     check,
     demo,
+    host_admins,
     keys,
     organisations,
     reminders,
@@ -26,6 +27,7 @@ intake_cli = AppGroup("intake", help="Intake administration commands.")
 for module in (
     setup,
     organisations,
+    host_admins,
     accounts,
     keys,
     audit,

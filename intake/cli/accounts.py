@@ -11,7 +11,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import or_, select
 
-from intake.cli.common import echo_link, utc_now
+from intake.cli.common import echo_link, one_organisation, utc_now
 from intake.extensions import db
 from intake.models import Department, Role
 from intake.problem_messages import in_english
@@ -55,6 +55,7 @@ def _department_id(department_name: str | None) -> int | None:
     "otpauth:// URI instead of an enrolment link.",
 )
 @with_appcontext
+@one_organisation
 def create_user_command(
     username: str,
     role: str,
@@ -105,6 +106,7 @@ def create_user_command(
 @click.command("enrol-link")
 @click.argument("username")
 @with_appcontext
+@one_organisation
 def enrol_link_command(username: str) -> None:
     """Issue USERNAME a new enrolment link (say, when one has expired). Their password,
     two-factor and any earlier link stop working, and their sessions end."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from intake.cli.common import one_organisation
 from intake.extensions import db
 from intake.services import audit
 from intake.services.keyring import current_keyring
@@ -12,6 +13,7 @@ from intake.services.keyring import current_keyring
 
 @click.command("audit-verify")
 @with_appcontext
+@one_organisation
 def audit_verify_command() -> None:
     """Check the audit log's hash chain (read-only); exit status 1 if it is broken."""
     result = audit.verify(db.session, current_keyring())

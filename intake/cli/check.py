@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from intake.cli.common import one_organisation
 from intake.extensions import db
 from intake.services import deploy_check
 
@@ -32,6 +33,7 @@ def report_deployment() -> bool:
 
 @click.command("check")
 @with_appcontext
+@one_organisation
 def check_command() -> None:
     """Check the deployment: each line OK, WARN or FAIL with the fix; exit status 1 on a FAIL."""
     if not report_deployment():

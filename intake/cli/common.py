@@ -1,19 +1,25 @@
 """What several command modules share: the clock, custodians' accounts, printing an
-enrolment link, and turning a refused service call into a command-line error."""
+enrolment link, turning a refused service call into a command-line error, and choosing
+the organisation a command acts on (``--org``) or running one for each organisation."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import click
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from intake.extensions import db
-from intake.models import Role, User
+from intake.models import Organisation, Role, User
+from intake.organisation_scope import APP_DEFAULT, work_for_by_default
 from intake.problem_messages import in_english
 from intake.problems import Problem
-from intake.services import ServiceError, enrolment, setup
+from intake.services import ServiceError, enrolment, host_health, organisations, setup
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.keyring import current_keyring
 from intake.services.organisations import current_base_url
@@ -65,3 +71,92 @@ def print_enrolment_link(user: User) -> None:
         db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=utc_now()
     )
     echo_link(issued)
+
+
+ORG_HELP = "The organisation (its slug) to act on; needed on a host of several."
+
+
+def one_organisation(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command that acts on one organisation the ``--org SLUG`` option. On a host
+    of several organisations, a command given none stops (exit status 2) rather than
+    pick one; on a one-organisation installation it acts on that one, as before."""
+
+    @functools.wraps(command)
+    def run_for_organisation(*args: Any, org_slug: str | None, **kwargs: Any) -> Any:
+        with working_by_default(chosen_organisation_id(org_slug)):
+            return command(*args, **kwargs)
+
+    return click.option("--org", "org_slug", metavar="SLUG", help=ORG_HELP)(run_for_organisation)
+
+
+@contextmanager
+def working_by_default(organisation_id: int | None) -> Iterator[None]:
+    """Every session the command opens meanwhile works for this organisation (unless it
+    chose another); the earlier default comes back afterwards."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    before = app.extensions.get(APP_DEFAULT)
+    work_for_by_default(app, organisation_id if organisation_id is not None else before)
+    try:
+        yield
+    finally:
+        work_for_by_default(app, before)
+
+
+def chosen_organisation_id(org_slug: str | None) -> int | None:
+    """The id ``--org`` names; None on a one-organisation installation given none, or
+    when the caller already chose one for the whole application."""
+    if org_slug is None:
+        if current_app.extensions.get(APP_DEFAULT) is not None:
+            return None
+        try:
+            several = organisations.serves_several(db.session)
+        except SQLAlchemyError:
+            # No database yet (or none reachable): the command itself says so.
+            db.session.rollback()
+            return None
+        if several:
+            raise click.UsageError(
+                "this installation serves several organisations: say which with --org SLUG "
+                "(`intake org list` lists them)"
+            )
+        return None
+    found = organisations.by_slug(db.session, org_slug)
+    if found is None:
+        raise click.UsageError(f"no organisation {org_slug!r} (`intake org list` lists them)")
+    return found.id
+
+
+def each_organisation(org_slug: str | None) -> list[Organisation]:
+    """What a daily command (remind, purge) runs for: the one ``--org`` names, or every
+    active organisation."""
+    if org_slug is not None:
+        found = organisations.by_slug(db.session, org_slug)
+        if found is None:
+            raise click.UsageError(f"no organisation {org_slug!r} (`intake org list` lists them)")
+        return [found]
+    return host_health.active_organisations(db.session)
+
+
+def run_for_each(org_slug: str | None, task: Callable[[Organisation], None], label: str) -> None:
+    """Run ``task`` for each organisation in turn, each in its own session and working
+    for that organisation alone; one that fails is reported and the others still run
+    (exit status 1 at the end)."""
+    chosen = each_organisation(org_slug)
+    several = len(chosen) > 1 or organisations.serves_several(db.session)
+    db.session.remove()
+    failed: list[str] = []
+    for organisation in chosen:
+        if several:
+            click.echo(f"[{organisation.slug}]")
+        try:
+            with working_by_default(organisation.id):
+                task(organisation)
+        except Exception as error:  # noqa: BLE001 (one organisation must not stop the rest)
+            db.session.rollback()
+            failed.append(organisation.slug)
+            click.echo(f"{label} FAILED for {organisation.slug}: {type(error).__name__}", err=True)
+        finally:
+            db.session.remove()
+    if failed:
+        click.echo(f"{label} failed for: {', '.join(failed)}", err=True)
+        raise SystemExit(1)

@@ -16,6 +16,7 @@ from intake.cli.common import (
     CUSTODIAN_MESSAGES,
     PASSPHRASE_ENV,
     custodian_account,
+    one_organisation,
     print_enrolment_link,
     refused,
     utc_now,
@@ -103,6 +104,7 @@ def rotate_keys_command(retire: bool, batch_size: int) -> None:
     envvar=PASSPHRASE_ENV,
 )
 @with_appcontext
+@one_organisation
 def custodian_add_command(
     username: str,
     display_name: str | None,
@@ -130,6 +132,7 @@ def custodian_add_command(
 @click.command("custodian-remove")
 @click.argument("username")
 @with_appcontext
+@one_organisation
 def custodian_remove_command(username: str) -> None:
     """Take the identity key away from USERNAME (never from the last custodian)."""
     user = find_user(db.session, username)
@@ -147,6 +150,7 @@ def custodian_remove_command(username: str) -> None:
 @click.option("--passphrase", prompt=True, hide_input=True, envvar=PASSPHRASE_ENV)
 @click.option("--batch-size", default=200, show_default=True)
 @with_appcontext
+@one_organisation
 def rotate_identity_key_command(username: str, passphrase: str, batch_size: int) -> None:
     """Re-seal every identity to a new identity key pair. Safe to interrupt and re-run."""
     user = find_user(db.session, username)

@@ -10,20 +10,27 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from intake import mail
-from intake.cli.common import utc_now
+from intake.cli.common import run_for_each, utc_now
 from intake.extensions import db
 from intake.filemodes import OUTBOX_FOLDER
 from intake.services import enrolment, reminders
 from intake.services.keyring import current_keyring
+from intake.services.organisations import current_base_url
 from intake.services.reveal import expire_reveals
 
 
 @click.command("remind")
 @click.option("--dry-run", is_flag=True, help="Print who would get what; send nothing.")
+@click.option("--org", "org_slug", metavar="SLUG", help="Only this organisation (its slug).")
 @with_appcontext
-def remind_command(dry_run: bool) -> None:
+def remind_command(dry_run: bool, org_slug: str | None) -> None:
     """Daily: reminders of the 15-day rule, expired reveals and enrolment links wiped,
-    queued mail sent."""
+    queued mail sent; for every active organisation (or the one --org names), each with
+    its own settings and address."""
+    run_for_each(org_slug, lambda _organisation: _remind(dry_run), "remind")
+
+
+def _remind(dry_run: bool) -> None:
     now = utc_now()
     digests = reminders.plan(db.session, now)
     if dry_run:
@@ -36,7 +43,8 @@ def remind_command(dry_run: bool) -> None:
     keyring = current_keyring()
     expired = expire_reveals(db.session, keyring, now)
     links = enrolment.expire_links(db.session, keyring, now)
-    run = reminders.send(db.session, keyring, digests, current_app.config["INTAKE_BASE_URL"], now)
+    base_url = current_base_url(db.session, current_app.config["INTAKE_BASE_URL"])
+    run = reminders.send(db.session, keyring, digests, base_url, now)
     outbox = Path(current_app.instance_path) / OUTBOX_FOLDER
     delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
     reminders.record_run(db.session, keyring, run, delivery, now)

@@ -13,7 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from intake import reports
-from intake.cli.common import utc_now
+from intake.cli.common import one_organisation, utc_now
 from intake.extensions import db
 from intake.models import CaseKind
 from intake.pdf import PdfUnavailable
@@ -52,6 +52,7 @@ from intake.services.report_periods import ReportKey
     help="Where to write; default: the download's file name in the current directory.",
 )
 @with_appcontext
+@one_organisation
 def report_command(
     fiscal_year: int,
     half: str,

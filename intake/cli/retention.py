@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from intake import thaidate
+from intake.cli.common import run_for_each
 from intake.extensions import db
 from intake.services import retention
 from intake.services.keyring import current_keyring
@@ -17,9 +18,15 @@ from intake.services.keyring import current_keyring
 
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+@click.option("--org", "org_slug", metavar="SLUG", help="Only this organisation (its slug).")
 @with_appcontext
-def purge_command(dry_run: bool) -> None:
-    """Delete contents, files and identities of closed cases past their retention period."""
+def purge_command(dry_run: bool, org_slug: str | None) -> None:
+    """Delete contents, files and identities of closed cases past their retention period,
+    for every active organisation (or the one --org names), each by its own settings."""
+    run_for_each(org_slug, lambda _organisation: _purge(dry_run), "purge")
+
+
+def _purge(dry_run: bool) -> None:
     now = datetime.now(UTC)
     due = retention.due_cases(db.session, now)
     db.session.rollback()

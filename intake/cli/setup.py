@@ -17,9 +17,10 @@ from intake.cli.common import (
     print_enrolment_link,
     refused,
     utc_now,
+    working_by_default,
 )
 from intake.extensions import db
-from intake.services import ServiceError, setup
+from intake.services import ServiceError, organisations, setup
 from intake.services.identity import create_identity_key, current_identity_key
 from intake.services.keyring import current_keyring, set_keyring
 from intake.services.users import find_user, has_usable_password
@@ -40,6 +41,12 @@ def init_command(no_demo: bool) -> None:
     click.echo("database: at the latest revision")
     added = setup.ensure_organisation(db.session)
     click.echo(f"organisation settings: {'created' if added else 'present'}")
+    # Run again on a host of several, init looks after the organisation it made first.
+    with working_by_default(organisations.first_two(db.session)[0].id):
+        _first_organisation(no_demo)
+
+
+def _first_organisation(no_demo: bool) -> None:
     if not no_demo:
         # Here, not at the top: only a run that asks for demo data loads the demo package.
         from intake.cli.demo import add_demo_reference_data

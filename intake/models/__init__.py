@@ -32,6 +32,7 @@ from intake.models.enums import (
     RevealStatus,
     Role,
 )
+from intake.models.host import HostAdmin, HostAuditEntry, HostAuditHead
 from intake.models.identity_keys import (
     CustodianKey,
     IdentityKey,
@@ -73,6 +74,9 @@ __all__ = [
     "EndedPublicToken",
     "EventType",
     "ExtraHoliday",
+    "HostAdmin",
+    "HostAuditEntry",
+    "HostAuditHead",
     "IdentityKey",
     "IdentityKeyGrant",
     "Notification",

@@ -96,6 +96,10 @@ ACTIONS = frozenset(
         "case.host_received",
         "case.host_referral_cancelled",
         "case.tracking_forwarded",
+        # The host acting on the organisation (also in the host's own chain).
+        "organisation.created",
+        "organisation.suspended",
+        "organisation.resumed",
     }
 )
 

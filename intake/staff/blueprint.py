@@ -58,7 +58,11 @@ def guard() -> ResponseReturnValue | None:
 
 
 def _load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the cookie's user id must match a live server-side session."""
+    """Flask-Login's loader: the cookie's user id must match a live server-side session.
+    On the host's own pages (no organisation) nobody is an organisation's staff: the
+    cookie is the installation's, and those pages must not look an account up."""
+    if g.get("organisation", False) is None:
+        return None
     idle = timedelta(minutes=current_app.config["INTAKE_STAFF_IDLE_MINUTES"])
     user, ended_idle = load_session_user(
         db.session, user_id, session.get(STAFF_SESSION_KEY), datetime.now(UTC), idle
