@@ -277,11 +277,6 @@ def test_a_damaged_cut_or_foreign_archive_restores_nothing(tmp_path: Path, postg
     assert "not empty" in run_intake(target, "restore", str(archive), ok=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="this version's backup command cannot read the schema before organisations: "
-    "the archive must be one the previous version made",
-)
 def test_an_archive_from_an_older_schema_is_restored_and_upgraded(
     tmp_path: Path, postgres: Any
 ) -> None:

@@ -1,14 +1,19 @@
 """What several command modules share: the clock, custodians' accounts, printing an
-enrolment link, and turning a refused service call into a command-line error."""
+enrolment link, turning a refused service call into a command-line error, and writing an
+archive file whole or not at all."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 import click
 from flask import current_app
 
+from intake import durable
 from intake.extensions import db
 from intake.models import Role, User
 from intake.problem_messages import in_english
@@ -16,6 +21,8 @@ from intake.problems import Problem
 from intake.services import ServiceError, enrolment, setup
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.keyring import current_keyring
+
+T = TypeVar("T")
 
 PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 
@@ -64,3 +71,22 @@ def print_enrolment_link(user: User) -> None:
         db.session, current_keyring(), user, actor=ACTOR_SYSTEM, now=utc_now()
     )
     echo_link(issued)
+
+
+def write_whole(target: Path, produce: Callable[[BinaryIO], T]) -> T:
+    """Write ``target`` owner-only through ``produce(file)``, whole or not at all: only a
+    finished file ever carries the final name."""
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)  # left by an interrupted run
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            result = produce(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+        durable.sync_folder(target.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return result

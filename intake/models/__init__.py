@@ -32,6 +32,7 @@ from intake.models.enums import (
     RevealStatus,
     Role,
 )
+from intake.models.host_records import OrganisationDeletion
 from intake.models.identity_keys import (
     CustodianKey,
     IdentityKey,
@@ -52,6 +53,7 @@ from intake.models.reports import CaseTally, ReportNarrative
 
 __all__ = [
     "AUDIT_TRIGGERS",
+    "OrganisationDeletion",
     "OPEN_STATUSES_SQL",
     "AccusedRole",
     "Attachment",
