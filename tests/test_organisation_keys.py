@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from intake import crypto
 from intake.extensions import db
+from intake.filemodes import loose_storage
 from intake.models import Case
 from intake.organisation_scope import host_wide
 from intake.services import audit, keys
@@ -126,3 +127,12 @@ def test_keys_rotate_for_one_organisation_or_each_in_turn(app: Flask) -> None:
             assert audit.verify(db.session, keyring).ok
 
     assert "no organisation nowhere" in run_intake(app, "rotate-keys", "--org", "nowhere", ok=False)
+
+
+def test_an_organisations_key_files_must_be_owner_only_too(app: Flask) -> None:
+    second = add_organisation(app, SECOND, "เทศบาลตำบลที่สอง")
+    folder = crypto.organisation_keys_dir(Path(app.config["INTAKE_KEYS_PATH"]), second)
+    assert loose_storage(app.config) is None
+    (folder / crypto.CONTENT_KEYS_FILE).chmod(0o644)
+    problem = loose_storage(app.config)
+    assert problem is not None and crypto.CONTENT_KEYS_FILE in problem
