@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
@@ -32,11 +33,12 @@ from config import ConfigError
 from intake import crypto
 from intake.extensions import db
 from intake.models import Organisation
-from intake.organisation_scope import host_wide, working_organisation
+from intake.organisation_scope import chosen_organisation, host_wide, working_organisation
 
 _HELD = "intake.keyrings"
 _HELD_LOCK = "intake.keyrings.lock"
 _FIRST = "intake.keyring.first_organisation"
+_SCHEMA = "intake.keyring.schema_present"
 
 # How often (seconds) a worker looks at a key file's stat; tests set it to 0.
 RELOAD_INTERVAL_SECONDS = 1.0
@@ -190,9 +192,26 @@ def host_keyring() -> crypto.Keyring:
     return _keyring_in(current_app, _keys_root(current_app))
 
 
+def _has_schema(app: Flask) -> bool:
+    """Whether the database has its tables yet (not before `intake init` or a restore
+    builds them); remembered once they are there."""
+    if not app.extensions.get(_SCHEMA):
+        began = not db.session().in_transaction()
+        present = sa.inspect(db.session.connection()).has_table(Organisation.__tablename__)
+        if began and not present:
+            db.session.rollback()  # no transaction (nor SQLite's write lock) left behind
+        app.extensions[_SCHEMA] = present
+    return bool(app.extensions[_SCHEMA])
+
+
 def current_keyring() -> crypto.Keyring:
     """The keyring of the organisation ``db.session`` works for (the keys folder's own
-    files while there is no organisation yet)."""
+    files while there is no organisation, or no database, yet)."""
+    chosen = chosen_organisation(db.session)
+    if chosen is not None:
+        return keyring_for(int(chosen))
+    if not _has_schema(current_app):
+        return host_keyring()
     organisation_id = working_organisation(db.session)
     if organisation_id is None:
         return host_keyring()
