@@ -199,3 +199,32 @@ def test_deleting_an_organisation_needs_an_export_and_leaves_the_other_whole(
     with source.app_context(), pytest.raises(sa.exc.DatabaseError):
         db.session.execute(sa.text("DELETE FROM audit_log"))
     assert "no organisation" in run_intake(source, "org", "delete", SECOND, "--yes", ok=False)
+
+
+def test_deleting_the_first_organisation_shreds_its_content_keys_and_keeps_backups_working(
+    tmp_path: Path, postgres: Any
+) -> None:
+    source, second, codes = _with_second(tmp_path, postgres)
+    root = Path(source.config["INTAKE_KEYS_PATH"])
+    before = crypto.load_keyring(root)  # the first organisation's keys: the folder's own
+    run_intake(
+        source,
+        "org",
+        "export",
+        "main",
+        "-o",
+        str(tmp_path / "main.export"),
+        "--passphrase",
+        PASSPHRASE,
+    )
+    assert "deleted" in run_intake(source, "org", "delete", "main", "--yes")
+    after = crypto.load_keyring(root)
+    # its content keys exist nowhere any more; the folder still opens the host's backups
+    assert not set(before.content_keys.values()) & set(after.content_keys.values())
+    assert (after.tracking_pepper, after.audit_key) == (before.tracking_pepper, before.audit_key)
+    assert _owned_rows(source, 1) == {}
+    # the other organisation goes on with its own keys
+    client = source.test_client()
+    for code in codes:
+        assert client.post(f"/o/{SECOND}/track", data={"code": code}).status_code == 200
+    assert "archive:" in run_intake(source, "backup", "--output", str(tmp_path))
