@@ -61,6 +61,11 @@ def storage_paths(config: Mapping[str, Any]) -> list[Path]:
     keys = Path(config["INTAKE_KEYS_PATH"])
     folders = [instance, keys, Path(config["INTAKE_UPLOADS_PATH"]), instance / OUTBOX_FOLDER]
     paths = [*folders, *_files_in(instance), *_files_in(keys)]
+    # Each organisation's own keyring, in a folder of its own under the keys folder.
+    organisation_keys = keys / "organisations"
+    if organisation_keys.is_dir():
+        for folder in [organisation_keys, *sorted(organisation_keys.iterdir())]:
+            paths += [folder, *_files_in(folder)]
     database = sqlite_file(str(config["SQLALCHEMY_DATABASE_URI"]))
     if database is not None:
         paths += [database.with_name(database.name + suffix) for suffix in SQLITE_COMPANIONS]

@@ -35,7 +35,7 @@ from intake.organisation_scope import host_wide, work_for
 from intake.places.names import search_key
 from intake.services import case_numbers
 from intake.services.identity import identity_private_key
-from intake.services.keyring import current_keyring
+from intake.services.keyring import keyring_for
 from intake.services.setup import saved_development_passphrase
 from intake.services.users import find_user
 
@@ -127,7 +127,7 @@ def test_each_organisations_tips_open_with_its_own_key_only(host: Flask) -> None
     with host.app_context():
         passphrase = saved_development_passphrase(Path(host.instance_path))
         assert passphrase is not None
-        keyring, now = current_keyring(), datetime.now(UTC)
+        now = datetime.now(UTC)
         opened = 0
         organisations = _demo_organisations()
         sealed_tips: list[tuple[int, Case]] = []
@@ -142,7 +142,12 @@ def test_each_organisations_tips_open_with_its_own_key_only(host: Flask) -> None
             custodian = find_user(db.session, CUSTODIAN)
             assert custodian is not None and tip.identity_key_id is not None
             private_keys[organisation.id] = identity_private_key(
-                db.session, keyring, custodian, passphrase, tip.identity_key_id, now
+                db.session,
+                keyring_for(organisation.id),
+                custodian,
+                passphrase,
+                tip.identity_key_id,
+                now,
             )
             # Its own key opens its tipster's identity
             assert crypto.open_identity(

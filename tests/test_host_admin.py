@@ -17,7 +17,7 @@ from intake.models import HostAdmin, HostAuditEntry, Organisation, Role
 from intake.models.organisation import OrganisationStatus
 from intake.organisation_scope import host_wide
 from intake.services import host_admins
-from intake.services.keyring import current_keyring
+from intake.services.keyring import host_keyring
 from tests.support.builders import complaint_form
 from tests.support.cli import run_intake
 from tests.support.filing import file_and_read_receipt
@@ -41,7 +41,7 @@ def _code(app: Flask, username: str = "hostops") -> str:
     with app.app_context():
         query = select(HostAdmin).where(HostAdmin.username == username)
         admin = db.session.scalars(host_wide(query)).one()
-        return host_admins.current_code(current_keyring(), admin, datetime.now(UTC))
+        return host_admins.current_code(host_keyring(), admin, datetime.now(UTC))
 
 
 def _host_client(app: Flask) -> FlaskClient:

@@ -25,7 +25,7 @@ from intake.models import (
 from intake.organisation_scope import host_wide
 from intake.services import audit
 from intake.services.host_audit import verify_host
-from intake.services.keyring import current_keyring
+from intake.services.keyring import current_keyring, host_keyring
 from tests.support.builders import complaint_form
 from tests.support.filing import file_and_read_receipt
 from tests.support.organisations import FIRST, add_organisation, working_for
@@ -86,7 +86,7 @@ def test_org_create_opens_an_organisation_ready_to_take_cases(app: Flask) -> Non
         ("organisation.enrolment_issued", "ban-phai-sao"),
     ]
     with app.app_context():
-        assert verify_host(db.session, current_keyring()).ok
+        assert verify_host(db.session, host_keyring()).ok
     # and it takes a complaint at its address
     client = app.test_client()
     reference, _code = file_and_read_receipt(

@@ -15,6 +15,7 @@ from intake.cli import (
     demo,
     host_admins,
     keys,
+    organisation_archive,
     organisations,
     reminders,
     reports,
@@ -41,6 +42,8 @@ for module in (
 ):
     for command in module.COMMANDS:
         intake_cli.add_command(command)
+for command in organisation_archive.ORG_COMMANDS:
+    organisations.org_group.add_command(command)
 
 
 def init_app(app: Flask) -> None:

@@ -6,21 +6,29 @@ a key: keep a copy of the keys folder apart from the archives (README, "Backups"
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
-from intake import crypto, durable, tallies
+from intake import crypto, tallies
+from intake.cli.common import write_whole
 from intake.extensions import db
+from intake.models import Organisation
+from intake.organisation_scope import host_wide, work_for
 from intake.row_security import host_wide_session
 from intake.services import audit, backup, keys
-from intake.services.keyring import current_keyring
+from intake.services.keyring import host_keyring, keyring_for
 
 ARCHIVE_SUFFIX = ".backup"
+
+
+def _organisation_ids() -> list[int]:
+    query = select(Organisation.id).order_by(Organisation.id)
+    return list(db.session.scalars(host_wide(query)))
 
 
 def _uploads_dir() -> Path:
@@ -60,31 +68,25 @@ def backup_command(output: Path) -> None:
     target = _archive_path(output, now)
     if target.exists():
         raise click.ClickException(f"{target} already exists")
-    partial = target.with_name(target.name + ".partial")
-    keyring = current_keyring()
-    partial.unlink(missing_ok=True)  # left by an interrupted run
+    keyring = host_keyring()
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            summary = backup.write_backup(db.engine, keyring, _uploads_dir(), out, now=now)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)  # only a whole archive ever carries the final name
-        durable.sync_folder(target.parent)
+        summary = write_whole(
+            target,
+            lambda out: backup.write_backup(db.engine, keyring, _uploads_dir(), out, now=now),
+        )
     except backup.BackupError as exc:
-        partial.unlink(missing_ok=True)
         raise click.ClickException(str(exc)) from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    audit.record(
-        db.session,
-        keyring,
-        "backup.created",
-        actor=audit.ACTOR_SYSTEM,
-        now=now,
-        detail=f"{summary.rows('cases')} cases, {summary.files} files",
-    )
+    for organisation_id in _organisation_ids():
+        # Each organisation's own chain says its data went into the archive.
+        work_for(db.session, organisation_id)
+        audit.record(
+            db.session,
+            keyring_for(organisation_id),
+            "backup.created",
+            actor=audit.ACTOR_SYSTEM,
+            now=now,
+            detail=f"{summary.rows('cases')} cases, {summary.files} files",
+        )
     db.session.commit()
     click.echo(f"archive: {target} ({target.stat().st_size:,} bytes)")
     _echo_summary(summary)
@@ -110,7 +112,7 @@ def _echo_summary(summary: backup.ArchiveSummary) -> None:
 @with_appcontext
 def restore_command(archive: Path, check: bool) -> None:
     """Rebuild an empty instance from an archive (its keys folder must be in place first)."""
-    keyring = current_keyring()
+    keyring = host_keyring()
     uploads = _uploads_dir()
     try:
         with archive.open("rb") as handle:
@@ -134,7 +136,10 @@ def restore_command(archive: Path, check: bool) -> None:
     click.echo("restored: " + f"archive {archive.name}")
     _echo_summary(summary)
     upgrade()
-    _check_restored(keyring, uploads, summary)
+    for organisation_id in _organisation_ids():
+        # Each organisation's contents and audit chain are under its own keys.
+        work_for(db.session, organisation_id)
+        _check_restored(keyring_for(organisation_id), uploads, summary)
 
 
 def _check_restored(keyring: crypto.Keyring, uploads: Path, summary: backup.ArchiveSummary) -> None:

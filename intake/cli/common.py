@@ -1,19 +1,23 @@
 """What several command modules share: the clock, custodians' accounts, printing an
-enrolment link, turning a refused service call into a command-line error, and choosing
-the organisation a command acts on (``--org``) or running one for each organisation."""
+enrolment link, turning a refused service call into a command-line error, choosing the
+organisation a command acts on (``--org``) or running one for each organisation, and
+writing an archive file whole or not at all."""
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 
 import click
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from intake import durable
 from intake.extensions import db
 from intake.models import Organisation, Role, User
 from intake.organisation_scope import APP_DEFAULT, work_for_by_default
@@ -23,6 +27,8 @@ from intake.services import ServiceError, enrolment, host_health, organisations,
 from intake.services.audit import ACTOR_SYSTEM
 from intake.services.keyring import current_keyring
 from intake.services.organisations import current_base_url
+
+T = TypeVar("T")
 
 PASSPHRASE_ENV = "INTAKE_CUSTODIAN_PASSPHRASE"  # noqa: S105 (a variable name)
 
@@ -160,3 +166,20 @@ def run_for_each(org_slug: str | None, task: Callable[[Organisation], None], lab
     if failed:
         click.echo(f"{label} failed for: {', '.join(failed)}", err=True)
         raise SystemExit(1)
+def write_whole(target: Path, produce: Callable[[BinaryIO], T]) -> T:
+    """Write ``target`` owner-only through ``produce(file)``, whole or not at all: only a
+    finished file ever carries the final name."""
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)  # left by an interrupted run
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            result = produce(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+        durable.sync_folder(target.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return result

@@ -219,7 +219,6 @@ def _build_host(
     try:
         result = load_host(
             db.session,
-            current_keyring(),
             organisations=orgs,
             cases=cases,
             fiscal_years=fiscal_years,

@@ -14,7 +14,7 @@ from intake.extensions import db
 from intake.problems import Problem
 from intake.services import ServiceError, host_admins
 from intake.services.host_audit import verify_host
-from intake.services.keyring import current_keyring
+from intake.services.keyring import host_keyring
 
 MESSAGES = {
     Problem.WEAK_PASSWORD: "passwords must be at least 10 characters",
@@ -40,7 +40,7 @@ def create_command(username: str, display_name: str, password: str) -> None:
     """Create a host administrator, who signs in at /host/login."""
     try:
         created = host_admins.create(
-            db.session, current_keyring(), username.strip(), display_name, password, utc_now()
+            db.session, host_keyring(), username.strip(), display_name, password, utc_now()
         )
     except ServiceError as error:
         raise refused(error, MESSAGES) from error
@@ -53,7 +53,7 @@ def create_command(username: str, display_name: str, password: str) -> None:
 @with_appcontext
 def audit_verify_command() -> None:
     """Check the host's own audit chain (read-only); exit status 1 if it is broken."""
-    result = verify_host(db.session, current_keyring())
+    result = verify_host(db.session, host_keyring())
     db.session.rollback()
     if not result.ok:
         click.echo(f"host audit log BROKEN: {result.problem}", err=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from intake import crypto
 from intake.cli.common import (
@@ -22,10 +23,67 @@ from intake.cli.common import (
     utc_now,
 )
 from intake.extensions import db
+from intake.models import Organisation
+from intake.organisation_scope import host_wide, work_for
 from intake.services import ServiceError, keys
 from intake.services.identity import add_custodian, remove_custodian, rotate_identity_key
-from intake.services.keyring import current_keyring, set_keyring
+from intake.services.keyring import current_keyring, keyring_for, keys_dir_for, set_keyring
 from intake.services.users import find_user
+
+
+def organisations_chosen(slug: str | None) -> list[Organisation]:
+    """The organisation named by ``--org``, or every one in turn."""
+    query = select(Organisation).order_by(Organisation.id)
+    if slug is not None:
+        query = query.where(Organisation.slug == slug)
+    found = list(db.session.scalars(host_wide(query)))
+    if slug is not None and not found:
+        raise click.ClickException(f"no organisation {slug}")
+    return found
+
+
+def _rotate_one(organisation: Organisation, retire: bool, batch_size: int) -> None:
+    work_for(db.session, organisation.id)
+    keys_dir = keys_dir_for(organisation.id)
+    uploads_dir = Path(current_app.config["INTAKE_UPLOADS_PATH"])
+    with click.progressbar(length=1, label=f"{organisation.slug}: re-encrypting") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        report = keys.rotate_content_key(
+            db.session,
+            keyring_for(organisation.id),
+            keys_dir,
+            uploads_dir,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    set_keyring(current_app, report.keyring)
+    done = (
+        f"content key {report.new_key_id} added"
+        if report.new_key_id
+        else f"resumed the rotation to content key {report.active_key_id}"
+    )
+    click.echo(
+        f"{organisation.slug}: {done}; {report.values_reencrypted} values and "
+        f"{report.files_reencrypted} files re-encrypted"
+    )
+    if report.missing_files:
+        click.echo(
+            f"warning: {len(report.missing_files)} attachment files are missing: "
+            + ", ".join(report.missing_files),
+            err=True,
+        )
+    if retire:
+        retired = keys.retire_old_keys(db.session, report.keyring, keys_dir, uploads_dir)
+        set_keyring(current_app, crypto.load_keyring(keys_dir))
+        click.echo(
+            f"{organisation.slug}: retired content keys: {', '.join(retired)}"
+            if retired
+            else f"{organisation.slug}: no old content keys to retire"
+        )
 
 
 @click.command("rotate-keys")
@@ -37,50 +95,14 @@ from intake.services.users import find_user
     type=click.IntRange(min=1),
     help="Rows re-encrypted per transaction.",
 )
+@click.option("--org", "slug", help="Only this organisation (by slug); default: each in turn.")
 @with_appcontext
-def rotate_keys_command(retire: bool, batch_size: int) -> None:
-    """Re-encrypt all content under a new content key; run again to resume an interrupted run."""
-    keys_dir = Path(current_app.config["INTAKE_KEYS_PATH"])
-    uploads_dir = Path(current_app.config["INTAKE_UPLOADS_PATH"])
+def rotate_keys_command(retire: bool, batch_size: int, slug: str | None) -> None:
+    """Re-encrypt all content under a new content key, each organisation under its own;
+    run again to resume an interrupted run."""
     try:
-        with click.progressbar(length=1, label="re-encrypting", show_pos=True) as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.length = max(total, 1)
-                bar.update(done - bar.pos)
-
-            report = keys.rotate_content_key(
-                db.session,
-                current_keyring(),
-                keys_dir,
-                uploads_dir,
-                batch_size=batch_size,
-                progress=progress,
-            )
-        set_keyring(current_app, report.keyring)
-        done = (
-            f"content key {report.new_key_id} added"
-            if report.new_key_id
-            else f"resumed the rotation to content key {report.active_key_id}"
-        )
-        click.echo(
-            f"{done}; {report.values_reencrypted} values and "
-            f"{report.files_reencrypted} files re-encrypted"
-        )
-        if report.missing_files:
-            click.echo(
-                f"warning: {len(report.missing_files)} attachment files are missing: "
-                + ", ".join(report.missing_files),
-                err=True,
-            )
-        if retire:
-            retired = keys.retire_old_keys(db.session, report.keyring, keys_dir, uploads_dir)
-            set_keyring(current_app, crypto.load_keyring(keys_dir))
-            click.echo(
-                f"retired content keys: {', '.join(retired)}"
-                if retired
-                else "no old content keys to retire"
-            )
+        for organisation in organisations_chosen(slug):
+            _rotate_one(organisation, retire, batch_size)
     except keys.KeyRotationError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -16,7 +16,6 @@ from intake.models.organisation import OrganisationStatus
 from intake.problem_messages import in_english
 from intake.services import ServiceError, host_health, host_organisations, organisations
 from intake.services.audit import ACTOR_SYSTEM
-from intake.services.keyring import current_keyring
 
 org_group = click.Group("org", help="The organisations this installation serves.")
 
@@ -65,7 +64,7 @@ def create_command(
     )
     try:
         opened = host_organisations.open_organisation(
-            db.session, current_keyring(), spec, passphrase, actor=ACTOR_SYSTEM, now=utc_now()
+            db.session, spec, passphrase, actor=ACTOR_SYSTEM, now=utc_now()
         )
     except ServiceError as error:
         raise refused(error, {}) from error
@@ -116,7 +115,6 @@ def _organisation(slug: str) -> Organisation:
 def _set_status(slug: str, status: OrganisationStatus) -> None:
     changed = host_organisations.set_status(
         db.session,
-        current_keyring(),
         _organisation(slug),
         status,
         actor=ACTOR_SYSTEM,

@@ -11,12 +11,15 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from intake.crypto import sealing
 from intake.crypto.keyring import (
     CryptoError,
     DecryptionFailed,
     Keyring,
 )
+from intake.crypto.sealing import SCRYPT_P, SCRYPT_R
 
 # --- Backup archives ----------------------------------------------------------------
 #
@@ -184,3 +187,48 @@ def _read_up_to(raw: Any, size: int) -> bytes:
         parts.append(part)
         wanted -= len(part)
     return b"".join(parts)
+
+
+# --- One organisation's export --------------------------------------------------------
+#
+# An export travels to another host, which has none of this host's keys: it is encrypted
+# under a passphrase the operator chooses (scrypt, then the archive stream above). The
+# file starts with its own magic and the scrypt salt; what follows is an ordinary archive
+# stream whose "keys" are derived from the passphrase, so a wrong passphrase is told apart
+# from a damaged file by the stream's fingerprint.
+
+EXPORT_MAGIC = b"INTAKE-ORG-EXPORT\n"
+_EXPORT_SALT_BYTES = 16
+
+
+class WrongExportPassphrase(CryptoError):
+    """The export was made with another passphrase."""
+
+
+def _passphrase_keyring(passphrase: str, salt: bytes, log_n: int) -> Keyring:
+    material = Scrypt(salt=salt, length=96, n=2**log_n, r=SCRYPT_R, p=SCRYPT_P).derive(
+        passphrase.encode("utf-8")
+    )
+    return Keyring({"export": material[:32]}, "export", material[32:64], material[64:])
+
+
+def export_writer(raw: Any, passphrase: str) -> BackupWriter:
+    """Start an export file in ``raw``; write its plaintext to what is returned, then
+    ``finish()`` it. The scrypt cost travels in the file's head."""
+    salt = secrets.token_bytes(_EXPORT_SALT_BYTES)
+    log_n = sealing.SCRYPT_N.bit_length() - 1
+    raw.write(EXPORT_MAGIC + salt + bytes([log_n]))
+    return BackupWriter(raw, _passphrase_keyring(passphrase, salt, log_n))
+
+
+def export_reader(raw: Any, passphrase: str) -> BackupReader:
+    """The plaintext of an export file; raises NotABackup or WrongExportPassphrase."""
+    size = len(EXPORT_MAGIC) + _EXPORT_SALT_BYTES + 1
+    head = _read_up_to(raw, size)
+    if len(head) < size or not head.startswith(EXPORT_MAGIC) or not 10 <= head[-1] <= 22:
+        raise NotABackup("not an Intake organisation export")
+    salt = head[len(EXPORT_MAGIC) : -1]
+    try:
+        return BackupReader(raw, _passphrase_keyring(passphrase, salt, head[-1]))
+    except BackupKeysDiffer as exc:
+        raise WrongExportPassphrase("the export was made with another passphrase") from exc

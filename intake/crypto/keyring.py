@@ -143,3 +143,62 @@ def retire_content_keys(keyring: Keyring, keep: set[str]) -> Keyring:
     }
     active = keyring.active_content_key
     return Keyring(keys, active, keyring.tracking_pepper, keyring.audit_key, path=keyring.path)
+
+
+# --- One keyring per organisation ------------------------------------------------------
+#
+# The keys folder's own files are the installation's keyring: they open backup archives,
+# and they are the keyring of the organisation the installation started with (so an
+# installation made before there were several keeps its keys where they are). Every other
+# organisation's keyring is in a folder of its own, ``organisations/<id>/``.
+
+ORGANISATIONS_FOLDER = "organisations"
+
+
+def organisation_keys_dir(keys_root: Path, organisation_id: int) -> Path:
+    return keys_root / ORGANISATIONS_FOLDER / str(int(organisation_id))
+
+
+def has_key_files(keys_dir: Path) -> bool:
+    return any((keys_dir / name).exists() for name in KEY_FILES)
+
+
+def delete_key_files(keys_dir: Path) -> None:
+    """Remove a keyring's files (and its folder when nothing else is in it). What was
+    encrypted under them cannot be read without a copy of them kept elsewhere."""
+    if not keys_dir.is_dir():
+        return
+    for name in KEY_FILES:
+        (keys_dir / name).unlink(missing_ok=True)
+    durable.sync_folder(keys_dir)
+    if not any(keys_dir.iterdir()):
+        keys_dir.rmdir()
+
+
+def keyring_document(keyring: Keyring) -> dict[str, object]:
+    """The keyring as a JSON-ready document (for an organisation's export archive only)."""
+    return {
+        "active": keyring.active_content_key,
+        "keys": {k: base64.b64encode(v).decode("ascii") for k, v in keyring.content_keys.items()},
+        "tracking_pepper": base64.b64encode(keyring.tracking_pepper).decode("ascii"),
+        "audit_key": base64.b64encode(keyring.audit_key).decode("ascii"),
+    }
+
+
+def keyring_from_document(document: dict[str, object]) -> Keyring:
+    try:
+        keys = document["keys"]
+        active = document["active"]
+        if not isinstance(keys, dict) or not isinstance(active, str):
+            raise TypeError("keyring document has the wrong shape")
+        keyring = Keyring(
+            {kid: base64.b64decode(value) for kid, value in keys.items()},
+            active,
+            base64.b64decode(str(document["tracking_pepper"])),
+            base64.b64decode(str(document["audit_key"])),
+        )
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+        raise KeyMissing("the keyring in the archive is unreadable") from exc
+    if active not in keyring.content_keys or len(keyring.audit_key) < 32:
+        raise KeyMissing("the keyring in the archive is inconsistent")
+    return keyring

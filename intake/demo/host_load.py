@@ -55,6 +55,7 @@ from intake.places.names import search_key
 from intake.row_security import host_wide_session
 from intake.services import DbSession
 from intake.services.identity import create_identity_key
+from intake.services.keyring import keyring_for, make_organisation_keys
 from intake.services.settings import DEFAULT_ORGANISATION
 from intake.services.users import UNUSABLE_PASSWORD
 
@@ -197,6 +198,8 @@ def _found(session: DbSession, organisations: list[HostOrganisation]) -> list[in
             for i in ids
         ],
     )
+    for organisation_id in ids:
+        make_organisation_keys(organisation_id)  # as create_organisation does
     return ids
 
 
@@ -259,7 +262,6 @@ def _wrapped(jobs: list[tuple[int, str]], workers: int) -> Iterator[tuple[int, b
 
 def add_identity_keys(
     session: DbSession,
-    keyring: crypto.Keyring,
     ids: list[int],
     passphrase: str,
     *,
@@ -291,7 +293,7 @@ def add_identity_keys(
         custodian = session.get(User, user_id)
         assert custodian is not None  # noqa: S101 (found above, in the same organisation)
         # Enrolled already (the key above), so this only makes and grants the identity key.
-        create_identity_key(session, keyring, custodian, passphrase, now)
+        create_identity_key(session, keyring_for(owner[user_id]), custodian, passphrase, now)
         if done % CHUNK == 0 or done == len(jobs):
             progress(CHUNK if done % CHUNK == 0 else done % CHUNK)
     return len(jobs)
@@ -303,7 +305,6 @@ def _holds_cases(session: DbSession) -> bool:
 
 def add_cases(
     session: DbSession,
-    keyring: crypto.Keyring,
     ids: dict[str, int],
     shares: dict[str, int],
     *,
@@ -327,7 +328,7 @@ def add_cases(
             continue
         loaded = load(
             session,
-            keyring,
+            keyring_for(organisation_id),  # each organisation's cases under its own keys
             cases=count,
             fiscal_years=fiscal_years,
             seed=seed + organisation_id,
@@ -344,7 +345,6 @@ def add_cases(
 
 def load_host(
     session: DbSession,
-    keyring: crypto.Keyring,
     *,
     organisations: int,
     cases: int,
@@ -372,7 +372,7 @@ def load_host(
     ordered = [ids[o.slug] for o in wanted]
     with bar("identity keys", len(ordered)) as step:
         result.keys_added = add_identity_keys(
-            session, keyring, ordered, passphrase, now=now, workers=workers, progress=step.update
+            session, ordered, passphrase, now=now, workers=workers, progress=step.update
         )
     result.seconds_keys = time.perf_counter() - started
     say(f"{result.keys_added} identity keys and custodian keys in {result.seconds_keys:.1f} s")
@@ -385,7 +385,6 @@ def load_host(
     with bar("demo cases", cases) as step:
         add_cases(
             session,
-            keyring,
             ids,
             shares,
             fiscal_years=fiscal_years,

@@ -35,7 +35,7 @@ from intake.services import (
     organisations,
 )
 from intake.services import host_organisations as host_orgs
-from intake.services.keyring import current_keyring
+from intake.services.keyring import host_keyring
 
 SIGN_IN_LIMIT = "10 per minute"
 
@@ -60,7 +60,7 @@ def login() -> ResponseReturnValue:
         try:
             admin = host_admins.sign_in(
                 db.session,
-                current_keyring(),
+                host_keyring(),
                 form.username.data or "",
                 form.password.data or "",
                 form.otp.data or "",
@@ -108,7 +108,6 @@ def create() -> ResponseReturnValue:
         try:
             opened = host_orgs.open_organisation(
                 db.session,
-                current_keyring(),
                 spec,
                 form.passphrase.data or "",
                 actor=_actor(),
@@ -157,7 +156,6 @@ def set_status(slug: str) -> ResponseReturnValue:
         abort(400)
     host_orgs.set_status(
         db.session,
-        current_keyring(),
         organisation,
         OrganisationStatus(wanted),
         actor=_actor(),
@@ -172,7 +170,7 @@ def reissue_link(slug: str, username: str) -> ResponseReturnValue:
     organisation = _organisation_or_404(slug)
     try:
         issued = host_orgs.reissue_first_link(
-            db.session, current_keyring(), organisation, username, actor=_actor(), now=_now()
+            db.session, organisation, username, actor=_actor(), now=_now()
         )
     except ServiceError:
         flash(_("ออกลิงก์ไม่ได้: บัญชีนี้ลงทะเบียนแล้ว ให้ผู้ดูแลระบบของหน่วยงานดำเนินการเอง"), "error")

@@ -33,6 +33,7 @@ from intake.models.enums import (
     Role,
 )
 from intake.models.host import HostAdmin, HostAuditEntry, HostAuditHead
+from intake.models.host_records import OrganisationDeletion
 from intake.models.identity_keys import (
     CustodianKey,
     IdentityKey,
@@ -54,6 +55,7 @@ from intake.models.reports import CaseTally, ReportNarrative
 
 __all__ = [
     "AUDIT_TRIGGERS",
+    "OrganisationDeletion",
     "OPEN_STATUSES_SQL",
     "AccusedRole",
     "Attachment",

@@ -44,17 +44,25 @@ class AuditHead(OrganisationOwned, Model):
     last_mac: Mapped[str] = mapped_column(sa.String(64), default="")
 
 
-# The audit log refuses to be changed, whichever way the tables were created.
+# The audit log refuses to be changed, whichever way the tables were created. The one
+# exception: an organisation's entries go with it, while the host's record of its
+# deletion is pending (``host_records.OrganisationDeletion``, same transaction).
+DELETION_PENDING = (
+    "SELECT 1 FROM organisation_deletions "
+    "WHERE deleted_organisation_id = OLD.organisation_id AND pending"
+)
 AUDIT_TRIGGERS = {
     "sqlite": [
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
         "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        f"WHEN NOT EXISTS ({DELETION_PENDING}) "
         "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION audit_log_refuse() RETURNS trigger AS $$ "
-        "BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
+        f"BEGIN IF TG_OP = 'DELETE' THEN IF EXISTS ({DELETION_PENDING}) THEN RETURN OLD; "
+        "END IF; END IF; RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql",
         "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
         "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse()",
         "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "

@@ -28,6 +28,12 @@ class IdentityKey(OrganisationOwned, Model):
     public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # The id its custodians' grants are bound to, when an import gave it a new id.
+    key_binding_id: Mapped[int | None] = mapped_column()
+
+    @property
+    def key_binding(self) -> int:
+        return self.key_binding_id or self.id
 
 
 class CustodianKey(OrganisationOwned, Model):

@@ -38,6 +38,9 @@ class User(OrganisationOwned, Model):
     # a legal officer who answers to them): tips naming the executive are hidden from
     # them, as from every executive.
     excluded_from_executive_tips: Mapped[bool] = mapped_column(default=False)
+    # The id this person's wrapped keys are bound to, when an organisation's import gave
+    # the account a new id (a passphrase-wrapped key cannot be re-bound without it).
+    key_binding_id: Mapped[int | None] = mapped_column()
     totp_secret_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # Set when the first code has been entered: until then sign-in shows the enrolment.
     totp_confirmed: Mapped[bool] = mapped_column(default=False)
@@ -58,6 +61,10 @@ class User(OrganisationOwned, Model):
     department: Mapped[Department | None] = relationship()
 
     # Flask-Login's protocol.
+    @property
+    def key_binding(self) -> int:
+        return self.key_binding_id or self.id
+
     @property
     def is_active(self) -> bool:
         return self.active

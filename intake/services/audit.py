@@ -82,6 +82,8 @@ ACTIONS = frozenset(
         "report.exported",
         "backup.created",
         "backup.restored",
+        "organisation.exported",
+        "organisation.imported",
         "retention.purged",
         # One per `remind` run, with its counts: `intake check` reads when it last ran.
         "reminders.run",

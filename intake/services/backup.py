@@ -90,6 +90,21 @@ def _table_specs(connection: Connection) -> list[TableSpec]:
     return specs
 
 
+def archive_manifest(
+    now: datetime, engine_name: str, revision: str, specs: list[TableSpec], **more: Any
+) -> dict[str, Any]:
+    """An archive's first line: what it is, when and from which schema, and its tables."""
+    return {
+        "format": ARCHIVE_FORMAT,
+        "version": ARCHIVE_VERSION,
+        "created_at": now.isoformat(),
+        "engine": engine_name,
+        "revision": revision,
+        **more,
+        "tables": [{"name": spec.name, "columns": spec.columns} for spec in specs],
+    }
+
+
 def write_backup(
     engine: Engine,
     keyring: crypto.Keyring,
@@ -110,22 +125,13 @@ def write_backup(
             open_every_organisation(connection)  # the archive holds the whole host
             revision = _schema_revision(connection)
             specs = _table_specs(connection)
-            lines.write(
-                {
-                    "format": ARCHIVE_FORMAT,
-                    "version": ARCHIVE_VERSION,
-                    "created_at": now.isoformat(),
-                    "engine": engine.dialect.name,
-                    "revision": revision,
-                    "tables": [{"name": s.name, "columns": s.columns} for s in specs],
-                }
-            )
+            lines.write(archive_manifest(now, engine.dialect.name, revision, specs))
             for spec in specs:
                 counts[spec.name] = _write_table(connection, spec, lines, stored_names)
         # The snapshot is closed before the files are read: a long transaction would hold
         # back PostgreSQL's vacuum and SQLite's checkpoints. Files are never changed in
         # place (rotation swaps in a whole new file), so what is read is a whole file.
-        files, file_bytes = _write_files(uploads_dir, stored_names, lines)
+        files, file_bytes = write_files(uploads_dir, stored_names, lines)
         lines.write({"end": {"tables": counts, "files": files}})
     writer.finish()
     return ArchiveSummary(now.isoformat(), engine.dialect.name, revision, counts, files, file_bytes)
@@ -148,7 +154,7 @@ def _write_table(
     return count
 
 
-def _write_files(uploads_dir: Path, stored_names: list[str], lines: LineWriter) -> tuple[int, int]:
+def write_files(uploads_dir: Path, stored_names: list[str], lines: LineWriter) -> tuple[int, int]:
     total = 0
     for stored_name in stored_names:
         try:

@@ -125,6 +125,13 @@ class LineReader:
             ) from exc
         self._source = gzip.GzipFile(fileobj=io.BufferedReader(sealed, crypto.BACKUP_CHUNK))
 
+    @classmethod
+    def of_stream(cls, sealed: crypto.BackupReader) -> LineReader:
+        """Lines of a stream already opened (an organisation's export, under a passphrase)."""
+        lines = cls.__new__(cls)
+        lines._source = gzip.GzipFile(fileobj=io.BufferedReader(sealed, crypto.BACKUP_CHUNK))
+        return lines
+
     def next(self) -> Any:
         line = self._readline()
         if not line:

@@ -3,7 +3,8 @@
 Every ``*_enc`` column of every model in ``intake.models`` is found, not listed (bound to
 table, column without ``_enc``, row id), and so is each attachment's file under the
 uploads folder. Key rotation walks what is found here; retirement and restore checks ask it
-which keys are still in use.
+which keys are still in use. Only the rows of the organisation the session works for are
+read: each organisation's ciphertexts are under its own keys.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from intake import crypto, models
 from intake.extensions import Base
 from intake.models import Attachment
+from intake.organisation_scope import current_organisation_id
 from intake.services import DbSession
 
 ENC_SUFFIX = "_enc"
@@ -87,6 +89,14 @@ def file_key_id(path: Path) -> str | None:
         return None
 
 
+def own_rows(session: DbSession, query: sa.Select[Any], table: sa.Table) -> sa.Select[Any]:
+    """``query`` kept to the working organisation's rows: these statements name tables,
+    not models, so the session's own scoping does not reach them."""
+    if "organisation_id" not in table.c:
+        return query
+    return query.where(table.c.organisation_id == current_organisation_id(session))
+
+
 def pages(
     session: DbSession,
     table: sa.Table,
@@ -98,7 +108,7 @@ def pages(
     """Rows in ``id`` order, ``batch_size`` at a time; the caller ends each transaction."""
     last: Any = None
     while True:
-        query = sa.select(row_key(table).label("id"), *columns)
+        query = own_rows(session, sa.select(row_key(table).label("id"), *columns), table)
         query = query.order_by(row_key(table)).limit(batch_size)
         if last is not None:
             query = query.where(row_key(table) > last)
@@ -152,6 +162,7 @@ def scan(
 def count_work(session: DbSession, tables: list[sa.Table]) -> int:
     total = 0
     for table in [*tables, mapped_table(Attachment)]:  # attachments twice: rows, then files
-        total += session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        query = own_rows(session, sa.select(sa.func.count()).select_from(table), table)
+        total += session.execute(query).scalar_one()
     session.rollback()
     return total

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from intake import crypto
 from intake.models import Organisation, OrganisationType, Role
 from intake.models.organisation import OrganisationStatus
 from intake.organisation_scope import host_wide, work_for
@@ -26,6 +25,7 @@ from intake.services import DbSession, ServiceError, enrolment
 from intake.services.audit import record
 from intake.services.host_audit import record_host
 from intake.services.identity import create_identity_key
+from intake.services.keyring import host_keyring, keyring_for
 from intake.services.organisations import create_organisation
 from intake.services.settings import DEFAULT_ORGANISATION
 from intake.services.users import create_user, find_user, has_usable_password
@@ -107,7 +107,6 @@ def _taken(session: DbSession, condition: object) -> bool:
 
 def open_organisation(
     session: DbSession,
-    keyring: crypto.Keyring,
     spec: NewOrganisation,
     custodian_passphrase: str,
     *,
@@ -136,9 +135,10 @@ def open_organisation(
             **settings,
         )
         work_for(session, organisation.id)
+        own = keyring_for(organisation.id)  # its chain, links and identity key: its keys
         record(
             session,
-            keyring,
+            own,
             "organisation.created",
             actor=actor,
             now=now,
@@ -146,7 +146,7 @@ def open_organisation(
         )
         record_host(
             session,
-            keyring,
+            host_keyring(),
             "organisation.created",
             actor=actor,
             now=now,
@@ -158,19 +158,19 @@ def open_organisation(
             for name, role in FIRST_ACCOUNTS.items()
         ]
         links = tuple(
-            enrolment.issue(session, keyring, user, actor=actor, now=now) for user in accounts
+            enrolment.issue(session, own, user, actor=actor, now=now) for user in accounts
         )
         for user in accounts:
             record_host(
                 session,
-                keyring,
+                host_keyring(),
                 "organisation.enrolment_issued",
                 actor=actor,
                 now=now,
                 organisation_slug=spec.slug,
                 detail=f"user:{user.id}",
             )
-        create_identity_key(session, keyring, accounts[1], custodian_passphrase, now)
+        create_identity_key(session, own, accounts[1], custodian_passphrase, now)
     except ServiceError:
         session.rollback()
         raise
@@ -179,7 +179,6 @@ def open_organisation(
 
 def set_status(
     session: DbSession,
-    keyring: crypto.Keyring,
     organisation: Organisation,
     status: OrganisationStatus,
     *,
@@ -196,15 +195,16 @@ def set_status(
         else ("organisation.resumed")
     )
     work_for(session, organisation.id)
-    record(session, keyring, action, actor=actor, now=now)
-    record_host(session, keyring, action, actor=actor, now=now, organisation_slug=organisation.slug)
+    record(session, keyring_for(organisation.id), action, actor=actor, now=now)
+    record_host(
+        session, host_keyring(), action, actor=actor, now=now, organisation_slug=organisation.slug
+    )
     session.commit()
     return True
 
 
 def reissue_first_link(
     session: DbSession,
-    keyring: crypto.Keyring,
     organisation: Organisation,
     username: str,
     *,
@@ -219,10 +219,10 @@ def reissue_first_link(
     user = find_user(session, username) if username in FIRST_ACCOUNTS else None
     if user is None or not user.active or has_usable_password(user):
         raise ServiceError(Problem.NOT_FOUND)
-    issued = enrolment.issue(session, keyring, user, actor=actor, now=now)
+    issued = enrolment.issue(session, keyring_for(organisation.id), user, actor=actor, now=now)
     record_host(
         session,
-        keyring,
+        host_keyring(),
         "organisation.enrolment_issued",
         actor=actor,
         now=now,

@@ -30,8 +30,13 @@ def _custodian_context(user_id: int) -> str:
     return f"intake:custodian:{user_id}"
 
 
-def _grant_context(identity_key_id: int, user_id: int) -> str:
-    return f"intake:grant:{identity_key_id}:{user_id}"
+def _grant_context(session: DbSession, identity_key_id: int, user_id: int) -> str:
+    # Bound to the ids the key and the custodian had when first made (an imported
+    # organisation's rows have new ids; what is sealed keeps the old ones).
+    key, user = session.get(IdentityKey, identity_key_id), session.get(User, user_id)
+    key_binding = key.key_binding if key is not None else identity_key_id
+    user_binding = user.key_binding if user is not None else user_id
+    return f"intake:grant:{key_binding}:{user_binding}"
 
 
 def current_identity_key(session: DbSession) -> IdentityKey | None:
@@ -82,7 +87,7 @@ def _enrol(session: DbSession, user: User, passphrase: str) -> CustodianKey:
         user_id=user.id,
         public_key=pair.public,
         private_wrapped=crypto.wrap_with_passphrase(
-            pair.private, passphrase, context=_custodian_context(user.id)
+            pair.private, passphrase, context=_custodian_context(user.key_binding)
         ),
     )
     session.add(custodian_key)
@@ -102,7 +107,7 @@ def _custodian_private(
     passphrase_attempts.check_allowed(custodian_key, now)
     try:
         private = crypto.unwrap_with_passphrase(
-            custodian_key.private_wrapped, passphrase, context=_custodian_context(user.id)
+            custodian_key.private_wrapped, passphrase, context=_custodian_context(user.key_binding)
         )
     except crypto.WrongPassphrase as exc:
         passphrase_attempts.record_failure(session, keyring, user, now)
@@ -124,7 +129,7 @@ def identity_private_key(
     if grant is None:
         raise ServiceError(Problem.NOT_CUSTODIAN)
     private = _custodian_private(session, keyring, custodian, passphrase, now)
-    context = _grant_context(identity_key_id, custodian.id)
+    context = _grant_context(session, identity_key_id, custodian.id)
     return crypto.open_sealed(private, grant.private_sealed, context=context)
 
 
@@ -146,9 +151,8 @@ def open_case_identity(
 
 
 def _grant(session: DbSession, key_id: int, private: bytes, custodian_key: CustodianKey) -> None:
-    sealed = crypto.seal(
-        custodian_key.public_key, private, context=_grant_context(key_id, custodian_key.user_id)
-    )
+    context = _grant_context(session, key_id, custodian_key.user_id)
+    sealed = crypto.seal(custodian_key.public_key, private, context=context)
     session.add(
         IdentityKeyGrant(
             identity_key_id=key_id, user_id=custodian_key.user_id, private_sealed=sealed
@@ -207,9 +211,7 @@ def add_custodian(
         raise ServiceError(Problem.ALREADY_CUSTODIAN)
     new_key = _enrol(session, new, new_passphrase)
     for key in keys:
-        private = identity_private_key(
-            session, keyring, granting, granting_passphrase, key.id, now
-        )
+        private = identity_private_key(session, keyring, granting, granting_passphrase, key.id, now)
         _grant(session, key.id, private, new_key)
     record(
         session,

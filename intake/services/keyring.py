@@ -1,12 +1,18 @@
-"""Where the running application keeps its keyring. Views fetch it here only to hand
-it to the services that use it: no module under ``intake/public`` or ``intake/staff``
-imports ``intake.crypto``.
+"""Where the running application keeps its keyrings: one per organisation, and the
+installation's own. Views fetch them here only to hand them to the services that use them:
+no module under ``intake/public`` or ``intake/staff`` imports ``intake.crypto``.
 
-A long-running worker notices when the content-key file is replaced (key rotation,
-retirement) and loads it again: ``current_keyring()`` compares the file's ``os.stat``
-(inode, mtime_ns, size) with what it saw at the last load, at most once every
-``RELOAD_INTERVAL_SECONDS`` per application. A file that fails to load keeps the keyring
-already held and is tried again at the next check.
+``current_keyring()`` is the keyring of the organisation ``db.session`` works for;
+``keyring_for(id)`` is any one organisation's (code that handles two at once);
+``host_keyring()`` is the keys folder's own files, which open backup archives and are also
+the keyring of the organisation the installation started with, unless it has a folder of
+its own (see ``crypto.keyring``). Each is loaded when first asked for and kept per process.
+
+A long-running worker notices when a content-key file is replaced (key rotation,
+retirement) and loads it again: each keyring's file ``os.stat`` (inode, mtime_ns, size) is
+compared with what was seen at its last load, at most once every
+``RELOAD_INTERVAL_SECONDS``. A file that fails to load keeps the keyring already held and
+is tried again at the next check.
 """
 
 from __future__ import annotations
@@ -19,15 +25,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, current_app
+from sqlalchemy import func, select
 
 from config import ConfigError
 from intake import crypto
+from intake.extensions import db
+from intake.models import Organisation
+from intake.organisation_scope import chosen_organisation, host_wide, working_organisation
 
-_EXTENSION = "intake.keyring"
-_WATCH = "intake.keyring.watch"
+_HELD = "intake.keyrings"
+_HELD_LOCK = "intake.keyrings.lock"
+_FIRST = "intake.keyring.first_organisation"
+_SCHEMA = "intake.keyring.schema_present"
 
-# How often (seconds) a worker looks at the key file's stat; tests set it to 0.
+# How often (seconds) a worker looks at a key file's stat; tests set it to 0.
 RELOAD_INTERVAL_SECONDS = 1.0
 
 _log = logging.getLogger(__name__)
@@ -36,8 +49,9 @@ _Stamp = tuple[int, int, int]
 
 
 @dataclass
-class _Watch:
+class _Held:
     keys_dir: Path
+    keyring: crypto.Keyring | None
     stamp: _Stamp | None
     checked_at: float
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -51,9 +65,18 @@ def _stamp(keys_dir: Path) -> _Stamp | None:
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
-def _watch(app: Flask, keys_dir: Path) -> None:
+def _keys_root(app: Flask) -> Path:
+    return Path(app.config["INTAKE_KEYS_PATH"])
+
+
+def _held(app: Flask) -> dict[Path, _Held]:
+    held: dict[Path, _Held] = app.extensions.setdefault(_HELD, {})
+    return held
+
+
+def _hold(app: Flask, keys_dir: Path, keyring: crypto.Keyring | None) -> None:
     # Stat before loading: a change between the two is then seen at the next check.
-    app.extensions[_WATCH] = _Watch(keys_dir, _stamp(keys_dir), time.monotonic())
+    _held(app)[keys_dir] = _Held(keys_dir, keyring, _stamp(keys_dir), time.monotonic())
 
 
 def _running_init() -> bool:
@@ -64,69 +87,162 @@ def _running_init() -> bool:
 
 
 def init_keys(app: Flask) -> None:
-    keys_dir = Path(app.config["INTAKE_KEYS_PATH"])
-    _watch(app, keys_dir)
+    app.extensions[_HELD] = {}
+    app.extensions[_HELD_LOCK] = threading.Lock()
+    keys_dir = _keys_root(app)
     if app.config["ENV_NAME"] != "production":
-        app.extensions[_EXTENSION] = crypto.ensure_keyring(keys_dir)
+        _hold(app, keys_dir, crypto.ensure_keyring(keys_dir))
         return
     missing = crypto.missing_key_files(keys_dir)
     if missing and _running_init():
-        app.extensions[_EXTENSION] = None
+        _hold(app, keys_dir, None)
         return
     if missing:
         raise ConfigError(
             f"key files missing in {keys_dir}: {', '.join(missing)}; "
             "run `flask --app wsgi intake init` once, or mount the keys there"
         )
-    app.extensions[_EXTENSION] = crypto.load_keyring(keys_dir)
+    _hold(app, keys_dir, crypto.load_keyring(keys_dir))
 
 
 def set_keyring(app: Flask, keyring: crypto.Keyring) -> None:
-    watch = app.extensions.get(_WATCH)
-    if watch is not None:
-        with watch.lock:
-            # The keyring set here stands until the file changes after this moment.
-            watch.stamp = _stamp(watch.keys_dir)
-            app.extensions[_EXTENSION] = keyring
-    else:
-        app.extensions[_EXTENSION] = keyring
-
-
-def _reload_if_changed(app: Flask, watch: _Watch) -> None:
-    now = time.monotonic()
-    if now - watch.checked_at < RELOAD_INTERVAL_SECONDS:
+    """The keyring just saved in ``keyring.path`` (the keys folder's own files when it has
+    none) stands until its file changes after this moment."""
+    keys_dir = keyring.path or _keys_root(app)
+    held = _held(app).get(keys_dir)
+    if held is None:
+        _hold(app, keys_dir, keyring)
         return
-    with watch.lock:
-        if now - watch.checked_at < RELOAD_INTERVAL_SECONDS:
+    with held.lock:
+        held.stamp = _stamp(keys_dir)
+        held.keyring = keyring
+
+
+def forget_keyring(app: Flask, keys_dir: Path) -> None:
+    """After a keyring's files are deleted: nothing in this process holds it any more."""
+    _held(app).pop(keys_dir, None)
+
+
+def _reload_if_changed(held: _Held) -> None:
+    now = time.monotonic()
+    if now - held.checked_at < RELOAD_INTERVAL_SECONDS:
+        return
+    with held.lock:
+        if now - held.checked_at < RELOAD_INTERVAL_SECONDS:
             return  # another thread checked while this one waited for the lock
-        watch.checked_at = now
-        stamp = _stamp(watch.keys_dir)
-        if stamp is None or stamp == watch.stamp:
+        held.checked_at = now
+        stamp = _stamp(held.keys_dir)
+        if stamp is None or stamp == held.stamp:
             return
         try:
-            keyring = crypto.load_keyring(watch.keys_dir)
+            keyring = crypto.load_keyring(held.keys_dir)
         except crypto.KeyMissing as exc:
             # Keep serving with the keys held; the next check tries again.
             _log.warning("content key file changed but does not load: %s", exc)
             return
-        watch.stamp = stamp
-        app.extensions[_EXTENSION] = keyring
+        held.stamp = stamp
+        held.keyring = keyring
         _log.info("content keys reloaded; active key %s", keyring.active_content_key)
 
 
+def _keyring_in(app: Flask, keys_dir: Path) -> crypto.Keyring:
+    held = _held(app).get(keys_dir)
+    if held is None:
+        with app.extensions.setdefault(_HELD_LOCK, threading.Lock()):
+            held = _held(app).get(keys_dir)
+            if held is None:
+                # Development makes what is missing, as on first run; production never does.
+                development = app.config["ENV_NAME"] != "production"
+                load = crypto.ensure_keyring if development else crypto.load_keyring
+                _hold(app, keys_dir, load(keys_dir))
+                held = _held(app)[keys_dir]
+    else:
+        _reload_if_changed(held)
+    if held.keyring is None:
+        raise crypto.KeyMissing("no keyring loaded; run `flask --app wsgi intake init`")
+    return held.keyring
+
+
+def _first_organisation_id(app: Flask) -> int | None:
+    first = app.extensions.get(_FIRST)
+    if first is None:
+        first = db.session.scalar(host_wide(select(func.min(Organisation.id))))
+        if first is not None:
+            app.extensions[_FIRST] = first
+    return first
+
+
+def keys_dir_for(organisation_id: int) -> Path:
+    """Where this organisation's key files are: its own folder, or the keys folder's own
+    files for the organisation the installation started with."""
+    root = _keys_root(current_app)
+    own = crypto.organisation_keys_dir(root, organisation_id)
+    if crypto.has_key_files(own) or organisation_id != _first_organisation_id(current_app):
+        return own
+    return root
+
+
 def keyring_for(organisation_id: int) -> crypto.Keyring:
-    """The content keys, tracking pepper and audit key of one organisation. The
-    installation holds one keyring for all of them for now, so this is that one; a
-    keyring per organisation replaces it here and every caller follows."""
-    del organisation_id  # one keyring serves every organisation until then
-    return current_keyring()
+    """One organisation's keyring, whichever organisation the session works for."""
+    return _keyring_in(current_app, keys_dir_for(organisation_id))
+
+
+def host_keyring() -> crypto.Keyring:
+    """The keys folder's own files: the key of backup archives."""
+    return _keyring_in(current_app, _keys_root(current_app))
+
+
+def _has_schema(app: Flask) -> bool:
+    """Whether the database has its tables yet (not before `intake init` or a restore
+    builds them); remembered once they are there."""
+    if not app.extensions.get(_SCHEMA):
+        began = not db.session().in_transaction()
+        present = sa.inspect(db.session.connection()).has_table(Organisation.__tablename__)
+        if began and not present:
+            db.session.rollback()  # no transaction (nor SQLite's write lock) left behind
+        app.extensions[_SCHEMA] = present
+    return bool(app.extensions[_SCHEMA])
 
 
 def current_keyring() -> crypto.Keyring:
-    watch = current_app.extensions.get(_WATCH)
-    if watch is not None:
-        _reload_if_changed(current_app, watch)
-    keyring = current_app.extensions.get(_EXTENSION)
-    if keyring is None:
-        raise crypto.KeyMissing("no keyring loaded; run `flask --app wsgi intake init`")
+    """The keyring of the organisation ``db.session`` works for (the keys folder's own
+    files while there is no organisation, or no database, yet)."""
+    chosen = chosen_organisation(db.session)
+    if chosen is not None:
+        return keyring_for(int(chosen))
+    if not _has_schema(current_app):
+        return host_keyring()
+    organisation_id = working_organisation(db.session)
+    if organisation_id is None:
+        return host_keyring()
+    return keyring_for(organisation_id)
+
+
+def make_organisation_keys(organisation_id: int) -> crypto.Keyring:
+    """A new organisation's keys, in a folder of its own; the first organisation of an
+    installation takes the keys folder's own files."""
+    if organisation_id == _first_organisation_id(current_app):
+        return host_keyring()
+    keys_dir = crypto.organisation_keys_dir(_keys_root(current_app), organisation_id)
+    # A folder left by a transaction that was rolled back holds keys nobody used: replace it.
+    keyring = crypto.generate_keyring()
+    crypto.save_keyring(keyring, keys_dir)
+    set_keyring(current_app, keyring)
     return keyring
+
+
+def shred_keys(keys_dir: Path) -> None:
+    """An organisation's keys are gone for good: what was encrypted under them, in the
+    database or in any old backup, cannot be read any more."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.extensions.pop(_FIRST, None)  # the first organisation may be the one going
+    if keys_dir != _keys_root(app):
+        crypto.delete_key_files(keys_dir)
+        forget_keyring(app, keys_dir)
+        return
+    # The keys folder's own files also open the host's backups: only their content keys
+    # go, replaced by a fresh one.
+    old = crypto.load_keyring(keys_dir)
+    fresh = crypto.retire_content_keys(crypto.add_content_key(old), keep=set())
+    crypto.save_keyring(fresh, keys_dir)
+    set_keyring(app, fresh)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_app_context
 from sqlalchemy import insert, select
 
 from intake.models import AuditHead, Organisation, OrganisationType
 from intake.organisation_scope import current_organisation, forget_only_organisation, host_wide
 from intake.places.names import search_key
 from intake.services import DbSession
+from intake.services.keyring import make_organisation_keys
 
 # The slug of the organisation a one-organisation installation starts with; its pages are
 # at the root and under /o/main/ alike.
@@ -18,9 +20,9 @@ FIRST_SLUG = "main"
 
 
 def create_organisation(session: DbSession, *, slug: str, **fields: Any) -> Organisation:
-    """Add an organisation and the head of its audit chain (inside the caller's
-    transaction): the head exists before the first entry, so two first appends cannot
-    race to make it."""
+    """Add an organisation, its own keys and the head of its audit chain (inside the
+    caller's transaction): the head exists before the first entry, so two first appends
+    cannot race to make it."""
     organisation = Organisation(slug=slug, **fields)
     refresh_search_key(organisation)
     session.add(organisation)
@@ -29,6 +31,8 @@ def create_organisation(session: DbSession, *, slug: str, **fields: Any) -> Orga
     head = insert(AuditHead).values(organisation_id=organisation.id, last_id=0, last_mac="")
     session.execute(host_wide(head))
     forget_only_organisation(session)
+    if has_app_context():
+        make_organisation_keys(organisation.id)
     return organisation
 
 

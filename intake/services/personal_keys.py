@@ -43,7 +43,7 @@ def _create(session: DbSession, user: User, password: str) -> PersonalKey:
         user_id=user.id,
         public_key=pair.public,
         private_wrapped=crypto.wrap_with_passphrase(
-            pair.private, password, context=_context(user.id)
+            pair.private, password, context=_context(user.key_binding)
         ),
     )
     session.add(key)
@@ -51,9 +51,11 @@ def _create(session: DbSession, user: User, password: str) -> PersonalKey:
     return key
 
 
-def _opens(key: PersonalKey, password: str) -> bool:
+def _opens(key: PersonalKey, user: User, password: str) -> bool:
     try:
-        crypto.unwrap_with_passphrase(key.private_wrapped, password, context=_context(key.user_id))
+        crypto.unwrap_with_passphrase(
+            key.private_wrapped, password, context=_context(user.key_binding)
+        )
     except crypto.WrongPassphrase:
         return False
     return True
@@ -71,7 +73,7 @@ def ensure_personal_key(
     if not may_hold(user):
         return None
     key = session.get(PersonalKey, user.id)
-    if key is not None and _opens(key, password):
+    if key is not None and _opens(key, user, password):
         return key
     if key is not None:
         withdraw_personal_key(session, keyring, user, actor="system", now=now)
@@ -91,11 +93,13 @@ def rewrap_personal_key(session: DbSession, user: User, current: str, new: str) 
         return
     try:
         private = crypto.unwrap_with_passphrase(
-            key.private_wrapped, current, context=_context(user.id)
+            key.private_wrapped, current, context=_context(user.key_binding)
         )
     except crypto.WrongPassphrase:
         return
-    key.private_wrapped = crypto.wrap_with_passphrase(private, new, context=_context(user.id))
+    key.private_wrapped = crypto.wrap_with_passphrase(
+        private, new, context=_context(user.key_binding)
+    )
 
 
 def public_key(session: DbSession, user_id: int) -> bytes | None:
@@ -111,7 +115,7 @@ def open_private_key(session: DbSession, user: User, password: str) -> bytes:
         raise ServiceError(Problem.NO_PERSONAL_KEY)
     try:
         return crypto.unwrap_with_passphrase(
-            key.private_wrapped, password, context=_context(user.id)
+            key.private_wrapped, password, context=_context(user.key_binding)
         )
     except crypto.WrongPassphrase as exc:
         raise ServiceError(Problem.WRONG_PASSWORD) from exc
