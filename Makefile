@@ -7,7 +7,7 @@ TRANSLATIONS := intake/translations
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint translations extract-messages clean bench security wheel
+.PHONY: run test lint translations extract-messages clean bench bench-host security wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ wheel: $(STAMP)
 # Quick run: make bench BENCH_SIZES=2000 BENCH_DURATION=3
 bench: $(STAMP)
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_DURATION="$(BENCH_DURATION)" $(BIN)/python -m bench.run
+
+# A host of many organisations: see README "Benchmark". Writes docs/benchmarks-host.md.
+# Quick run: make bench-host BENCH_HOST_ORGS=100 BENCH_HOST_CASES=5000 BENCH_DURATION=3
+bench-host: $(STAMP)
+	BENCH_HOST_ORGS="$(BENCH_HOST_ORGS)" BENCH_HOST_CASES="$(BENCH_HOST_CASES)" BENCH_DURATION="$(BENCH_DURATION)" $(BIN)/python -m bench.host
 
 # Security scan (issue 9): bandit, then sqlmap against a running instance (needs sqlmap and
 # the PostgreSQL server binaries). Writes docs/security.md; exit status 1 on any finding.
