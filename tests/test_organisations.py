@@ -102,3 +102,15 @@ def test_links_given_out_lead_to_the_organisations_own_pages(app: Flask) -> None
         assert public_url("public.track") == f"{base}/o/{SECOND}/track"
     with working_for(app, FIRST), app.app_context():
         assert current_base_url(db.session, base) == f"{base}/o/main"
+
+
+def test_the_directory_browses_province_then_district(app: Flask, client: FlaskClient) -> None:
+    add_organisation(app, SECOND, "เทศบาลตำบลท่าพระ", province="ขอนแก่น", district="เมืองขอนแก่น")
+    add_organisation(app, "third", "องค์การบริหารส่วนตำบลบ้านไผ่", province="ขอนแก่น", district="บ้านไผ่")
+    province = client.get("/", query_string={"province": "ขอนแก่น"}).get_data(as_text=True)
+    assert "district=%E0%B8%9A" in province  # a link to each district (บ้านไผ่)
+    assert f'href="/o/{SECOND}/"' in province and 'href="/o/third/"' in province
+    district = client.get("/", query_string={"province": "ขอนแก่น", "district": "บ้านไผ่"})
+    html = district.get_data(as_text=True)
+    assert 'href="/o/third/"' in html and f'href="/o/{SECOND}/"' not in html
+    assert 'aria-current="page">บ้านไผ่' in html

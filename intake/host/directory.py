@@ -15,11 +15,15 @@ QUERY_MAX = 200
 def directory() -> ResponseReturnValue:
     text = (request.args.get("q") or "")[:QUERY_MAX]
     province = (request.args.get("province") or "")[:QUERY_MAX]
-    listing = directory_service.search(db.session, text, province)
+    district = (request.args.get("district") or "")[:QUERY_MAX] if province else ""
+    listing = directory_service.search(db.session, text, province, district)
     return render_template(
         "host/directory.html",
         query=text,
         province=province,
+        district=district,
         listing=listing,
         provinces=directory_service.provinces(db.session),
+        # Browsing a province: its districts, to narrow to one.
+        districts=directory_service.districts(db.session, province) if province else [],
     )

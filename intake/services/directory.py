@@ -23,10 +23,10 @@ class Listing:
     searched: bool
 
 
-def search(session: DbSession, text: str, province: str) -> Listing:
+def search(session: DbSession, text: str, province: str, district: str = "") -> Listing:
     """Organisations whose names, kind or places hold every word of ``text`` however it
-    was written (``intake.places.names``), in ``province`` when one is chosen; nothing is
-    listed until one of the two is given."""
+    was written (``intake.places.names``), in ``province`` (and ``district``) when one is
+    chosen; nothing is listed until one of them is given."""
     terms = query_terms(text)
     if not terms and not province:
         return Listing([], False, False)
@@ -35,6 +35,8 @@ def search(session: DbSession, text: str, province: str) -> Listing:
         query = query.where(Organisation.search_key.like(f"%{term}%"))
     if province:
         query = query.where(Organisation.province == province)
+        if district:
+            query = query.where(Organisation.district == district)
     query = query.order_by(Organisation.province, Organisation.district, Organisation.name_th)
     found = list(session.scalars(host_wide(query.limit(PAGE + 1))))
     return Listing(found[:PAGE], len(found) > PAGE, True)
@@ -47,5 +49,20 @@ def provinces(session: DbSession) -> list[tuple[str, int]]:
         .where(Organisation.province != "", Organisation.status == OrganisationStatus.ACTIVE)
         .group_by(Organisation.province)
         .order_by(Organisation.province)
+    )
+    return [(name, count) for name, count in session.execute(host_wide(query))]
+
+
+def districts(session: DbSession, province: str) -> list[tuple[str, int]]:
+    """Each district of ``province`` with organisations on the host, and how many."""
+    query = (
+        select(Organisation.district, func.count())
+        .where(
+            Organisation.province == province,
+            Organisation.district != "",
+            Organisation.status == OrganisationStatus.ACTIVE,
+        )
+        .group_by(Organisation.district)
+        .order_by(Organisation.district)
     )
     return [(name, count) for name, count in session.execute(host_wide(query))]
