@@ -1,4 +1,4 @@
-"""`python -m bench.host` (or `python -m bench.run --host`): Intake as a host of many
+"""`python -m bench.host` (`make bench-host`): Intake as a host of many
 organisations, beside a one-organisation instance of the same size.
 
 The host: `intake demo-data --orgs N --cases M` (BENCH_HOST_ORGS, default 8000;

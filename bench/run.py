@@ -399,10 +399,7 @@ def _interrupt(signum: int, _frame: object) -> None:
 
 
 def main() -> int:
-    if "--host" in sys.argv[1:]:  # a host of many organisations: bench/host.py
-        from bench.host import main as host_main
-
-        return host_main()
+    # A host of many organisations has its own entry point: `python -m bench.host`.
     settings = settings_from_env()
     bin_dir = preflight()
     signal.signal(signal.SIGTERM, _interrupt)
