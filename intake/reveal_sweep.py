@@ -15,11 +15,11 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from intake.addresses import request_organisation
 from intake.extensions import db
+from intake.organisation_scope import OrganisationNotChosen
 from intake.services.keyring import current_keyring
 from intake.services.reveal import expire_reveals
 
@@ -49,12 +49,17 @@ def init_app(app: Flask) -> None:
 
 
 def _sweep_when_due() -> None:
-    if request.endpoint == "static" or request_organisation() is None:
+    if request.endpoint == "static" or g.get("organisation", False) is None:
         return  # the host's own pages hold no organisation's reveals
     if not current_app.extensions[EXTENSION].due():
         return
     try:
         expire_reveals(db.session, current_keyring(), datetime.now(UTC))
+    except OrganisationNotChosen:
+        # A path shared by every organisation of a host (/healthz): no organisation's
+        # reveals to sweep here; each organisation's own pages and `remind` sweep them.
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
     except SQLAlchemyError:
         # Unreachable or busy: the request's own work meets the same and says so; the next
         # sweep tries again.

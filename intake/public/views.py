@@ -180,7 +180,9 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
                 # The session cookie is the whole host's: the receipt is this organisation's.
                 "organisation": working_organisation(db.session),
             }
-            session[RECEIPT_KEY] = public_tokens.seal(current_keyring(), receipt, purpose="receipt")
+            session[_receipt_key()] = public_tokens.seal(
+                current_keyring(), receipt, purpose="receipt"
+            )
             return redirect(url_for("public.receipt"), code=303)
     # 503 when the fault is ours (the upload folder), 422 when the form needs correcting.
     status = 503 if storage_failed else 422 if request.method == "POST" else 200
@@ -222,12 +224,18 @@ def new_tip() -> ResponseReturnValue:
     return _file(TipForm(), CaseKind.TIP, "public/tip_form.html")
 
 
+def _receipt_key() -> str:
+    return f"{RECEIPT_KEY}:{working_organisation(db.session)}"
+
+
 @bp.get("/receipt")
 def receipt() -> ResponseReturnValue:
-    data = public_tokens.opened(current_keyring(), session.get(RECEIPT_KEY), purpose="receipt")
+    # Each organisation's receipt under its own name: the session cookie is the whole
+    # host's, and another organisation's page (another keyring) must leave it be.
+    data = public_tokens.opened(current_keyring(), session.get(_receipt_key()), purpose="receipt")
     if data is not None and data.get("organisation") != working_organisation(db.session):
         abort(410)  # filed at another organisation of the host: left for its own page
-    session.pop(RECEIPT_KEY, None)
+    session.pop(_receipt_key(), None)
     if data is None:
         abort(410)
     # Shown once: an older copy of the cookie that still holds the receipt shows nothing.
