@@ -60,6 +60,8 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
         "reporter_name": "สมหญิง ใจงาม",
     },
     "staff.request_reveal": {"reason": REVEAL_REASON},
+    "staff.refer_on_host": {"organisation": "1", "reason": "เป็นถนนของ อบจ."},
+    "staff.move_referral_identity": {"passphrase": "a custodian passphrase"},
     "staff.decide_reveal": {"decision": "refuse", "refusal_reason": REVEAL_REASON},
     "staff.revoke_reveal": {},
     "staff.view_identity": {"password": PASSWORD},
