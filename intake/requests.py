@@ -24,4 +24,10 @@ class IntakeRequest(Request):
         super()._load_form_data()
         # werkzeug caches the parsed form and files in __dict__; replace them there.
         self.__dict__["form"] = _named(self.__dict__["form"])
-        self.__dict__["files"] = _named(self.__dict__["files"])
+        files = self.__dict__["files"]
+        for key, upload in files.items(multi=True):
+            if not isinstance(key, str):
+                # Left out below, so the request's own close would never reach it: a large
+                # part's temporary file would stay open until garbage collection.
+                upload.close()
+        self.__dict__["files"] = _named(files)

@@ -196,3 +196,23 @@ def test_any_request_from_a_signed_in_officer_is_answered_without_a_server_error
         _check(_send(officer, valid, request), request)
 
     signed_in()
+
+
+def test_a_large_file_part_without_a_usable_name_is_closed_not_left_to_the_collector(
+    app: Flask,
+) -> None:
+    import gc
+    import warnings
+
+    # A file part with no name, large enough to be spooled to a temporary file
+    body = (
+        b"--b\r\nContent-Disposition: form-data; filename=\"a.bin\"\r\n"
+        b"Content-Type: application/octet-stream\r\n\r\n" + b"0" * 600_000 + b"\r\n--b--\r\n"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app.test_client().post(
+            "/complaints/new", data=body, content_type="multipart/form-data; boundary=b"
+        )
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
