@@ -150,21 +150,21 @@ def side_by_side(run: HostRun, connections: list[int]) -> list[str]:
                 [
                     label,
                     str(c),
-                    f"{a.rps:,.0f} | {b.rps:,.0f}",
+                    f"{a.rps:,.0f} / {b.rps:,.0f}",
                     _ratio(a.rps, b.rps),
-                    f"{_ms(a.p50_ms)} | {_ms(b.p50_ms)}",
+                    f"{_ms(a.p50_ms)} / {_ms(b.p50_ms)}",
                     _ratio(b.p50_ms, a.p50_ms),
-                    f"{_ms(a.p99_ms)} | {_ms(b.p99_ms)}",
+                    f"{_ms(a.p99_ms)} / {_ms(b.p99_ms)}",
                 ]
             )
     header = [
         "endpoint",
         "conns",
-        "req/s alone | on the host",
+        "req/s alone / on the host",
         "slowdown (req/s)",
-        "p50 ms alone | on the host",
+        "p50 ms alone / on the host",
         "p50 ratio",
-        "p99 ms",
+        "p99 ms alone / on the host",
     ]
     return _table(header, rows)
 
