@@ -115,7 +115,8 @@ def run_host_wide(state: Any) -> Any:
     session = state.session
     # Pending changes are flushed first, under the working organisation: a flush inside
     # the statement would tell the database that organisation again and close the wall.
-    if session.autoflush and not state.is_column_load:
+    # (Not from inside a flush: a flush hook's own host-wide read has nothing to flush.)
+    if session.autoflush and not state.is_column_load and not getattr(session, "_flushing", False):
         session.flush()
     connection = session.connection()
     told = session.info.get(_TOLD, (None, False))
