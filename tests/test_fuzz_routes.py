@@ -216,3 +216,27 @@ def test_a_large_file_part_without_a_usable_name_is_closed_not_left_to_the_colle
         )
         gc.collect()
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_a_file_parsed_before_the_body_grew_too_large_is_closed_with_the_request(
+    app: Flask,
+) -> None:
+    import gc
+    import warnings
+
+    # A file part spooled to a temporary file, then a field too large to keep (413)
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="attachments"; filename="a.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + b"0" * 600_000 + b"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="details"\r\n\r\n'
+        + b"1" * 600_000
+        + b"\r\n--b--\r\n"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = app.test_client().post(
+            "/complaints/new", data=body, content_type="multipart/form-data; boundary=b"
+        )
+        gc.collect()
+    assert response.status_code < 500
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
