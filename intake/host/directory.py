@@ -7,6 +7,7 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
 from intake.extensions import db
+from intake.host.page_cache import remembered
 from intake.services import directory as directory_service
 
 QUERY_MAX = 200
@@ -23,7 +24,13 @@ def directory() -> ResponseReturnValue:
         province=province,
         district=district,
         listing=listing,
-        provinces=directory_service.provinces(db.session),
+        provinces=remembered(("provinces",), lambda: directory_service.provinces(db.session)),
         # Browsing a province: its districts, to narrow to one.
-        districts=directory_service.districts(db.session, province) if province else [],
+        districts=(
+            remembered(
+                ("districts", province), lambda: directory_service.districts(db.session, province)
+            )
+            if province
+            else []
+        ),
     )

@@ -16,13 +16,13 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, jsonify, make_response, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from intake import labels, validators
-from intake.cache import TimedCache
 from intake.extensions import db
+from intake.host.page_cache import remembered
 from intake.models import CaseKind, OrganisationType
 from intake.places import geography
 from intake.places.type_names import type_name
@@ -142,21 +142,20 @@ def parse_query() -> HostQuery:
     return query
 
 
-def _cache() -> TimedCache:
-    return current_app.extensions.setdefault("intake_host_stats_cache", TimedCache())
-
-
-def _cached(key: tuple[object, ...], compute: Any) -> Any:
-    """Kept for INTAKE_STATS_CACHE_SECONDS in this worker, like the organisations' own
-    statistics: the two host-wide reads, so every filter and order is served from them."""
-    return _cache().get(key, current_app.config["INTAKE_STATS_CACHE_SECONDS"], compute)
-
-
 def _figures(query: HostQuery) -> host_stats.HostStats:
-    organisations = _cached(
+    # The table of a selection is made once for its pages and the open data: at 8,000
+    # organisations, filtering, sorting and rolling up is most of a page's work.
+    return remembered(
+        ("host", "side by side", query.fiscal_year, query.case_kind, query.selection),
+        lambda: _side_by_side(query),
+    )
+
+
+def _side_by_side(query: HostQuery) -> host_stats.HostStats:
+    organisations = remembered(
         ("host", "organisations"), lambda: host_stats.listed_organisations(db.session)
     )
-    counted = _cached(
+    counted = remembered(
         ("host", "counted", query.fiscal_year, query.case_kind),
         lambda: host_stats.counted_by_organisation(db.session, query.fiscal_year, query.case_kind),
     )
@@ -167,7 +166,8 @@ def _figures(query: HostQuery) -> host_stats.HostStats:
 
 def _year_choices(selected: int) -> list[int]:
     current = current_fiscal_year()
-    first = _cached(("host", "first"), lambda: host_stats.first_fiscal_year(db.session)) or current
+    first = remembered(("host", "first"), lambda: host_stats.first_fiscal_year(db.session))
+    first = first or current
     chosen = {selected} if selected else set()
     return sorted({*range(min(first, current), current + 1), *chosen}, reverse=True)
 
@@ -184,7 +184,7 @@ def stats_page() -> ResponseReturnValue:
             figures = None
         else:
             rows = figures.rows[(query.page - 1) * PAGE_SIZE : query.page * PAGE_SIZE]
-    provinces = _cached(("host", "provinces"), lambda: directory.provinces(db.session))
+    provinces = remembered(("provinces",), lambda: directory.provinces(db.session))
     body = render_template(
         "host/stats.html",
         query=query,
