@@ -32,8 +32,13 @@ if paths_file ~= "" then
   for line in io.lines(paths_file) do
     if line ~= "" then table.insert(paths, line) end
   end
-  local turn = 0
+  local turn = nil
   request = function()
+    if turn == nil then
+      -- Each thread starts at its own place in the list (set in setup), so two threads
+      -- do not ask the same path at the same moment.
+      turn = math.floor((turn_share or 0) * #paths)
+    end
     turn = turn % #paths + 1
     return wrk.format(nil, paths[turn])
   end
@@ -43,6 +48,7 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("turn_share", (#threads - 1) / 2)
 end
 
 function init(args)

@@ -4,11 +4,22 @@ and a host statistics page that does not exist yet counted as not met, with its 
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote
 
 from bench.drive import Result
-from bench.host import DIRECTORY, HOST_STATS, QUERIES, HostRun, directory_endpoint, judge
+from bench.host import (
+    DIRECTORY,
+    HOST_STATS,
+    QUERIES,
+    HostRun,
+    computed_endpoints,
+    directory_endpoint,
+    judge,
+)
 from bench.report import HEALTH, LANDING, TARGET_CONNECTIONS, SizeRun
+from intake.host.page_cache import MAX_PAGES
+from tests.support.organisations import add_organisation
 
 C = TARGET_CONNECTIONS
 
@@ -76,3 +87,22 @@ def test_a_page_that_answered_nothing_is_said_so_not_divided_by() -> None:
     run.single.results[(HEALTH, C)] = _result(HEALTH, 0, 0.0)
     lines = "\n".join(judge(run))
     assert f"- {HEALTH}: no answer within the run at {C} connections" in lines
+
+
+def test_every_answer_is_computed_when_more_questions_are_asked_than_a_worker_keeps(
+    make_app: Any,
+) -> None:
+    # Given the questions of the "every answer computed" rows
+    searches, stats = computed_endpoints()
+    for endpoint in (searches, stats):
+        assert len(set(endpoint.paths)) == len(endpoint.paths) > 2 * MAX_PAGES
+        assert all(path.isascii() for path in endpoint.paths)
+    # Then each is a page the host answers as it answers the question without the extra
+    app = make_app()
+    add_organisation(app, "second", "เทศบาลตำบลหนองเรือ", province="ขอนแก่น")
+    client = app.test_client()
+    for path in (searches.paths[-1], stats.paths[-1]):
+        plain = path.rsplit("v=", 1)[0].rstrip("?&")
+        asked, expected = client.get(path), client.get(plain)
+        assert asked.status_code == expected.status_code == 200
+        assert asked.get_data() == expected.get_data()
