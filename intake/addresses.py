@@ -25,6 +25,7 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 
+from intake.cache import remembered
 from intake.extensions import db
 from intake.models import Organisation
 from intake.models.organisation import OrganisationStatus
@@ -99,10 +100,26 @@ def _addressed_organisation() -> Organisation | None:
             _answer_from_the_host_root()
             abort(404)
         return found
+    if _known_host_root():
+        return None
     first_two = organisations.first_two(db.session)
     if len(first_two) == 1:
         return first_two[0]
     return _own_hostname()
+
+
+def _known_host_root() -> bool:
+    """Whether this host name's root was the host's (several organisations, none of them
+    with this name as its own) when last looked up in this worker, within
+    INTAKE_STATS_CACHE_SECONDS: the host's pages, kept as answered, are then served
+    without a read. An organisation given this name as its own is found at it within
+    that time."""
+    if current_app.config["INTAKE_STATS_CACHE_SECONDS"] <= 0:
+        return False  # nothing is kept: the lookup below answers every request
+    return remembered(
+        ("host root", request.host.split(":")[0]),
+        lambda: organisations.serves_several(db.session) and _own_hostname() is None,
+    )
 
 
 def _own_hostname() -> Organisation | None:

@@ -14,7 +14,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from flask import current_app
+
 T = TypeVar("T")
+
+
+def remembered(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """A host-wide read (the same for every visitor) kept for INTAKE_STATS_CACHE_SECONDS
+    in this worker, like the organisations' own statistics."""
+    cache = current_app.extensions.setdefault("intake_remembered", TimedCache())
+    return cache.get(key, current_app.config["INTAKE_STATS_CACHE_SECONDS"], compute)
 
 
 class TimedCache:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import event
 
+from intake.extensions import db
 from intake.i18n import LANG_COOKIE
 from tests.support.organisations import add_organisation
 
@@ -73,3 +75,28 @@ def test_a_kept_answer_still_carries_its_own_headers_and_every_response_s(
     for name in ("Content-Type", "Content-Disposition", "Content-Security-Policy"):
         assert kept.headers.get(name) == fresh.headers.get(name) is not None, name
     assert "Set-Cookie" not in kept.headers
+
+
+def test_a_kept_answer_is_served_without_a_read(make_app: Any) -> None:
+    # Given a host whose directory answered "หนอง" once
+    app = _host(make_app, 60)
+    client = app.test_client()
+    client.get("/", query_string={"q": "หนอง"})
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        # When it is asked again, and an organisation's page after it
+        assert client.get("/", query_string={"q": "หนอง"}).status_code == 200
+        kept = list(statements)
+        assert client.get("/o/second/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # Then the kept answer read nothing; the organisation's page is still looked up
+    assert kept == []
+    assert any("organisation" in statement for statement in statements)

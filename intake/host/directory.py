@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
+from intake.cache import remembered
 from intake.extensions import db
-from intake.host.page_cache import remembered
 from intake.services import directory as directory_service
 
 QUERY_MAX = 200

@@ -1,6 +1,6 @@
 """The host's public pages (the directory, the statistics and their open data) kept,
 as answered, for INTAKE_STATS_CACHE_SECONDS in each worker; and the host-wide reads they
-are made from (``remembered``), so a page not asked before is quick too.
+are made from (``intake.cache.remembered``), so a page not asked before is quick too.
 
 A national host is asked the same few things over and over (a province's organisations,
 this year's figures) by people who are not signed in, and every answer is the same for
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
 
 from flask import Response, current_app, make_response, request
 from flask.typing import ResponseReturnValue
@@ -22,20 +21,12 @@ from flask.typing import ResponseReturnValue
 from intake.cache import TimedCache
 from intake.i18n import current_language
 
-T = TypeVar("T")
 # A page of the host statistics is ~70 kB, the whole table as CSV or JSON up to a few MB
 # at 8,000 organisations: a few dozen answers per worker, the busiest ones.
 MAX_PAGES = 48
 # Headers that belong to the answer itself; the rest (security headers, the session)
 # are added to every response on its way out, cached or not.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
-
-
-def remembered(key: tuple[object, ...], compute: Callable[[], T]) -> T:
-    """A host-wide read kept for INTAKE_STATS_CACHE_SECONDS in this worker, like the
-    organisations' own statistics."""
-    cache = current_app.extensions.setdefault("intake_host_values", TimedCache())
-    return cache.get(key, current_app.config["INTAKE_STATS_CACHE_SECONDS"], compute)
 
 
 def _cache() -> TimedCache:

@@ -21,8 +21,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from intake import labels, validators
+from intake.cache import remembered
 from intake.extensions import db
-from intake.host.page_cache import remembered
 from intake.models import CaseKind, OrganisationType
 from intake.places import geography
 from intake.places.type_names import type_name
