@@ -237,10 +237,21 @@ def test_init_and_check_on_a_host_of_several(fresh_app: Flask) -> None:
         again.exception, SystemExit
     ), again.output + repr(again.exception)
     assert "identity key: present" in again.output
-    # the deployment check reads one organisation's custodians and reminders: say which
-    unchosen = _invoke(app, "check")
-    assert unchosen.exit_code == 2 and "--org" in unchosen.output
+    # the deployment check: the installation once, then each organisation's own
+    whole = _invoke(app, "check")
+    assert whole.exit_code == 1 and isinstance(whole.exception, SystemExit), whole.output
+    installation, *organisations = whole.output.split("\n[")
+    assert "OK key files present and owner-only" in installation
+    assert "custodian" not in installation
+    by_slug = {part.split("]", 1)[0]: part.split("]", 1)[1] for part in organisations}
+    assert set(by_slug) == {"main", "ban-phai-sao"}, whole.output
+    for slug, lines in by_slug.items():
+        assert "one custodian of the identity key" in lines, (slug, whole.output)
+        assert "`remind` has never run" in lines
+    # the first organisation's keys are the keys folder's own, checked once above
+    assert "key files present" not in by_slug["main"]
+    assert "OK key files present and owner-only" in by_slug["ban-phai-sao"]
     chosen = _invoke(app, "check", "--org", "ban-phai-sao")
     assert chosen.exit_code in (0, 1), chosen.output + repr(chosen.exception)
     assert isinstance(chosen.exception, SystemExit) or chosen.exception is None
-    assert "custodian" in chosen.output.lower()
+    assert "custodian" in chosen.output.lower() and "[" not in chosen.output

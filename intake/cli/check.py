@@ -1,4 +1,6 @@
-"""`intake check`: the deployment doctor (see intake.services.deploy_check)."""
+"""`intake check`: the deployment doctor (see intake.services.deploy_check). On a host of
+several organisations it checks the installation once, then each active organisation
+(its key files, custodians and reminders) under its slug; ``--org`` checks one."""
 
 from __future__ import annotations
 
@@ -8,14 +10,17 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
-from intake.cli.common import one_organisation
+from intake.cli.common import chosen_organisation_id, each_organisation, working_by_default
 from intake.extensions import db
-from intake.services import deploy_check
+from intake.services import deploy_check, organisations
+from intake.services.keyring import keys_dir_for
 
 
-def report_deployment() -> bool:
-    """Print one line per check; True when nothing failed."""
+def report_deployment(organisation: bool = True) -> bool:
+    """Print one line per check; True when nothing failed. Without ``organisation``, the
+    installation's checks alone."""
     # The check reads what is committed, on connections of its own: a transaction the
     # calling command left open (SQLite: a lock) must not stand in its way.
     db.session.remove()
@@ -25,18 +30,56 @@ def report_deployment() -> bool:
         db.engine,
         Path(current_app.root_path) / "migrations",
         datetime.now(UTC),
+        organisation=organisation,
     )
     for finding in findings:
         click.echo(finding.line)
     return not deploy_check.failed(findings)
 
 
+def report_each_organisation() -> bool:
+    """Each active organisation's own checks, under its slug; True when none failed."""
+    keys_root = Path(current_app.config["INTAKE_KEYS_PATH"])
+    passed = True
+    for organisation in each_organisation(None):
+        click.echo(f"[{organisation.slug}]")
+        with working_by_default(organisation.id):
+            db.session.remove()
+            keys_dir = keys_dir_for(organisation.id)
+            findings = deploy_check.organisation_findings(
+                db.session, datetime.now(UTC), None if keys_dir == keys_root else keys_dir
+            )
+        for finding in findings:
+            click.echo(finding.line)
+        passed = passed and not deploy_check.failed(findings)
+    return passed
+
+
+def _serves_several() -> bool:
+    try:
+        return organisations.serves_several(db.session)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False  # no database reachable: the installation's checks say so
+
+
 @click.command("check")
+@click.option(
+    "--org",
+    "org_slug",
+    metavar="SLUG",
+    help="check one organisation (on a host of several, every active one is checked)",
+)
 @with_appcontext
-@one_organisation
-def check_command() -> None:
+def check_command(org_slug: str | None) -> None:
     """Check the deployment: each line OK, WARN or FAIL with the fix; exit status 1 on a FAIL."""
-    if not report_deployment():
+    if org_slug is None and _serves_several():
+        passed = report_deployment(organisation=False)
+        passed = report_each_organisation() and passed
+    else:
+        with working_by_default(chosen_organisation_id(org_slug)):
+            passed = report_deployment()
+    if not passed:
         raise SystemExit(1)
 
 

@@ -296,11 +296,10 @@ def gather(
     now: datetime,
     *,
     ntp: Callable[[], bool | None] = probe_ntp,
+    organisation: bool = True,
 ) -> list[Finding]:
-    """Every check, in the order an operator would fix them."""
-    from intake.models import AuditEntry
-    from intake.services.identity import custodians as key_custodians
-
+    """Every check, in the order an operator would fix them: the installation's, and with
+    ``organisation`` those of the organisation the session works for."""
     findings = [
         production_mode(config["ENV_NAME"]),
         secret_length(str(config.get("SECRET_KEY") or "")),
@@ -322,16 +321,28 @@ def gather(
     backup_folder = config.get("INTAKE_BACKUP_PATH")
     archives = Path(backup_folder).glob(ARCHIVE_PATTERN) if backup_folder else []
     findings.append(backups(backup_folder, archives, now))
-    if error is None:  # what only the database knows
-        findings.append(custodians(len(key_custodians(session))))
-        last = session.scalar(
-            select(func.max(AuditEntry.at)).where(AuditEntry.action == REMINDERS_RUN)
-        )
-        session.rollback()
-        findings.append(reminders(last, now))
+    if error is None and organisation:  # what only the database knows
+        findings += organisation_findings(session, now)
     trust = (config["INTAKE_TRUSTED_PROXIES_SET"], config["INTAKE_TRUSTED_PROXIES"])
     findings.append(proxy_trust(*trust))
     findings.append(clock(skew, ntp()))
+    return findings
+
+
+def organisation_findings(
+    session: Any, now: datetime, keys_dir: Path | None = None
+) -> list[Finding]:
+    """One organisation's own checks: its key files (``keys_dir``, when they are not the
+    keys folder's own, which the installation's checks read), its identity key's
+    custodians, and when `remind` last ran for it."""
+    from intake.models import AuditEntry
+    from intake.services.identity import custodians as key_custodians
+
+    findings = [] if keys_dir is None else [key_files(keys_dir)]
+    findings.append(custodians(len(key_custodians(session))))
+    last = session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.action == REMINDERS_RUN))
+    session.rollback()
+    findings.append(reminders(last, now))
     return findings
 
 
