@@ -19,9 +19,9 @@ from intake import crypto
 from intake.extensions import db
 from intake.models import Attachment, Case, OrganisationDeletion, Role
 from intake.organisation_scope import host_wide
-from intake.services import audit
+from intake.services import audit, host_audit
 from intake.services.identity import open_case_identity
-from intake.services.keyring import keyring_for
+from intake.services.keyring import host_keyring, keyring_for
 from intake.services.organisations import by_slug
 from intake.services.users import create_user, find_user
 from tests.support.backup import close_instances, make_instance  # noqa: F401
@@ -192,6 +192,11 @@ def test_deleting_an_organisation_needs_an_export_and_leaves_the_other_whole(
         record = db.session.scalars(select(OrganisationDeletion)).one()
         assert (record.slug, record.deleted_organisation_id) == (SECOND, second)
         assert record.exported_first and not record.pending and record.rows_deleted > 10
+        # and the host's chained log says the same, and still verifies
+        (entry,) = [e for e in host_audit.recent(db.session) if e.action == "organisation.deleted"]
+        assert entry.organisation_slug == SECOND
+        assert entry.detail == f"rows={record.rows_deleted} files={len(stored)} exported_first=yes"
+        assert host_audit.verify_host(db.session, host_keyring()).ok
         # the first organisation is whole: its cases read, its chain verifies
         assert audit.verify(db.session, keyring_for(1)).ok
     assert _subjects(source, 1) == first_subjects

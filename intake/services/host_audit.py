@@ -28,6 +28,7 @@ HOST_ACTIONS = frozenset(
         "organisation.suspended",
         "organisation.resumed",
         "organisation.enrolment_issued",
+        "organisation.deleted",
         "host_admin.created",
         "host_admin.signed_in",
         "host_admin.sign_in_failed",

@@ -7,7 +7,8 @@ operator who means to delete without one says so.
 
 Its own audit chain goes with it (it is one of its tables), so the deletion is recorded
 by the host, in ``organisation_deletions``: which organisation, when, by whom, whether it
-was exported first, how many rows and files went. The audit log's trigger lets the
+was exported first, how many rows and files went; and the same in the host's own
+hash-chained audit log. The audit log's trigger lets the
 organisation's entries be deleted only while that record is pending, in the same
 transaction.
 
@@ -29,6 +30,8 @@ from intake.extensions import Base
 from intake.models import Attachment, AuditEntry, Organisation, OrganisationDeletion
 from intake.organisation_scope import forget_only_organisation, work_for
 from intake.services import DbSession
+from intake.services.host_audit import record_host
+from intake.services.keyring import host_keyring
 
 EXPORT_ACTION = "organisation.exported"
 
@@ -96,6 +99,17 @@ def delete_organisation_rows(
     record.rows_deleted = rows + 1
     record.files_deleted = len(stored)
     record.pending = False
+    # The record above is a row anyone with the database could change; the host's
+    # hash-chained log keeps the deletion where that would show.
+    record_host(
+        session,
+        host_keyring(),
+        "organisation.deleted",
+        actor=actor,
+        now=now,
+        organisation_slug=slug,
+        detail=f"rows={rows + 1} files={len(stored)} exported_first={'yes' if exported else 'no'}",
+    )
     session.flush()
     session.commit()
     session.expunge_all()
