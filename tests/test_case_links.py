@@ -15,7 +15,17 @@ from sqlalchemy import select
 
 from intake import tallies
 from intake.extensions import db
-from intake.models import AuditEntry, Case, CaseKind, Category, EventType, OutboxMessage, Role, User
+from intake.models import (
+    AuditEntry,
+    Case,
+    CaseExclusion,
+    CaseKind,
+    Category,
+    EventType,
+    OutboxMessage,
+    Role,
+    User,
+)
 from intake.services import ServiceError, case_actions, case_links, duplicates, stats
 from intake.services.case_work import available_actions
 from intake.services.filing import FilingInput, file_case
@@ -424,13 +434,30 @@ def test_the_queue_marks_possible_duplicates_and_not_a_near_miss(app: Flask) -> 
         alone = _file(app, location="ตลาดสดเทศบาล")
         late = _file(app, location="หน้าวัดหนองบัว", at=NOW + timedelta(days=40))
         ids = {c.reference: c.id for c in (first, second, alone, late)}
+        expected = {first.id, second.id}
         flagged = duplicates.flag_page(
             db.session, current_keyring(), _officer(app), list(ids.values())
         )
-    assert flagged == {first.id, second.id}
+    assert flagged == expected
     officer = staff_client(app, "intake2", Role.INTAKE)
     page = officer.get("/staff/cases").get_data(as_text=True)
     assert page.count("data-possible-duplicate") == 2
+
+
+def test_a_duplicate_hidden_from_the_reader_flags_nothing_on_their_queue(app: Flask) -> None:
+    # Given two reports of one place, the second hidden from one officer (excluded)
+    with app.app_context():
+        first = _file(app, location="หน้าวัดหนองบัว")
+        second = _file(app, location="ซอย 5 หน้าวัดหนองบัว", at=NOW + timedelta(days=2))
+        expected, hidden = {first.id, second.id}, second.id
+        excluded, other = _officer(app, "intake1"), _officer(app, "intake2")
+        db.session.add(CaseExclusion(case_id=hidden, user_id=excluded.id))
+        db.session.flush()
+        ids = [first.id, second.id]
+        keyring = current_keyring()
+        # Then the other officer sees both flagged; the excluded one, the first not flagged
+        assert duplicates.flag_page(db.session, keyring, other, ids) == expected
+        assert duplicates.flag_page(db.session, keyring, excluded, [first.id]) == set()
 
 
 @pytest.mark.commits

@@ -12,16 +12,18 @@ of a case page does not grow with the table.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 
 from intake import crypto
 from intake.crypto import Keyring
-from intake.models import Case, User
+from intake.models import Case, CaseKind, User
 from intake.services import DbSession
-from intake.services.visibility import may_view
+from intake.services.visibility import may_view, scope
 from intake.workflow import OPEN
 
 WINDOW_DAYS = 14
@@ -50,12 +52,26 @@ class Suggestion:
     shared_words: tuple[str, ...]  # why it is suggested, shown beside it
 
 
-def _location(keyring: Keyring, case: Case) -> str:
+def _location(keyring: Keyring, case: Any) -> str:
+    """The location of a case, or of a row holding its id and location."""
     if not case.location_enc:
         return ""
     return crypto.decrypt_text(
         keyring, case.location_enc, table="cases", column="location", row_id=case.id
     )
+
+
+# What the queue's flags read of a case: a row of these, not the whole object.
+_COLUMNS = (
+    Case.id,
+    Case.status,
+    Case.kind,
+    Case.category_id,
+    Case.primary_case_id,
+    Case.received_at,
+    Case.contents_purged_at,
+    Case.location_enc,
+)
 
 
 def candidates(session: DbSession, case: Case) -> list[Case]:
@@ -102,12 +118,14 @@ def possible_duplicates(
 def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[str]) -> set[str]:
     """Which of the queue page's open, unlinked cases have a possible duplicate: the same
     rule as the case page, for a whole page in two statements (the page's cases, then one
-    bounded set of candidates for all of them), whatever the size of the table."""
+    bounded set of candidates for all of them, the actor's visibility in the statement),
+    whatever the size of the table. Rows, not objects, and a candidate's location is
+    opened only when it is near a case of the page in category, kind and time."""
     if not case_ids:
         return set()
-    page = [
+    page: list[Any] = [
         case
-        for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))
+        for case in session.execute(select(*_COLUMNS).where(Case.id.in_(case_ids)))
         if case.status in OPEN
         and case.primary_case_id is None
         and case.category_id is not None
@@ -118,33 +136,39 @@ def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[
     if not page:
         return set()
     window = timedelta(days=WINDOW_DAYS)
+    # One condition per category and kind on the page, over the span of its cases' times:
+    # a little more than the rule asks, cut to each case's own window below.
+    spans: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
+    for case in page:
+        spans[(case.category_id, case.kind)].append(case.received_at)
     nearby = or_(
         *(
-            (Case.category_id == case.category_id)
-            & (Case.kind == case.kind)
-            & Case.received_at.between(case.received_at - window, case.received_at + window)
-            for case in page
+            (Case.category_id == category_id)
+            & (Case.kind == kind)
+            & Case.received_at.between(min(times) - window, max(times) + window)
+            for (category_id, kind), times in spans.items()
         )
     )
     query = (
-        select(Case)
-        .where(nearby, Case.contents_purged_at.is_(None))
+        select(*_COLUMNS)
+        .where(nearby, Case.contents_purged_at.is_(None), *scope(actor))
         .order_by(Case.received_at.desc(), Case.id)
         .limit(MAX_CANDIDATES * 2)
     )
-    others = [other for other in session.scalars(query) if may_view(actor, other)]
-    other_words = {other.id: location_words(_location(keyring, other)) for other in others}
+    groups: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
+    for other in session.execute(query):
+        groups[(other.category_id, other.kind)].append(other)
+    other_words: dict[str, frozenset[str]] = {}
     flagged = set()
     for case in page:
-        for other in others:
-            related = other.id == case.id or other.primary_case_id == case.id
-            if (
-                not related
-                and other.category_id == case.category_id
-                and other.kind is case.kind
-                and abs(other.received_at - case.received_at) <= window
-                and words[case.id] & other_words[other.id]
-            ):
+        for other in groups[(case.category_id, case.kind)]:
+            if other.id == case.id or other.primary_case_id == case.id:
+                continue  # the case itself, or one already linked to it
+            if abs(other.received_at - case.received_at) > window:
+                continue
+            if other.id not in other_words:
+                other_words[other.id] = location_words(_location(keyring, other))
+            if words[case.id] & other_words[other.id]:
                 flagged.add(case.id)
                 break
     return flagged
