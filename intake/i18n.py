@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from intake import labels, local_names, thaidate
 from intake.cleaning import Report
@@ -84,7 +88,36 @@ class ResolvedLabels:
         return table
 
 
+def _newstyle(translate: Callable[..., str]) -> Callable[..., str]:
+    """A template's ``_()``/``gettext()`` or ``ngettext()`` as Jinja's i18n extension makes
+    them (``newstyle``): the text escaped as markup where the template escapes, and always
+    formatted with its named values (``num`` for a plural)."""
+
+    @pass_context
+    def translated(context: Context, *message: Any, **values: Any) -> str:
+        if len(message) == 3:
+            values.setdefault("num", message[2])
+        text = translate(*message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 - the catalogue's own text, as Jinja's i18n does
+        return text % values
+
+    return translated
+
+
+def bound_translations() -> dict[str, Any]:
+    """The templates' ``gettext`` and ``ngettext``, bound once per rendering to the
+    catalogue of its language. Flask-Babel's own look the request's locale and catalogue
+    up again for every string, a fifth of a simple page's time."""
+    translations = get_translations()
+    return {
+        "gettext": _newstyle(translations.ugettext),
+        "ngettext": _newstyle(translations.ungettext),
+    }
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(bound_translations)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["thai_month"] = format_month
     app.jinja_env.filters["thai_date"] = format_date
