@@ -3,6 +3,7 @@ organisation, and `remind`/`purge` going through every organisation in one run."
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from intake import create_app
+from intake.crypto.keyring import organisation_keys_dir
 from intake.extensions import db
 from intake.models import (
     AuditEntry,
@@ -24,6 +26,7 @@ from intake.models import (
 )
 from intake.organisation_scope import host_wide
 from intake.services import audit
+from intake.services import organisations as organisation_service
 from intake.services.host_audit import verify_host
 from intake.services.keyring import current_keyring, host_keyring
 from tests.support.builders import complaint_form
@@ -248,10 +251,20 @@ def test_init_and_check_on_a_host_of_several(fresh_app: Flask) -> None:
     for slug, lines in by_slug.items():
         assert "one custodian of the identity key" in lines, (slug, whole.output)
         assert "`remind` has never run" in lines
-    # the first organisation's keys are the keys folder's own, checked once above
-    assert "key files present" not in by_slug["main"]
-    assert "OK key files present and owner-only" in by_slug["ban-phai-sao"]
+    # each organisation shows what is not OK; a missing key file of its own would show
+    assert "key files" not in by_slug["main"] + by_slug["ban-phai-sao"]
+    keys = app.config["INTAKE_KEYS_PATH"]
+    with app.app_context():
+        second = organisation_service.by_slug(db.session, "ban-phai-sao")
+        assert second is not None
+        own_keys = organisation_keys_dir(Path(keys), second.id)
     chosen = _invoke(app, "check", "--org", "ban-phai-sao")
     assert chosen.exit_code in (0, 1), chosen.output + repr(chosen.exception)
     assert isinstance(chosen.exception, SystemExit) or chosen.exception is None
     assert "custodian" in chosen.output.lower() and "[" not in chosen.output
+    assert chosen.output.count("OK key files present and owner-only") == 2  # folder's, own
+    shutil.rmtree(own_keys)
+    missing = _invoke(app, "check").output.split("\n[ban-phai-sao]", 1)[1]
+    assert f"FAIL key files missing in {own_keys}" in missing
+    alone = _invoke(app, "check", "--org", "ban-phai-sao").output
+    assert f"FAIL key files missing in {own_keys}" in alone

@@ -297,9 +297,11 @@ def gather(
     *,
     ntp: Callable[[], bool | None] = probe_ntp,
     organisation: bool = True,
+    organisation_keys: Path | None = None,
 ) -> list[Finding]:
     """Every check, in the order an operator would fix them: the installation's, and with
-    ``organisation`` those of the organisation the session works for."""
+    ``organisation`` those of the organisation the session works for (its own key files
+    in ``organisation_keys`` when they are not the keys folder's)."""
     findings = [
         production_mode(config["ENV_NAME"]),
         secret_length(str(config.get("SECRET_KEY") or "")),
@@ -322,7 +324,7 @@ def gather(
     archives = Path(backup_folder).glob(ARCHIVE_PATTERN) if backup_folder else []
     findings.append(backups(backup_folder, archives, now))
     if error is None and organisation:  # what only the database knows
-        findings += organisation_findings(session, now)
+        findings += organisation_findings(session, now, organisation_keys)
     trust = (config["INTAKE_TRUSTED_PROXIES_SET"], config["INTAKE_TRUSTED_PROXIES"])
     findings.append(proxy_trust(*trust))
     findings.append(clock(skew, ntp()))
