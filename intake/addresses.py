@@ -117,14 +117,18 @@ def _known_host_root() -> bool:
     if current_app.config["INTAKE_STATS_CACHE_SECONDS"] <= 0:
         return False  # nothing is kept: the lookup below answers every request
     return remembered(
-        ("host root", request.host.split(":")[0]),
+        ("host root", _request_host_name()),
         lambda: organisations.serves_several(db.session) and _own_hostname() is None,
     )
 
 
+def _request_host_name() -> str:
+    return request.host.split(":")[0]
+
+
 def _own_hostname() -> Organisation | None:
     """The organisation whose own host name the request came to, if any."""
-    return organisations.by_hostname(db.session, request.host.split(":")[0])
+    return organisations.by_hostname(db.session, _request_host_name())
 
 
 def organisation_tracking_page(organisation: Organisation) -> str:
