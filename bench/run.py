@@ -1,4 +1,4 @@
-"""`make bench` (issue 8): Intake under gunicorn against PostgreSQL (and SQLite), beside a
+"""`make bench` (issues 8 and 20): Intake under gunicorn against PostgreSQL (and SQLite), beside a
 bare Flask "hello" app under the same gunicorn settings, driven by wrk; the tables go to
 stdout and to docs/benchmarks.md.
 
@@ -31,12 +31,14 @@ from bench import drive, report, web
 from bench.drive import Endpoint
 from bench.instances import STAFF_USER, Instance
 from bench.report import (
+    COMPLAINT_FORM,
     HEALTH,
     HELLO,
     LANDING,
     QUEUE,
     STATS,
     STATS_LAST,
+    TIP_FORM,
     TIPS,
     TRACK,
     SizeRun,
@@ -201,7 +203,9 @@ class Bench:
             )
             self.stack.callback(app.stop)
             app.start("/healthz")
+            run.load_before = report.load_average()
             self.measure(run, instance, app, provisioning_uri)
+            run.load_after = report.load_average()
             run.duplicate_references = instance.duplicate_references()
             run.duplicate_digests = instance.duplicate_digests()
             run.memory_mb = app.memory_mb()
@@ -260,6 +264,8 @@ class Bench:
         plan: list[Callable[[], Endpoint]] = [
             lambda: Endpoint(HEALTH, f"{prefix}/healthz"),
             lambda: Endpoint(LANDING, f"{prefix}/"),
+            lambda: Endpoint(COMPLAINT_FORM, f"{prefix}/complaints/new"),
+            lambda: Endpoint(TIP_FORM, f"{prefix}/tips/new"),
             track,
             lambda: Endpoint(STATS, f"{prefix}/stats.json"),
             lambda: Endpoint(STATS_LAST, f"{prefix}/stats.json?fy={last_fiscal_year()}"),
@@ -348,9 +354,11 @@ def document(
         "costs (session, connection, transaction), the floor under every other figure.",
         "- Errors: answers with another status than the correct one (200; 303 for a filing) "
         "plus socket errors and timeouts. A redirect to the sign-in page counts as an error.",
-        f"- Targets are judged on PostgreSQL at {report.TARGET_CONNECTIONS} connections.",
+        f"- Targets are judged on PostgreSQL at {report.TARGET_CONNECTIONS} connections "
+        f"(committed tips at {report.TIPS_CONNECTIONS}); a share is req/s over bare Flask's "
+        "req/s at the same connections in the same run.",
         "",
-        "## Targets (issue 8)",
+        "## Targets (issue 20)",
         "",
         *report.targets(runs),
         "",
@@ -363,7 +371,7 @@ def document(
             *report.scaling_table(pg[0], pg[-1], settings.connections),
             "",
         ]
-    labels = [HEALTH, LANDING, TRACK, TIPS, STATS, STATS_LAST, QUEUE]
+    labels = [HEALTH, LANDING, COMPLAINT_FORM, TIP_FORM, TRACK, TIPS, STATS, STATS_LAST, QUEUE]
     for run in runs:
         lines += [
             f"## {run.title}",
@@ -371,7 +379,8 @@ def document(
             f"Demo data: {run.load_seconds:,.1f} s for {run.cases:,} cases "
             f"({run.cases / run.load_seconds:,.0f} cases/s including the command's start); "
             f"demo-data said: “{run.load_line}”. Database size after the run: "
-            f"{run.database_size}.",
+            f"{run.database_size}. Load average (1, 5, 15 min) just before the runs: "
+            f"{run.load_before}; just after: {run.load_after}.",
             "",
             *report.endpoint_table(run, labels, settings.connections),
             "",

@@ -107,7 +107,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # A read-only snapshot (a backup) must not hold the write lock while it reads: in
         # WAL mode a deferred transaction sees one snapshot and writers carry on.
-        if connection.get_execution_options().get(READ_SNAPSHOT):
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # statements on their own (the health check): no transaction, no lock
+        if options.get(READ_SNAPSHOT):
             connection.exec_driver_sql("BEGIN DEFERRED")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -22,9 +22,10 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import Table, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.util import find_tables
 
 from intake import row_security
 from intake.models.organisation import Organisation
@@ -136,10 +137,15 @@ def _tell_the_database(session: Session, _transaction: Any, connection: Any) -> 
     if not row_security.applies(connection):
         return
     chosen = chosen_organisation(session)
-    if chosen is None:
-        found = _organisations(session, connection)
-        chosen = found[0] if len(found) == 1 else None  # several, none chosen: nothing
-    row_security.tell_at_begin(session.info, connection, chosen)
+    if chosen is not None:
+        row_security.tell_at_begin(session.info, connection, chosen)
+    elif _ONLY in session.info:
+        found = session.info[_ONLY]
+        row_security.tell_at_begin(session.info, connection, found[0] if len(found) == 1 else None)
+    else:  # the only one, if there is just one (several, none chosen: nothing)
+        session.info[_ONLY] = row_security.tell_the_only_one_at_begin(
+            session.info, connection, Organisation.__table__
+        )
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -153,10 +159,22 @@ def _keep_the_database_told(session: Session, organisation_id: int | None) -> No
         row_security.keep_told(session.info, connection, organisation_id)
 
 
+def _names_owned_rows(state: ORMExecuteState) -> bool:
+    """Whether a statement reads or writes any table whose rows belong to an organisation.
+    One that names none (organisations looked up by address) needs the wall opened for
+    nothing: two round trips fewer on every request that looks one up."""
+    statement: Any = state.statement
+    found = find_tables(statement, check_columns=True, include_aliases=True, include_crud=True)
+    # Anything but a plain table (an alias, a function's rows): opened, to be safe.
+    return not found or any(
+        not isinstance(table, Table) or "organisation_id" in table.c for table in found
+    )
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _keep_to_organisation(state: ORMExecuteState) -> Any:
     if state.execution_options.get(HOST_WIDE):
-        if row_security.applies(state.session.connection()):
+        if row_security.applies(state.session.connection()) and _names_owned_rows(state):
             return row_security.run_host_wide(state)
         return None
     if state.is_insert:

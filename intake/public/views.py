@@ -28,13 +28,14 @@ from intake.errors import RETRY_AFTER_SECONDS
 from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language, current_local_name
 from intake.local_names import in_language, local_name
-from intake.models import AccusedRole, CaseKind, Organisation
+from intake.models import AccusedRole, CaseKind, Category, Organisation
 from intake.organisation_scope import working_organisation
 from intake.problem_messages import say
 from intake.problems import Problem
 from intake.public import receipt_slip
 from intake.public.blueprint import bp
 from intake.public.forms import ComplaintForm, TipForm
+from intake.public.kept_pages import kept_page
 from intake.redirects import safe_next
 from intake.services import ServiceError, public_tokens
 from intake.services.filing import FilingInput, file_case, sent_files
@@ -98,7 +99,9 @@ def _organisation_context() -> dict[str, Any]:
 
 @bp.get("/")
 def landing() -> ResponseReturnValue:
-    return render_template("public/landing.html")
+    return kept_page(
+        "landing", get_organisation(db.session), lambda: render_template("public/landing.html")
+    )
 
 
 def _limits(organisation: Organisation) -> Limits:
@@ -111,10 +114,13 @@ def _limits(organisation: Organisation) -> Limits:
     )
 
 
-def _prepare_form(form: ComplaintForm | TipForm, kind: CaseKind) -> Organisation:
+def _prepare_form(
+    form: ComplaintForm | TipForm, kind: CaseKind, categories: list[Category] | None = None
+) -> Organisation:
     organisation = get_organisation(db.session)
+    offered = categories_for(db.session, kind) if categories is None else categories
     form.category.choices = [("", _("— เลือกประเภทเรื่อง —"))] + [
-        (c.id, current_local_name(c)) for c in categories_for(db.session, kind)
+        (c.id, current_local_name(c)) for c in offered
     ]
     form.attachment_limits = _limits(organisation)
     # A photo's GPS can point at the person who took it: tips always lose it.
@@ -148,6 +154,35 @@ def _filing_input(form: ComplaintForm | TipForm, kind: CaseKind) -> FilingInput:
         anonymous=isinstance(form, TipForm) and bool(form.anonymous.data),
         reporter=reporter,
         attachments=form.prepared_attachments,
+    )
+
+
+def _form_page(
+    form_class: type[ComplaintForm | TipForm], kind: CaseKind, template: str
+) -> ResponseReturnValue:
+    """A filing form: as first shown from this worker's kept copy; posted, checked."""
+    if request.method != "GET":
+        return _file(form_class(), kind, template)
+    categories = categories_for(db.session, kind)
+
+    def render() -> str:
+        form = form_class()
+        _prepare_form(form, kind, categories)
+        return _render_form(form, template)
+
+    return kept_page(template, get_organisation(db.session), render, categories)
+
+
+def _render_form(form: ComplaintForm | TipForm, template: str) -> str:
+    files_chosen = request.method == "POST" and any(
+        getattr(f, "filename", "") for f in request.files.getlist("attachments")
+    )
+    return render_template(
+        template,
+        form=form,
+        allowed_files=ALLOWED_DESCRIPTION,
+        limits=form.attachment_limits,
+        files_need_reattaching=files_chosen and bool(form.errors),
     )
 
 
@@ -186,19 +221,7 @@ def _file(form: ComplaintForm | TipForm, kind: CaseKind, template: str) -> Respo
             return redirect(url_for("public.receipt"), code=303)
     # 503 when the fault is ours (the upload folder), 422 when the form needs correcting.
     status = 503 if storage_failed else 422 if request.method == "POST" else 200
-    files_chosen = request.method == "POST" and any(
-        getattr(f, "filename", "") for f in request.files.getlist("attachments")
-    )
-    return (
-        render_template(
-            template,
-            form=form,
-            allowed_files=ALLOWED_DESCRIPTION,
-            limits=form.attachment_limits,
-            files_need_reattaching=files_chosen and bool(form.errors),
-        ),
-        status,
-    )
+    return _render_form(form, template), status
 
 
 def _show_service_error(form: ComplaintForm | TipForm, error: ServiceError) -> None:
@@ -215,13 +238,13 @@ def _show_service_error(form: ComplaintForm | TipForm, error: ServiceError) -> N
 @bp.route("/complaints/new", methods=["GET", "POST"])
 @limiter.limit(_filing_limit, methods=["POST"])
 def new_complaint() -> ResponseReturnValue:
-    return _file(ComplaintForm(), CaseKind.COMPLAINT, "public/complaint_form.html")
+    return _form_page(ComplaintForm, CaseKind.COMPLAINT, "public/complaint_form.html")
 
 
 @bp.route("/tips/new", methods=["GET", "POST"])
 @limiter.limit(_filing_limit, methods=["POST"])
 def new_tip() -> ResponseReturnValue:
-    return _file(TipForm(), CaseKind.TIP, "public/tip_form.html")
+    return _form_page(TipForm, CaseKind.TIP, "public/tip_form.html")
 
 
 def _receipt_key() -> str:
@@ -257,7 +280,10 @@ def receipt() -> ResponseReturnValue:
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     try:
-        db.session.execute(text("SELECT 1"))
+        # One round trip, outside any transaction: the database answers, and nothing in
+        # it is read, so no session, organisation or transaction is needed.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SELECT 1"))
     except Exception as error:  # any database failure means "not healthy"; the type is logged
         current_app.logger.warning("healthz: database check failed: %s", type(error).__name__)
         return (
