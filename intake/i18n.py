@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import force_locale, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -31,22 +31,9 @@ def current_language() -> str:
     return locale.language if locale else "th"
 
 
-def current_in_language(thai: str | None, english_text: str | None) -> str:
-    """``local_names.in_language`` for the language of the current request."""
-    return local_names.in_language(thai, english_text, current_language() == "en")
-
-
 def current_local_name(row: local_names.Named) -> str:
     """A department's, category's or organisation's name in the current request's language."""
     return local_names.local_name(row, current_language() == "en")
-
-
-def format_date(value: date | datetime | None, style: str = "long") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = thaidate.local_date(value)
-    return thaidate.format_date(value, current_language(), style)
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -62,30 +49,86 @@ def format_file_size(size: int) -> str:
     return str(gettext("%(size).1f MB", size=size / (1024 * 1024)))
 
 
-def format_month(value: date) -> str:
-    return thaidate.format_month(value, current_language())
-
-
 class ResolvedLabels:
     """``intake.labels`` for templates, each table translated once per language.
 
     A lazy string is translated again every time it is touched, and escaping touches it
     more than once; a queue page of 50 rows spent a fifth of its time there. The
-    catalogues do not change while the process runs, so the tables are kept."""
+    catalogues do not change while the process runs, so the tables are kept. A template
+    gets the one of its rendering's language (``language_context``)."""
 
-    def __init__(self) -> None:
-        self._tables: dict[tuple[str, str], Any] = {}
+    def __init__(self, language: str | None = None) -> None:
+        self._language = language
+        self._tables: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         source = getattr(labels, name)
         if not isinstance(source, dict):
             return source
-        key = (current_language(), name)
-        table = self._tables.get(key)
+        if self._language is None:  # not bound to a language: the request's
+            return getattr(_labels_in(current_language()), name)
+        table = self._tables.get(name)
         if table is None:
-            table = {k: str(v) if isinstance(v, LazyString) else v for k, v in source.items()}
-            self._tables[key] = table
+            with force_locale(self._language):
+                table = {k: str(v) if isinstance(v, LazyString) else v for k, v in source.items()}
+            self._tables[name] = table
         return table
+
+
+_LABELS: dict[str, ResolvedLabels] = {}
+
+
+def _labels_in(language: str) -> ResolvedLabels:
+    found = _LABELS.get(language)
+    if found is None:
+        found = _LABELS.setdefault(language, ResolvedLabels(language))
+    return found
+
+
+# The template variable that holds its rendering's language: looked up once per
+# rendering, not once per date, name and label (a queue page has hundreds).
+LANGUAGE_VARIABLE = "_intake_language"
+
+
+def _language_of(context: Context) -> str:
+    language = context.get(LANGUAGE_VARIABLE)
+    return language if isinstance(language, str) else current_language()
+
+
+def language_context() -> dict[str, Any]:
+    language = current_language()
+    return {LANGUAGE_VARIABLE: language, "labels": _labels_in(language)}
+
+
+@pass_context
+def _template_date(context: Context, value: date | datetime | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = thaidate.local_date(value)
+    return thaidate.format_date(value, _language_of(context), style)
+
+
+@pass_context
+def _template_datetime(context: Context, value: datetime | None) -> str:
+    return "" if value is None else thaidate.format_datetime(value, _language_of(context))
+
+
+@pass_context
+def _template_month(context: Context, value: date) -> str:
+    return thaidate.format_month(value, _language_of(context))
+
+
+@pass_context
+def _template_local_name(context: Context, row: local_names.Named) -> str:
+    return local_names.local_name(row, _language_of(context) == "en")
+
+
+@pass_context
+def _template_in_language(context: Context, thai: str | None, english_text: str | None) -> str:
+    return local_names.in_language(thai, english_text, _language_of(context) == "en")
 
 
 def _newstyle(translate: Callable[..., str]) -> Callable[..., str]:
@@ -118,13 +161,15 @@ def bound_translations() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     app.context_processor(bound_translations)
+    app.context_processor(language_context)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters["thai_month"] = format_month
-    app.jinja_env.filters["thai_date"] = format_date
-    app.jinja_env.filters["thai_datetime"] = format_datetime
+    app.jinja_env.filters["thai_month"] = _template_month
+    app.jinja_env.filters["thai_date"] = _template_date
+    app.jinja_env.filters["thai_datetime"] = _template_datetime
     app.jinja_env.filters["metadata_report"] = Report.decode
     app.jinja_env.filters["file_size"] = format_file_size
     app.jinja_env.globals["current_language"] = current_language
-    app.jinja_env.filters["local_name"] = current_local_name
-    app.jinja_env.globals["in_language"] = current_in_language
+    app.jinja_env.filters["local_name"] = _template_local_name
+    app.jinja_env.globals["in_language"] = _template_in_language
+    # Templates rendered outside a request's context processors still find the labels.
     app.jinja_env.globals["labels"] = ResolvedLabels()

@@ -149,8 +149,11 @@ def _tell_the_database(session: Session, _transaction: Any, connection: Any) -> 
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_what_was_told(session: Session, _transaction: Any) -> None:
-    row_security.forget_told(session.info)
+def _forget_what_was_told(session: Session, transaction: Any) -> None:
+    # The database's transaction or a savepoint ended. A flush's own inner transaction
+    # is the session's bookkeeping only: nothing told is undone with it.
+    if transaction.parent is None or transaction.nested:
+        row_security.forget_told(session.info)
 
 
 def _keep_the_database_told(session: Session, organisation_id: int | None) -> None:

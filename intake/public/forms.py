@@ -4,7 +4,7 @@ Field builders are shared so both validate alike."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -237,6 +237,7 @@ class _FilingForm(PublicForm):
     scrub_images: bool = True
     # The tip channel: every type loses its metadata, and what cannot be cleaned is refused.
     clean_all_types: bool = False
+    offered_categories: Sequence[Any] = ()
 
     def validate_website(self, field: Field) -> None:
         if field.data:

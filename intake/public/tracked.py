@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app, session
+from flask import current_app, g, session
 
 from intake.extensions import db
 from intake.services import public_tokens
@@ -19,6 +19,9 @@ from intake.services.keyring import current_keyring
 
 SESSION_KEY = "tracked_case"
 PURPOSE = "tracked-case"
+# The followed case once this request has sealed or checked it: the status page asks
+# again for its survey and notices, and the answer cannot have changed meanwhile.
+_CHECKED = "intake_tracked_case"
 
 
 def _now() -> float:
@@ -33,6 +36,7 @@ def remember(case_id: str, token_id: str | None = None) -> None:
     """Follow ``case_id``; a fresh follow gets a fresh token id, a renewal keeps it."""
     payload = {"case": case_id, "seen": _now(), "id": token_id or public_tokens.new_token_id()}
     session[SESSION_KEY] = public_tokens.seal(current_keyring(), payload, purpose=PURPOSE)
+    setattr(g, _CHECKED, case_id)
 
 
 def _opened() -> dict[str, object] | None:
@@ -44,6 +48,7 @@ def forget() -> None:
     """Stop following, for this cookie and every older copy of it."""
     data = _opened()
     session.pop(SESSION_KEY, None)
+    g.pop(_CHECKED, None)
     if data is None:
         return
     now = datetime.now(UTC)
@@ -57,6 +62,9 @@ def tracked_case_id() -> str | None:
     person left it. Each use renews the idle time."""
     if not session.get(SESSION_KEY):
         return None
+    checked = g.get(_CHECKED)
+    if checked is not None:
+        return str(checked)
     data = _opened()
     if data is None:
         session.pop(SESSION_KEY, None)

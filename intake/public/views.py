@@ -122,6 +122,9 @@ def _prepare_form(
     form.category.choices = [("", _("— เลือกประเภทเรื่อง —"))] + [
         (c.id, current_local_name(c)) for c in offered
     ]
+    # Held for the request: the session keeps loaded rows only while something refers
+    # to them, and filing reads the chosen category again.
+    form.offered_categories = offered
     form.attachment_limits = _limits(organisation)
     # A photo's GPS can point at the person who took it: tips always lose it.
     form.scrub_images = kind is CaseKind.TIP or organisation.strip_image_metadata

@@ -12,6 +12,7 @@ of a case page does not grow with the table.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -115,6 +116,10 @@ def possible_duplicates(
     return found[:MAX_SUGGESTIONS]
 
 
+def _received(row: Any) -> Any:
+    return row.received_at
+
+
 def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[str]) -> set[str]:
     """Which of the queue page's open, unlinked cases have a possible duplicate: the same
     rule as the case page, for a whole page in two statements (the page's cases, then one
@@ -158,14 +163,21 @@ def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[
     groups: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
     for other in session.execute(query):
         groups[(other.category_id, other.kind)].append(other)
+    # Each group in time order, so a case of the page looks at its own window only.
+    for rows in groups.values():
+        rows.sort(key=_received)
+    times = {key: [other.received_at for other in rows] for key, rows in groups.items()}
     other_words: dict[str, frozenset[str]] = {}
     flagged = set()
     for case in page:
-        for other in groups[(case.category_id, case.kind)]:
+        key = (case.category_id, case.kind)
+        if key not in groups:
+            continue
+        start = bisect_left(times[key], case.received_at - window)
+        end = bisect_right(times[key], case.received_at + window)
+        for other in groups[key][start:end]:
             if other.id == case.id or other.primary_case_id == case.id:
                 continue  # the case itself, or one already linked to it
-            if abs(other.received_at - case.received_at) > window:
-                continue
             if other.id not in other_words:
                 other_words[other.id] = location_words(_location(keyring, other))
             if words[case.id] & other_words[other.id]:

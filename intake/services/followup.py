@@ -55,13 +55,14 @@ def _status(session: DbSession, keyring: crypto.Keyring, case: Case, now: dateti
         and get_organisation(session).tell_tipster_of_reveal
         and identity_was_disclosed(session, case.id)
     )
+    requests, refusals = reopen_requests.reopen_event_ids(session, case.id)
     status = public_status(
         keyring,
         case,
         now,
         disclosed,
-        reopen_requests=reopen_requests.request_event_ids(session, case.id),
-        reopen_answers=reopen_requests.answer_event_ids(session, case.id),
+        reopen_requests=requests,
+        reopen_answers=refusals,
         reopen=reopen_requests.window(session, case, now),
     )
     return replace(status, may_add_identity=late_identity.may_add(case))

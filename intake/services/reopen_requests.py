@@ -203,25 +203,21 @@ def pending_for_staff(
     )
 
 
-def request_event_ids(session: DbSession, case_id: str) -> dict[str, ReopenOutcome]:
-    """The reply events that were reopen requests, with what became of each."""
+def reopen_event_ids(session: DbSession, case_id: str) -> tuple[dict[str, ReopenOutcome], set[str]]:
+    """The reply events that were reopen requests, with what became of each; and the
+    staff messages that answered one by refusing it. One read for both."""
     rows = session.execute(
-        select(ReopenRequest.event_id, ReopenRequest.outcome).where(
-            ReopenRequest.case_id == case_id
-        )
-    )
-    return {event_id: outcome for event_id, outcome in rows}
-
-
-def answer_event_ids(session: DbSession, case_id: str) -> set[str]:
-    """The staff messages that answered a reopen request by refusing it."""
-    rows = session.scalars(
-        select(ReopenRequest.answer_event_id).where(
-            ReopenRequest.case_id == case_id,
-            ReopenRequest.outcome == ReopenOutcome.DECLINED,
-        )
-    )
-    return {event_id for event_id in rows if event_id}
+        select(
+            ReopenRequest.event_id, ReopenRequest.outcome, ReopenRequest.answer_event_id
+        ).where(ReopenRequest.case_id == case_id)
+    ).all()
+    requests = {event_id: outcome for event_id, outcome, _answer in rows}
+    refusals = {
+        answer
+        for _event, outcome, answer in rows
+        if answer and outcome is ReopenOutcome.DECLINED
+    }
+    return requests, refusals
 
 
 @dataclass(frozen=True)
