@@ -102,10 +102,8 @@ def _addressed_organisation() -> Organisation | None:
         return found
     if _known_host_root():
         return None
-    first_two = organisations.first_two(db.session)
-    if len(first_two) == 1:
-        return first_two[0]
-    return _own_hostname()
+    only = organisations.only_one(db.session)
+    return only if only is not None else _own_hostname()
 
 
 def _known_host_root() -> bool:

@@ -100,6 +100,14 @@ def _organisations(session: Any, connection: Any = None) -> tuple[int, ...]:
     return tuple(session.info[_ONLY])
 
 
+def organisation_ids(session: Any) -> tuple[int, ...]:
+    """Up to two organisation ids, as ``_organisations``: asked once per session, and on
+    PostgreSQL in the very statement that begins its transaction (no round trip more)."""
+    if _ONLY not in session.info:
+        session.connection()  # begins the transaction: PostgreSQL's first statement asks
+    return _organisations(session)
+
+
 def working_organisation(session: Any) -> int | None:
     """The organisation the session works for: chosen, or the only one there is; None on
     an installation that has none yet (it has no rows to read either)."""

@@ -16,6 +16,7 @@ bypass the ORM (bulk inserts of demo data) must call ``rebuild`` afterwards.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from datetime import datetime
@@ -265,10 +266,14 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     apply(session.connection(), {key: c for key, c in changes.items() if c})
 
 
-def _upsert(dialect: str) -> Any:
-    if dialect == "postgresql":
-        return postgresql.insert(_tallies)
-    return sqlite.insert(_tallies)
+@functools.cache
+def _adding(dialect: str) -> Any:
+    """The upsert that adds counts to tally rows; built once (every filing runs it)."""
+    insert = postgresql.insert(_tallies) if dialect == "postgresql" else sqlite.insert(_tallies)
+    return insert.on_conflict_do_update(
+        index_elements=list(KEY_FIELDS),
+        set_={name: _tallies.c[name] + insert.excluded[name] for name in COUNT_FIELDS},
+    )
 
 
 def apply(connection: sa.Connection, changes: dict[TallyKey, Counts]) -> None:
@@ -276,11 +281,7 @@ def apply(connection: sa.Connection, changes: dict[TallyKey, Counts]) -> None:
     order, so two transactions moving cases between the same rows cannot deadlock)."""
     if not changes:
         return
-    insert = _upsert(connection.dialect.name)
-    statement = insert.on_conflict_do_update(
-        index_elements=list(KEY_FIELDS),
-        set_={name: _tallies.c[name] + insert.excluded[name] for name in COUNT_FIELDS},
-    )
+    statement = _adding(connection.dialect.name)
     rows = [
         {
             **dict(zip(KEY_FIELDS, astuple(key), strict=True)),

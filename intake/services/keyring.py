@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import func, select
 
 from config import ConfigError
@@ -39,6 +39,7 @@ _HELD = "intake.keyrings"
 _HELD_LOCK = "intake.keyrings.lock"
 _FIRST = "intake.keyring.first_organisation"
 _SCHEMA = "intake.keyring.schema_present"
+_REQUEST_KEYRINGS = "intake_keyrings"  # in flask.g: the keyrings this request has found
 
 # How often (seconds) a worker looks at a key file's stat; tests set it to 0.
 RELOAD_INTERVAL_SECONDS = 1.0
@@ -183,8 +184,16 @@ def keys_dir_for(organisation_id: int) -> Path:
 
 
 def keyring_for(organisation_id: int) -> crypto.Keyring:
-    """One organisation's keyring, whichever organisation the session works for."""
-    return _keyring_in(current_app, keys_dir_for(organisation_id))
+    """One organisation's keyring, whichever organisation the session works for. A
+    request finds it once (its files are looked at for a rotation once per request, not
+    at every decryption); commands, which rotate keys, look every time."""
+    if not has_request_context():
+        return _keyring_in(current_app, keys_dir_for(organisation_id))
+    found: dict[int, crypto.Keyring] = g.setdefault(_REQUEST_KEYRINGS, {})
+    keyring = found.get(organisation_id)
+    if keyring is None:
+        keyring = found[organisation_id] = _keyring_in(current_app, keys_dir_for(organisation_id))
+    return keyring
 
 
 def host_keyring() -> crypto.Keyring:

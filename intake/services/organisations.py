@@ -9,7 +9,12 @@ from flask import has_app_context
 from sqlalchemy import insert, select
 
 from intake.models import AuditHead, Organisation, OrganisationType
-from intake.organisation_scope import current_organisation, forget_only_organisation, host_wide
+from intake.organisation_scope import (
+    current_organisation,
+    forget_only_organisation,
+    host_wide,
+    organisation_ids,
+)
 from intake.places.names import search_key
 from intake.services import DbSession
 from intake.services.keyring import make_organisation_keys
@@ -64,7 +69,13 @@ def first_two(session: DbSession) -> list[Organisation]:
 
 
 def serves_several(session: DbSession) -> bool:
-    return len(first_two(session)) > 1
+    return len(organisation_ids(session)) > 1
+
+
+def only_one(session: DbSession) -> Organisation | None:
+    """The installation's organisation when it has exactly one."""
+    ids = organisation_ids(session)
+    return session.get(Organisation, ids[0]) if len(ids) == 1 else None
 
 
 def base_url(session: DbSession, organisation: Organisation, host_base_url: str) -> str:
