@@ -16,12 +16,13 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING, Any, Literal
 
 from intake.cleaning import AS_SENT, IMAGE_REPORT, CleaningFailed, Report
 from intake.cleaning.by_type import clean as clean_by_type
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,9 @@ def scrub_image(data: bytes, ftype: FileType, max_pixels: int) -> bytes:
     Raises AttachmentRejected("image") for corrupt, truncated or oversized pictures. The
     size is checked from the header, before any pixels are decoded.
     """
+    # Pillow loads with the first picture: most requests a worker serves never need it.
+    from PIL import Image, ImageOps
+
     pil_format = _PIL_FORMATS.get(ftype.mime)
     if pil_format is None:
         raise ValueError(f"not an image type: {ftype.mime}")

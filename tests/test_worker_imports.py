@@ -1,6 +1,8 @@
 """Web workers (gunicorn.conf.py sets INTAKE_WEB_WORKER=1) leave the migration tools
-unloaded; the `flask` commands keep them. Checked in fresh interpreters, since this
-test process has long imported everything."""
+unloaded; the `flask` commands keep them. Nor does a worker load at start the libraries
+that only uploads and enrolment use (pikepdf, Pillow, segno): each costs every worker
+memory. Checked in fresh interpreters, since this test process has long imported
+everything."""
 
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ print(json.dumps({
     "flask_migrate": "flask_migrate" in sys.modules,
     "db_command": "db" in wsgi.app.cli.commands,
     "migrate_extension": "migrate" in wsgi.app.extensions,
+    "pikepdf": "pikepdf" in sys.modules,
+    "PIL": "PIL" in sys.modules,
+    "segno": "segno" in sys.modules,
 }))
 """
 
@@ -46,12 +51,15 @@ def _probe(tmp_path: Path, **environ: str) -> dict[str, bool]:
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_a_web_worker_does_not_load_the_migration_tools(tmp_path: Path) -> None:
+def test_a_web_worker_leaves_migration_tools_and_upload_libraries_unloaded(tmp_path: Path) -> None:
     assert _probe(tmp_path, INTAKE_WEB_WORKER="1") == {
         "alembic": False,
         "flask_migrate": False,
         "db_command": False,
         "migrate_extension": False,
+        "pikepdf": False,
+        "PIL": False,
+        "segno": False,
     }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from intake.cleaning import TEXT_REPORT, CleaningFailed, PictureCleaner, Report
 from intake.cleaning.media import ISO_MUXERS, clean_iso_media, clean_mp3, ffmpeg_path
 from intake.cleaning.office import clean_odf, clean_ooxml
-from intake.cleaning.pdf import clean_pdf
 
 _OOXML = frozenset(
     {
@@ -29,6 +28,9 @@ def clean(data: bytes, mime: str, clean_picture: PictureCleaner) -> tuple[bytes,
 
     Raises CleaningFailed (or CleanerUnavailable) when the file cannot be cleaned."""
     if mime == "application/pdf":
+        # pikepdf costs a web worker 7 MB; it loads with the first PDF, not at start.
+        from intake.cleaning.pdf import clean_pdf
+
         return clean_pdf(data)
     if mime in _OOXML:
         return clean_ooxml(data, clean_picture)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import segno
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from markupsafe import Markup
 
 from intake.extensions import db, limiter
 from intake.models import User
@@ -25,6 +23,7 @@ from intake.services.settings import get_organisation
 from intake.services.staff_sessions import end_session
 from intake.staff.blueprint import STAFF_SESSION_KEY, bp
 from intake.staff.forms import CodeForm, LoginForm, PasswordChangeForm
+from intake.staff.qr_code import qr_svg
 
 PENDING_KEY = "staff_pending_user"
 PENDING_SECONDS = 300
@@ -131,7 +130,7 @@ def enrol() -> ResponseReturnValue:
     uri = auth_service.provisioning_uri(
         current_keyring(), user, get_organisation(db.session).name_en
     )
-    qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, title="QR"))  # noqa: S704  # nosec B704 - SVG made by segno from our URI
+    qr = qr_svg(uri)
     status = 422 if form.errors else 200
     return render_template(
         "staff/enrol.html", form=form, uri=uri, qr=qr, development_code=_development_code(user)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import segno
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 
 from intake.extensions import db, limiter
 from intake.models import User
@@ -29,6 +27,7 @@ from intake.services.keyring import current_keyring
 from intake.services.settings import get_organisation
 from intake.staff.blueprint import bp
 from intake.staff.forms import EnrolmentForm
+from intake.staff.qr_code import qr_svg
 
 PENDING_KEY = "staff_enrolment"
 
@@ -59,7 +58,7 @@ def _link_error(code: Problem) -> ResponseReturnValue:
 def _page(form: EnrolmentForm, user: User, secret: str, status: int) -> ResponseReturnValue:
     organisation = get_organisation(db.session).name_en
     uri = auth_service.totp_uri(secret, user.username, organisation)
-    qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, title="QR"))  # noqa: S704  # nosec B704 - SVG made by segno from our URI
+    qr = qr_svg(uri)
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return render_template(
         "staff/enrol_link.html", form=form, user=user, uri=uri, qr=qr, secret=grouped
