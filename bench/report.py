@@ -19,6 +19,7 @@ LANDING = "GET /"
 COMPLAINT_FORM = "GET /complaints/new"
 TIP_FORM = "GET /tips/new"
 PAGES = (LANDING, COMPLAINT_FORM, TIP_FORM)  # the public pages every visitor opens first
+SIGN_IN = "staff sign-in (password and TOTP)"
 HEALTH = "GET /healthz"  # one SELECT 1: the floor of any request that uses the database
 TARGET_CONNECTIONS = 16  # the concurrency the targets are judged at
 

@@ -36,6 +36,7 @@ from bench.report import (
     HELLO,
     LANDING,
     QUEUE,
+    SIGN_IN,
     STATS,
     STATS_LAST,
     TIP_FORM,
@@ -274,6 +275,10 @@ class Bench:
         ]
         for prepare in plan:
             endpoint = prepare()
+            if endpoint.label == QUEUE:
+                # Signing in derives keys from the password (scrypt): its own peak, apart
+                # from what the queue's runs add after it.
+                run.peak_after[SIGN_IN] = max(app.memory_mb().values(), default=0.0)
             self.wrk(app, endpoint, WARM_UP_CONNECTIONS, min(WARM_UP_SECONDS, seconds))
             for c in self.settings.connections:
                 before = instance.settle() if endpoint.label == TIPS else 0
