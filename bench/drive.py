@@ -50,6 +50,8 @@ class Result:
     # CPU per answered request, in ms, while wrk ran (None: not measured)
     app_cpu_ms: float | None = None
     db_cpu_ms: float | None = None
+    # The same per worker, busiest first: an idle worker beside a busy one shows here.
+    worker_cpu_ms: tuple[float, ...] = ()
 
     @property
     def rps(self) -> float:

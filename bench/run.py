@@ -158,15 +158,20 @@ class Bench:
         The CPU the workers (and PostgreSQL) used during the run, per answered request,
         goes into the result: it says what limits a figure."""
         log = self.work / "wrk.log"
-        app_before = server.cpu_ticks()
+        workers_before = server.cpu_ticks_by_worker()
         db_before = postgres.cpu_ticks() if postgres else 0
         result = drive.run(endpoint, server.port, connections, seconds, self.work, log)
         if result.requests:
             per_request = 10.0 / result.requests  # clock ticks are 10 ms
+            used = [
+                ticks - workers_before.get(pid, 0)
+                for pid, ticks in server.cpu_ticks_by_worker().items()
+            ]
             result = dataclasses.replace(
                 result,
-                app_cpu_ms=(server.cpu_ticks() - app_before) * per_request,
+                app_cpu_ms=sum(used) * per_request,
                 db_cpu_ms=(postgres.cpu_ticks() - db_before) * per_request if postgres else None,
+                worker_cpu_ms=tuple(sorted((t * per_request for t in used), reverse=True)),
             )
         if not server.wait_idle():
             _say(f"    (the {server.name} workers were still busy 60 s after wrk stopped)")

@@ -208,6 +208,9 @@ class Gunicorn:
     def cpu_ticks(self) -> int:
         return cpu_ticks(self.worker_pids())
 
+    def cpu_ticks_by_worker(self) -> dict[int, int]:
+        return {pid: cpu_ticks([pid]) for pid in self.worker_pids()}
+
     def wait_idle(self, quiet: float = 0.5, timeout: float = 60.0) -> bool:
         """Waits until the workers have used (almost) no CPU for ``quiet`` seconds: the
         requests wrk left in flight are done, so the next run starts on an idle server."""
