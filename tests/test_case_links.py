@@ -460,6 +460,27 @@ def test_a_duplicate_hidden_from_the_reader_flags_nothing_on_their_queue(app: Fl
         assert duplicates.flag_page(db.session, keyring, excluded, [first.id]) == set()
 
 
+def test_an_old_case_on_the_queue_is_flagged_however_many_newer_cases_there_are(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given few candidates allowed, an old case and its twin, and more newer cases of
+    # another category than that (a queue ordered by due date shows the old ones first)
+    monkeypatch.setattr(duplicates, "MAX_CANDIDATES", 3)
+    with app.app_context():
+        old = _file(app, location="หน้าวัดหนองบัว")
+        _file(app, location="ซอย 5 หน้าวัดหนองบัว", at=NOW + timedelta(days=1))
+        market = _category(index=1)
+        newer = [
+            _file(app, location=f"ตลาดสด แผง {i}", at=NOW + timedelta(days=60 + i), category=market)
+            for i in range(7)
+        ]
+        # When the page holding the old case and a newer one is flagged
+        old_id, page = old.id, [old.id, newer[0].id]
+        flagged = duplicates.flag_page(db.session, current_keyring(), _officer(app), page)
+    # Then the newer cases do not crowd the old case's twin out of the candidates
+    assert old_id in flagged
+
+
 @pytest.mark.commits
 def test_two_officers_linking_two_cases_each_way_at_once_leave_one_link(app: Flask) -> None:
     # Given two reports of one thing, and two officers who each link one to the other

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union_all
 
 from intake import crypto
 from intake.crypto import Keyring
@@ -141,25 +141,29 @@ def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[
     if not page:
         return set()
     window = timedelta(days=WINDOW_DAYS)
-    # One condition per category and kind on the page, over the span of its cases' times:
-    # a little more than the rule asks, cut to each case's own window below.
+    # One part per category and kind on the page, over the span of its cases' times (a
+    # little more than the rule asks, cut to each case's own window below), each the
+    # newest MAX_CANDIDATES of its own: every part is one range of the category index,
+    # however old the page's cases are among a million.
     spans: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
     for case in page:
         spans[(case.category_id, case.kind)].append(case.received_at)
-    nearby = or_(
-        *(
-            (Case.category_id == category_id)
-            & (Case.kind == kind)
-            & Case.received_at.between(min(times) - window, max(times) + window)
-            for (category_id, kind), times in spans.items()
-        )
-    )
-    query = (
+    visible = scope(actor)
+    parts = [
         select(*_COLUMNS)
-        .where(nearby, Case.contents_purged_at.is_(None), *scope(actor))
+        .where(
+            Case.category_id == category_id,
+            Case.kind == kind,
+            Case.received_at.between(min(times) - window, max(times) + window),
+            Case.contents_purged_at.is_(None),
+            *visible,
+        )
         .order_by(Case.received_at.desc(), Case.id)
-        .limit(MAX_CANDIDATES * 2)
-    )
+        .limit(MAX_CANDIDATES)
+        .subquery()
+        for (category_id, kind), times in spans.items()
+    ]
+    query = union_all(*(select(*part.c) for part in parts))
     groups: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
     for other in session.execute(query):
         groups[(other.category_id, other.kind)].append(other)
