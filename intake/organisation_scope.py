@@ -86,26 +86,16 @@ def host_wide(statement: StatementT) -> StatementT:
     return statement.execution_options(**{HOST_WIDE: True})
 
 
-def _organisations(session: Any, connection: Any = None) -> tuple[int, ...]:
-    """Up to two organisation ids: enough to tell none, one and several apart. Asked once
-    per session (on ``connection`` when a transaction is just beginning on it)."""
-    if _ONLY not in session.info:
-        query = select(Organisation.id).limit(2)
-        found = (
-            connection.scalars(query)
-            if connection is not None
-            else session.scalars(host_wide(query))
-        )
-        session.info[_ONLY] = tuple(found)
-    return tuple(session.info[_ONLY])
-
-
 def organisation_ids(session: Any) -> tuple[int, ...]:
-    """Up to two organisation ids, as ``_organisations``: asked once per session, and on
-    PostgreSQL in the very statement that begins its transaction (no round trip more)."""
+    """Up to two organisation ids: enough to tell none, one and several apart. Asked once
+    per session; on PostgreSQL by the very statement that begins its transaction (no
+    round trip more), on SQLite by a query of its own."""
     if _ONLY not in session.info:
         session.connection()  # begins the transaction: PostgreSQL's first statement asks
-    return _organisations(session)
+    if _ONLY not in session.info:
+        query = select(Organisation.id).order_by(Organisation.id).limit(2)
+        session.info[_ONLY] = tuple(session.scalars(host_wide(query)))
+    return tuple(session.info[_ONLY])
 
 
 def working_organisation(session: Any) -> int | None:
@@ -114,7 +104,7 @@ def working_organisation(session: Any) -> int | None:
     chosen = chosen_organisation(session)
     if chosen is not None:
         return int(chosen)
-    found = _organisations(session)
+    found = organisation_ids(session)
     if len(found) > 1:
         raise OrganisationNotChosen("no organisation chosen for this session")
     return found[0] if found else None

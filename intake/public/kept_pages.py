@@ -12,6 +12,7 @@ worker. A posted form is built, checked and shown with its errors as always.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable, Hashable, Sequence
 
@@ -35,9 +36,13 @@ def _cache() -> TimedCache:
     return current_app.extensions.setdefault("intake_kept_pages", TimedCache(max_entries=MAX_PAGES))
 
 
+@functools.cache
+def _setting_names() -> tuple[str, ...]:
+    return tuple(inspect(Organisation).columns.keys())
+
+
 def _settings_of(organisation: Organisation) -> str:
-    columns = inspect(Organisation).columns.keys()
-    return repr(tuple(getattr(organisation, key) for key in columns))
+    return repr(tuple(getattr(organisation, key) for key in _setting_names()))
 
 
 def _offered(categories: Sequence[Category]) -> tuple[Hashable, ...]:
