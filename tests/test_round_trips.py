@@ -1,0 +1,72 @@
+"""What a public request asks of the database, statement by statement: the floor under
+every page's speed (issue 20). A statement more on every request is a regression."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy import event
+
+from intake.extensions import db
+from tests.support.builders import complaint_form, tip_form
+from tests.support.filing import file_and_read_receipt
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def executed(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if "SAVEPOINT" not in statement:  # the PostgreSQL tier's per-test wrapping
+            seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+
+
+def _postgresql(app: Flask) -> bool:
+    with app.app_context():
+        return db.engine.dialect.name == "postgresql"
+
+
+def test_the_health_check_is_one_statement_outside_a_transaction(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/healthz")  # the first request of a worker also sweeps expired reveals
+    with statements(app) as seen:
+        assert client.get("/healthz").status_code == 200
+    assert seen == ["SELECT 1"]  # no BEGIN (SQLite's write lock), no organisation
+
+
+def test_the_front_page_and_the_forms_read_the_organisation_and_little_else(app: Flask) -> None:
+    client = app.test_client()
+    # On PostgreSQL the transaction's first statement finds the only organisation and
+    # names it to row-level security; SQLite begins, then asks for the ids.
+    opening = 2 if _postgresql(app) else 3
+    for path, own in (("/", 0), ("/complaints/new", 1), ("/tips/new", 1)):
+        client.get(path)  # the kept page made once
+        with statements(app) as seen:
+            assert client.get(path).status_code == 200
+        assert len(seen) == opening + own, (path, seen)
+        assert not any("set_config" in s and "host_wide" in s and "'on'" in s for s in seen)
+
+
+def test_tracking_and_filing_tell_the_database_once(app: Flask) -> None:
+    client = app.test_client()
+    _reference, code = file_and_read_receipt(client, "/complaints/new", complaint_form())
+    with statements(app) as tracked:
+        assert client.post("/track", data={"code": code}).status_code == 200
+    with statements(app) as filed:
+        assert client.post("/tips/new", data=tip_form()).status_code == 303
+    for seen in (tracked, filed):
+        # the organisation named once, at the start; never again after a flush
+        assert sum("set_config" in s for s in seen) == (1 if _postgresql(app) else 0), seen
+        # the follow just sealed is trusted: no look-up of ended tokens
+        assert not any("ended_public_tokens" in s for s in seen), seen
+    assert sum("FROM categories" in s for s in filed) == 1, filed
