@@ -22,6 +22,12 @@ PAGES = (LANDING, COMPLAINT_FORM, TIP_FORM)  # the public pages every visitor op
 SIGN_IN = "staff sign-in (password and TOTP)"
 HEALTH = "GET /healthz"  # one SELECT 1: the floor of any request that uses the database
 TARGET_CONNECTIONS = 16  # the concurrency the targets are judged at
+# bench/floor.py: bare Flask doing the least each kind of request does with the database.
+FLOOR_SELECT = "floor: SELECT 1"
+FLOOR_READ = "floor: 1 row read, short page"
+FLOOR_ROWS = "floor: 50 rows read, table"
+FLOOR_WRITE = "floor: 1 row committed"
+FLOORS = (FLOOR_SELECT, FLOOR_READ, FLOOR_ROWS, FLOOR_WRITE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class SizeRun:
     pss_mb: dict[int, float] = field(default_factory=dict)
     peak_after: dict[str, float] = field(default_factory=dict)  # highest VmHWM so far
     hello_memory_mb: dict[int, float] = field(default_factory=dict)
+    floor_memory_mb: dict[int, float] = field(default_factory=dict)
     restarted_workers: int = 0
     # The machine's load average (1, 5, 15 min) just before and just after the runs: a
     # run disturbed by other work shows here.
@@ -195,7 +202,8 @@ def _mb(values: dict[int, float]) -> str:
 def memory_line(run: SizeRun) -> str:
     line = (
         f"Peak memory per worker (VmHWM, MB): Intake {_mb(run.memory_mb)}; bare Flask "
-        f"{_mb(run.hello_memory_mb)}. Intake's workers: resident {_mb(run.ready_memory_mb)} "
+        f"{_mb(run.hello_memory_mb)}; the floors' bare Flask with SQLAlchemy and psycopg "
+        f"{_mb(run.floor_memory_mb)}. Intake's workers: resident {_mb(run.ready_memory_mb)} "
         f"MB once ready, before the runs; proportional share (Pss) {_mb(run.pss_mb)} MB "
         "after them."
     )
@@ -254,7 +262,19 @@ STATS_P50_MS = 50
 PEAK_MB = 120
 
 
-def _share_row(run: SizeRun, label: str, share: float) -> list[str] | None:
+def _floor_share(run: SizeRun, floor: str) -> str:
+    """The floor's own share of bare Flask's req/s, and what it cost."""
+    c = TARGET_CONNECTIONS
+    result, hello = run.results.get((floor, c)), run.hello.get(c)
+    if not (result and hello and hello.rps):
+        return "–"
+    return (
+        f"{floor}: {result.rps / hello.rps:.2f}× (app CPU {_cpu(result.app_cpu_ms)}, "
+        f"PostgreSQL {_cpu(result.db_cpu_ms)} ms/req)"
+    )
+
+
+def _share_row(run: SizeRun, label: str, share: float, floor: str) -> list[str] | None:
     c = TARGET_CONNECTIONS
     result, hello = run.results.get((label, c)), run.hello.get(c)
     if not (result and hello and hello.rps):
@@ -264,6 +284,7 @@ def _share_row(run: SizeRun, label: str, share: float) -> list[str] | None:
         f"{label} ≥ {share:.2f}× bare Flask req/s at {c} conns ({run.cases:,} cases)",
         f"{measured:.2f}× ({result.rps:,.0f} vs {hello.rps:,.0f}; app CPU "
         f"{_cpu(result.app_cpu_ms)} vs {_cpu(hello.app_cpu_ms)} ms/req)",
+        _floor_share(run, floor),
         _verdict(measured >= share and not result.errors),
     ]
 
@@ -275,16 +296,28 @@ def _tips_row(run: SizeRun) -> list[str] | None:
     best = max(at, key=lambda t: t.per_second)
     lost = sum(t.lost for t in run.tips)
     ok = best.per_second >= TIPS_PER_SECOND and lost == 0 and not run.duplicate_references
+    floor = run.results.get((FLOOR_WRITE, best.connections))
     return [
         f"POST /tips/new ≥ {TIPS_PER_SECOND} committed tips/s at {best.connections} conns, "
         f"none lost, references unique ({run.cases:,} cases)",
-        f"{best.per_second:,.0f}/s; lost {lost}; duplicate references "
-        f"{run.duplicate_references}",
+        f"{best.per_second:,.0f}/s; lost {lost}; duplicate references {run.duplicate_references}",
+        f"{FLOOR_WRITE}: {floor.rps:,.0f}/s (app CPU {_cpu(floor.app_cpu_ms)}, PostgreSQL "
+        f"{_cpu(floor.db_cpu_ms)} ms/req)"
+        if floor
+        else "–",
         _verdict(ok),
     ]
 
 
-def _p50_row(run: SizeRun, label: str, limit: float) -> list[str] | None:
+def _floor_latency(run: SizeRun, floor: str | None, which: str) -> str:
+    result = run.results.get((floor, TARGET_CONNECTIONS)) if floor else None
+    if result is None:
+        return "–"
+    value = result.p50_ms if which == "p50" else result.p99_ms
+    return f"{floor}: {which} {_ms(value)} ms (app CPU {_cpu(result.app_cpu_ms)} ms/req)"
+
+
+def _p50_row(run: SizeRun, label: str, limit: float, floor: str | None) -> list[str] | None:
     result = run.results.get((label, TARGET_CONNECTIONS))
     if not result:
         return None
@@ -292,6 +325,7 @@ def _p50_row(run: SizeRun, label: str, limit: float) -> list[str] | None:
     return [
         f"{label} p50 < {limit:.0f} ms with {run.cases:,} cases ({TARGET_CONNECTIONS} conns)",
         f"{_ms(result.p50_ms)} ms",
+        _floor_latency(run, floor, "p50"),
         _verdict(ok) if run.cases >= 1_000_000 else f"{_verdict(ok)} (not at 1,000,000 cases)",
     ]
 
@@ -305,31 +339,35 @@ def targets(runs: list[SizeRun]) -> list[str]:
     c = TARGET_CONNECTIONS
     rows: list[list[str] | None] = []
     for run in pg:
-        rows.append(_share_row(run, HEALTH, HEALTH_SHARE))
-        rows += [_share_row(run, label, PAGE_SHARE) for label in PAGES]
-        rows.append(_share_row(run, TRACK, TRACK_SHARE))
+        rows.append(_share_row(run, HEALTH, HEALTH_SHARE, FLOOR_SELECT))
+        rows += [_share_row(run, label, PAGE_SHARE, FLOOR_READ) for label in PAGES]
+        rows.append(_share_row(run, TRACK, TRACK_SHARE, FLOOR_READ))
         track = run.results.get((TRACK, c))
         if track:
             rows.append(
                 [
                     f"{TRACK} p99 < {TRACK_P99_MS} ms at {c} conns ({run.cases:,} cases)",
                     f"{_ms(track.p99_ms)} ms",
+                    _floor_latency(run, FLOOR_READ, "p99"),
                     _verdict(track.p99_ms < TRACK_P99_MS and not track.errors),
                 ]
             )
         rows.append(_tips_row(run))
-    rows.append(_p50_row(large, QUEUE, QUEUE_P50_MS))
+    rows.append(_p50_row(large, QUEUE, QUEUE_P50_MS, FLOOR_ROWS))
     # Earlier targets that still hold: the statistics at a million cases.
-    rows += [_p50_row(large, label, STATS_P50_MS) for label in (STATS, STATS_LAST)]
+    rows += [_p50_row(large, label, STATS_P50_MS, None) for label in (STATS, STATS_LAST)]
     peak = max((mb for r in runs for mb in r.memory_mb.values()), default=0.0)
+    floor_peak = max((mb for r in runs for mb in r.floor_memory_mb.values()), default=0.0)
     rows.append(
         [
             f"Worker memory < {PEAK_MB} MB (peak VmHWM, all runs)",
             f"{peak:,.1f} MB",
+            f"floors' workers: {floor_peak:,.1f} MB" if floor_peak else "–",
             _verdict(peak < PEAK_MB),
         ]
     )
-    return _table(["target (issue 20)", "measured", "verdict"], [r for r in rows if r])
+    header = ["target (issue 20)", "measured", "the same kind of request, bare (same run)"]
+    return _table([*header, "verdict"], [r for r in rows if r])
 
 
 def load_average() -> str:

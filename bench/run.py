@@ -27,11 +27,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench import drive, report, web
+from bench import drive, floor, report, web
 from bench.drive import Endpoint
 from bench.instances import STAFF_USER, Instance
 from bench.report import (
     COMPLAINT_FORM,
+    FLOOR_READ,
+    FLOOR_ROWS,
+    FLOOR_SELECT,
+    FLOOR_WRITE,
+    FLOORS,
     HEALTH,
     HELLO,
     LANDING,
@@ -139,11 +144,17 @@ def _line(result: drive.Result, hello: drive.Result | None) -> str:
 
 class Bench:
     def __init__(
-        self, settings: Settings, work: Path, hello: Gunicorn, stack: contextlib.ExitStack
+        self,
+        settings: Settings,
+        work: Path,
+        hello: Gunicorn,
+        stack: contextlib.ExitStack,
+        floor: Gunicorn | None = None,
     ) -> None:
         self.settings = settings
         self.work = work
         self.hello = hello
+        self.floor = floor  # bench/floor.py, on the PostgreSQL cluster the sizes use
         self.stack = stack  # main's cleanup: stops servers even if a finally is cut short
 
     def wrk(
@@ -218,6 +229,8 @@ class Bench:
             run.pss_mb = app.memory_mb("Pss")
             run.ready_memory_mb = app.ready_rss_mb
             run.hello_memory_mb = self.hello.memory_mb()
+            if self.floor is not None and engine == "postgresql":
+                run.floor_memory_mb = self.floor.memory_mb()
             run.restarted_workers = app.restarted_workers()
             _say("  " + report.memory_line(run))
         finally:
@@ -237,6 +250,8 @@ class Bench:
         for c in self.settings.connections if not prefix else ():
             run.hello[c] = self.wrk(self.hello, Endpoint(HELLO, "/"), c, seconds)
             _say(_line(run.hello[c], None))
+        if not prefix and postgres is not None:
+            self.measure_floors(run, postgres)
 
         def track() -> Endpoint:
             _reference, code = web.file_complaint(port, prefix)
@@ -298,6 +313,29 @@ class Bench:
                         f"committed ({check.per_second:,.0f}/s), lost {check.lost}"
                     )
             run.peak_after[endpoint.label] = max(app.memory_mb().values(), default=0.0)
+
+    def measure_floors(self, run: SizeRun, postgres: DurablePostgres) -> None:
+        """bench/floor.py at the concurrency its targets are judged at: the reading floors
+        at 16 connections, the committing one at the filing target's 64."""
+        if self.floor is None:
+            return
+        body = "subject=floor&details=" + "x" * 200
+        form = "application/x-www-form-urlencoded"
+        plan = [
+            (Endpoint(FLOOR_SELECT, "/select-1"), report.TARGET_CONNECTIONS),
+            (Endpoint(FLOOR_READ, "/read"), report.TARGET_CONNECTIONS),
+            (Endpoint(FLOOR_ROWS, "/rows"), report.TARGET_CONNECTIONS),
+            (
+                Endpoint(FLOOR_WRITE, "/write", "POST", body, form, expect=303),
+                report.TIPS_CONNECTIONS,
+            ),
+        ]
+        seconds = self.settings.duration
+        for endpoint, c in plan:
+            self.wrk(self.floor, endpoint, WARM_UP_CONNECTIONS, min(WARM_UP_SECONDS, seconds))
+            result = self.wrk(self.floor, endpoint, c, seconds, postgres)
+            run.results[(endpoint.label, c)] = result
+            _say(_line(result, run.hello.get(c)))
 
 
 # ---------------------------------------------------------------------- the document
@@ -362,6 +400,18 @@ def document(
         "worker, so these runs mostly measure answers from memory, as visitors get them.",
         f"- `{HEALTH}` runs one `SELECT 1`: the least any request that uses the database "
         "costs (session, connection, transaction), the floor under every other figure.",
+        "- The floors (`bench/floor.py`): bare Flask under the same gunicorn settings, on the "
+        "same PostgreSQL cluster, using SQLAlchemy and psycopg as Intake does, doing only the "
+        "least each kind of request must do with the database: "
+        f"`{FLOOR_SELECT}` (outside a transaction, as `/healthz`), `{FLOOR_READ}` (one row in "
+        "a transaction and a page from a compiled template: the least a page that reads the "
+        f"database costs), `{FLOOR_ROWS}` (as a queue page shows its rows), `{FLOOR_WRITE}` "
+        "(one row inserted and committed durably, then 303, as a filing answers). Measured "
+        f"at {report.TARGET_CONNECTIONS} connections (the committing one at "
+        f"{report.TIPS_CONNECTIONS}) just after bare Flask hello at each PostgreSQL size. "
+        "What a floor reaches is the most its kind of request could reach on this machine "
+        "with these libraries: a target above its floor cannot be met by any change to "
+        "Intake's own code.",
         "- Errors: answers with another status than the correct one (200; 303 for a filing) "
         "plus socket errors and timeouts. A redirect to the sign-in page counts as an error.",
         f"- Targets are judged on PostgreSQL at {report.TARGET_CONNECTIONS} connections "
@@ -381,7 +431,18 @@ def document(
             *report.scaling_table(pg[0], pg[-1], settings.connections),
             "",
         ]
-    labels = [HEALTH, LANDING, COMPLAINT_FORM, TIP_FORM, TRACK, TIPS, STATS, STATS_LAST, QUEUE]
+    labels = [
+        *FLOORS,
+        HEALTH,
+        LANDING,
+        COMPLAINT_FORM,
+        TIP_FORM,
+        TRACK,
+        TIPS,
+        STATS,
+        STATS_LAST,
+        QUEUE,
+    ]
     for run in runs:
         lines += [
             f"## {run.title}",
@@ -444,7 +505,18 @@ def main() -> int:
         )
         stack.callback(hello.stop)
         hello.start("/")
-        bench = Bench(settings, work, hello, stack)
+        floor_url = postgres.create_database("floor")
+        floor.prepare(floor_url)
+        floor_app = Gunicorn(
+            "floor",
+            "floor:app",
+            {**hello_env, "FLOOR_DATABASE_URL": floor_url},
+            work / "gunicorn-floor.log",
+            ROOT / "bench",
+        )
+        stack.callback(floor_app.stop)
+        floor_app.start("/select-1")
+        bench = Bench(settings, work, hello, stack, floor_app)
         runs = [bench.size("postgresql", n, postgres) for n in settings.sizes]
         runs += [bench.size("sqlite", n, None) for n in settings.sqlite_sizes]
         text = document(settings, runs, facts, started, time.monotonic() - clock)
