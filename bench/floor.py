@@ -58,56 +58,55 @@ def prepare(url: str) -> None:
     engine.dispose()
 
 
-app = Flask(__name__)
-_url = os.environ.get("FLOOR_DATABASE_URL", "")
-engine = sa.create_engine(_url, pool_size=8) if _url else None
 _ping = sa.text("SELECT 1")
 _one = sa.select(rows.c.subject).where(rows.c.id == 1)
 _page = sa.select(rows).order_by(rows.c.id).limit(ROWS)
 _insert = sa.insert(writes)
-_short = app.jinja_env.from_string(
-    "<!doctype html><html lang=th><title>{{ subject }}</title><h1>{{ subject }}</h1></html>"
-)
-_table = app.jinja_env.from_string(
+_SHORT = "<!doctype html><html lang=th><title>{{ subject }}</title><h1>{{ subject }}</h1></html>"
+_TABLE = (
     "<!doctype html><html lang=th><title>rows</title><table>"
     "{% for row in rows %}<tr><td>{{ row.id }}</td><td>{{ row.subject }}</td>"
     "<td>{{ row.received_at.isoformat() }}</td></tr>{% endfor %}</table></html>"
 )
 
 
-def _engine() -> sa.Engine:
-    if engine is None:
-        raise RuntimeError("FLOOR_DATABASE_URL is not set")
-    return engine
+def make_app(url: str) -> Flask:
+    """The floors' app on the database at ``url`` (made ready by ``prepare``)."""
+    app = Flask(__name__)
+    engine = sa.create_engine(url, pool_size=8)
+    short = app.jinja_env.from_string(_SHORT)  # compiled once, as Intake's templates are
+    table = app.jinja_env.from_string(_TABLE)
+
+    @app.get("/select-1")
+    def select_1() -> dict[str, str]:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(_ping)
+        return {"status": "ok", "database": "ok"}
+
+    @app.get("/read")
+    def read() -> str:
+        with engine.connect() as connection:  # BEGIN, the SELECT, ROLLBACK
+            subject = connection.execute(_one).scalar_one()
+        return short.render(subject=subject)
+
+    @app.get("/rows")
+    def read_rows() -> str:
+        with engine.connect() as connection:
+            found = connection.execute(_page).all()
+        return table.render(rows=found)
+
+    @app.post("/write")
+    def write() -> Response:
+        values = {
+            "subject": request.form.get("subject", ""),
+            "details": request.form.get("details", ""),
+        }
+        with engine.begin() as connection:  # committed (and flushed to disk) before 303
+            connection.execute(_insert, values)
+        return redirect("/", code=303)
+
+    return app
 
 
-@app.get("/select-1")
-def select_1() -> dict[str, str]:
-    with _engine().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(_ping)
-    return {"status": "ok", "database": "ok"}
-
-
-@app.get("/read")
-def read() -> str:
-    with _engine().connect() as connection:  # BEGIN, the SELECT, ROLLBACK
-        subject = connection.execute(_one).scalar_one()
-    return _short.render(subject=subject)
-
-
-@app.get("/rows")
-def read_rows() -> str:
-    with _engine().connect() as connection:
-        found = connection.execute(_page).all()
-    return _table.render(rows=found)
-
-
-@app.post("/write")
-def write() -> Response:
-    values = {
-        "subject": request.form.get("subject", ""),
-        "details": request.form.get("details", ""),
-    }
-    with _engine().begin() as connection:  # committed (and flushed to disk) before 303
-        connection.execute(_insert, values)
-    return redirect("/", code=303)
+# gunicorn's `floor:app`; bench/run.py sets the URL.
+app = make_app(os.environ.get("FLOOR_DATABASE_URL", "sqlite://"))
