@@ -60,6 +60,8 @@ class BaseConfig:
     RATELIMIT_HEADERS_ENABLED = True
     INTAKE_FILING_LIMIT = "10 per hour"
     INTAKE_TRACK_LIMIT = "10 per minute"
+    # Open311 requests filed per client application's key.
+    INTAKE_OPEN311_LIMIT = "120 per hour"
 
     INTAKE_MAX_IMAGE_PIXELS = 40_000_000
     INTAKE_LOGIN_LIMIT = "10 per minute"
@@ -162,7 +164,12 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
     settings["SQLALCHEMY_DATABASE_URI"] = database_url(
         environ.get("DATABASE_URL") or f"sqlite:///{instance / 'intake.sqlite'}"
     )
-    for key in ("INTAKE_FILING_LIMIT", "INTAKE_TRACK_LIMIT", "INTAKE_LOGIN_LIMIT"):
+    for key in (
+        "INTAKE_FILING_LIMIT",
+        "INTAKE_TRACK_LIMIT",
+        "INTAKE_LOGIN_LIMIT",
+        "INTAKE_OPEN311_LIMIT",
+    ):
         if environ.get(key):
             settings[key] = environ[key]
     settings["INTAKE_TRUSTED_PROXIES"] = _count(environ, "INTAKE_TRUSTED_PROXIES")

@@ -26,6 +26,7 @@ CHANNEL = {
     Channel.SOCIAL: _l("Facebook/LINE"),
     Channel.DAMRONGDHAM: _l("ส่งต่อจากศูนย์ดำรงธรรม"),
     Channel.AGENCY: _l("ส่งต่อจากหน่วยงานอื่น"),
+    Channel.OPEN311: _l("ระบบอื่นส่งเข้ามา (Open311)"),
 }
 
 ACCUSED_ROLE = {

@@ -11,6 +11,14 @@ from flask import current_app, request
 
 _ADDRESS_PREFIX = re.compile(r"^\S+ - - ")
 _QUERY_STRING = re.compile(r"\?[^\s\"\x1b]*")
+# Paths that carry a secret of their own: an Open311 request id (the specification puts it
+# in the path). The access logs keep the path up to it.
+_SECRET_IN_PATH = re.compile(r"(/open311/v2/requests/)[^/\s\"?]+")
+
+
+def path_for_logs(path: str) -> str:
+    """A request path as an access log may keep it: without a secret that travels in it."""
+    return _SECRET_IN_PATH.sub(r"\1-", path)
 
 
 def client_key() -> str:
@@ -35,11 +43,13 @@ class DropClientAddress(logging.Filter):
 
 class DropQueryString(logging.Filter):
     """Removes the query string from the development server's request lines, as the
-    production access log format does: a one-time enrolment token travels there."""
+    production access log format does: a one-time enrolment token travels there. A secret
+    that travels in the path goes too (``path_for_logs``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
-            record.args = (_QUERY_STRING.sub("", record.args[0]), *record.args[1:])
+            line = path_for_logs(_QUERY_STRING.sub("", record.args[0]))
+            record.args = (line, *record.args[1:])
         return True
 
 

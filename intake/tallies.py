@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 import intake.organisation_scope  # noqa: F401  (stamps a new case's organisation in a flush hook registered before ours)
 from intake import deadlines, thaidate
-from intake.models import Case, CaseTally, SatisfactionResponse
+from intake.models import Case, CaseTally, Channel, SatisfactionResponse
 from intake.services.satisfaction import SATISFIED_FROM
 from intake.workflow import Status, is_closed
 
@@ -123,6 +123,15 @@ def outcome_of(status: Status) -> str:
     return status.value if is_closed(status) else OPEN
 
 
+def channel_value(channel: Any, open311_client_id: int | None = None) -> str:
+    """A case's channel as statistics count it: a case filed through the Open311 API
+    counts under its client application, ``open311:<client id>``."""
+    value = str(channel.value if hasattr(channel, "value") else channel)
+    if value == Channel.OPEN311 and open311_client_id is not None:
+        return f"{Channel.OPEN311.value}:{open311_client_id}"
+    return value
+
+
 def key_of(
     organisation_id: int,
     kind: Any,
@@ -133,13 +142,14 @@ def key_of(
     status: Status,
     first_due_at: datetime,
     first_response_at: datetime | None,
+    open311_client_id: int | None = None,
 ) -> CaseKey:
     return CaseKey(
         organisation_id=organisation_id,
         kind=str(kind.value if hasattr(kind, "value") else kind),
         month=month_of(received_at),
         category_id=category_id or NONE_ID,
-        channel=str(channel.value if hasattr(channel, "value") else channel),
+        channel=channel_value(channel, open311_client_id),
         department_id=department_id or NONE_ID,
         outcome=outcome_of(Status(status)),
         on_time=deadlines.first_response_on_time(first_due_at, first_response_at),
@@ -168,6 +178,7 @@ _STATE = sa.select(
     _cases.c.status,
     _cases.c.first_due_at,
     _cases.c.first_response_at,
+    _cases.c.open311_client_id,
     _satisfaction.c.overall,
 ).select_from(_cases.outerjoin(_satisfaction, _satisfaction.c.case_id == _cases.c.id))
 
@@ -176,8 +187,8 @@ State = tuple[CaseKey, int | None]
 
 def _states(rows: Iterable[Any]) -> Iterator[tuple[str, State]]:
     for row in rows:
-        key = key_of(*row[1:10])
-        yield row[0], (key, row[10])
+        key = key_of(*row[1:11])
+        yield row[0], (key, row[11])
 
 
 def _read(connection: sa.Connection, case_ids: set[str]) -> dict[str, State]:
@@ -200,6 +211,7 @@ def _state_of(case: Case) -> State:
         case.status,
         case.first_due_at,
         case.first_response_at,
+        case.open311_client_id,
     )
     return key, None
 
@@ -295,7 +307,14 @@ def apply(connection: sa.Connection, changes: dict[TallyKey, Counts]) -> None:
 def recount(connection: sa.Connection) -> dict[TallyKey, Counts]:
     """The tallies as they should be, counted case by case from ``cases``."""
     totals: dict[TallyKey, Counts] = {}
-    rows = connection.execute(_STATE.execution_options(yield_per=5000))
+    query = _STATE
+    if "open311_client_id" not in {c["name"] for c in sa.inspect(connection).get_columns("cases")}:
+        # Migration 0021 recounts with this code before 0028 adds the column: no case had
+        # come through Open311 then.
+        query = _STATE.with_only_columns(
+            *(sa.null() if c.name == "open311_client_id" else c for c in _STATE.selected_columns)
+        )
+    rows = connection.execute(query.execution_options(yield_per=5000))
     for _case_id, (key, overall) in _states(rows):
         counts = counts_of(overall)
         for entry in entries(key):

@@ -471,8 +471,10 @@ def test_killing_one_application_server_loses_nothing_acknowledged(stack: Stack)
     assert len(set(references)) == len(references)
 
 
-def test_the_access_logs_hold_no_client_address_tracking_code_or_query(stack: Stack) -> None:
+def test_the_access_logs_hold_no_address_tracking_code_query_or_request_id(stack: Stack) -> None:
     stack.visitor().request("GET", "/stats?fy=2569&probe=query-secret")
+    # An Open311 request id travels in the path, as the specification puts it
+    stack.visitor().request("GET", "/open311/v2/requests/path-secret-request-id.json")
     time.sleep(0.5)  # nginx writes its line after the answer
     nginx_log = stack.nginx.access_log.read_text()
     gunicorn_logs = "".join(server.log.read_text() for server in stack.servers)
@@ -483,3 +485,4 @@ def test_the_access_logs_hold_no_client_address_tracking_code_or_query(stack: St
         for code in stack.codes:
             assert code not in log and code.replace(" ", "") not in log
         assert "query-secret" not in log and "fy=2569" not in log
+        assert "path-secret-request-id" not in log and "/open311/v2/requests/-" in log

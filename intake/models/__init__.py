@@ -24,6 +24,7 @@ from intake.models.cases import (
 )
 from intake.models.columns import AwareDateTime, new_id, stored_enum, utcnow
 from intake.models.enums import (
+    COMPLAINTS_ONLY,
     AccusedRole,
     CaseKind,
     Channel,
@@ -42,6 +43,7 @@ from intake.models.identity_keys import (
     RevealRequest,
 )
 from intake.models.notifications import Notification, OutboxMessage, ReminderSent
+from intake.models.open311 import Open311Client
 from intake.models.organisation import (
     Category,
     Department,
@@ -55,6 +57,7 @@ from intake.models.reports import CaseTally, ReportNarrative
 
 __all__ = [
     "AUDIT_TRIGGERS",
+    "COMPLAINTS_ONLY",
     "OrganisationDeletion",
     "OPEN_STATUSES_SQL",
     "AccusedRole",
@@ -72,6 +75,7 @@ __all__ = [
     "CustodianKey",
     "Department",
     "HostReferral",
+    "Open311Client",
     "HostReferralStatus",
     "EndedPublicToken",
     "EventType",

@@ -104,6 +104,10 @@ class Case(OrganisationOwned, Model):
         sa.ForeignKey("organisation.id")
     )
     registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Filed through the Open311 API: by which client, and the digest of the request id
+    # the client was given (high-entropy, distinct from the tracking code; status only).
+    open311_client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("open311_clients.id"))
+    open311_request_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # A duplicate of another report follows that primary case's status
     # (intake.services.case_links); never a chain: a primary has no primary itself.
     # Checked at commit: a restore inserts cases in id order, a duplicate maybe first.

@@ -21,6 +21,12 @@ class Channel(enum.StrEnum):
     SOCIAL = "social"  # Facebook, LINE: typed in by staff
     DAMRONGDHAM = "damrongdham"  # referred by ศูนย์ดำรงธรรม
     AGENCY = "agency"  # referred by another agency
+    OPEN311 = "open311"  # filed by another system through the Open311 API
+
+
+# Channels whose operator knows who the person is (a third-party app, a chat account): a
+# tip never enters through them (DESIGN.md "Channels"), and staff never pick them.
+COMPLAINTS_ONLY = frozenset({Channel.OPEN311})
 
 
 class Role(enum.StrEnum):

@@ -78,6 +78,8 @@ ACTIONS = frozenset(
         "admin.holiday_removed",
         "admin.demo_data_loaded",
         "admin.mail_retried",
+        "admin.open311_key_issued",
+        "admin.open311_key_revoked",
         "report.narrative_saved",
         "report.exported",
         "backup.created",

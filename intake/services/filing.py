@@ -20,6 +20,7 @@ from sqlalchemy import select
 from intake import crypto, deadlines, durable, thaidate, tracking
 from intake.attachments import PreparedAttachment
 from intake.models import (
+    COMPLAINTS_ONLY,
     AccusedRole,
     Attachment,
     Case,
@@ -62,6 +63,10 @@ class FilingInput:
     # Cases typed in by staff keep their real receipt time and who registered them.
     received_at: datetime | None = None
     registered_by: User | None = None
+    # Filed through the Open311 API: the client application, and the digest of the
+    # request id it is given.
+    open311_client_id: int | None = None
+    open311_request_digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,15 @@ def undone_on_failure(session: DbSession, written: list[Path]) -> Iterator[None]
         raise
 
 
+def _filer(data: FilingInput) -> str:
+    """Who the audit log says filed the case: the staff member, the API client, the public."""
+    if data.registered_by is not None:
+        return actor_label(data.registered_by)
+    if data.open311_client_id is not None:
+        return f"{Channel.OPEN311.value}:{data.open311_client_id}"
+    return ACTOR_PUBLIC
+
+
 def file_case(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -182,6 +196,9 @@ def file_case(
     now: datetime,
 ) -> FiledCase:
     """Record a case; the tracking code exists only in the returned value."""
+    if data.kind is CaseKind.TIP and data.channel in COMPLAINTS_ONLY:
+        # Whoever runs such a channel knows the person: a tip never enters through it.
+        raise ServiceError(Problem.CHANNEL_COMPLAINTS_ONLY)
     _check_category(session, data)
     received_at = data.received_at or now
     if received_at > now:
@@ -218,6 +235,8 @@ def file_case(
         category = session.get(Category, case.category_id)
         case.department_id = category.department_id if category else None
     case.registered_by_id = data.registered_by.id if data.registered_by else None
+    case.open311_client_id = data.open311_client_id
+    case.open311_request_digest = data.open311_request_digest
     case.events.append(
         CaseEvent(
             type=EventType.FILED,
@@ -238,7 +257,7 @@ def file_case(
         case.reference = reference
         session.add(case)
         session.flush()
-        actor = actor_label(data.registered_by) if data.registered_by else ACTOR_PUBLIC
+        actor = _filer(data)
         record(session, keyring, "case.filed", actor=actor, now=now, case_id=case_id)
         session.commit()
     # `reference`, not `case.reference`: reading the expired case would cost a query.

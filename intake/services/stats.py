@@ -32,7 +32,15 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 
 from intake import labels, tallies, thaidate
-from intake.models import CaseKind, CaseTally, Category, Channel, Department
+from intake.models import (
+    COMPLAINTS_ONLY,
+    CaseKind,
+    CaseTally,
+    Category,
+    Channel,
+    Department,
+    Open311Client,
+)
 from intake.services import DbSession, reopen_figures, tip_figures
 from intake.services.figures import (
     BREAKDOWNS,
@@ -93,6 +101,9 @@ def _label_pairs(session: DbSession) -> dict[str, dict[str, tuple[str, str]]]:
         pairs["category"][str(category.id)] = (category.name_th, category.name_en)
     for department in session.scalars(select(Department)):
         pairs["department"][str(department.id)] = (department.name_th, department.name_en)
+    for client in session.scalars(select(Open311Client)):
+        name = f"Open311: {client.name}"
+        pairs["channel"][tallies.channel_value(Channel.OPEN311, client.id)] = (name, name)
     outcome_labels: dict[str, Any] = {
         tallies.OPEN: labels.STATUS[Status.IN_PROGRESS],
         **{status.value: labels.STATUS[status] for status in Status if status.value in OUTCOMES},
@@ -112,6 +123,9 @@ def _label_pairs(session: DbSession) -> dict[str, dict[str, tuple[str, str]]]:
 
 
 UNSPECIFIED = ("ไม่ระบุ", "Not specified")
+# Every channel has its row, zero or not, but those counted per client application (an
+# Open311 client appears as soon as it has filed).
+LISTED_CHANNELS = [c.value for c in Channel if c not in COMPLAINTS_ONLY]
 
 
 def _cells(
@@ -185,7 +199,7 @@ def _counted(
     names: dict[str, dict[str, tuple[str, str]]],
 ) -> tuple[KindStats, Tally]:
     """One kind's figures over ``months`` exactly as counted, and its survey answers."""
-    fixed: dict[str, Sequence[str]] = {"channel": [c.value for c in Channel], "outcome": OUTCOMES}
+    fixed: dict[str, Sequence[str]] = {"channel": LISTED_CHANNELS, "outcome": OUTCOMES}
     by_month = {m: _Sums() for m in months}
     by: dict[str, dict[str, _Sums]] = {name: {} for name in BREAKDOWNS}
     responses = satisfied = 0

@@ -7,6 +7,7 @@ from intake.staff import (  # noqa: F401  (their routes)
     admin_departments_categories,
     admin_holidays,
     admin_mail,
+    admin_open311,
     audit_views,
     auth,
     calendar,

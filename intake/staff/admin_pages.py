@@ -29,6 +29,7 @@ FIELD = {
     Problem.NO_DEPARTMENT: "department",
     Problem.BAD_POSITION: "position",
     Problem.HOLIDAY_EXISTS: "day",
+    Problem.OPEN311_CLIENT_NAME: "name",
 }
 
 # A service call made with the request's session, keyring, administrator and time.

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from intake import labels, thaidate, validators
 from intake.attachments import Limits
 from intake.local_names import local_name
-from intake.models import AccusedRole, CaseKind, Category, Channel, User
+from intake.models import COMPLAINTS_ONLY, AccusedRole, CaseKind, Category, Channel, User
 from intake.public.forms import IDENTITY_FIELDS as PUBLIC_IDENTITY_FIELDS
 from intake.public.forms import (
     INCIDENT_DATE_MESSAGES,
@@ -43,7 +43,9 @@ from intake.services.filing import FilingInput
 
 # Typos in the year (2559 for 2569) would file a case into a past fiscal year.
 OLDEST_RECEIPT = timedelta(days=366)
-STAFF_CHANNELS = [channel for channel in Channel if channel is not Channel.WEB]
+# Not the web form's own channel, nor one that files by itself (an API): staff type in
+# what came by hand.
+STAFF_CHANNELS = [c for c in Channel if c is not Channel.WEB and c not in COMPLAINTS_ONLY]
 
 CHOOSE = _l("โปรดเลือกจากรายการ")
 TIME_MESSAGES = {"*": _l("เวลาไม่ถูกต้อง โปรดพิมพ์แบบ 24 ชั่วโมง เช่น 09:30 หรือ 16:00")}
