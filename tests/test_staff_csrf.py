@@ -86,6 +86,8 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.admin_holidays": {"day": "2031-01-05", "name": "วันหยุดเพิ่มเติม"},
     "staff.admin_holiday_remove": {},
     "staff.admin_mail_retry": {},
+    "staff.admin_open311": {"name": "แอปเมืองใหม่"},
+    "staff.admin_open311_revoke": {},
     "staff.decide_reopen_request": {"message": "ตรวจแล้วยังไม่ได้แก้ไข จะส่งช่างไปใหม่"},
     "staff.link_case": {"reference": "รร-2569-00001"},
     "staff.unlink_case": {},

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from intake import suppression, tallies
 from intake.extensions import db
 from intake.models import (
+    COMPLAINTS_ONLY,
     Case,
     CaseKind,
     Category,
@@ -73,6 +74,8 @@ history = st.lists(
         st.sampled_from(list(Channel)),
         st.integers(0, SPAN_DAYS * 24),  # hours after FIRST_DAY: any hour, so month edges too
         st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 40)), max_size=6),
+    ).filter(  # a tip never comes through a channel that takes complaints only
+        lambda case: not (case[0] is CaseKind.TIP and case[1] in COMPLAINTS_ONLY)
     ),
     min_size=1,
     max_size=8,

@@ -112,6 +112,8 @@ EXPECTED: dict[str, set[str]] = {
     "staff.admin_holiday_remove": {"admin"},
     "staff.admin_mail": {"admin"},
     "staff.admin_mail_retry": {"admin"},
+    "staff.admin_open311": {"admin"},
+    "staff.admin_open311_revoke": {"admin"},
 }
 
 
@@ -226,6 +228,7 @@ def build_world(app: Flask) -> World:
             "category_id": category_id,
             "day": "2031-01-02",
             "message_id": "00000000-0000-0000-0000-000000000000",
+            "client_id": "999999",
             "referral_id": "00000000-0000-0000-0000-000000000000",
         },
         overrides={"staff.request_reveal": {"case_id": tip_id}},

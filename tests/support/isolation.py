@@ -17,7 +17,7 @@ from intake.attachments import PreparedAttachment
 from intake.extensions import db
 from intake.models import CaseKind, Category, Department, ExtraHoliday, Role, User
 from intake.row_security import open_every_organisation
-from intake.services import case_actions, case_links, enrolment, notices
+from intake.services import case_actions, case_links, enrolment, notices, open311
 from intake.services import reveal as reveal_service
 from intake.services.auth import change_password, reset_two_factor
 from intake.services.filing import FiledCase, FilingInput, file_case
@@ -40,6 +40,7 @@ NARRATIVE = "ปัญหาที่พบเฉพาะของบี"
 NOTE = "บันทึกภายในเฉพาะของบี"
 UPDATE = "ความคืบหน้าเฉพาะของบี"
 FILE_NAME = "หลักฐานเฉพาะของบี.pdf"
+OPEN311_CLIENT = "ระบบส่งเรื่องเฉพาะของบี"
 
 
 def staff_name(role: Role) -> str:
@@ -136,7 +137,12 @@ def fill_second_organisation(app: Flask) -> SecondOrganisation:
                 Narrative(problems=NARRATIVE), now,
             )  # fmt: skip
             attachment_id = filed[0].attachment_ids[0]
+            client, _key = open311.issue_key(
+                db.session, current_keyring(), users[staff_name(Role.ADMIN)], OPEN311_CLIENT, now
+            )
+            client_id = client.id
     markers = {*SUBJECTS, INFORMANT, DEPARTMENT, CATEGORY, HOLIDAY, NARRATIVE, NOTE, UPDATE}
+    markers.add(OPEN311_CLIENT)
     markers |= {staff_name(role) for role in Role} | {FILE_NAME}
     values = {
         "case_id": filed[0].case_id,
@@ -146,6 +152,7 @@ def fill_second_organisation(app: Flask) -> SecondOrganisation:
         "department_id": department_id,
         "category_id": category_id,
         "day": "2031-03-04",
+        "client_id": str(client_id),
     }
     world = SecondOrganisation(organisation_id, values, markers, {f.case_id for f in filed})
     world.codes = [f.tracking_code for f in filed]

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from intake.extensions import db
-from intake.models import Case, CaseKind, Channel, Department
+from intake.models import COMPLAINTS_ONLY, Case, CaseKind, Channel, Department
 from intake.services.filing import FilingInput, file_case
 from intake.services.keyring import current_keyring
 
@@ -41,11 +41,15 @@ def file_many(app: Flask, how_many: int, start: int = 0) -> list[str]:
     with app.app_context():
         departments = list(db.session.scalars(select(Department.id)))
         for n in range(start, start + how_many):
+            kind = CaseKind.COMPLAINT if n % 4 else CaseKind.TIP
+            channel = list(Channel)[n % len(Channel)]
+            if kind is CaseKind.TIP and channel in COMPLAINTS_ONLY:
+                channel = Channel.WEB  # a tip never comes through such a channel
             data = FilingInput(
-                kind=CaseKind.COMPLAINT if n % 4 else CaseKind.TIP,
+                kind=kind,
                 subject=f"เรื่องที่ {n}",
                 details="รายละเอียด",
-                channel=list(Channel)[n % len(Channel)],
+                channel=channel,
                 received_at=NOW - timedelta(days=n * 7),
             )
             filed = file_case(
