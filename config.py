@@ -62,6 +62,9 @@ class BaseConfig:
     INTAKE_TRACK_LIMIT = "10 per minute"
     # Open311 requests filed per client application's key.
     INTAKE_OPEN311_LIMIT = "120 per hour"
+    # LINE's Messaging API and its content host (tests point both at a recorder).
+    INTAKE_LINE_API_URL = "https://api.line.me"
+    INTAKE_LINE_DATA_URL = "https://api-data.line.me"
 
     INTAKE_MAX_IMAGE_PIXELS = 40_000_000
     INTAKE_LOGIN_LIMIT = "10 per minute"
@@ -169,6 +172,8 @@ def load_config(environ: Mapping[str, str], overrides: Mapping[str, Any] | None 
         "INTAKE_TRACK_LIMIT",
         "INTAKE_LOGIN_LIMIT",
         "INTAKE_OPEN311_LIMIT",
+        "INTAKE_LINE_API_URL",
+        "INTAKE_LINE_DATA_URL",
     ):
         if environ.get(key):
             settings[key] = environ[key]

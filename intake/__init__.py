@@ -50,6 +50,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from intake.filemodes import loose_storage, make_private_folder
     from intake.host import init_app as init_host
     from intake.hostadmin import init_app as init_hostadmin
+    from intake.line import init_app as init_line
     from intake.open311 import init_app as init_open311
     from intake.privacy import configure_logging
     from intake.proxy import init_app as init_proxy
@@ -90,6 +91,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     reveal_sweep.init_app(app)
     app.register_blueprint(public_bp)
     init_open311(app)
+    init_line(app)
     init_host(app)
     init_hostadmin(app)
     init_staff(app)

@@ -44,6 +44,18 @@ class Limits:
     max_image_pixels: int = 40_000_000
 
 
+def limits_for(max_files: int, max_file_mb: int, max_image_pixels: int) -> Limits:
+    """An organisation's limits (its settings: files per case, size of each): in all, two
+    and a half times one file's size."""
+    per_file = max_file_mb * 1024 * 1024
+    return Limits(
+        max_files=max_files,
+        max_bytes=per_file,
+        max_total_bytes=per_file * 2 + per_file // 2,
+        max_image_pixels=max_image_pixels,
+    )
+
+
 RejectionCode = Literal[
     "empty",
     "too_big",

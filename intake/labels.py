@@ -27,6 +27,7 @@ CHANNEL = {
     Channel.DAMRONGDHAM: _l("ส่งต่อจากศูนย์ดำรงธรรม"),
     Channel.AGENCY: _l("ส่งต่อจากหน่วยงานอื่น"),
     Channel.OPEN311: _l("ระบบอื่นส่งเข้ามา (Open311)"),
+    Channel.LINE: _l("แชต LINE Official Account"),
 }
 
 ACCUSED_ROLE = {
@@ -89,6 +90,22 @@ DEADLINE = {
     DeadlineState.OVERDUE: _l("เกินกำหนด"),
     DeadlineState.MET: _l("ตอบแล้ว"),
 }
+
+# The satisfaction survey: its questions (services.satisfaction.SCORES) and its scale,
+# the same on the status page and in a LINE chat.
+SURVEY_QUESTIONS = {
+    "speed": _l("ความรวดเร็วในการดำเนินการ"),
+    "fairness": _l("ความเป็นธรรมในการพิจารณาเรื่อง"),
+    "clarity": _l("ความชัดเจนของการชี้แจงและการแจ้งผล"),
+    "overall": _l("ความพึงพอใจโดยรวม"),
+}
+SURVEY_SCALE = [
+    (5, _l("5 – พอใจมากที่สุด")),
+    (4, _l("4 – พอใจมาก")),
+    (3, _l("3 – พอใจปานกลาง")),
+    (2, _l("2 – พอใจน้อย")),
+    (1, _l("1 – พอใจน้อยที่สุด")),
+]
 
 EVENT = {
     EventType.FILED: _l("รับเรื่องเข้าระบบ"),

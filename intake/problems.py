@@ -18,6 +18,7 @@ class Problem(StrEnum):
     CATEGORY_UNAVAILABLE = "category"
     CHANNEL_COMPLAINTS_ONLY = "channel_complaints_only"
     OPEN311_CLIENT_NAME = "open311_client_name"
+    LINE_KEYS_INVALID = "line_keys_invalid"
     RECEIVED_IN_FUTURE = "received_in_future"
     STORAGE_UNAVAILABLE = "storage_unavailable"
     IDENTITY_UNAVAILABLE = "identity_unavailable"  # no identity key to seal to yet

@@ -88,6 +88,8 @@ PLAUSIBLE: dict[str, dict[str, str]] = {
     "staff.admin_mail_retry": {},
     "staff.admin_open311": {"name": "แอปเมืองใหม่"},
     "staff.admin_open311_revoke": {},
+    "staff.admin_line": {"channel_secret": "0123456789abcdef", "access_token": "token"},
+    "staff.admin_line_disconnect": {},
     "staff.decide_reopen_request": {"message": "ตรวจแล้วยังไม่ได้แก้ไข จะส่งช่างไปใหม่"},
     "staff.link_case": {"reference": "รร-2569-00001"},
     "staff.unlink_case": {},

@@ -1,6 +1,6 @@
 """Web workers (gunicorn.conf.py sets INTAKE_WEB_WORKER=1) leave the migration tools
 unloaded; the `flask` commands keep them. Nor does a worker load at start the libraries
-that only uploads and enrolment use (pikepdf, Pillow, segno): each costs every worker
+that only uploads, enrolment and LINE use (pikepdf, Pillow, segno, line-bot-sdk): each costs every worker
 memory. Checked in fresh interpreters, since this test process has long imported
 everything."""
 
@@ -28,6 +28,7 @@ print(json.dumps({
     "pikepdf": "pikepdf" in sys.modules,
     "PIL": "PIL" in sys.modules,
     "segno": "segno" in sys.modules,
+    "linebot": "linebot" in sys.modules,
 }))
 """
 
@@ -60,6 +61,7 @@ def test_a_web_worker_leaves_migration_tools_and_upload_libraries_unloaded(tmp_p
         "pikepdf": False,
         "PIL": False,
         "segno": False,
+        "linebot": False,
     }
 
 

@@ -1,9 +1,11 @@
 """`intake remind`, the daily run: reminders of the 15-day rule, expired reveals and
-enrolment links wiped, queued mail sent."""
+enrolment links wiped, queued mail sent, and LINE events and news left waiting handled."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -13,7 +15,7 @@ from intake import mail
 from intake.cli.common import run_for_each, utc_now
 from intake.extensions import db
 from intake.filemodes import OUTBOX_FOLDER
-from intake.services import enrolment, reminders
+from intake.services import enrolment, line_chat, line_notices, reminders
 from intake.services.keyring import current_keyring
 from intake.services.organisations import current_base_url
 from intake.services.reveal import expire_reveals
@@ -48,6 +50,7 @@ def _remind(dry_run: bool) -> None:
     outbox = Path(current_app.instance_path) / OUTBOX_FOLDER
     delivery = mail.deliver(db.session, keyring, current_app.config, outbox, now)
     reminders.record_run(db.session, keyring, run, delivery, now)
+    _line(keyring, base_url, now)
     click.echo(f"reveals expired: {expired}")
     click.echo(f"enrolment links expired: {links}")
     click.echo(f"reminder digests: {len(run.digests)} ({run.queued} mailed)")
@@ -60,6 +63,17 @@ def _remind(dry_run: bool) -> None:
         f"mail: {delivery.sent} sent, {delivery.failed} failed, {delivery.waiting} waiting"
         + stopped
     )
+
+
+def _line(keyring: Any, base_url: str, now: datetime) -> None:
+    """What the webhook and staff requests left waiting (a worker stopped before it got
+    to it, LINE could not be reached): handled and pushed now."""
+    around = line_chat.surroundings(db.session, keyring, current_app.config, f"{base_url}/tips/new")
+    if around is None:
+        return
+    handled = line_chat.handle_waiting(db.session, keyring, around, now)
+    sent, waiting = line_notices.deliver(db.session, keyring, around.messenger, now)
+    click.echo(f"LINE: {handled} events handled, {sent} messages sent, {waiting} waiting")
 
 
 COMMANDS = (remind_command,)

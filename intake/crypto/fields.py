@@ -77,6 +77,13 @@ def enrolment_digest(keyring: Keyring, token: str) -> str:
     return mac.hexdigest()
 
 
+def line_user_digest(keyring: Keyring, user_id: str) -> str:
+    """The only form in which a LINE user id is looked up (a chat is found by it); the id
+    itself is kept only encrypted, with the case it filed."""
+    mac = hmac.new(keyring.tracking_pepper, b"line-user:" + user_id.encode(), "sha256")
+    return mac.hexdigest()
+
+
 def seal_token(keyring: Keyring, text: str, *, purpose: str) -> str:
     """Encrypt a short value to carry in the signed session cookie (which is not secret)."""
     blob = encrypt_field(keyring, text, table="session", column=purpose, row_id="-")

@@ -42,6 +42,7 @@ from intake.models.identity_keys import (
     PersonalKey,
     RevealRequest,
 )
+from intake.models.line import LineAccount, LineChat, LineEvent, LineMessage
 from intake.models.notifications import Notification, OutboxMessage, ReminderSent
 from intake.models.open311 import Open311Client
 from intake.models.organisation import (
@@ -75,6 +76,10 @@ __all__ = [
     "CustodianKey",
     "Department",
     "HostReferral",
+    "LineAccount",
+    "LineChat",
+    "LineEvent",
+    "LineMessage",
     "Open311Client",
     "HostReferralStatus",
     "EndedPublicToken",

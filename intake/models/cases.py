@@ -108,6 +108,8 @@ class Case(OrganisationOwned, Model):
     # the client was given (high-entropy, distinct from the tracking code; status only).
     open311_client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("open311_clients.id"))
     open311_request_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Filed in a LINE chat: the LINE user id, contact data like a phone number (content key).
+    line_user_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     # A duplicate of another report follows that primary case's status
     # (intake.services.case_links); never a chain: a primary has no primary itself.
     # Checked at commit: a restore inserts cases in id order, a duplicate maybe first.

@@ -22,11 +22,12 @@ class Channel(enum.StrEnum):
     DAMRONGDHAM = "damrongdham"  # referred by ศูนย์ดำรงธรรม
     AGENCY = "agency"  # referred by another agency
     OPEN311 = "open311"  # filed by another system through the Open311 API
+    LINE = "line"  # filed in a chat with the organisation's LINE Official Account
 
 
 # Channels whose operator knows who the person is (a third-party app, a chat account): a
 # tip never enters through them (DESIGN.md "Channels"), and staff never pick them.
-COMPLAINTS_ONLY = frozenset({Channel.OPEN311})
+COMPLAINTS_ONLY = frozenset({Channel.OPEN311, Channel.LINE})
 
 
 class Role(enum.StrEnum):

@@ -24,6 +24,7 @@ from wtforms.validators import AnyOf, Length, Optional, StopValidation, Validati
 
 from intake import validators
 from intake.extensions import db, limiter
+from intake.labels import SURVEY_QUESTIONS, SURVEY_SCALE
 from intake.models import Case, CaseKind
 from intake.problem_messages import say
 from intake.problems import Problem
@@ -37,13 +38,7 @@ from intake.services import notices as notices_service
 from intake.services import satisfaction as satisfaction_service
 from intake.services.keyring import current_keyring
 
-SCALE = [
-    (5, _l("5 – พอใจมากที่สุด")),
-    (4, _l("4 – พอใจมาก")),
-    (3, _l("3 – พอใจปานกลาง")),
-    (2, _l("2 – พอใจน้อย")),
-    (1, _l("1 – พอใจน้อยที่สุด")),
-]
+SCALE = SURVEY_SCALE
 
 # The survey's and the notices' own wording; other refusals say the common message.
 SURVEY_WORDING = {
@@ -90,10 +85,10 @@ def _score(label: Any) -> RadioField:
 
 
 class SurveyForm(PublicForm):
-    speed = _score(_l("ความรวดเร็วในการดำเนินการ"))
-    fairness = _score(_l("ความเป็นธรรมในการพิจารณาเรื่อง"))
-    clarity = _score(_l("ความชัดเจนของการชี้แจงและการแจ้งผล"))
-    overall = _score(_l("ความพึงพอใจโดยรวม"))
+    speed = _score(SURVEY_QUESTIONS["speed"])
+    fairness = _score(SURVEY_QUESTIONS["fairness"])
+    clarity = _score(SURVEY_QUESTIONS["clarity"])
+    overall = _score(SURVEY_QUESTIONS["overall"])
     comment = TextAreaField(
         _l("ข้อเสนอแนะเพิ่มเติม"),
         validators=[

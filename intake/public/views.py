@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from intake.attachments import ALLOWED_DESCRIPTION, Limits
+from intake.attachments import ALLOWED_DESCRIPTION, Limits, limits_for
 from intake.errors import RETRY_AFTER_SECONDS
 from intake.extensions import db, limiter
 from intake.i18n import LANG_COOKIE, current_language, current_local_name
@@ -105,12 +105,10 @@ def landing() -> ResponseReturnValue:
 
 
 def _limits(organisation: Organisation) -> Limits:
-    per_file = organisation.max_attachment_mb * 1024 * 1024
-    return Limits(
-        max_files=organisation.max_attachments,
-        max_bytes=per_file,
-        max_total_bytes=per_file * 2 + per_file // 2,
-        max_image_pixels=current_app.config["INTAKE_MAX_IMAGE_PIXELS"],
+    return limits_for(
+        organisation.max_attachments,
+        organisation.max_attachment_mb,
+        current_app.config["INTAKE_MAX_IMAGE_PIXELS"],
     )
 
 

@@ -80,6 +80,8 @@ ACTIONS = frozenset(
         "admin.mail_retried",
         "admin.open311_key_issued",
         "admin.open311_key_revoked",
+        "admin.line_connected",
+        "admin.line_disconnected",
         "report.narrative_saved",
         "report.exported",
         "backup.created",

@@ -26,7 +26,7 @@ from intake.models import (
 )
 from intake.permissions import can_view_kind
 from intake.problems import Problem
-from intake.services import DbSession, ServiceError, interim
+from intake.services import DbSession, ServiceError, interim, line_account
 from intake.services.audit import actor_label, record
 from intake.services.case_links import followers
 from intake.services.case_reading import contact_details
@@ -345,6 +345,7 @@ def move_to_tip(
             )
             sealed = True
         case.contact_enc = None
+        line_account.forget_person(session, case)
         case.anonymous = not contact
         case.kind = CaseKind.TIP
         # Complaint categories and departments do not apply to the tip channel.

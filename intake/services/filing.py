@@ -67,6 +67,8 @@ class FilingInput:
     # request id it is given.
     open311_client_id: int | None = None
     open311_request_digest: str | None = None
+    # Filed in a LINE chat: the person's LINE user id (contact data, kept encrypted).
+    line_user_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,7 @@ def file_case(
     case.registered_by_id = data.registered_by.id if data.registered_by else None
     case.open311_client_id = data.open311_client_id
     case.open311_request_digest = data.open311_request_digest
+    case.line_user_enc = _optional(keyring, data.line_user_id, "line_user", case_id)
     case.events.append(
         CaseEvent(
             type=EventType.FILED,

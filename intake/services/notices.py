@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from intake import crypto, mail, workflow
 from intake.models import Case, CaseKind, Organisation
 from intake.problems import Problem
-from intake.services import DbSession, ServiceError, organisations
+from intake.services import DbSession, ServiceError, line_notices, organisations
 from intake.services.audit import ACTOR_PUBLIC, record
 
 START, STOP = "start", "stop"
@@ -69,10 +69,12 @@ def _track_url(session: DbSession, case: Case) -> str:
 def notify_complainant(
     session: DbSession, keyring: crypto.Keyring, case: Case, now: datetime
 ) -> bool:
-    """Queue the notice in the caller's transaction; True when one was queued."""
+    """Queue the notice in the caller's transaction (a mail, and the news for the LINE
+    chat that filed the case); True when one was queued."""
+    in_chat = line_notices.queue_for(session, keyring, case, now)
     address = _recipient(keyring, case)
     if not address:
-        return False
+        return in_chat
     track_url = _track_url(session, case)
     with force_locale("th"):
         subject = _("มีความคืบหน้าเรื่องที่ท่านแจ้งไว้")

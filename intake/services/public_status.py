@@ -106,7 +106,7 @@ class PublicStatus:
     handled_together: bool = False
 
 
-def _event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
+def event_text(keyring: crypto.Keyring, event: CaseEvent) -> str:
     if not event.body_enc:
         return ""
     text = crypto.decrypt_text(
@@ -170,7 +170,7 @@ def public_status(
             at=event.at,
             type=event.type,
             to_status=event.to_status,
-            message=_event_text(keyring, event),
+            message=event_text(keyring, event),
             files=tuple(sent_files.get(_files_key(event), ())),
             reopen_request=event.id in reopen_requests,
             reopen_answer=event.id in reopen_answers,

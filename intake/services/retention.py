@@ -46,7 +46,7 @@ from intake.models import (
     RevealStatus,
     SatisfactionResponse,
 )
-from intake.services import DbSession
+from intake.services import DbSession, line_account
 from intake.services.audit import ACTOR_SYSTEM, record
 from intake.services.settings import get_organisation
 from intake.workflow import CLOSED
@@ -224,6 +224,7 @@ def _purge_identity(session: DbSession, keyring: crypto.Keyring, case: Case, now
     case.identity_sealed = None
     case.identity_key_id = None
     case.contact_enc = None
+    line_account.forget_person(session, case)
     case.notice_address_enc = None
     case.notices_stopped = False
     case.identity_purged_at = now

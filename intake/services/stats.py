@@ -33,7 +33,6 @@ from sqlalchemy import func, select
 
 from intake import labels, tallies, thaidate
 from intake.models import (
-    COMPLAINTS_ONLY,
     CaseKind,
     CaseTally,
     Category,
@@ -123,9 +122,9 @@ def _label_pairs(session: DbSession) -> dict[str, dict[str, tuple[str, str]]]:
 
 
 UNSPECIFIED = ("ไม่ระบุ", "Not specified")
-# Every channel has its row, zero or not, but those counted per client application (an
-# Open311 client appears as soon as it has filed).
-LISTED_CHANNELS = [c.value for c in Channel if c not in COMPLAINTS_ONLY]
+# Every channel has its row, zero or not, but Open311, counted per client application (a
+# client appears as soon as it has filed).
+LISTED_CHANNELS = [c.value for c in Channel if c is not Channel.OPEN311]
 
 
 def _cells(

@@ -6,6 +6,7 @@ from intake.staff import (  # noqa: F401  (their routes)
     admin,
     admin_departments_categories,
     admin_holidays,
+    admin_line,
     admin_mail,
     admin_open311,
     audit_views,

@@ -30,6 +30,7 @@ FIELD = {
     Problem.BAD_POSITION: "position",
     Problem.HOLIDAY_EXISTS: "day",
     Problem.OPEN311_CLIENT_NAME: "name",
+    Problem.LINE_KEYS_INVALID: "channel_secret",
 }
 
 # A service call made with the request's session, keyring, administrator and time.

@@ -114,6 +114,8 @@ EXPECTED: dict[str, set[str]] = {
     "staff.admin_mail_retry": {"admin"},
     "staff.admin_open311": {"admin"},
     "staff.admin_open311_revoke": {"admin"},
+    "staff.admin_line": {"admin"},
+    "staff.admin_line_disconnect": {"admin"},
 }
 
 
