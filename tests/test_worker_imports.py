@@ -1,8 +1,8 @@
 """Web workers (gunicorn.conf.py sets INTAKE_WEB_WORKER=1) leave the migration tools
 unloaded; the `flask` commands keep them. Nor does a worker load at start the libraries
-that only uploads, enrolment and LINE use (pikepdf, Pillow, segno, line-bot-sdk): each costs every worker
-memory. Checked in fresh interpreters, since this test process has long imported
-everything."""
+that only uploads, enrolment and LINE use (pikepdf, Pillow, segno, line-bot-sdk): each
+costs every worker memory. Checked in fresh interpreters, since this test process has
+long imported everything."""
 
 from __future__ import annotations
 
