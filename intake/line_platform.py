@@ -63,6 +63,19 @@ class Text:
     buttons: tuple[Button, ...] = field(default_factory=tuple)
 
 
+def _label(text: str) -> str:
+    """A button's label within LINE's 20 characters: cut at a space where one is near the
+    end (Thai is written without spaces between words, but names have them), so a word
+    is not broken mid-way; the full text is what the chat shows as sent."""
+    if len(text) <= LABEL_MAX:
+        return text
+    cut = text[: LABEL_MAX - 1]
+    space = cut.rfind(" ")
+    if space >= LABEL_MAX // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 def _message(text: Text) -> Any:
     from linebot.v3.messaging import (
         CameraAction,
@@ -75,7 +88,7 @@ def _message(text: Text) -> Any:
     )
 
     def action(button: Button) -> Any:
-        label = button.label[:LABEL_MAX]
+        label = _label(button.label)
         if button.kind == "location":
             return LocationAction(label=label)
         if button.kind == "camera":

@@ -216,6 +216,9 @@ def test_staff_answers_reach_the_chat_and_the_survey_is_answered_there(
         )
         assert done.status_code == 303, done.text[:500]
 
+    # The case page tells staff that the person is reached in the chat
+    page = staff.get(server.at(f"/staff/cases/{case.id}"), timeout=10).text
+    assert 'id="contact-line-chat"' in page
     # When staff ask a question, it arrives in the chat, pushed to the person
     act("question", message="ถังขยะอยู่ฝั่งไหนของตลาดครับ")
     [asked] = recorder.wait_for_pushes(1)
