@@ -289,6 +289,23 @@ def test_a_redelivered_event_is_handled_once(
         assert db.session.scalar(select(func.count()).select_from(LineEvent)) == 2
 
 
+def test_the_same_event_delivered_twice_at_once_is_kept_and_answered_once(
+    chat: tuple[Flask, LiveServer, line.Recorder],
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    app, server, recorder = chat
+    twice = line.event("follow")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(lambda _n: _send(server, twice), range(4)))
+    assert statuses == [200, 200, 200, 200]
+    recorder.wait_for_replies(1)
+    _say(server, recorder, line.event("follow"))  # a later event: the first was done by then
+    assert [c.body["replyToken"] for c in recorder.replies()].count(twice["replyToken"]) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LineEvent)) == 2
+
+
 def test_a_tip_request_gets_the_web_form_and_nothing_of_it_is_kept(
     chat: tuple[Flask, LiveServer, line.Recorder],
 ) -> None:

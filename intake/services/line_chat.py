@@ -26,6 +26,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from intake import crypto
 from intake.attachments import limits_for
@@ -62,8 +63,12 @@ def receive(
         if seen is not None:
             continue  # LINE sent it again: handled once only
         row_event = LineEvent(event_id=event_id, received_at=now)
-        session.add(row_event)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(row_event)
+                session.flush()
+        except IntegrityError:
+            continue  # the same event, kept meanwhile by a delivery running at once
         row_event.body_enc = crypto.encrypt_field(
             keyring, json.dumps(event, ensure_ascii=False), table="line_events",
             column="body", row_id=str(row_event.id),

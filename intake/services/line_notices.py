@@ -24,7 +24,6 @@ from intake.line_platform import Button, Messenger, PlatformError, Text
 from intake.models import Case, CaseKind, LineMessage, new_id
 from intake.services import DbSession, satisfaction
 from intake.services.public_status import PUBLIC_EVENT_TYPES, event_text
-from intake.workflow import Status
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,7 @@ def _news(session: DbSession, keyring: crypto.Keyring, case: Case, now: datetime
         if workflow.is_closed(case.status) and survey_offered(session, case):
             lines.append(_("โปรดประเมินความพึงพอใจต่อการดำเนินการเรื่องนี้ ใช้เวลาไม่ถึงหนึ่งนาที"))
             buttons = (Button(_("ประเมินความพึงพอใจ"), data=SURVEY),)
-        elif case.status is not Status.RESOLVED and not workflow.is_closed(case.status):
+        elif not workflow.is_closed(case.status):
             lines.append(_("พิมพ์ตอบหรือส่งรูปเพิ่มเติมถึงเจ้าหน้าที่ในแชตนี้ได้"))
     return Text("\n".join(lines), buttons)
 
