@@ -310,8 +310,12 @@ def test_encrypted_columns_are_found_in_the_models_without_a_list() -> None:
         "location_enc",
         "accused_enc",
         "contact_enc",
+        "line_user_enc",
         "notice_address_enc",
     ]
+    assert found["line_accounts"] == ["secret_enc", "token_enc"]
+    assert found["line_events"] == ["body_enc"] and found["line_chats"] == ["draft_enc"]
+    assert found["line_messages"] == ["body_enc"]
     assert found["satisfaction"] == ["comment_enc"]  # keyed by case_id, not id
     assert found["case_events"] == ["body_enc"]
     assert found["attachments"] == ["name_enc"]
@@ -321,6 +325,33 @@ def test_encrypted_columns_are_found_in_the_models_without_a_list() -> None:
     assert not any("revealed" in name for name in found["reveal_requests"])
     assert all(name.endswith("_enc") for names in found.values() for name in names)
     assert "audit_log" not in found and "identity_keys" not in found
+
+
+def test_the_line_account_keys_read_after_a_rotation_and_a_retirement(app: Flask) -> None:
+    # Given a connected LINE Official Account, its keys under c1
+    from intake.models import Role, User
+    from intake.services import line_account
+    from tests.support.staff import make_staff
+
+    admin_id = make_staff(app, "rotation-admin", Role.ADMIN)
+    with app.app_context():
+        admin = db.session.get(User, admin_id)
+        assert admin is not None
+        line_account.connect(
+            db.session, current_keyring(), admin, channel_secret="a-channel-secret",
+            access_token="a-long-lived-token", now=NOW,
+        )  # fmt: skip
+    # When the content key is rotated and the old one retired
+    rotate(app)
+    assert retire(app) == ["c1"]
+    # Then the account's keys still open, under the new key only
+    with app.app_context():
+        row = line_account.account(db.session)
+        assert row is not None
+        keyring = saved_keyring(app)
+        assert line_account.secret(keyring, row) == "a-channel-secret"
+        assert line_account.token(keyring, row) == "a-long-lived-token"
+        assert crypto.ciphertext_key_id(row.secret_enc) == "c2"
 
 
 def test_new_content_key_ids_count_up_and_never_reuse_a_retired_id() -> None:
