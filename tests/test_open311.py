@@ -159,6 +159,28 @@ def test_a_client_files_a_complaint_and_reads_its_status(
         assert secret not in log_text
 
 
+def test_an_independent_client_library_files_and_reads_a_request(app: Flask) -> None:
+    from civicbot.open311 import Open311Client as CivicClient
+    from civicbot.registry import Endpoint
+
+    _, key = _client_key(app, "civicbot")
+    category = str(_categories(app, CaseKind.COMPLAINT)[0])
+    with serve(app) as server:
+        endpoint = Endpoint(id="intake", name="Intake", base_url=server.at(ROOT), write=True)
+        client = CivicClient(endpoint)
+        # It checks its request against the services the API lists, then sends it
+        sent = client.create_request(
+            category, dry_run=False, confirm="SEND", api_key=key, validate_remote=True,
+            lat=14.97, lng=102.1, address_string="ถนนมิตรภาพ", description="ท่อระบายน้ำอุดตัน",
+        )  # fmt: skip
+        [answer] = sent.response
+        read = client.get_request(answer["service_request_id"])
+    assert read is not None and read["status"] == "open"
+    [case] = _cases(app)
+    assert (case.kind, case.channel) == (CaseKind.COMPLAINT, Channel.OPEN311)
+    assert read["service_notice"] == case.reference
+
+
 def test_statistics_count_the_request_under_its_client(app: Flask) -> None:
     client_id, key = _client_key(app, "ระบบร้องเรียนจังหวัด")
     category = _categories(app, CaseKind.COMPLAINT)[0]
@@ -319,3 +341,65 @@ def test_the_administrator_issues_a_key_once_and_revokes_it(app: Flask) -> None:
     # Staff who are not administrators cannot reach the page
     legal = staff_client(app, "legal-open311", Role.LEGAL)
     assert legal.get("/staff/admin/open311").status_code in (403, 404)
+
+
+# The element names of the specification's own examples (wiki.open311.org/GeoReport_v2),
+# per call: every answer uses only these, in the same nesting.
+SPEC_EXAMPLES = {
+    "discovery": ("discovery", {"changeset", "contact", "key_service", "endpoints"}),
+    "endpoint": ("endpoint", {"specification", "url", "changeset", "type", "formats"}),
+    "services": ("service", {
+        "service_code", "service_name", "description", "metadata", "type", "keywords", "group",
+    }),
+    "definition": ("service_definition", {"service_code", "attributes"}),
+    "created": ("request", {"service_request_id", "token", "service_notice", "account_id"}),
+    "request": ("request", {
+        "service_request_id", "status", "status_notes", "service_name", "service_code",
+        "description", "agency_responsible", "service_notice", "requested_datetime",
+        "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
+        "long", "media_url",
+    }),
+    "error": ("error", {"code", "description"}),
+}  # fmt: skip
+
+
+def _children(element: ElementTree.Element | None) -> set[str]:
+    assert element is not None
+    return {child.tag for child in element}
+
+
+def test_the_xml_answers_follow_the_specifications_examples(app: Flask) -> None:
+    _, key = _client_key(app)
+    complaint = str(_categories(app, CaseKind.COMPLAINT)[0])
+    http = app.test_client()
+
+    def shaped(root: ElementTree.Element, path: str, example: str, required: set[str]) -> None:
+        tag, allowed = SPEC_EXAMPLES[example]
+        element = root if path == "." else root.find(path)
+        assert element is not None and element.tag == tag, (example, path)
+        assert required <= _children(element) <= allowed, example
+
+    discovery = _xml(http.get(f"{ROOT}/discovery.xml").data)
+    shaped(discovery, ".", "discovery", {"changeset", "endpoints"})
+    shaped(discovery, "endpoints/endpoint", "endpoint", {"specification", "url", "formats"})
+    assert {f.text for f in discovery.findall("endpoints/endpoint/formats/format")} == {
+        "text/xml", "application/json",
+    }  # fmt: skip
+    services = _xml(http.get(f"{ROOT}/services.xml").data)
+    assert services.tag == "services"
+    shaped(services, "service", "services", {"service_code", "service_name", "metadata", "type"})
+    assert services.find("service/metadata").text == "false"  # type: ignore[union-attr]
+    definition = _xml(http.get(f"{ROOT}/services/{complaint}.xml").data)
+    shaped(definition, ".", "definition", {"service_code", "attributes"})
+    created = _xml(
+        http.post(f"{ROOT}/requests.xml", data=_request(api_key=key, service_code=complaint)).data
+    )
+    assert created.tag == "service_requests"
+    shaped(created, "request", "created", {"service_request_id", "service_notice"})
+    request_id = created.find("request/service_request_id").text  # type: ignore[union-attr]
+    status = _xml(http.get(f"{ROOT}/requests/{request_id}.xml").data)
+    assert status.tag == "service_requests"
+    shaped(status, "request", "request", {"service_request_id", "status", "requested_datetime"})
+    refused = _xml(http.post(f"{ROOT}/requests.xml", data={"api_key": "wrong"}).data)
+    assert refused.tag == "errors"
+    shaped(refused, "error", "error", {"code", "description"})
