@@ -154,14 +154,19 @@ def test_a_complaint_is_filed_step_by_step_in_the_chat_and_the_chat_follows_it(
     # What the person writes next goes into the case's timeline
     followed = _say(server, recorder, line.text("ตอนนี้มีสายไฟห้อยลงมาด้วย"))
     assert case.reference in recorder.texts(followed)[0]
+    recorder.photos["700000000000000002"] = photo_with_gps()
+    _say(server, recorder, line.image("700000000000000002"))  # and a photo, with its reply
     with app.app_context():
         replies = db.session.scalar(
             select(func.count())
             .select_from(CaseEvent)
             .where(CaseEvent.case_id == case.id, CaseEvent.type == EventType.REPLY)
         )
+        files_with_replies = db.session.scalar(
+            select(func.count()).select_from(Attachment).where(Attachment.event_id.is_not(None))
+        )
         stats = app.test_client().get("/stats.json").get_json()
-    assert replies == 1
+    assert replies == 2 and files_with_replies == 1
     cells = {c["key"]: c for c in stats["kinds"]["complaint"]["breakdowns"]["channel"]}
     assert cells["line"]["received"] == 1
     # Nothing said in the chat, nor the user id, reached a log line of the application
