@@ -403,3 +403,24 @@ def test_the_xml_answers_follow_the_specifications_examples(app: Flask) -> None:
     refused = _xml(http.post(f"{ROOT}/requests.xml", data={"api_key": "wrong"}).data)
     assert refused.tag == "errors"
     shaped(refused, "error", "error", {"code", "description"})
+
+
+def test_each_key_has_its_own_rate_limit(make_app: Any) -> None:
+    app = make_app(RATELIMIT_ENABLED=True, INTAKE_OPEN311_LIMIT="2 per hour")
+    _, first = _client_key(app, "first")
+    _, second = _client_key(app, "second")
+    complaint = str(_categories(app, CaseKind.COMPLAINT)[0])
+    http = app.test_client()
+
+    def post(key: str) -> Any:
+        return http.post(
+            f"{ROOT}/requests.json", data=_request(api_key=key, service_code=complaint)
+        )
+
+    assert [post(first).status_code for _ in range(2)] == [201, 201]
+    refused = post(first)
+    assert _error(refused)[0] == 429
+    assert refused.headers.get("Retry-After")
+    # Another application's key is counted apart
+    assert post(second).status_code == 201
+    assert len(_cases(app)) == 3

@@ -236,6 +236,14 @@ def get_request(request_id: str, fmt: str) -> ResponseReturnValue:
     return formats.records(fmt, "service_requests", "request", [_status_row(case, request_id)])
 
 
+@bp.errorhandler(429)
+def too_many(_error: Exception) -> ResponseReturnValue:
+    """A key over its limit gets the specification's error list (Flask-Limiter adds
+    Retry-After and the limit's headers)."""
+    fmt = (request.view_args or {}).get("fmt", formats.JSON)
+    return formats.errors(fmt, 429, _("API key นี้ส่งคำขอบ่อยเกินไป โปรดรอแล้วลองใหม่"))
+
+
 @bp.get("/requests.<any(json, xml):fmt>")
 def list_requests(fmt: str) -> ResponseReturnValue:
     # Nobody has agreed to their complaint being listed publicly: the list is empty.
