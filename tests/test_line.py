@@ -402,3 +402,69 @@ def test_a_complaint_moved_to_the_tip_channel_leaves_the_chat(
     answer = _say(server, recorder, line.text("มีอะไรคืบหน้าไหม"))
     assert "tip" in {b.get("data") for b in recorder.buttons(answer)}
     assert recorder.pushes() == []
+
+
+def test_news_that_could_not_be_pushed_waits_and_remind_sends_it(
+    chat: tuple[Flask, LiveServer, line.Recorder], caplog: pytest.LogCaptureFixture
+) -> None:
+    from datetime import timedelta
+
+    from intake.models import LineMessage
+    from intake.services import line_chat, line_notices
+
+    app, server, recorder = chat
+    case = _file_in_chat(app, server, recorder)
+    staff = _staff_over_http(app, server)
+    # Given LINE cannot be reached when staff ask a question
+    recorder.down = True
+    asked = staff.post(
+        server.at(f"/staff/cases/{case.id}/question"),
+        data={"question-message": "ถังขยะอยู่ฝั่งไหนครับ"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert asked.status_code == 303
+    recorder.wait_for_pushes(1)  # tried once, refused
+    with app.app_context():
+        [waiting] = db.session.scalars(select(LineMessage)).all()
+        assert (waiting.sent_at, waiting.attempts) == (None, 1)
+        assert waiting.next_attempt_at is not None
+        retry_at = waiting.next_attempt_at + timedelta(seconds=1)
+    assert any("LINE call failed" in r.getMessage() for r in caplog.records)
+    # When LINE is back and the retry time has come
+    recorder.down = False
+    with app.app_context():
+        keyring = current_keyring()
+        around = line_chat.surroundings(db.session, keyring, app.config, "https://x/tips/new")
+        assert around is not None
+        sent, waiting_again = line_notices.deliver(db.session, keyring, around.messenger, retry_at)
+    # Then it is pushed, once
+    assert (sent, waiting_again) == (1, 0)
+    pushes = recorder.wait_for_pushes(2)
+    assert "ถังขยะอยู่ฝั่งไหน" in recorder.texts(pushes[-1])[0]
+    assert pushes[0].headers["x-line-retry-key"] == pushes[-1].headers["x-line-retry-key"]
+
+
+def test_remind_handles_events_a_stopped_worker_left(
+    chat: tuple[Flask, LiveServer, line.Recorder],
+) -> None:
+    from intake.services import line_chat
+
+    app, server, recorder = chat
+    # Given an event kept by the webhook whose worker stopped before handling it, two
+    # minutes ago (its reply token has run out)
+    late = line.event("follow")
+    late["timestamp"] -= 120_000
+    body = line.body_of(late)
+    with app.app_context():
+        kept = line_chat.receive(
+            db.session, current_keyring(), body, line.sign(body), datetime.now(UTC)
+        )
+    assert kept == 1 and recorder.replies() == []
+    # When remind runs
+    result = app.test_cli_runner().invoke(args=["intake", "remind"])
+    assert result.exit_code == 0, result.output
+    assert "LINE: 1 events handled" in result.output
+    # Then the person got their answer, pushed since the reply token is gone
+    [answer] = recorder.wait_for_pushes(1)
+    assert answer.body["to"] == line.USER and recorder.replies() == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ DETAILS_MAX = 5000
 TIP_WORDS = ("ทุจริต", "เบาะแส", "คอร์รัปชัน", "คอรัปชั่น", "สินบน", "ฮั้ว", "เรียกรับเงิน")
 TIP, CONFIRM, CANCEL, NEW, NOT_A_TIP = "tip", "confirm", "cancel", "new", "not_a_tip"
 CATEGORY, RATE = "category:", "rate:"
+REPLY_WITHIN_MS = 50_000
 
 
 class Conversation:
@@ -56,6 +58,11 @@ class Conversation:
         source = event.get("source") or {}
         self.user_id = str(source.get("userId", "")) if source.get("type") == "user" else ""
         self.reply_token = str(event.get("replyToken", ""))
+        sent_ms = event.get("timestamp")
+        # A reply token lasts about a minute: an event handled later (by `remind`, after a
+        # worker stopped) is answered with a push instead.
+        self.stale = isinstance(sent_ms, int) and now.timestamp() * 1000 - sent_ms > REPLY_WITHIN_MS
+        self.event_id = str(event.get("webhookEventId", ""))
         self.answers: list[Text] = []
 
     # --- the chat's state -------------------------------------------------------------
@@ -238,7 +245,12 @@ class Conversation:
         )
 
     def _send(self) -> None:
-        if self.answers and self.reply_token:
+        if not self.answers:
+            return
+        if self.stale:
+            retry_key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"line-event:{self.event_id}"))
+            self.around.messenger.push(self.user_id, self.answers, retry_key=retry_key)
+        elif self.reply_token:
             self.around.messenger.reply(self.reply_token, self.answers)
 
     # --- filing and following ---------------------------------------------------------

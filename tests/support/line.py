@@ -86,6 +86,7 @@ class Recorder:
     calls: list[Call] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     photos: dict[str, bytes] = field(default_factory=dict)
+    down: bool = False  # while True, every call is answered 503, as an outage would be
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def replies(self) -> list[Call]:
@@ -189,6 +190,9 @@ def messaging_api() -> Iterator[Recorder]:
 
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             call = self._record()
+            if recorder.down:
+                self._answer(503, b'{"message":"Service unavailable"}')
+                return
             if call.path in ("/v2/bot/message/reply", "/v2/bot/message/push"):
                 sent = [
                     {"id": str(n), "quoteToken": "q"} for n, _ in enumerate(call.body["messages"])
