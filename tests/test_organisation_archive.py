@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from intake import crypto
 from intake.extensions import db
-from intake.models import Attachment, Case, OrganisationDeletion, Role
+from intake.models import Attachment, Case, CaseKind, Category, OrganisationDeletion, Role
 from intake.organisation_scope import host_wide
 from intake.services import audit, host_audit
 from intake.services.identity import open_case_identity
@@ -37,6 +37,8 @@ pytestmark = pytest.mark.commits
 SECOND = "second"
 PASSPHRASE = "ส่งออก-ผ่าน-ช่องทางอื่น-2569"
 TIPSTER = "สมหญิง กล้าหาญ"
+OPEN311_CLIENT = "แอปร้องเรียนของจังหวัด"
+LINE_TOKEN = "a-long-lived-channel-access-token"
 
 
 def _host(tmp_path: Path, postgres: Any, name: str) -> Flask:
@@ -66,7 +68,33 @@ def _with_second(tmp_path: Path, postgres: Any) -> tuple[Flask, int, list[str]]:
         file_and_read_receipt(client, f"/o/{SECOND}/tips/new", tip)[1],
     ]
     file_and_read_receipt(client, "/o/main/complaints/new", complaint_form())
+    _open311_and_line(app, second, f"/o/{SECOND}")
     return app, second, codes
+
+
+def _open311_and_line(app: Flask, organisation_id: int, prefix: str) -> None:
+    """An Open311 client that has filed one request, and a connected LINE account."""
+    from intake.services import line_account, open311
+
+    with working_for(app, organisation_id), app.app_context():
+        admin = create_user(db.session, f"admin-{organisation_id}", "ผู้ดูแล", Role.ADMIN, "pw")
+        db.session.commit()
+        _client, key = open311.issue_key(
+            db.session, keyring_for(organisation_id), admin, OPEN311_CLIENT, datetime.now(UTC)
+        )
+        line_account.connect(
+            db.session, keyring_for(organisation_id), admin, channel_secret="secret-of-" + prefix,
+            access_token=LINE_TOKEN, now=datetime.now(UTC),
+        )  # fmt: skip
+        category = db.session.scalars(
+            select(Category.id).where(Category.kind == CaseKind.COMPLAINT)
+        ).first()
+    filed = app.test_client().post(
+        f"{prefix}/open311/v2/requests.json",
+        data={"api_key": key, "service_code": str(category), "description": "ท่อแตก",
+              "address_string": "หมู่ 3"},
+    )  # fmt: skip
+    assert filed.status_code == 201, filed.get_data(as_text=True)
 
 
 def _export(app: Flask, output: Path) -> str:
@@ -91,7 +119,7 @@ def test_an_exported_organisation_imports_onto_another_host_and_works_there(
     source, second, codes = _with_second(tmp_path, postgres)
     subjects = _subjects(source, second)
     export = tmp_path / "second.export"
-    assert "2 cases" in _export(source, export)
+    assert "3 cases" in _export(source, export)  # the web complaint and tip, the Open311 one
     assert export.stat().st_mode & 0o777 == 0o600
     blob = export.read_bytes()
     for visible in (SECOND, TIPSTER, "case_events", "tracking_pepper"):
@@ -102,6 +130,9 @@ def test_an_exported_organisation_imports_onto_another_host_and_works_there(
         for n in range(3):
             create_user(db.session, f"staff{n}", "เจ้าหน้าที่", Role.INTAKE, "pw")
         db.session.commit()
+        main_id = by_slug(db.session, "main")
+        assert main_id is not None
+    _open311_and_line(target, main_id.id, "")  # an Open311 client id taken there too
 
     wrong = ["org", "import", str(export), "--passphrase", "another passphrase here"]
     assert "another passphrase" in run_intake(target, *wrong, ok=False)
@@ -136,6 +167,19 @@ def test_an_exported_organisation_imports_onto_another_host_and_works_there(
             keyring, path.read_bytes(), table="attachments", column="data", row_id=attachment.id
         )
         assert data.startswith(b"%PDF")
+    # its Open311 client is counted under its new id, by its name; its LINE account opens
+    stats = client.get(f"/o/{SECOND}/stats.json").get_json()
+    cells = {c["label_th"]: c for c in stats["kinds"]["complaint"]["breakdowns"]["channel"]}
+    # and its categories by their new ids: every counted category has its name
+    categories = stats["kinds"]["complaint"]["breakdowns"]["category"]
+    unnamed = [c for c in categories if c["key"] != "0" and c["label_th"] == "ไม่ระบุ"]
+    assert [c for c in categories if c["received"] and c["key"] != "0"] and unnamed == []
+    assert cells[f"Open311: {OPEN311_CLIENT}"]["received"] == 1
+    with working_for(target, imported), target.app_context():
+        from intake.services import line_account
+
+        row = line_account.account(db.session)
+        assert row is not None and line_account.token(keyring_for(imported), row) == LINE_TOKEN
     # importing it again is refused: the address is taken
     again = ["org", "import", str(export), "--passphrase", PASSPHRASE]
     assert "already here" in run_intake(target, *again, ok=False)

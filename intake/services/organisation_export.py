@@ -60,6 +60,8 @@ BOUND_TO_ID = frozenset({"users", "identity_keys"})
 # Tally lines name a category or department by its id, as text.
 TALLY_TABLE = "case_tallies"
 TALLY_ID_DIMENSIONS = {"category": "categories", "department": "departments"}
+# ... and the channel of a case filed through Open311 names its client: open311:<id>.
+OPEN311_CHANNEL, OPEN311_CLIENTS = "open311", "open311_clients"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ def _owned_specs(connection: Connection) -> list[TableSpec]:
         columns = [column.name for column in table.columns]
         order = [column.name for column in table.primary_key.columns] or columns
         specs.append(TableSpec(table.name, columns, order))
+    # The tallies last: a tally line names categories, departments and Open311 clients by
+    # id as text, which an import can renumber only once those rows are in.
+    specs.sort(key=lambda spec: spec.name == TALLY_TABLE)
     return specs
 
 
@@ -203,16 +208,26 @@ class _Renumbering:
             numbering = self._numbering_of(key.column)
             if numbering is not None and row.get(key.parent.name) is not None:
                 row[key.parent.name] = numbering[row[key.parent.name]]
-        if spec.name == TALLY_TABLE and row.get("dimension") in TALLY_ID_DIMENSIONS:
-            ids = self.new_ids.get(TALLY_ID_DIMENSIONS[row["dimension"]], {})
-            if row.get("value"):
-                row["value"] = str(ids.get(int(row["value"]), row["value"]))
+        if spec.name == TALLY_TABLE and row.get("value"):
+            row["value"] = self._tally_value(str(row.get("dimension")), str(row["value"]))
         primary = list(table.primary_key.columns)
         if len(primary) == 1 and primary[0].name == "id" and primary[0].type.python_type is int:
             self._add_renumbered(spec, row)
             return
         raw = sa.table(spec.name, *(sa.column(name) for name in row))
         self.connection.execute(raw.insert().values(row))
+
+    def _tally_value(self, dimension: str, value: str) -> str:
+        """A tally line's value with the new id of what it names: a category or department,
+        or the Open311 client of a channel ``open311:<client id>``."""
+        if dimension in TALLY_ID_DIMENSIONS:
+            ids = self.new_ids.get(TALLY_ID_DIMENSIONS[dimension], {})
+            return str(ids.get(int(value), value))
+        prefix, _, client = value.partition(":")
+        if dimension == "channel" and prefix == OPEN311_CHANNEL and client.isdigit():
+            ids = self.new_ids.get(OPEN311_CLIENTS, {})
+            return f"{prefix}:{ids.get(int(client), client)}"
+        return value
 
     def _numbering_of(self, column: sa.Column[Any]) -> dict[Any, Any] | None:
         """The new ids of what ``column`` holds: a renumbered table's id, or a column that
@@ -229,7 +244,11 @@ class _Renumbering:
         if spec.name in BOUND_TO_ID:
             row["key_binding_id"] = row.get("key_binding_id") or old_id
         encrypted = {name: row.pop(name) for name in list(row) if name.endswith(ENC_SUFFIX)}
-        new_id = self._insert(spec, {**row, **dict.fromkeys(encrypted)})
+        # Inserted first without its ciphertexts (they are bound to the id it gets): an
+        # empty value stands in where the column takes no NULL.
+        columns = self.metadata.tables[spec.name].c
+        waiting = {name: None if columns[name].nullable else b"" for name in encrypted}
+        new_id = self._insert(spec, {**row, **waiting})
         self.new_ids.setdefault(spec.name, {})[old_id] = new_id
         moved = {
             name: self._rebind(blob, spec.name, name, old_id, new_id)
