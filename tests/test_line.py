@@ -258,6 +258,12 @@ def test_staff_answers_reach_the_chat_and_the_survey_is_answered_there(
         ]
     assert answer is not None
     assert (answer.speed, answer.fairness, answer.clarity, answer.overall) == (5, 4, 4, 5)
+    # What was pushed is not kept once said
+    with app.app_context():
+        from intake.models import LineMessage
+
+        pushed = list(db.session.scalars(select(LineMessage)))
+    assert len(pushed) == 2 and all(m.sent_at and m.body_enc is None for m in pushed)
     assert EventType.REPLY in timeline and EventType.QUESTION in timeline
 
 

@@ -58,15 +58,16 @@ class LineChat(OrganisationOwned, Model):
 
 
 class LineMessage(OrganisationOwned, Model):
-    """News of a case for the chat that filed it, waiting to be pushed (or pushed). The
-    text is encrypted; the recipient is read from the case when it is sent, so a purge
-    meanwhile leaves nobody to send it to."""
+    """News of a case for the chat that filed it, waiting to be pushed. The text is
+    encrypted, and wiped once pushed or given up on (the row stays, with its times); the
+    recipient is read from the case when it is sent, so a purge meanwhile leaves nobody
+    to send it to."""
 
     __tablename__ = "line_messages"
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    body_enc: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    body_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     attempts: Mapped[int] = mapped_column(default=0)

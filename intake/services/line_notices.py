@@ -45,9 +45,10 @@ def _encrypt(keyring: crypto.Keyring, message: LineMessage, text: Text) -> bytes
 def _decrypt(keyring: crypto.Keyring, message: LineMessage) -> Text:
     body = json.loads(
         crypto.decrypt_text(
-            keyring, message.body_enc, table="line_messages", column="body", row_id=message.id
+            keyring, message.body_enc or b"", table="line_messages", column="body",
+            row_id=message.id,
         )
-    )
+    )  # fmt: skip
     return Text(body["text"], tuple(Button(*b) for b in body["buttons"]))
 
 
@@ -110,8 +111,9 @@ def deliver(
     sent = waiting = 0
     for message in due:
         case = session.get(Case, message.case_id)
-        if case is None or case.line_user_enc is None:
-            message.failed_at = now  # nobody to send it to any more (purged, or a tip now)
+        if case is None or case.line_user_enc is None or message.body_enc is None:
+            # Nobody to send it to any more (purged, or a tip now), or nothing to say.
+            message.failed_at, message.body_enc = now, None
             continue
         user = crypto.decrypt_text(
             keyring, case.line_user_enc, table="cases", column="line_user", row_id=case.id
@@ -121,13 +123,13 @@ def deliver(
             messenger.push(user, [_decrypt(keyring, message)], retry_key=_retry_key(message))
         except PlatformError:
             if message.attempts >= MAX_ATTEMPTS:
-                message.failed_at = now
+                message.failed_at, message.body_enc = now, None
             else:
                 wait = min(FIRST_RETRY * 2 ** (message.attempts - 1), LONGEST_WAIT)
                 message.next_attempt_at = now + wait
                 waiting += 1
             continue
-        message.sent_at = now
+        message.sent_at, message.body_enc = now, None  # said: not kept any longer
         sent += 1
     session.commit()
     return sent, waiting

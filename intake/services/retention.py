@@ -40,6 +40,7 @@ from intake.models import (
     Case,
     CaseEvent,
     CaseKind,
+    LineMessage,
     Organisation,
     OutboxMessage,
     RevealRequest,
@@ -196,6 +197,8 @@ def _purge_contents(
     case.incident_date = None
     case.contents_purged_at = now
     session.execute(sa.update(CaseEvent).where(CaseEvent.case_id == case.id).values(body_enc=None))
+    # News for a LINE chat not yet pushed says what the timeline said.
+    session.execute(sa.delete(LineMessage).where(LineMessage.case_id == case.id))
     session.execute(
         sa.update(SatisfactionResponse)
         .where(SatisfactionResponse.case_id == case.id)

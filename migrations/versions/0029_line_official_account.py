@@ -108,7 +108,7 @@ def upgrade():
         "line_messages",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("case_id", sa.String(length=36), nullable=False),
-        sa.Column("body_enc", sa.LargeBinary(), nullable=False),
+        sa.Column("body_enc", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
