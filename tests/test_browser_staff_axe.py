@@ -55,6 +55,8 @@ STAFF_PAGES: list[tuple[str, Role, list[str]]] = [
             "/staff/admin/categories",
             "/staff/admin/holidays",
             "/staff/admin/mail",
+            "/staff/admin/open311",
+            "/staff/admin/line",
         ],
     ),
     ("auditor-axe", Role.AUDITOR, ["/staff/audit"]),
