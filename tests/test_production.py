@@ -15,6 +15,7 @@ comes only from the wheel, which is checked.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -33,6 +34,7 @@ import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.support import line
 from tests.support.builders import complaint_form, tip_form
 from tests.support.proxy import Browser, Gunicorn, Nginx, RedisServer, _start, _wait, free_port
 
@@ -49,6 +51,7 @@ ENROLMENT_LINK = re.compile(r"^(https://\S+/staff/enrol\?token=\S+)$", re.MULTIL
 TRACK_LIMIT = 4
 OFFICER = "officer"
 LEGAL = "legal1"
+ADMIN = "admin1"
 CUSTODIAN_PASSWORD = "the custodian's own password"  # noqa: S105 (a test value)
 SECRET = re.compile(r'id="totp-secret">([A-Z2-7 ]+)<')
 DECIDE_LINK = re.compile(r'href="/staff/reveals/([0-9a-f-]{36})/decide"')
@@ -106,6 +109,7 @@ class Stack:
     otp_secrets: dict[str, str] = field(default_factory=dict)
     codes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    line_api: Any = None  # the LINE Messaging API's stand-in (tests.support.line)
     _staff: Browser | None = None
 
     def intake(self, *args: str, ok: bool = True) -> str:
@@ -191,6 +195,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres: Any) -> Iterator[S
     (srv / "backups").mkdir(parents=True)
     (srv / "backups").chmod(0o700)
     redis = RedisServer().start()
+    line_api = line.messaging_api()
+    recorder = line_api.__enter__()
     inbox = Inbox()
     smtp_port = free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
@@ -214,11 +220,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres: Any) -> Iterator[S
         "MAIL_PORT": str(smtp_port),
         "MAIL_DEFAULT_SENDER": "intake@example.go.th",
         "INTAKE_CUSTODIAN_PASSPHRASE": "the first custodian's passphrase",
+        "INTAKE_LINE_API_URL": recorder.url,
+        "INTAKE_LINE_DATA_URL": recorder.url,
     }
-    stack = Stack(venv, srv, environ, nginx, [], inbox, init_output="")
+    stack = Stack(venv, srv, environ, nginx, [], inbox, init_output="", line_api=recorder)
     try:
         stack.init_output = stack.intake("init")
-        for username, role in ((OFFICER, "intake"), (LEGAL, "legal")):
+        for username, role in ((OFFICER, "intake"), (LEGAL, "legal"), (ADMIN, "admin")):
             stack.otp_secrets[username] = _provision(stack, username, role)
         for name, port in zip("ab", ports, strict=True):
             server = InstalledGunicorn(venv, environ, srv / f"gunicorn-{name}")
@@ -233,6 +241,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres: Any) -> Iterator[S
             server.stop()
         smtp.stop()
         redis.stop()
+        line_api.__exit__(None, None, None)
 
 
 # --- what a visitor and an officer do, through nginx --------------------------------------
@@ -486,3 +495,52 @@ def test_the_access_logs_hold_no_address_tracking_code_query_or_request_id(stack
             assert code not in log and code.replace(" ", "") not in log
         assert "query-secret" not in log and "fy=2569" not in log
         assert "path-secret-request-id" not in log and "/open311/v2/requests/-" in log
+
+
+def test_line_and_open311_reach_the_application_through_the_proxy(stack: Stack) -> None:
+    # An administrator connects LINE and issues an Open311 key, over HTTPS
+    admin = sign_in(stack, stack.visitor(), ADMIN)
+    fields = {"channel_secret": line.SECRET, "access_token": line.TOKEN}
+    assert _form(admin, "/staff/admin/line", fields)[0] == 303
+    status, _headers, page = _form(admin, "/staff/admin/open311", {"name": "แอปของจังหวัด"})
+    key = re.search(r'id="open311-key" data-digits="latin">([^<]+)<', page)
+    assert status == 200 and key, page[:500]
+    # LINE's calls pass nginx with their signature, and the answers come after them
+    recorder, platform = stack.line_api, stack.visitor()
+
+    def say(event: dict[str, Any]) -> Any:
+        before = len(recorder.replies())
+        body = line.body_of(event)
+        signed = {"Content-Type": "application/json", "X-Line-Signature": line.sign(body)}
+        assert platform.request("POST", "/line/webhook", body, signed)[0] == 200
+        return recorder.wait_for_replies(before + 1)[before]
+
+    menu = say(line.event("follow"))
+    category = next(b["data"] for b in recorder.buttons(menu) if b["data"].startswith("category:"))
+    say(line.postback(category))
+    say(line.text("น้ำประปาไม่ไหลทั้งหมู่บ้านตั้งแต่เช้า"))
+    filed = " ".join(recorder.texts(say(line.postback("confirm"))))
+    assert re.search(r"รร-\d{4}-\d{5}", filed), filed
+    forged = line.body_of(line.text("ปลอม"))
+    headers = {"X-Line-Signature": line.sign(forged, "another secret")}
+    assert platform.request("POST", "/line/webhook", forged, headers)[0] == 400
+    # Another system files through Open311 and reads the status
+    system = stack.visitor()
+    status, _headers, listed = system.request("GET", "/open311/v2/services.json")
+    code = json.loads(listed)[0]["service_code"]
+    form = {"api_key": key.group(1), "service_code": code, "description": "ไฟดับ",
+            "lat": "13.75", "long": "100.5"}  # fmt: skip
+    kind = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _headers, created = system.request(
+        "POST", "/open311/v2/requests.json", urlencode(form).encode(), kind
+    )
+    assert status == 201, created
+    request_id = json.loads(created)[0]["service_request_id"]
+    status, _headers, read = system.request("GET", f"/open311/v2/requests/{request_id}.json")
+    assert status == 200 and json.loads(read)[0]["status"] == "open"
+    # Neither the key, the request id nor the LINE user is in any access log
+    time.sleep(0.5)  # nginx writes its line after the answer
+    logs = stack.nginx.access_log.read_text() + "".join(s.log.read_text() for s in stack.servers)
+    assert '"POST /line/webhook" 200' in logs
+    for secret in (key.group(1), request_id, line.USER, "น้ำประปา"):
+        assert secret not in logs
