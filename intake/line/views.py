@@ -70,7 +70,8 @@ def work_waiting(app: Flask, organisation_id: int, tip_form_url: str) -> None:
 def push_after_the_answer(response: Response) -> Response:
     """Any request that queued news for a chat (a staff member's action) has it pushed
     once its own answer has gone."""
-    if db.session.info.pop(line_notices.QUEUED, False):
+    # Only a request that opened a session can have queued anything: no session is made.
+    if db.session.registry.has() and db.session.info.pop(line_notices.QUEUED, False):
         response.call_on_close(_after_the_answer())
     return response
 
