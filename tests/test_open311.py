@@ -424,3 +424,39 @@ def test_each_key_has_its_own_rate_limit(make_app: Any) -> None:
     # Another application's key is counted apart
     assert post(second).status_code == 201
     assert len(_cases(app)) == 3
+
+
+def test_each_organisation_has_its_own_services_keys_and_requests(app: Flask) -> None:
+    from intake.models import Organisation
+    from intake.organisation_scope import host_wide
+    from tests.support.organisations import add_organisation, working_for
+
+    # Given a second organisation on the host, with its own key
+    second = add_organisation(app, "bee", "เทศบาลตำบลบี")
+    with working_for(app, second):
+        bee_client, bee_key = _client_key(app, "แอปของบี")
+        bee_categories = _categories(app, CaseKind.COMPLAINT)
+    with app.app_context():
+        main_id = db.session.scalars(host_wide(select(Organisation.id).where(
+            Organisation.slug == "main"))).one()  # fmt: skip
+    with working_for(app, main_id):
+        _, main_key = _client_key(app, "แอปของหลัก")
+        main_categories = _categories(app, CaseKind.COMPLAINT)
+    http = app.test_client()
+    main, bee = "/o/main" + ROOT, "/o/bee" + ROOT
+    # A key works only at its own organisation's address
+    assert _error(http.post(f"{main}/requests.json", data=_request(
+        api_key=bee_key, service_code=str(main_categories[0]))))[0] == 403  # fmt: skip
+    # Another organisation's category is no service here
+    assert _error(http.post(f"{main}/requests.json", data=_request(
+        api_key=main_key, service_code=str(bee_categories[0]))))[0] == 404  # fmt: skip
+    listed = {s["service_code"] for s in http.get(f"{bee}/services.json").get_json()}
+    assert listed == {str(c) for c in bee_categories}
+    # A request id reads only at the organisation it was filed with
+    filed = http.post(f"{bee}/requests.json", data=_request(
+        api_key=bee_key, service_code=str(bee_categories[0])))  # fmt: skip
+    assert filed.status_code == 201
+    request_id = filed.get_json()[0]["service_request_id"]
+    assert http.get(f"{bee}/requests/{request_id}.json").status_code == 200
+    assert _error(http.get(f"{main}/requests/{request_id}.json"))[0] == 404
+    assert bee_client
