@@ -474,3 +474,126 @@ def test_remind_handles_events_a_stopped_worker_left(
     # Then the person got their answer, pushed since the reply token is gone
     [answer] = recorder.wait_for_pushes(1)
     assert answer.body["to"] == line.USER and recorder.replies() == []
+
+
+def test_the_conversation_copes_with_what_people_actually_send(
+    chat: tuple[Flask, LiveServer, line.Recorder],
+) -> None:
+    app, server, recorder = chat
+    category = _complaint_category(app)
+
+    def texts(event: dict[str, Any]) -> str:
+        return " ".join(recorder.texts(_say(server, recorder, event)))
+
+    def datas(event: dict[str, Any]) -> set[str]:
+        return {b.get("data", b["type"]) for b in recorder.buttons(_say(server, recorder, event))}
+
+    # A sticker, a location or a photo with nothing under way: told what is taken, or the menu
+    assert "ข้อความ รูปภาพ และตำแหน่ง" in texts(line.event("message", message={"type": "sticker"}))
+    assert "tip" in datas(line.location("ที่ไหนสักแห่ง", 13.0, 100.0))
+    assert "tip" in datas(line.image("700000000000000009"))
+    # An unknown or withdrawn category, and an unknown button: the menu again
+    assert "tip" in datas(line.postback("category:99999"))
+    assert "tip" in datas(line.postback("category:abc"))
+    assert "tip" in datas(line.postback("something-else"))
+    # Cancelling keeps nothing
+    _say(server, recorder, line.postback(f"category:{category}"))
+    assert "ไม่มีข้อมูลใดถูกบันทึก" in texts(line.postback("cancel"))
+    # Words that sound like a tip, in a complaint's details: the person says it is not one
+    _say(server, recorder, line.postback(f"category:{category}"))
+    buttons = datas(line.text("ร้านค้าโกงตาชั่ง เรียกรับเงินเกินราคา"))
+    assert {"not_a_tip", "cancel"} <= buttons
+    assert "อีกครั้ง" in texts(line.postback("not_a_tip"))
+    assert "location" in datas(line.text("ร้านค้าโกงตาชั่ง เรียกรับเงินเกินราคา"))
+    # More text while extras are asked for asks again; too many photos are refused
+    assert "location" in datas(line.text("เพิ่มเติม"))
+    limit = 5
+    for n in range(limit):
+        recorder.photos[f"71000000000000000{n}"] = b"\x00\x9f\x92\x96 garbage \xff\xfe"
+        _say(server, recorder, line.image(f"71000000000000000{n}"))
+    assert f"ไม่เกิน {limit} รูป" in texts(line.image("719999999999999999"))
+    # Photos that are not pictures are dropped, and the complaint is filed without them
+    filed = texts(line.postback("confirm"))
+    assert "ส่งเรื่องโดยไม่มีรูป" in filed and "รับเรื่องแล้ว" in filed
+    [case] = _cases(app)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+    # The survey before the case is closed, and a stray rating: nothing to rate yet
+    assert "ไม่มีเรื่องที่รอการประเมิน" in texts(line.postback("survey"))
+    assert "tip" in datas(line.postback("rate:5"))
+    # A photo that is not a picture, sent to the followed case: asked for another
+    recorder.photos["720000000000000000"] = b"\x00\x9f\x92\x96 garbage \xff\xfe"
+    assert "รูปนี้ใช้ไม่ได้" in texts(line.image("720000000000000000"))
+    # A group chat is not answered at all
+    group = line.text("สวัสดีทุกคน")
+    group["source"] = {"type": "group", "groupId": "C" + "0" * 32, "userId": line.USER}
+    before = len(recorder.replies())
+    assert _send(server, group) == 200
+    _say(server, recorder, line.event("follow"))
+    assert len(recorder.replies()) == before + 1
+    assert case.kind is CaseKind.COMPLAINT
+
+
+def test_bodies_signed_but_not_lines_and_an_outage_are_handled_without_a_trace(
+    chat: tuple[Flask, LiveServer, line.Recorder], caplog: pytest.LogCaptureFixture
+) -> None:
+    app, server, recorder = chat
+    caplog.set_level(logging.INFO)
+
+    def post(body: bytes) -> int:
+        headers = {"Content-Type": "application/json", "X-Line-Signature": line.sign(body)}
+        return requests.post(
+            server.at("/line/webhook"), data=body, headers=headers, timeout=10
+        ).status_code
+
+    # Signed, but not UTF-8 or not JSON: refused like a forgery; an event without an id: ignored
+    assert post(b"\xff\xfe not text") == 400
+    assert post(b"not json at all") == 400
+    nameless = line.event("follow")
+    del nameless["webhookEventId"]
+    assert post(line.body_of(nameless)) == 200
+    # LINE down while a reply is due: the chat's step is kept, the failure logged by type
+    recorder.down = True
+    assert _send(server, line.postback(f"category:{_complaint_category(app)}")) == 200
+    recorder._wait(lambda: [c for c in recorder.calls if c.path.endswith("/reply")], 1, 15)
+    recorder.down = False
+    with app.app_context():
+        [chat_row] = db.session.scalars(select(LineChat)).all()
+        assert chat_row.step == "details"
+        assert db.session.scalar(select(func.count()).select_from(LineEvent)) == 1
+    failures = [r.getMessage() for r in caplog.records if "LINE call failed" in r.getMessage()]
+    assert failures and all(f.startswith("LINE call failed: ") for f in failures)
+    assert not any(line.TOKEN in f or line.USER in f for f in failures)
+
+
+def test_news_is_given_up_after_its_last_attempt_or_when_nobody_is_left_to_tell(
+    chat: tuple[Flask, LiveServer, line.Recorder],
+) -> None:
+    from datetime import timedelta
+
+    from intake.models import LineMessage
+    from intake.services import case_actions, line_chat, line_notices
+
+    app, server, recorder = chat
+    case = _file_in_chat(app, server, recorder)
+    legal_id = make_staff(app, "line-legal-news", Role.LEGAL)
+    recorder.down = True
+    with app.app_context():
+        keyring = current_keyring()
+        legal = db.session.get(User, legal_id)
+        assert legal is not None
+        # a question LINE refuses, and a message with nothing left to say
+        case_actions.ask_question(
+            db.session, keyring, legal, case.id, message="ถังขยะอยู่ที่ไหน", now=datetime.now(UTC)
+        )
+        db.session.add(LineMessage(case_id=case.id, body_enc=None, created_at=datetime.now(UTC)))
+        db.session.commit()
+        around = line_chat.surroundings(db.session, keyring, app.config, "https://x/tips/new")
+        assert around is not None
+        later = datetime.now(UTC)
+        for _attempt in range(line_notices.MAX_ATTEMPTS + 1):
+            later += line_notices.LONGEST_WAIT + timedelta(minutes=1)
+            line_notices.deliver(db.session, keyring, around.messenger, later)
+        given_up = list(db.session.scalars(select(LineMessage)))
+    assert given_up and all(m.failed_at and m.body_enc is None and not m.sent_at for m in given_up)
+    recorder.down = False

@@ -460,3 +460,33 @@ def test_each_organisation_has_its_own_services_keys_and_requests(app: Flask) ->
     assert http.get(f"{bee}/requests/{request_id}.json").status_code == 200
     assert _error(http.get(f"{main}/requests/{request_id}.json"))[0] == 404
     assert bee_client
+
+
+def test_the_service_refuses_what_the_pages_cannot_send(app: Flask) -> None:
+    client_id, key = _client_key(app)
+    with app.app_context():
+        admin = db.session.scalars(select(User).where(User.role == Role.ADMIN)).first()
+        assert admin is not None
+        for name in ("   ", "ก" * (service.NAME_MAX + 1)):
+            with pytest.raises(ServiceError) as refused:
+                service.issue_key(db.session, current_keyring(), admin, name, datetime.now(UTC))
+            assert refused.value.code is Problem.OPEN311_CLIENT_NAME
+        with pytest.raises(ServiceError) as missing:
+            service.revoke(db.session, current_keyring(), admin, 999999, datetime.now(UTC))
+        assert missing.value.code is Problem.NOT_FOUND
+        for _twice in range(2):  # revoking again changes nothing
+            service.revoke(db.session, current_keyring(), admin, client_id, datetime.now(UTC))
+        revoked = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "admin.open311_key_revoked")
+        ).all()
+        assert len(revoked) == 1
+        assert service.service(db.session, "abc") is None
+        assert service.find_request(db.session, "x" * 65) is None
+        assert service.client_for_key(db.session, "") is None
+    # A coordinate that is not a number
+    http = app.test_client()
+    _, fresh = _client_key(app, "another")
+    complaint = str(_categories(app, CaseKind.COMPLAINT)[0])
+    words = _request(api_key=fresh, service_code=complaint, lat="north")
+    assert _error(http.post(f"{ROOT}/requests.json", data=words))[0] == 400
+    assert key
