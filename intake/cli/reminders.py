@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import current_app
@@ -13,6 +12,7 @@ from flask.cli import with_appcontext
 
 from intake import mail
 from intake.cli.common import run_for_each, utc_now
+from intake.crypto import Keyring
 from intake.extensions import db
 from intake.filemodes import OUTBOX_FOLDER
 from intake.services import enrolment, line_chat, line_notices, reminders
@@ -65,7 +65,7 @@ def _remind(dry_run: bool) -> None:
     )
 
 
-def _line(keyring: Any, base_url: str, now: datetime) -> None:
+def _line(keyring: Keyring, base_url: str, now: datetime) -> None:
     """What the webhook and staff requests left waiting (a worker stopped before it got
     to it, LINE could not be reached): handled and pushed now."""
     around = line_chat.surroundings(db.session, keyring, current_app.config, f"{base_url}/tips/new")

@@ -48,7 +48,7 @@ class LineChat(OrganisationOwned, Model):
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
     user_digest: Mapped[str] = mapped_column(sa.String(64))
-    # Where the conversation is: "" (nothing under way), "details", "extras".
+    # Where the conversation is: "" (nothing under way), "details", "extras", "survey".
     step: Mapped[str] = mapped_column(sa.String(20), default="")
     # What has been said of a complaint not yet filed, as encrypted JSON.
     draft_enc: Mapped[bytes | None] = mapped_column(sa.LargeBinary)

@@ -20,7 +20,7 @@ class Open311Client(OrganisationOwned, Model):
     __tablename__ = "open311_clients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # The application's name as statistics show it ("open311:<name>"); names no person.
+    # The application's name as statistics label it ("Open311: <name>"); names no person.
     name: Mapped[str] = mapped_column(sa.String(80))
     key_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)

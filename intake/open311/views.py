@@ -119,11 +119,9 @@ class _BadParameter(Exception):
 
 
 def _text(name: str, maximum: int, *, required: bool = False) -> str:
-    value = (
-        " ".join(request.form.get(name, "").split())
-        if name != "description"
-        else (request.form.get(name, "").strip())
-    )
+    raw = request.form.get(name, "")
+    # The description keeps its lines; a one-line field loses runs of spaces.
+    value = raw.strip() if name == "description" else " ".join(raw.split())
     if required and not value:
         raise _BadParameter(_("ต้องระบุ %(name)s", name=name))
     if len(value) > maximum:

@@ -38,8 +38,6 @@ from intake.services import notices as notices_service
 from intake.services import satisfaction as satisfaction_service
 from intake.services.keyring import current_keyring
 
-SCALE = SURVEY_SCALE
-
 # The survey's and the notices' own wording; other refusals say the common message.
 SURVEY_WORDING = {
     Problem.CASE_NOT_CLOSED: _l("แบบประเมินความพึงพอใจจะเปิดให้ตอบเมื่อเรื่องนี้ปิดแล้ว"),
@@ -69,7 +67,7 @@ def _coerce_score(value: Any) -> int | None:
 
 
 def _score_chosen(form: PublicForm, field: Field) -> None:
-    if field.data not in {value for value, _label in SCALE}:
+    if field.data not in {value for value, _label in SURVEY_SCALE}:
         raise StopValidation(say(Problem.SCORE_OUT_OF_SCALE))
 
 
@@ -77,7 +75,7 @@ def _score(label: Any) -> RadioField:
     return RadioField(
         label,
         # WTForms 3.3 deprecates (value, label) tuples for choices.
-        choices=[SelectChoice(str(value), text) for value, text in SCALE],
+        choices=[SelectChoice(str(value), text) for value, text in SURVEY_SCALE],
         coerce=_coerce_score,
         validate_choice=False,
         validators=[_score_chosen],

@@ -83,6 +83,27 @@ class FiledCase:
     attachment_ids: tuple[str, ...] = ()
 
 
+# A case filed by a channel without a subject field (Open311, a LINE chat): the first words
+# of its details stand in.
+DERIVED_SUBJECT_MAX = 120
+
+
+def subject_from(details: str) -> str:
+    """The subject of a case that came without one: its details' first words."""
+    first = " ".join(details.split())
+    if len(first) <= DERIVED_SUBJECT_MAX:
+        return first
+    return first[: DERIVED_SUBJECT_MAX - 1] + "…"
+
+
+def place(address: str, latitude: float | None, longitude: float | None) -> str:
+    """A location as a channel shares it: the address, and the point it gave."""
+    if latitude is None or longitude is None:
+        return address
+    point = f"{latitude:.6f}, {longitude:.6f}"
+    return f"{address} ({point})" if address else point
+
+
 def _encrypt(keyring: crypto.Keyring, value: str, column: str, case_id: str) -> bytes:
     return crypto.encrypt_field(keyring, value, table="cases", column=column, row_id=case_id)
 

@@ -32,7 +32,6 @@ from intake.services.settings import categories_for
 log = logging.getLogger(__name__)
 
 DETAILS, EXTRAS, SURVEY = "details", "extras", "survey"
-SUBJECT_MAX = 120
 DETAILS_MAX = 5000
 # Words that ask for the tip channel, looked for before a complaint is under way.
 TIP_WORDS = ("ทุจริต", "เบาะแส", "คอร์รัปชัน", "คอรัปชั่น", "สินบน", "ฮั้ว", "เรียกรับเงิน")

@@ -17,11 +17,10 @@ from intake.attachments import AttachmentRejected, Limits
 from intake.line_platform import Messenger
 from intake.models import CaseKind, Category, Channel
 from intake.services import DbSession, ServiceError, followup
-from intake.services.filing import FiledCase, FilingInput, file_case
+from intake.services.filing import FiledCase, FilingInput, file_case, place, subject_from
 
 log = logging.getLogger(__name__)
 
-SUBJECT_MAX = 120
 LOCATION_MAX = 300
 
 
@@ -59,14 +58,6 @@ def photos(
     return attachments.prepare(files, around.limits, scrub_images=scrub)
 
 
-def _place(draft: dict[str, Any]) -> str:
-    place = str(draft.get("address", ""))
-    if "latitude" in draft and "longitude" in draft:
-        point = f"{draft['latitude']:.6f}, {draft['longitude']:.6f}"
-        place = f"{place} ({point})" if place else point
-    return place[:LOCATION_MAX]
-
-
 def file_draft(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -88,15 +79,15 @@ def file_draft(
     except AttachmentRejected:
         notes.append(_("รูปที่ส่งมาใช้ไม่ได้ จึงส่งเรื่องโดยไม่มีรูป"))
         sent = []
-    first = " ".join(details.split())
-    subject = first if len(first) <= SUBJECT_MAX else first[: SUBJECT_MAX - 1] + "…"
     data = FilingInput(
         kind=CaseKind.COMPLAINT,
         channel=Channel.LINE,
-        subject=subject,
+        subject=subject_from(details),
         details=details,
         category_id=chosen.id,
-        location=_place(draft),
+        location=place(
+            str(draft.get("address", "")), draft.get("latitude"), draft.get("longitude")
+        )[:LOCATION_MAX],
         attachments=sent,
         line_user_id=user_id,
     )

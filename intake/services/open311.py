@@ -27,11 +27,10 @@ from intake.models import Case, CaseKind, Category, Channel, Open311Client, User
 from intake.problems import Problem
 from intake.services import DbSession, ServiceError
 from intake.services.audit import actor_label, record
-from intake.services.filing import FiledCase, FilingInput, file_case
+from intake.services.filing import FiledCase, FilingInput, file_case, place, subject_from
 from intake.services.settings import categories_for
 
 NAME_MAX = 80
-SUBJECT_MAX = 120  # a request has no subject: the first words of its description stand in
 
 
 def digest(secret: str) -> str:
@@ -137,19 +136,6 @@ class RequestInput:
     reporter: dict[str, str] = field(default_factory=dict)
 
 
-def _location(data: RequestInput) -> str:
-    place = data.address
-    if data.lat is not None and data.long is not None:
-        point = f"{data.lat:.6f}, {data.long:.6f}"
-        place = f"{place} ({point})" if place else point
-    return place
-
-
-def _subject(description: str) -> str:
-    first = " ".join(description.split())
-    return first if len(first) <= SUBJECT_MAX else first[: SUBJECT_MAX - 1] + "…"
-
-
 def file_request(
     session: DbSession,
     keyring: crypto.Keyring,
@@ -171,10 +157,10 @@ def file_request(
         FilingInput(
             kind=CaseKind.COMPLAINT,
             channel=Channel.OPEN311,
-            subject=_subject(data.description),
+            subject=subject_from(data.description),
             details=data.description,
             category_id=category.id,
-            location=_location(data),
+            location=place(data.address, data.lat, data.long),
             reporter=data.reporter,
             open311_client_id=client.id,
             open311_request_digest=digest(request_id),

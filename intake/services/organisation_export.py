@@ -31,9 +31,9 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from intake import crypto, durable
+from intake import crypto, durable, tallies
 from intake.database import read_snapshot
-from intake.models import Organisation
+from intake.models import Channel, Organisation
 from intake.row_security import open_every_organisation
 from intake.services import DbSession
 from intake.services.backup import archive_manifest, write_files
@@ -60,8 +60,8 @@ BOUND_TO_ID = frozenset({"users", "identity_keys"})
 # Tally lines name a category or department by its id, as text.
 TALLY_TABLE = "case_tallies"
 TALLY_ID_DIMENSIONS = {"category": "categories", "department": "departments"}
-# ... and the channel of a case filed through Open311 names its client: open311:<id>.
-OPEN311_CHANNEL, OPEN311_CLIENTS = "open311", "open311_clients"
+# ... and the channel of a case filed through Open311 names its client (tallies.channel_value).
+OPEN311_CLIENTS = "open311_clients"
 
 
 @dataclass(frozen=True)
@@ -224,9 +224,9 @@ class _Renumbering:
             ids = self.new_ids.get(TALLY_ID_DIMENSIONS[dimension], {})
             return str(ids.get(int(value), value))
         prefix, _, client = value.partition(":")
-        if dimension == "channel" and prefix == OPEN311_CHANNEL and client.isdigit():
+        if dimension == "channel" and prefix == Channel.OPEN311.value and client.isdigit():
             ids = self.new_ids.get(OPEN311_CLIENTS, {})
-            return f"{prefix}:{ids.get(int(client), client)}"
+            return tallies.channel_value(Channel.OPEN311, ids.get(int(client), int(client)))
         return value
 
     def _numbering_of(self, column: sa.Column[Any]) -> dict[Any, Any] | None:
