@@ -23,6 +23,11 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANG_COOKIE, "")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
+    if request.blueprint == "open311":
+        # Another system has no language cookie: its Accept-Language chooses (Thai first).
+        asked = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        if asked:
+            return str(asked)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 

@@ -490,3 +490,22 @@ def test_the_service_refuses_what_the_pages_cannot_send(app: Flask) -> None:
     words = _request(api_key=fresh, service_code=complaint, lat="north")
     assert _error(http.post(f"{ROOT}/requests.json", data=words))[0] == 400
     assert key
+
+
+def test_another_system_reads_the_api_in_the_language_it_asks_for(app: Flask) -> None:
+    http = app.test_client()
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    refused = http.post(f"{ROOT}/requests.json", data={"api_key": "nope"}, headers=english)
+    assert _error(refused) == (403, "The API key is not valid or has been revoked.")
+    thai = http.post(f"{ROOT}/requests.json", data={"api_key": "nope"})
+    assert _error(thai) == (403, "API key ไม่ถูกต้องหรือถูกยกเลิกแล้ว")
+    # A service's English name where it has one, its Thai name otherwise
+    with app.app_context():
+        category = db.session.get(Category, _categories(app, CaseKind.COMPLAINT)[0])
+        assert category is not None
+        names = (category.name_en or category.name_th, category.name_th)
+    listed = http.get(f"{ROOT}/services.json", headers=english).get_json()
+    assert listed[0]["service_name"] == names[0]
+    assert http.get(f"{ROOT}/services.json").get_json()[0]["service_name"] == names[1]
+    # The web pages keep their Thai-first choice, whatever the browser asks
+    assert 'lang="th"' in http.get("/", headers=english).get_data(as_text=True)
