@@ -4,7 +4,6 @@ and each found by the directory's search however a person writes its name."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -122,13 +121,13 @@ def test_a_host_larger_than_the_country_still_has_real_places_and_unique_names(
     assert all(places.is_district(org.province, org.district) for org in made)
 
 
-def test_a_demo_host_of_8000_is_made_in_well_under_a_few_seconds(app: Flask) -> None:
+def test_a_demo_host_of_8000_is_made_whole(app: Flask) -> None:
+    # How fast is measured by `make bench`, not here: a timed assertion fails on a
+    # busy machine and proves nothing about the code.
     with app.app_context():
-        started = time.perf_counter()
         made = host_orgs.generate(DEMO_HOST, seed=3)
-        took = time.perf_counter() - started
     assert len(made) == DEMO_HOST
-    assert took < 2.5, took
+    assert len({org.slug for org in made}) == DEMO_HOST
 
 
 def test_every_organisation_is_found_however_its_name_is_written(
