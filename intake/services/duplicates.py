@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, union_all
+from sqlalchemy import literal, select, union_all
 
 from intake import crypto
 from intake.crypto import Keyring
@@ -120,6 +120,42 @@ def _received(row: Any) -> Any:
     return row.received_at
 
 
+# What a candidate is checked by (kind and category are its part's): fewer columns to
+# convert, as a page reads over a thousand of them.
+_CANDIDATE_COLUMNS = (Case.id, Case.primary_case_id, Case.received_at, Case.location_enc)
+
+
+def _candidates_by_part(
+    session: DbSession, parts: list[tuple[tuple[int, CaseKind], Any, Any]], actor: User
+) -> dict[int, tuple[list[Any], list[Any]]]:
+    """For each part (category and kind, earliest and latest time) by its position: the
+    newest MAX_CANDIDATES cases in it that the actor may see, in time order, and their
+    times. One statement, each part one range of the category index."""
+    visible = scope(actor)
+    selects = [
+        select(literal(position).label("part"), *_CANDIDATE_COLUMNS)
+        .where(
+            Case.category_id == category_id,
+            Case.kind == kind,
+            Case.received_at.between(earliest, latest),
+            Case.contents_purged_at.is_(None),
+            *visible,
+        )
+        .order_by(Case.received_at.desc(), Case.id)
+        .limit(MAX_CANDIDATES)
+        .subquery()
+        for position, ((category_id, kind), earliest, latest) in enumerate(parts)
+    ]
+    rows: dict[int, list[Any]] = defaultdict(list)
+    for row in session.execute(union_all(*(select(part) for part in selects))).all():
+        rows[row.part].append(row)
+    found = {}
+    for position, candidates_of_part in rows.items():
+        candidates_of_part.sort(key=_received)  # so a page's case looks at its window only
+        found[position] = (candidates_of_part, [row.received_at for row in candidates_of_part])
+    return found
+
+
 def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[str]) -> set[str]:
     """Which of the queue page's open, unlinked cases have a possible duplicate: the same
     rule as the case page, for a whole page in two statements (the page's cases, then one
@@ -148,38 +184,19 @@ def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[
     spans: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
     for case in page:
         spans[(case.category_id, case.kind)].append(case.received_at)
-    visible = scope(actor)
-    parts = [
-        select(*_COLUMNS)
-        .where(
-            Case.category_id == category_id,
-            Case.kind == kind,
-            Case.received_at.between(min(times) - window, max(times) + window),
-            Case.contents_purged_at.is_(None),
-            *visible,
-        )
-        .order_by(Case.received_at.desc(), Case.id)
-        .limit(MAX_CANDIDATES)
-        .subquery()
-        for (category_id, kind), times in spans.items()
-    ]
-    query = union_all(*(select(*part.c) for part in parts))
-    groups: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
-    for other in session.execute(query):
-        groups[(other.category_id, other.kind)].append(other)
-    # Each group in time order, so a case of the page looks at its own window only.
-    for rows in groups.values():
-        rows.sort(key=_received)
-    times = {key: [other.received_at for other in rows] for key, rows in groups.items()}
+    position = {key: index for index, key in enumerate(spans)}
+    groups = _candidates_by_part(
+        session,
+        [(key, min(times) - window, max(times) + window) for key, times in spans.items()],
+        actor,
+    )
     other_words: dict[str, frozenset[str]] = {}
     flagged = set()
     for case in page:
-        key = (case.category_id, case.kind)
-        if key not in groups:
-            continue
-        start = bisect_left(times[key], case.received_at - window)
-        end = bisect_right(times[key], case.received_at + window)
-        for other in groups[key][start:end]:
+        rows, times = groups.get(position[(case.category_id, case.kind)], ([], []))
+        start = bisect_left(times, case.received_at - window)
+        end = bisect_right(times, case.received_at + window)
+        for other in rows[start:end]:
             if other.id == case.id or other.primary_case_id == case.id:
                 continue  # the case itself, or one already linked to it
             if other.id not in other_words:
