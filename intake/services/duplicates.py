@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from datetime import timedelta
 from typing import Any
 
@@ -116,9 +117,7 @@ def possible_duplicates(
     return found[:MAX_SUGGESTIONS]
 
 
-def _received(row: Any) -> Any:
-    return row.received_at
-
+_received = attrgetter("received_at")
 
 # What a candidate is checked by (kind and category are its part's): fewer columns to
 # convert, as a page reads over a thousand of them.
