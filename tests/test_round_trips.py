@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from intake.extensions import db
+from intake.models import Case
 from tests.support.builders import complaint_form, tip_form
 from tests.support.filing import file_and_read_receipt
 
@@ -82,3 +83,24 @@ def test_tracking_and_filing_tell_the_database_once(app: Flask) -> None:
         # the follow just sealed is trusted: no look-up of ended tokens
         assert not any("ended_public_tokens" in s for s in seen), seen
     assert sum("FROM categories" in s for s in filed) == 1, filed
+
+
+def test_a_filing_takes_the_rows_every_filing_shares_last(app: Flask) -> None:
+    # Every filing bumps the same reference counter and extends the same audit chain, and
+    # each holds those rows locked until it commits: they are taken after the case and
+    # all its rows are written, so that filings wait on each other for a few statements
+    # only, not for the whole filing.
+    client = app.test_client()
+    client.post("/tips/new", data=tip_form())
+    with statements(app) as filed:
+        assert client.post("/tips/new", data=tip_form()).status_code == 303
+    counter = next(i for i, s in enumerate(filed) if "reference_counters" in s)
+    assert any(s.startswith("INSERT INTO cases") for s in filed[:counter]), filed
+    assert any(s.startswith("INSERT INTO case_events") for s in filed[:counter]), filed
+    after = [s.split(" (")[0].split(" SET")[0].split(" WHERE")[0] for s in filed[counter + 1 :]]
+    assert after[0] == "UPDATE cases", filed  # the number written in place of a stand-in
+    assert not any(s.startswith("INSERT INTO c") for s in after), filed
+    assert any("audit_head" in s for s in after), filed  # the chain's head after the counter
+    with app.app_context():
+        references = db.session.scalars(select(Case.reference).order_by(Case.sequence)).all()
+    assert [r[:3] for r in references] == ["ทจ-", "ทจ-"], references  # no stand-in left

@@ -15,8 +15,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import attrgetter
 from datetime import timedelta
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import literal, select, union_all

@@ -274,13 +274,8 @@ def file_case(
     attachment_ids = tuple(attachment.id for attachment in case.attachments)
     with undone_on_failure(session, written):
         fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
-        # Last before commit, so the counter row stays locked for as short a time as possible.
         case.fiscal_year = fiscal_year
-        case.sequence = case_numbers.allocate(session, data.kind, fiscal_year)
-        reference = case_numbers.format_reference(data.kind, fiscal_year, case.sequence)
-        case.reference = reference
-        session.add(case)
-        session.flush()
+        reference = case_numbers.add_numbered(session, case)
         actor = _filer(data)
         record(session, keyring, "case.filed", actor=actor, now=now, case_id=case_id)
         session.commit()

@@ -239,8 +239,5 @@ def copy_into_receiver(
     renamed = _events(keyring, case, opened, reason, now)
     _store_files(keyring, uploads, case, opened, renamed, written)
     case.fiscal_year = thaidate.fiscal_year(thaidate.local_date(now))
-    case.sequence = case_numbers.allocate(session, case.kind, case.fiscal_year)
-    case.reference = case_numbers.format_reference(case.kind, case.fiscal_year, case.sequence)
-    session.add(case)
-    session.flush()
+    case_numbers.add_numbered(session, case)
     return case
