@@ -22,8 +22,13 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import Table, event, select
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy import Table, event, inspect, select
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    make_transient_to_detached,
+    with_loader_criteria,
+)
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.util import find_tables
 
@@ -33,6 +38,9 @@ from intake.models.ownership import OrganisationOwned
 
 CHOSEN = "intake.organisation_id"
 _ONLY = "intake.only_organisation_id"
+# The organisations read with those ids, held here: the session keeps loaded objects by
+# weak reference only, and the request will ask for its organisation next.
+_ROWS = "intake.first_organisations"
 HOST_WIDE = "intake_host_wide"
 APP_DEFAULT = "intake.default_organisation_id"
 
@@ -93,9 +101,28 @@ def organisation_ids(session: Any) -> tuple[int, ...]:
     if _ONLY not in session.info:
         session.connection()  # begins the transaction: PostgreSQL's first statement asks
     if _ONLY not in session.info:
-        query = select(Organisation.id).order_by(Organisation.id).limit(2)
-        session.info[_ONLY] = tuple(session.scalars(host_wide(query)))
+        # Whole rows, not ids: the only organisation is then in the session, and the
+        # request that needs it next asks nothing more.
+        query = select(Organisation).order_by(Organisation.id).limit(2)
+        session.info[_ROWS] = tuple(session.scalars(host_wide(query)))
+        session.info[_ONLY] = tuple(found.id for found in session.info[_ROWS])
     return tuple(session.info[_ONLY])
+
+
+def _as_loaded(session: Session, values: dict[str, Any]) -> None:
+    """Puts the organisation's row, read by the transaction's first statement, in the
+    session as if loaded: ``session.get`` finds it there. A copy already there stays."""
+    mapper = inspect(Organisation)
+    if getattr(session, "_flushing", False):
+        return  # a flush began the transaction: nothing may be added meanwhile
+    if mapper.identity_key_from_primary_key((values["id"],)) in session.identity_map:
+        return
+    organisation = Organisation(
+        **{attribute.key: values[attribute.columns[0].key] for attribute in mapper.column_attrs}
+    )
+    make_transient_to_detached(organisation)
+    session.add(organisation)
+    session.info[_ROWS] = (organisation,)
 
 
 def working_organisation(session: Any) -> int | None:
@@ -127,6 +154,7 @@ def current_organisation(session: Any) -> Organisation | None:
 def forget_only_organisation(session: Any) -> None:
     """After an organisation is created or deleted: the next query asks again."""
     session.info.pop(_ONLY, None)
+    session.info.pop(_ROWS, None)
 
 
 @event.listens_for(Session, "after_begin")
@@ -141,9 +169,12 @@ def _tell_the_database(session: Session, _transaction: Any, connection: Any) -> 
         found = session.info[_ONLY]
         row_security.tell_at_begin(session.info, connection, found[0] if len(found) == 1 else None)
     else:  # the only one, if there is just one (several, none chosen: nothing)
-        session.info[_ONLY] = row_security.tell_the_only_one_at_begin(
+        found, only_row = row_security.tell_the_only_one_at_begin(
             session.info, connection, Organisation.__table__
         )
+        session.info[_ONLY] = found
+        if only_row is not None:
+            _as_loaded(session, only_row)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -93,32 +93,43 @@ def tell_at_begin(
 
 @functools.cache
 def _only_one_statement(organisations: sa.FromClause) -> sa.Select[Any]:
-    """Built once: it begins nearly every request's transaction."""
+    """Built once: it begins nearly every request's transaction. The only organisation's
+    own row comes back with it (none on a host of several), so the request that needs
+    it next asks nothing more."""
     first_two = sa.select(organisations.c.id).order_by(organisations.c.id).limit(2).cte("first_two")
     ids = sa.select(sa.func.array_agg(first_two.c.id)).scalar_subquery()
     count = sa.select(sa.func.count()).select_from(first_two).scalar_subquery()
     lowest = sa.select(sa.func.min(first_two.c.id)).scalar_subquery()
     only = sa.case((count == 1, sa.cast(lowest, sa.Text)), else_="")
+    one_row = sa.select(sa.literal(1).label("one")).subquery("one_row")
     return sa.select(
         ids,
         sa.func.set_config(ORGANISATION_SETTING, only, True),
         sa.func.set_config(HOST_WIDE_SETTING, sa.bindparam("host_wide"), True),
+        *organisations.c,
+    ).select_from(
+        one_row.outerjoin(organisations, sa.and_(count == 1, organisations.c.id == lowest))
     )
 
 
 def tell_the_only_one_at_begin(
     info: MutableMapping[str, Any], connection: Connection, organisations: sa.FromClause
-) -> tuple[int, ...]:
+) -> tuple[tuple[int, ...], dict[str, Any] | None]:
     """A transaction begins with no organisation chosen: name the installation's only
     organisation, if it has just one, in the same round trip that finds it out (every
     request's first statement, so one round trip less for each). Returns up to two
-    organisation ids: enough to tell none, one and several apart."""
+    organisation ids (enough to tell none, one and several apart) and, when there is
+    just one, its row by column key."""
     host_wide = bool(info.get(_HOST_WIDE_MODE))
     statement = _only_one_statement(organisations)
     row = connection.execute(statement, {"host_wide": "on" if host_wide else "off"}).one()
     found = tuple(sorted(int(i) for i in row[0] or ()))
     info[_TOLD] = (found[0] if len(found) == 1 else None, host_wide)
-    return found
+    values = row._mapping
+    only_row = None
+    if len(found) == 1 and values[organisations.c.id] is not None:
+        only_row = {column.key: values[column] for column in organisations.c}
+    return found, only_row
 
 
 def keep_told(
