@@ -481,6 +481,31 @@ def test_an_old_case_on_the_queue_is_flagged_however_many_newer_cases_there_are(
     assert old_id in flagged
 
 
+def test_an_old_case_is_flagged_when_newer_cases_of_its_own_category_crowd_the_page(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given few candidates allowed, an old case and its twin, and more newer cases of the
+    # same category than that, each somewhere else
+    monkeypatch.setattr(duplicates, "MAX_CANDIDATES", 3)
+    places = ["อุทยาน", "สะพานใหม่", "โรงพยาบาล", "สถานีอนามัย", "ท่าน้ำ", "ศาลาประชาคม", "สนามกีฬา"]
+    with app.app_context():
+        old = _file(app, location="หน้าวัดหนองบัว")
+        _file(app, location="ซอย 5 หน้าวัดหนองบัว", at=NOW + timedelta(days=1))
+        newer = [
+            _file(app, location=place, at=NOW + timedelta(days=20 + i))
+            for i, place in enumerate(places)
+        ]
+        # When a page holding the old case and the newer ones is flagged
+        page = [old, *newer]
+        officer, keyring = _officer(app), current_keyring()
+        flagged = duplicates.flag_page(db.session, keyring, officer, [c.id for c in page])
+        # Then the queue says what each case's own page says: the old case has a twin
+        suggested = {
+            c.id for c in page if duplicates.possible_duplicates(db.session, keyring, officer, c)
+        }
+        assert flagged == suggested == {old.id}
+
+
 @pytest.mark.commits
 def test_two_officers_linking_two_cases_each_way_at_once_leave_one_link(app: Flask) -> None:
     # Given two reports of one thing, and two officers who each link one to the other

@@ -11,17 +11,22 @@ of a case page does not grow with the table.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import literal, select, union_all
+import sqlalchemy as sa
+from sqlalchemy import select, union
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
 from intake import crypto
+from intake.cache import TimedCache
 from intake.crypto import Keyring
 from intake.models import Case, CaseKind, User
 from intake.services import DbSession
@@ -119,48 +124,115 @@ def possible_duplicates(
 
 _received = attrgetter("received_at")
 
-# What a candidate is checked by (kind and category are its part's): fewer columns to
-# convert, as a page reads over a thousand of them.
-_CANDIDATE_COLUMNS = (Case.id, Case.primary_case_id, Case.received_at, Case.location_enc)
+# A queue page is checked against the same few thousand cases on every view, and opening
+# each one's location is most of the work. So each worker keeps, for a few minutes, what
+# a location's words are as keyed marks (a keyed hash of each word under a key that never
+# leaves the process), never the words. Kept under the ciphertext's last 16 bytes, its
+# authentication tag, which no other encryption shares: a changed location is a new entry.
+_MARK_KEY = secrets.token_bytes(32)
+_MARKS = TimedCache(max_entries=20_000)  # about 11 MB when full
+KEEP_MARKS_SECONDS = 600.0
+_TAG_BYTES = 16
 
 
-def _candidates_by_part(
-    session: DbSession, parts: list[tuple[tuple[int, CaseKind], Any, Any]], actor: User
-) -> dict[int, tuple[list[Any], list[Any]]]:
-    """For each part (category and kind, earliest and latest time) by its position: the
-    newest MAX_CANDIDATES cases in it that the actor may see, in time order, and their
-    times. One statement, each part one range of the category index."""
+def _mark(word: str) -> bytes:
+    return hashlib.blake2b(word.encode(), key=_MARK_KEY, digest_size=8).digest()
+
+
+def _location_marks(keyring: Keyring, row: Any) -> frozenset[bytes]:
+    """The marks of a row's location words (a row holding its id and location)."""
+    if not row.location_enc:
+        return frozenset()
+    return _MARKS.get(
+        bytes(row.location_enc[-_TAG_BYTES:]),
+        KEEP_MARKS_SECONDS,
+        lambda: frozenset(_mark(word) for word in location_words(_location(keyring, row))),
+    )
+
+
+# What a candidate is checked by: a row of these, not the whole object.
+_CANDIDATE_COLUMNS = (
+    Case.id,
+    Case.primary_case_id,
+    Case.received_at,
+    Case.location_enc,
+    Case.category_id,
+    Case.kind,
+)
+Window = tuple[int, CaseKind, datetime, datetime]  # category, kind, earliest, latest
+
+
+def _newest_in_windows(session: DbSession, windows: list[Window], actor: User) -> Any:
+    """One statement: for each window, the newest MAX_CANDIDATES cases of its category
+    and kind received within it that the actor may see (each one range of the category
+    index); a case in several windows comes once."""
     visible = scope(actor)
-    selects = [
-        select(literal(position).label("part"), *_CANDIDATE_COLUMNS)
+    always = (Case.contents_purged_at.is_(None), *visible)
+    # Newest first by time alone: the category index's own order, so each window's read
+    # stops after MAX_CANDIDATES rows (a tie-break by id would sort the whole window).
+    newest = Case.received_at.desc()
+    if session.get_bind().dialect.name == "postgresql":
+        # The windows as arrays unnested, each read through LATERAL: one small statement
+        # of the same shape however many windows (so compiled once, then cached).
+        categories, kinds, earliest, latest = zip(*windows, strict=True)
+        listed = (
+            sa.func.unnest(
+                sa.bindparam("categories", list(categories), type_=ARRAY(sa.Integer)),
+                sa.bindparam("kinds", [kind.value for kind in kinds], type_=ARRAY(sa.String)),
+                sa.bindparam("earliest", list(earliest), type_=ARRAY(sa.DateTime(timezone=True))),
+                sa.bindparam("latest", list(latest), type_=ARRAY(sa.DateTime(timezone=True))),
+            )
+            .table_valued(
+                sa.column("category_id", sa.Integer),
+                sa.column("kind", sa.String),
+                sa.column("earliest", sa.DateTime(timezone=True)),
+                sa.column("latest", sa.DateTime(timezone=True)),
+                name="windows",
+            )
+            .render_derived()
+        )
+        each = (
+            select(*_CANDIDATE_COLUMNS)
+            .where(
+                Case.category_id == listed.c.category_id,
+                sa.cast(Case.kind, sa.String) == listed.c.kind,
+                Case.received_at.between(listed.c.earliest, listed.c.latest),
+                *always,
+            )
+            .order_by(newest)
+            .limit(MAX_CANDIDATES)
+            .lateral("newest")
+        )
+        return (
+            select(each)
+            .select_from(listed)
+            .join(each, sa.true())
+            .ext(distinct_on(each.c.id))  # a case in several windows once
+        )
+    # SQLite has no LATERAL: one part per window, repeats removed by UNION.
+    parts = [
+        select(*_CANDIDATE_COLUMNS)
         .where(
             Case.category_id == category_id,
             Case.kind == kind,
             Case.received_at.between(earliest, latest),
-            Case.contents_purged_at.is_(None),
-            *visible,
+            *always,
         )
-        .order_by(Case.received_at.desc(), Case.id)
+        .order_by(newest)
         .limit(MAX_CANDIDATES)
         .subquery()
-        for position, ((category_id, kind), earliest, latest) in enumerate(parts)
+        for category_id, kind, earliest, latest in windows
     ]
-    rows: dict[int, list[Any]] = defaultdict(list)
-    for row in session.execute(union_all(*(select(part) for part in selects))).all():
-        rows[row.part].append(row)
-    found = {}
-    for position, candidates_of_part in rows.items():
-        candidates_of_part.sort(key=_received)  # so a page's case looks at its window only
-        found[position] = (candidates_of_part, [row.received_at for row in candidates_of_part])
-    return found
+    return union(*(select(part) for part in parts))
 
 
 def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[str]) -> set[str]:
     """Which of the queue page's open, unlinked cases have a possible duplicate: the same
-    rule as the case page, for a whole page in two statements (the page's cases, then one
-    bounded set of candidates for all of them, the actor's visibility in the statement),
-    whatever the size of the table. Rows, not objects, and a candidate's location is
-    opened only when it is near a case of the page in category, kind and time."""
+    rule as the case page, each case among the newest MAX_CANDIDATES of its own window,
+    for a whole page in two statements (the page's cases, then one bounded set of
+    candidates for all of them, the actor's visibility in the statement), whatever the
+    size of the table. Rows, not objects, and a candidate's location is opened only when
+    it is near a case of the page in category, kind and time (then remembered as marks)."""
     if not case_ids:
         return set()
     page: list[Any] = [
@@ -171,36 +243,39 @@ def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[
         and case.category_id is not None
         and case.contents_purged_at is None
     ]
-    words = {case.id: location_words(_location(keyring, case)) for case in page}
-    page = [case for case in page if words[case.id]]
+    marks = {case.id: _location_marks(keyring, case) for case in page}
+    page = [case for case in page if marks[case.id]]
     if not page:
         return set()
     window = timedelta(days=WINDOW_DAYS)
-    # One part per category and kind on the page, over the span of its cases' times (a
-    # little more than the rule asks, cut to each case's own window below), each the
-    # newest MAX_CANDIDATES of its own: every part is one range of the category index,
-    # however old the page's cases are among a million.
-    spans: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
-    for case in page:
-        spans[(case.category_id, case.kind)].append(case.received_at)
-    position = {key: index for index, key in enumerate(spans)}
-    groups = _candidates_by_part(
-        session,
-        [(key, min(times) - window, max(times) + window) for key, times in spans.items()],
-        actor,
-    )
-    other_words: dict[str, frozenset[str]] = {}
+    # Each case is judged as on its case page: among the newest MAX_CANDIDATES of its own
+    # window. All windows' candidates come in one statement; a case's own are the newest
+    # of them within its window (any other there is older than all of its own).
+    windows = [
+        (case.category_id, case.kind, case.received_at - window, case.received_at + window)
+        for case in page
+    ]
+    groups: dict[tuple[int, CaseKind], list[Any]] = defaultdict(list)
+    for row in session.execute(_newest_in_windows(session, windows, actor)).all():
+        groups[(row.category_id, row.kind)].append(row)
+    times = {}
+    for key, rows in groups.items():
+        rows.sort(key=_received)
+        times[key] = [row.received_at for row in rows]
+    other_marks: dict[str, frozenset[bytes]] = {}
     flagged = set()
     for case in page:
-        rows, times = groups.get(position[(case.category_id, case.kind)], ([], []))
-        start = bisect_left(times, case.received_at - window)
-        end = bisect_right(times, case.received_at + window)
-        for other in rows[start:end]:
+        key = (case.category_id, case.kind)
+        if key not in groups:
+            continue
+        start = bisect_left(times[key], case.received_at - window)
+        end = bisect_right(times[key], case.received_at + window)
+        for other in groups[key][max(start, end - MAX_CANDIDATES) : end]:  # its own
             if other.id == case.id or other.primary_case_id == case.id:
                 continue  # the case itself, or one already linked to it
-            if other.id not in other_words:
-                other_words[other.id] = location_words(_location(keyring, other))
-            if words[case.id] & other_words[other.id]:
+            if other.id not in other_marks:
+                other_marks[other.id] = _location_marks(keyring, other)
+            if marks[case.id] & other_marks[other.id]:
                 flagged.add(case.id)
                 break
     return flagged
