@@ -68,19 +68,6 @@ def _location(keyring: Keyring, case: Any) -> str:
     )
 
 
-# What the queue's flags read of a case: a row of these, not the whole object.
-_COLUMNS = (
-    Case.id,
-    Case.status,
-    Case.kind,
-    Case.category_id,
-    Case.primary_case_id,
-    Case.received_at,
-    Case.contents_purged_at,
-    Case.location_enc,
-)
-
-
 def candidates(session: DbSession, case: Case) -> list[Case]:
     """Same kind and category, near in time, not this case nor one linked with it."""
     if case.category_id is None or case.contents_purged_at is not None:
@@ -159,57 +146,62 @@ _CANDIDATE_COLUMNS = (
     Case.category_id,
     Case.kind,
 )
+# ... and what decides whether a case of the page is flagged at all.
+_PAGE_COLUMNS = (*_CANDIDATE_COLUMNS, Case.status, Case.contents_purged_at)
 Window = tuple[int, CaseKind, datetime, datetime]  # category, kind, earliest, latest
 
 
 def _newest_in_windows(session: DbSession, windows: list[Window], actor: User) -> Any:
     """One statement: for each window, the newest MAX_CANDIDATES cases of its category
     and kind received within it that the actor may see (each one range of the category
-    index); a case in several windows comes once."""
-    visible = scope(actor)
-    always = (Case.contents_purged_at.is_(None), *visible)
-    # Newest first by time alone: the category index's own order, so each window's read
-    # stops after MAX_CANDIDATES rows (a tie-break by id would sort the whole window).
-    newest = Case.received_at.desc()
+    index); a case in several windows comes once. Each window is read newest first by
+    time alone, the index's own order, so its read stops after MAX_CANDIDATES rows (a
+    tie-break by id would sort the whole window)."""
+    always = (Case.contents_purged_at.is_(None), *scope(actor))  # never purged, visible
     if session.get_bind().dialect.name == "postgresql":
-        # The windows as arrays unnested, each read through LATERAL: one small statement
-        # of the same shape however many windows (so compiled once, then cached).
-        categories, kinds, earliest, latest = zip(*windows, strict=True)
-        listed = (
-            sa.func.unnest(
-                sa.bindparam("categories", list(categories), type_=ARRAY(sa.Integer)),
-                sa.bindparam("kinds", [kind.value for kind in kinds], type_=ARRAY(sa.String)),
-                sa.bindparam("earliest", list(earliest), type_=ARRAY(sa.DateTime(timezone=True))),
-                sa.bindparam("latest", list(latest), type_=ARRAY(sa.DateTime(timezone=True))),
-            )
-            .table_valued(
-                sa.column("category_id", sa.Integer),
-                sa.column("kind", sa.String),
-                sa.column("earliest", sa.DateTime(timezone=True)),
-                sa.column("latest", sa.DateTime(timezone=True)),
-                name="windows",
-            )
-            .render_derived()
+        return _through_lateral(windows, always)
+    return _through_union(windows, always)
+
+
+def _through_lateral(windows: list[Window], always: tuple[Any, ...]) -> Any:
+    """The windows as arrays unnested, each read through LATERAL: one small statement of
+    the same shape however many windows (so compiled once, then cached)."""
+    categories, kinds, earliest, latest = zip(*windows, strict=True)
+    moments = ARRAY(sa.DateTime(timezone=True))
+    listed = (
+        sa.func.unnest(
+            sa.bindparam("categories", list(categories), type_=ARRAY(sa.Integer)),
+            sa.bindparam("kinds", [kind.value for kind in kinds], type_=ARRAY(sa.String)),
+            sa.bindparam("earliest", list(earliest), type_=moments),
+            sa.bindparam("latest", list(latest), type_=moments),
         )
-        each = (
-            select(*_CANDIDATE_COLUMNS)
-            .where(
-                Case.category_id == listed.c.category_id,
-                sa.cast(Case.kind, sa.String) == listed.c.kind,
-                Case.received_at.between(listed.c.earliest, listed.c.latest),
-                *always,
-            )
-            .order_by(newest)
-            .limit(MAX_CANDIDATES)
-            .lateral("newest")
+        .table_valued(
+            sa.column("category_id", sa.Integer),
+            sa.column("kind", sa.String),
+            sa.column("earliest", sa.DateTime(timezone=True)),
+            sa.column("latest", sa.DateTime(timezone=True)),
+            name="windows",
         )
-        return (
-            select(each)
-            .select_from(listed)
-            .join(each, sa.true())
-            .ext(distinct_on(each.c.id))  # a case in several windows once
+        .render_derived()
+    )
+    each = (
+        select(*_CANDIDATE_COLUMNS)
+        .where(
+            Case.category_id == listed.c.category_id,
+            sa.cast(Case.kind, sa.String) == listed.c.kind,
+            Case.received_at.between(listed.c.earliest, listed.c.latest),
+            *always,
         )
-    # SQLite has no LATERAL: one part per window, repeats removed by UNION.
+        .order_by(Case.received_at.desc())
+        .limit(MAX_CANDIDATES)
+        .lateral("newest")
+    )
+    # A case in several windows once.
+    return select(each).select_from(listed).join(each, sa.true()).ext(distinct_on(each.c.id))
+
+
+def _through_union(windows: list[Window], always: tuple[Any, ...]) -> Any:
+    """SQLite has no LATERAL: one part per window, repeats removed by UNION."""
     parts = [
         select(*_CANDIDATE_COLUMNS)
         .where(
@@ -218,7 +210,7 @@ def _newest_in_windows(session: DbSession, windows: list[Window], actor: User) -
             Case.received_at.between(earliest, latest),
             *always,
         )
-        .order_by(newest)
+        .order_by(Case.received_at.desc())
         .limit(MAX_CANDIDATES)
         .subquery()
         for category_id, kind, earliest, latest in windows
@@ -237,7 +229,7 @@ def flag_page(session: DbSession, keyring: Keyring, actor: User, case_ids: list[
         return set()
     page: list[Any] = [
         case
-        for case in session.execute(select(*_COLUMNS).where(Case.id.in_(case_ids)))
+        for case in session.execute(select(*_PAGE_COLUMNS).where(Case.id.in_(case_ids)))
         if case.status in OPEN
         and case.primary_case_id is None
         and case.category_id is not None

@@ -273,8 +273,7 @@ def file_case(
     written = store_files(keyring, uploads, case, data.attachments)
     attachment_ids = tuple(attachment.id for attachment in case.attachments)
     with undone_on_failure(session, written):
-        fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
-        case.fiscal_year = fiscal_year
+        case.fiscal_year = thaidate.fiscal_year(thaidate.local_date(received_at))
         reference = case_numbers.add_numbered(session, case)
         actor = _filer(data)
         record(session, keyring, "case.filed", actor=actor, now=now, case_id=case_id)
